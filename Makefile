@@ -1,0 +1,48 @@
+# Rapport: the project's commands. `make up` starts everything with demo data; `make test` runs every test.
+SHELL := /bin/bash
+export UV_PYTHON_DOWNLOADS := never
+UV ?= uv
+RUN := $(UV) run --frozen --all-packages
+
+.PHONY: up down test bench check lint format typecheck schemas asyncapi install status
+
+install: ## Install the Python workspace into .venv (from uv.lock)
+	$(UV) sync --frozen --all-packages
+
+up: install ## Start Kafka, PostgreSQL and the services in the background, with demo data
+	deploy/local/stack.sh infra-up
+	deploy/local/services.sh up
+
+down: ## Stop everything `make up` started
+	-deploy/local/services.sh down
+	deploy/local/stack.sh infra-down
+
+status:
+	deploy/local/stack.sh status
+	deploy/local/services.sh status
+
+check: lint typecheck ## Lint, format check, type check, contract compatibility
+	$(RUN) python -m contracts.schemas check
+
+lint:
+	$(RUN) ruff check .
+	$(RUN) ruff format --check .
+
+typecheck:
+	$(RUN) mypy contracts/src services/chassis/src services/accounts/src tools/demo/src
+
+format:
+	$(RUN) ruff check --fix .
+	$(RUN) ruff format .
+
+test: install check ## Every test: unit, integration, end-to-end, browser (real Kafka and PostgreSQL)
+	$(RUN) pytest
+
+bench: install ## Benchmarks (print their figures)
+	$(RUN) pytest tests/bench -s -p no:randomly
+
+schemas: ## Regenerate the committed JSON Schemas after a compatible contract change
+	$(RUN) python -m contracts.schemas write
+
+asyncapi: ## Generate docs/asyncapi.yaml from the contracts
+	$(RUN) python -m contracts.asyncapi docs/asyncapi.yaml

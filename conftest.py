@@ -1,0 +1,3 @@
+"""Fixtures shared by every test folder: the real broker and database (chassis.testing)."""
+
+pytest_plugins = ["chassis.testing"]

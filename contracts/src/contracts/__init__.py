@@ -1,0 +1,1 @@
+"""Rapport's event contracts: the only thing services share about each other."""

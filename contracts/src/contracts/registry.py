@@ -1,0 +1,52 @@
+"""The topic registry: every topic, its owner, and the event types it carries."""
+
+from dataclasses import dataclass
+
+from contracts import accounts_v1, erp_v1
+from contracts.envelope import EventData
+
+
+@dataclass(frozen=True)
+class TopicSpec:
+    name: str
+    owner: str
+    description: str
+    events: tuple[type[EventData], ...]
+
+
+TOPICS: tuple[TopicSpec, ...] = (
+    TopicSpec(
+        erp_v1.CUSTOMERS_TOPIC,
+        "erp",
+        "Customer master data from the ERP. Key: customer_id.",
+        (erp_v1.CustomerUpserted,),
+    ),
+    TopicSpec(
+        erp_v1.ORDERS_TOPIC,
+        "erp",
+        "Orders, cancellations and returns from the ERP. Key: customer_id.",
+        (erp_v1.OrderPlaced, erp_v1.OrderCancelled, erp_v1.OrderReturned),
+    ),
+    TopicSpec(
+        accounts_v1.ACCOUNTS_TOPIC,
+        "accounts",
+        "Account lifecycle and tiering decisions. Key: account id.",
+        accounts_v1.EVENTS,
+    ),
+)
+
+EVENT_TYPES: dict[str, type[EventData]] = {
+    event.event_type: event for topic in TOPICS for event in topic.events
+}
+
+
+def topic_of(name: str) -> TopicSpec:
+    for topic in TOPICS:
+        if topic.name == name:
+            return topic
+    raise KeyError(f"unknown topic {name!r}")
+
+
+def dead_letter_topic(consumer: str) -> str:
+    """Each consumer has its own dead-letter topic."""
+    return f"dlq.{consumer}"

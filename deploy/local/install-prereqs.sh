@@ -1,0 +1,60 @@
+#!/usr/bin/env bash
+# Installs what deploy/local/stack.sh and the browser tests need on a fresh Debian 12 machine.
+# Run as root. Idempotent: when everything is present it changes nothing and never calls apt.
+#
+#   postgresql                server binaries (initdb, pg_ctl) + psql; stack.sh runs its own cluster
+#                             on its own port, so the `main` cluster Debian may create on 5432
+#                             is unrelated and can be left alone
+#   chromium                  /usr/bin/chromium for Playwright (never `playwright install`)
+#   nginx, curl
+#   openjdk-17-jre-headless   Kafka 4.1 needs Java 17+
+#   maven                     fetches the Kafka jars once (deploy/local/kafka/pom.xml)
+set -euo pipefail
+
+log() { echo "[prereqs] $*" >&2; }
+die() { echo "[prereqs] ERROR: $*" >&2; exit 1; }
+
+[[ $EUID -eq 0 ]] || die "run as root (it uses apt-get)"
+
+missing=()
+
+have_cmd() { command -v "$1" >/dev/null 2>&1; }
+have_pkg() { dpkg -s "$1" >/dev/null 2>&1; }
+
+# Major Java version of `java` on PATH, 0 when absent ("1.8.0_x" -> 8, "17.0.15" -> 17).
+java_major() {
+    local v
+    have_cmd java || { echo 0; return; }
+    v="$(java -version 2>&1 | awk -F'"' '/version/ {print $2; exit}')"
+    if [[ "$v" == 1.* ]]; then
+        v="${v#1.}"
+    fi
+    v="${v%%[.+-]*}"
+    [[ "$v" =~ ^[0-9]+$ ]] && echo "$v" || echo 0
+}
+
+# Server binaries are what matter; a lone libpq-dev/postgresql-client does not count.
+if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || ! have_cmd psql; then
+    missing+=(postgresql)
+fi
+have_cmd chromium || have_pkg chromium || missing+=(chromium)
+have_cmd nginx || [[ -x /usr/sbin/nginx ]] || missing+=(nginx)
+have_cmd curl || missing+=(curl)
+(( $(java_major) >= 17 )) || missing+=(openjdk-17-jre-headless)
+have_cmd mvn || missing+=(maven)
+
+if (( ${#missing[@]} == 0 )); then
+    log "all prerequisites present"
+else
+    log "installing: ${missing[*]}"
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update
+    apt-get install -y "${missing[@]}"
+fi
+
+# Verify, so a broken install is reported here and not later by stack.sh.
+ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || die "PostgreSQL server binaries still missing"
+(( $(java_major) >= 17 )) || die "java 17+ still missing (java on PATH: $(command -v java || echo none))"
+have_cmd mvn || die "maven still missing"
+have_cmd chromium || die "chromium still missing"
+log "java $(java_major), $(mvn -v 2>/dev/null | head -n1 | sed 's/\x1b\[[0-9;]*m//g'), postgres $(ls -d /usr/lib/postgresql/*/ | xargs -n1 basename | sort -V | tail -n1), chromium $(chromium --version 2>/dev/null | awk '{print $2}')"

@@ -1,0 +1,446 @@
+#!/usr/bin/env bash
+# Local infrastructure for Rapport without Docker: one Apache Kafka broker (KRaft, combined
+# broker+controller) and one PostgreSQL server, both on 127.0.0.1 and both owned by this script.
+#
+# Usage:
+#   deploy/local/stack.sh infra-up     start Kafka and PostgreSQL (idempotent; a no-op when running)
+#   deploy/local/stack.sh infra-down   stop both, by the process ids in the pid files (idempotent)
+#   deploy/local/stack.sh status       show what runs
+#   deploy/local/stack.sh env          print `export ...` lines; use: eval "$(deploy/local/stack.sh env)"
+#
+# Environment overrides (defaults in brackets):
+#   RAPPORT_HOME                    [<repo root>/.local]  all state: kafka/, postgres/, logs/, run/
+#   RAPPORT_KAFKA_PORT              [19092]  Kafka PLAINTEXT listener (clients)
+#   RAPPORT_KAFKA_CONTROLLER_PORT   [19093]  Kafka KRaft CONTROLLER listener
+#   RAPPORT_PG_PORT                 [15432]  PostgreSQL TCP port
+#   RAPPORT_PG_SUPERUSER_PASSWORD   [postgres]  password of the `postgres` superuser; only applied
+#                                   by initdb, i.e. when the data dir is first created
+#
+# Layout under RAPPORT_HOME:
+#   kafka/libs/       broker jars, fetched once with Maven from deploy/local/kafka/pom.xml
+#   kafka/data/       KRaft metadata + topic logs (formatted once)
+#   kafka/*.properties  regenerated on every infra-up
+#   postgres/data/    cluster created once by initdb
+#   logs/             kafka.log (log4j), kafka.out (JVM stdout/stderr), postgres.log
+#   run/              kafka.pid, postgres.pid, pgsocket/ (unix socket dir)
+#
+# Prerequisites: Java 17+, Maven (first run only), PostgreSQL server binaries.
+# deploy/local/install-prereqs.sh installs them on Debian 12.
+set -euo pipefail
+
+SCRIPT_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+REPO_ROOT="$(cd "$SCRIPT_DIR/../.." && pwd)"
+
+RAPPORT_HOME="${RAPPORT_HOME:-$REPO_ROOT/.local}"
+RAPPORT_KAFKA_PORT="${RAPPORT_KAFKA_PORT:-19092}"
+RAPPORT_KAFKA_CONTROLLER_PORT="${RAPPORT_KAFKA_CONTROLLER_PORT:-19093}"
+RAPPORT_PG_PORT="${RAPPORT_PG_PORT:-15432}"
+RAPPORT_PG_SUPERUSER_PASSWORD="${RAPPORT_PG_SUPERUSER_PASSWORD:-postgres}"
+
+KAFKA_POM="$SCRIPT_DIR/kafka/pom.xml"
+KAFKA_DIR="$RAPPORT_HOME/kafka"
+KAFKA_LIBS="$KAFKA_DIR/libs"
+KAFKA_DATA="$KAFKA_DIR/data"
+KAFKA_PROPS="$KAFKA_DIR/server.properties"
+KAFKA_LOG4J="$KAFKA_DIR/log4j2.properties"
+PG_DATA="$RAPPORT_HOME/postgres/data"
+PG_SOCKET_DIR="$RAPPORT_HOME/run/pgsocket"
+LOG_DIR="$RAPPORT_HOME/logs"
+RUN_DIR="$RAPPORT_HOME/run"
+KAFKA_PID_FILE="$RUN_DIR/kafka.pid"
+PG_PID_FILE="$RUN_DIR/postgres.pid"
+PG_DATABASE="rapport"
+
+KAFKA_READY_TIMEOUT=90
+KAFKA_STOP_TIMEOUT=30
+
+log() { echo "[stack] $*" >&2; }
+die() { echo "[stack] ERROR: $*" >&2; exit 1; }
+
+# True when something accepts TCP connections on 127.0.0.1:$1. Kafka opens its client listener
+# only once the broker is ready, so this doubles as the readiness check.
+port_open() {
+    timeout 1 bash -c "exec 3<>/dev/tcp/127.0.0.1/$1" 2>/dev/null
+}
+
+# True while process $1 exists and is not a zombie. The machine's init may reap orphans late,
+# and kill -0 still succeeds on a zombie.
+proc_running() {
+    kill -0 "$1" 2>/dev/null || return 1
+    [[ "$(awk '{print $3}' "/proc/$1/stat" 2>/dev/null)" != "Z" ]]
+}
+
+# Reads a pid file and succeeds only if that process is alive AND its command line contains $2,
+# so a recycled pid after a reboot is not mistaken for our server.
+pid_alive() {
+    local pid_file="$1" marker="$2" pid
+    [[ -s "$pid_file" ]] || return 1
+    pid="$(head -n1 "$pid_file")"
+    [[ "$pid" =~ ^[0-9]+$ ]] || return 1
+    proc_running "$pid" || return 1
+    tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -q -- "$marker"
+}
+
+ensure_dirs() {
+    mkdir -p "$KAFKA_DIR" "$LOG_DIR" "$RUN_DIR"
+}
+
+# --------------------------------------------------------------------------------------------
+# Kafka
+# --------------------------------------------------------------------------------------------
+
+# Jars are fetched into a temp dir and moved into place only on success, so an interrupted
+# download never looks complete. The stamp (hash of pom.xml) refetches when the pom changes.
+kafka_fetch_jars() {
+    local stamp="$KAFKA_LIBS/.pom.sha256" want
+    want="$(sha256sum "$KAFKA_POM" | cut -d' ' -f1)"
+    if [[ -f "$stamp" && "$(cat "$stamp")" == "$want" ]]; then
+        return 0
+    fi
+    command -v mvn >/dev/null || die "mvn not found (needed once to fetch Kafka jars); run deploy/local/install-prereqs.sh"
+    log "fetching Kafka jars with Maven into $KAFKA_LIBS"
+    local tmp="$KAFKA_DIR/libs.tmp"
+    rm -rf "$tmp"
+    # Output goes to a file: even with -B -q Maven 3.8 prints stray ANSI reset codes.
+    if ! mvn -B -q -f "$KAFKA_POM" dependency:copy-dependencies -DoutputDirectory="$tmp" \
+            >"$LOG_DIR/maven.log" 2>&1; then
+        tail -n 30 "$LOG_DIR/maven.log" >&2
+        die "maven could not fetch the Kafka jars (log: $LOG_DIR/maven.log)"
+    fi
+    echo "$want" >"$tmp/.pom.sha256"
+    rm -rf "$KAFKA_LIBS"
+    mv "$tmp" "$KAFKA_LIBS"
+}
+
+# Regenerated every time so port overrides take effect; cluster identity lives in
+# kafka/data/meta.properties, written once by the storage format step.
+kafka_write_config() {
+    cat >"$KAFKA_PROPS" <<EOF
+# Generated by deploy/local/stack.sh -- edits are overwritten on the next infra-up.
+node.id=1
+process.roles=broker,controller
+listeners=PLAINTEXT://127.0.0.1:${RAPPORT_KAFKA_PORT},CONTROLLER://127.0.0.1:${RAPPORT_KAFKA_CONTROLLER_PORT}
+advertised.listeners=PLAINTEXT://127.0.0.1:${RAPPORT_KAFKA_PORT}
+listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT
+inter.broker.listener.name=PLAINTEXT
+controller.listener.names=CONTROLLER
+# Dynamic quorum: StorageTool --standalone refuses controller.quorum.voters, it wants the
+# bootstrap servers instead.
+controller.quorum.bootstrap.servers=127.0.0.1:${RAPPORT_KAFKA_CONTROLLER_PORT}
+log.dirs=${KAFKA_DATA}
+# Single node: every internal topic must live with one replica.
+offsets.topic.replication.factor=1
+transaction.state.log.replication.factor=1
+transaction.state.log.min.isr=1
+share.coordinator.state.topic.replication.factor=1
+share.coordinator.state.topic.min.isr=1
+num.partitions=3
+auto.create.topics.enable=true
+# No 3 s wait for more members before the first rebalance: faster tests.
+group.initial.rebalance.delay.ms=0
+# Domain topics are the event log; never delete by age.
+log.retention.hours=-1
+EOF
+
+    cat >"$KAFKA_LOG4J" <<EOF
+# Generated by deploy/local/stack.sh
+status = warn
+appender.file.type = File
+appender.file.name = FILE
+appender.file.fileName = ${LOG_DIR}/kafka.log
+appender.file.append = true
+appender.file.layout.type = PatternLayout
+appender.file.layout.pattern = [%d] %p %m (%c)%n
+rootLogger.level = INFO
+rootLogger.appenderRef.file.ref = FILE
+# Chatty at INFO and rarely useful locally.
+logger.clients.name = org.apache.kafka.clients
+logger.clients.level = WARN
+logger.statechange.name = state.change.logger
+logger.statechange.level = WARN
+logger.request.name = kafka.request.logger
+logger.request.level = WARN
+EOF
+}
+
+kafka_java() {
+    java -cp "$KAFKA_LIBS/*" -Dlog4j2.configurationFile="$KAFKA_LOG4J" "$@"
+}
+
+# Formatting writes meta.properties and the bootstrap quorum checkpoint; it must happen exactly
+# once, and re-running it on formatted storage would fail, hence the meta.properties check.
+kafka_format_storage() {
+    if [[ -f "$KAFKA_DATA/meta.properties" ]]; then
+        return 0
+    fi
+    local cluster_id
+    cluster_id="$(kafka_java kafka.tools.StorageTool random-uuid)"
+    log "formatting Kafka storage (cluster id $cluster_id)"
+    mkdir -p "$KAFKA_DATA"
+    kafka_java kafka.tools.StorageTool format -t "$cluster_id" -c "$KAFKA_PROPS" --standalone >/dev/null \
+        || die "kafka StorageTool format failed"
+}
+
+kafka_up() {
+    if pid_alive "$KAFKA_PID_FILE" kafka.Kafka; then
+        log "kafka already running (pid $(cat "$KAFKA_PID_FILE"))"
+        return 0
+    fi
+    rm -f "$KAFKA_PID_FILE"
+    command -v java >/dev/null || die "java not found; run deploy/local/install-prereqs.sh"
+    if port_open "$RAPPORT_KAFKA_PORT" || port_open "$RAPPORT_KAFKA_CONTROLLER_PORT"; then
+        die "port $RAPPORT_KAFKA_PORT or $RAPPORT_KAFKA_CONTROLLER_PORT is already in use by a process we did not start"
+    fi
+
+    kafka_fetch_jars
+    kafka_write_config
+    kafka_format_storage
+
+    log "starting kafka on 127.0.0.1:$RAPPORT_KAFKA_PORT"
+    # setsid: own session, so it survives the calling shell and a Ctrl-C there.
+    # The inner bash writes its own pid and then execs java, so the pid file names the JVM
+    # exactly (no guessing from $! through setsid/nohup).
+    setsid nohup bash -c 'echo $$ >"$1"; shift; exec "$@"' _ "$KAFKA_PID_FILE" \
+        java -Xms256m -Xmx1g -Djava.awt.headless=true \
+        -Dlog4j2.configurationFile="$KAFKA_LOG4J" \
+        -cp "$KAFKA_LIBS/*" kafka.Kafka "$KAFKA_PROPS" \
+        >>"$LOG_DIR/kafka.out" 2>&1 </dev/null &
+
+    local waited=0
+    until port_open "$RAPPORT_KAFKA_PORT"; do
+        if (( waited > 2 )) && ! pid_alive "$KAFKA_PID_FILE" kafka.Kafka; then
+            kafka_show_logs
+            die "kafka exited during startup"
+        fi
+        if (( waited >= KAFKA_READY_TIMEOUT )); then
+            kafka_show_logs
+            die "kafka not accepting connections on 127.0.0.1:$RAPPORT_KAFKA_PORT after ${KAFKA_READY_TIMEOUT}s"
+        fi
+        sleep 1
+        waited=$((waited + 1))
+    done
+    log "kafka ready after ~${waited}s (pid $(cat "$KAFKA_PID_FILE"))"
+}
+
+kafka_show_logs() {
+    echo "----- tail $LOG_DIR/kafka.log -----" >&2
+    tail -n 40 "$LOG_DIR/kafka.log" >&2 2>/dev/null || true
+    echo "----- tail $LOG_DIR/kafka.out -----" >&2
+    tail -n 20 "$LOG_DIR/kafka.out" >&2 2>/dev/null || true
+}
+
+kafka_down() {
+    if ! pid_alive "$KAFKA_PID_FILE" kafka.Kafka; then
+        [[ -e "$KAFKA_PID_FILE" ]] && log "removing stale $KAFKA_PID_FILE"
+        rm -f "$KAFKA_PID_FILE"
+        log "kafka not running"
+        return 0
+    fi
+    local pid waited=0
+    pid="$(cat "$KAFKA_PID_FILE")"
+    log "stopping kafka (pid $pid)"
+    # SIGTERM triggers Kafka's controlled shutdown, which flushes logs and avoids recovery on
+    # the next start.
+    kill -TERM "$pid" 2>/dev/null || true
+    while proc_running "$pid"; do
+        if (( waited >= KAFKA_STOP_TIMEOUT )); then
+            log "kafka did not stop within ${KAFKA_STOP_TIMEOUT}s; sending SIGKILL"
+            kill -KILL "$pid" 2>/dev/null || true
+            sleep 1
+            break
+        fi
+        sleep 1
+        waited=$((waited + 1))
+    done
+    rm -f "$KAFKA_PID_FILE"
+    log "kafka stopped"
+}
+
+# --------------------------------------------------------------------------------------------
+# PostgreSQL
+# --------------------------------------------------------------------------------------------
+
+# Server binaries (initdb, pg_ctl). pg_config may come from libpq-dev and point at a version
+# without server binaries, so it is only trusted when initdb is really there.
+pg_bindir() {
+    local dir
+    if command -v pg_config >/dev/null; then
+        dir="$(pg_config --bindir 2>/dev/null || true)"
+        if [[ -x "$dir/initdb" && -x "$dir/pg_ctl" ]]; then
+            echo "$dir"
+            return 0
+        fi
+    fi
+    dir="$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n1 || true)"
+    if [[ -n "$dir" && -x "$dir/initdb" ]]; then
+        echo "$dir"
+        return 0
+    fi
+    die "PostgreSQL server binaries (initdb, pg_ctl) not found; run deploy/local/install-prereqs.sh"
+}
+
+# Postgres refuses to run as root, so as root every server command runs as the `postgres`
+# system user; as a normal user it simply runs as that user.
+as_pg() {
+    if [[ $EUID -eq 0 ]]; then
+        runuser -u postgres -- "$@"
+    else
+        "$@"
+    fi
+}
+
+pg_prepare_user_and_dirs() {
+    mkdir -p "$PG_DATA" "$PG_SOCKET_DIR"
+    touch "$LOG_DIR/postgres.log"
+    if [[ $EUID -eq 0 ]]; then
+        if ! id postgres >/dev/null 2>&1; then
+            log "creating system user postgres"
+            useradd --system --user-group --no-create-home --home-dir /var/lib/postgresql \
+                --shell /bin/bash postgres
+        fi
+        chown postgres:postgres "$RAPPORT_HOME/postgres" "$PG_DATA" "$PG_SOCKET_DIR" "$LOG_DIR/postgres.log"
+        # initdb wants 0700 (or 0750) on the data dir.
+        chmod 700 "$PG_DATA"
+        # The postgres user must be able to walk from / down to RAPPORT_HOME.
+        runuser -u postgres -- test -x "$PG_DATA" -a -w "$PG_SOCKET_DIR" \
+            || die "user postgres cannot reach $PG_DATA; every parent directory of RAPPORT_HOME needs o+x (chmod o+x <dir>) or pick another RAPPORT_HOME"
+    else
+        chmod 700 "$PG_DATA"
+    fi
+}
+
+# initdb runs once. Our own settings go into rapport.conf, included at the end of
+# postgresql.conf (later settings win) and rewritten on each infra-up so port overrides apply.
+pg_init_cluster() {
+    local bindir="$1"
+    if [[ ! -f "$PG_DATA/PG_VERSION" ]]; then
+        log "initdb into $PG_DATA"
+        local pwfile="$RAPPORT_HOME/postgres/pwfile"
+        ( umask 077; printf '%s\n' "$RAPPORT_PG_SUPERUSER_PASSWORD" >"$pwfile" )
+        [[ $EUID -eq 0 ]] && chown postgres:postgres "$pwfile"
+        if ! as_pg "$bindir/initdb" -D "$PG_DATA" -U postgres --pwfile="$pwfile" \
+                --auth=scram-sha-256 --encoding=UTF8 --no-locale >"$LOG_DIR/initdb.log" 2>&1; then
+            rm -f "$pwfile"
+            cat "$LOG_DIR/initdb.log" >&2
+            die "initdb failed"
+        fi
+        rm -f "$pwfile"
+        echo "include 'rapport.conf'" >>"$PG_DATA/postgresql.conf"
+    fi
+    cat >"$PG_DATA/rapport.conf" <<EOF
+# Generated by deploy/local/stack.sh -- edits are overwritten on the next infra-up.
+listen_addresses = '127.0.0.1'
+port = ${RAPPORT_PG_PORT}
+unix_socket_directories = '${PG_SOCKET_DIR}'
+max_connections = 300
+shared_buffers = 256MB
+EOF
+    [[ $EUID -eq 0 ]] && chown postgres:postgres "$PG_DATA/rapport.conf"
+    return 0
+}
+
+pg_running() {
+    local bindir="$1"
+    [[ -f "$PG_DATA/PG_VERSION" ]] && as_pg "$bindir/pg_ctl" status -D "$PG_DATA" >/dev/null 2>&1
+}
+
+pg_psql() {
+    local bindir="$1"; shift
+    PGPASSWORD="$RAPPORT_PG_SUPERUSER_PASSWORD" "$bindir/psql" -h 127.0.0.1 -p "$RAPPORT_PG_PORT" \
+        -U postgres -v ON_ERROR_STOP=1 -X -q "$@"
+}
+
+pg_up() {
+    local bindir
+    bindir="$(pg_bindir)"
+    if pg_running "$bindir"; then
+        head -n1 "$PG_DATA/postmaster.pid" >"$PG_PID_FILE"
+        log "postgres already running (pid $(cat "$PG_PID_FILE"))"
+    else
+        pg_prepare_user_and_dirs
+        pg_init_cluster "$bindir"
+        log "starting postgres on 127.0.0.1:$RAPPORT_PG_PORT"
+        if ! as_pg "$bindir/pg_ctl" start -D "$PG_DATA" -w -t 60 -l "$LOG_DIR/postgres.log" >/dev/null; then
+            tail -n 30 "$LOG_DIR/postgres.log" >&2 || true
+            die "postgres did not start (log: $LOG_DIR/postgres.log)"
+        fi
+        # First line of postmaster.pid is the postmaster's pid.
+        head -n1 "$PG_DATA/postmaster.pid" >"$PG_PID_FILE"
+        log "postgres ready (pid $(cat "$PG_PID_FILE"))"
+    fi
+
+    if [[ "$(pg_psql "$bindir" -d postgres -tAc "SELECT 1 FROM pg_database WHERE datname = '$PG_DATABASE'")" != "1" ]]; then
+        log "creating database $PG_DATABASE"
+        pg_psql "$bindir" -d postgres -c "CREATE DATABASE $PG_DATABASE"
+    fi
+}
+
+pg_down() {
+    local bindir
+    bindir="$(pg_bindir)"
+    if pg_running "$bindir"; then
+        log "stopping postgres (pid $(head -n1 "$PG_DATA/postmaster.pid"))"
+        as_pg "$bindir/pg_ctl" stop -D "$PG_DATA" -m fast -w >/dev/null
+        log "postgres stopped"
+    else
+        log "postgres not running"
+    fi
+    rm -f "$PG_PID_FILE"
+}
+
+# --------------------------------------------------------------------------------------------
+# Commands
+# --------------------------------------------------------------------------------------------
+
+kafka_bootstrap() { echo "127.0.0.1:$RAPPORT_KAFKA_PORT"; }
+# The password is used verbatim; keep it URL-safe.
+database_url() { echo "postgresql://postgres:${RAPPORT_PG_SUPERUSER_PASSWORD}@127.0.0.1:${RAPPORT_PG_PORT}/${PG_DATABASE}"; }
+
+cmd_infra_up() {
+    ensure_dirs
+    kafka_up
+    pg_up
+    echo "kafka bootstrap: $(kafka_bootstrap)"
+    echo "postgres url:    $(database_url)"
+    echo "state and logs:  $RAPPORT_HOME"
+}
+
+cmd_infra_down() {
+    kafka_down
+    pg_down
+}
+
+cmd_status() {
+    if pid_alive "$KAFKA_PID_FILE" kafka.Kafka; then
+        local ready="not yet accepting connections"
+        port_open "$RAPPORT_KAFKA_PORT" && ready="accepting connections"
+        echo "kafka:    running, pid $(cat "$KAFKA_PID_FILE"), $(kafka_bootstrap) $ready"
+    else
+        echo "kafka:    stopped"
+    fi
+    local bindir
+    bindir="$(pg_bindir)"
+    if pg_running "$bindir"; then
+        echo "postgres: running, pid $(head -n1 "$PG_DATA/postmaster.pid"), $(database_url)"
+    else
+        echo "postgres: stopped"
+    fi
+}
+
+cmd_env() {
+    echo "export KAFKA_BOOTSTRAP_SERVERS=$(kafka_bootstrap)"
+    echo "export DATABASE_URL=$(database_url)"
+}
+
+usage() {
+    sed -n '2,10p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
+}
+
+case "${1:-}" in
+    infra-up)   cmd_infra_up ;;
+    infra-down) cmd_infra_down ;;
+    status)     cmd_status ;;
+    env)        cmd_env ;;
+    -h|--help|help) usage ;;
+    *) usage >&2; exit 2 ;;
+esac

@@ -1,0 +1,1 @@
+"""Accounts service: accounts from ERP master data, tiering, VIP, lifecycle."""

@@ -1,0 +1,52 @@
+"""The API process: JSON API, pages, health and metrics. `python -m accounts.entrypoints.api`."""
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+import uvicorn
+from chassis.http import create_app
+from chassis.logging import configure_logging
+from chassis.web import mount_static
+from fastapi import FastAPI
+
+from accounts.api.routes import router as api_router
+from accounts.bootstrap import Accounts, bootstrap
+from accounts.config import AccountsSettings
+from accounts.ui.pages import STATIC_PREFIX
+from accounts.ui.pages import router as pages_router
+
+
+def create(accounts: Accounts | None = None) -> FastAPI:
+    app_state = accounts or bootstrap()
+
+    @asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        yield
+        await app_state.dispose()
+
+    app = create_app(
+        service="accounts",
+        title="Rapport accounts",
+        readiness_checks=[app_state.check_database],
+        routers=[api_router, pages_router],
+    )
+    app.router.lifespan_context = lifespan
+    app.state.accounts = app_state
+    mount_static(app, static_prefix=STATIC_PREFIX)
+    return app
+
+
+def main() -> None:
+    settings = AccountsSettings()
+    configure_logging("accounts-api", settings.log_level)
+    uvicorn.run(
+        create(bootstrap(settings)),
+        host="127.0.0.1",
+        port=settings.api_port,
+        log_config=None,
+        access_log=False,
+    )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,1 @@
+"""Shared infrastructure of Rapport's services. Never domain logic."""

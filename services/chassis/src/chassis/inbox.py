@@ -1,0 +1,30 @@
+"""Idempotent consumption: (consumer, event id) is recorded in the handler's own transaction."""
+
+from collections.abc import Iterable
+
+from sqlalchemy import Column, DateTime, MetaData, String, Table, func
+from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy.ext.asyncio import AsyncSession
+
+
+def inbox_table(metadata: MetaData) -> Table:
+    return Table(
+        "inbox",
+        metadata,
+        Column("consumer", String(100), primary_key=True),
+        Column("event_id", String(200), primary_key=True),
+        Column("received_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    )
+
+
+async def claim_new_events(
+    session: AsyncSession, table: Table, *, consumer: str, event_ids: Iterable[str]
+) -> set[str]:
+    """Record the ids and return those never seen before; the rest are duplicates to skip."""
+    rows = [{"consumer": consumer, "event_id": event_id} for event_id in dict.fromkeys(event_ids)]
+    if not rows:
+        return set()
+    result = await session.execute(
+        insert(table).values(rows).on_conflict_do_nothing().returning(table.c.event_id)
+    )
+    return set(result.scalars())

@@ -1,0 +1,28 @@
+"""Settings every service has; each service's config.py subclasses with its own env prefix."""
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class ServiceSettings(BaseSettings):
+    """Connection and process settings. Env prefix `<SERVICE>_`, e.g. `ACCOUNTS_DATABASE_URL`."""
+
+    model_config = SettingsConfigDict(extra="ignore")
+
+    service_name: str
+    database_url: str = Field(
+        default="postgresql+asyncpg://postgres:postgres@127.0.0.1:15432/rapport",
+        description="SQLAlchemy URL of the service's own database role.",
+    )
+    db_pool_size: int = 10
+    kafka_bootstrap_servers: str = "127.0.0.1:19092"
+    consumer_batch_size: int = 500
+    outbox_batch_size: int = 500
+    outbox_poll_seconds: float = 1.0
+    public_base_url: str = "http://127.0.0.1:8080"
+    log_level: str = "INFO"
+
+    @property
+    def db_schema(self) -> str:
+        """Each service owns exactly one PostgreSQL schema, named after it."""
+        return self.service_name

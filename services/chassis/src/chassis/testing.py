@@ -1,0 +1,161 @@
+"""Pytest plugin: the real Kafka broker and PostgreSQL for integration and end-to-end tests.
+
+Where they come from, in order: `KAFKA_BOOTSTRAP_SERVERS` and `DATABASE_URL` when both are set;
+testcontainers when a Docker engine answers; otherwise the project's own
+`deploy/local/stack.sh infra-up` (the same script `make up` uses). Tests get a fresh database
+`rapport_test` on that server each session.
+
+Also: small helpers to produce raw records, read topics and wait on a condition.
+"""
+
+import asyncio
+import os
+import shutil
+import subprocess
+import time
+import uuid
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from contextlib import ExitStack
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, TypeVar
+
+import pytest
+from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, ConsumerRecord
+from sqlalchemy import text
+from sqlalchemy.engine import make_url
+from sqlalchemy.ext.asyncio import create_async_engine
+
+from chassis.db import asyncpg_url
+
+T = TypeVar("T")
+
+REPO_ROOT = Path(__file__).resolve().parents[4]
+TEST_DATABASE = "rapport_test"
+
+
+@dataclass(frozen=True)
+class Infrastructure:
+    kafka_bootstrap_servers: str
+    admin_database_url: str
+
+    def admin_url_for(self, database: str) -> str:
+        return (
+            make_url(asyncpg_url(self.admin_database_url))
+            .set(database=database)
+            .render_as_string(hide_password=False)
+        )
+
+
+def _docker_available() -> bool:
+    if shutil.which("docker") is None:
+        return False
+    return subprocess.run(["docker", "info"], capture_output=True, timeout=20).returncode == 0
+
+
+def _from_local_stack() -> Infrastructure:
+    stack = REPO_ROOT / "deploy" / "local" / "stack.sh"
+    subprocess.run([str(stack), "infra-up"], check=True)
+    exports = subprocess.run([str(stack), "env"], check=True, capture_output=True, text=True)
+    values = dict(
+        line.removeprefix("export ").split("=", 1)
+        for line in exports.stdout.splitlines()
+        if line.startswith("export ")
+    )
+    return Infrastructure(
+        values["KAFKA_BOOTSTRAP_SERVERS"].strip("'\""), values["DATABASE_URL"].strip("'\"")
+    )
+
+
+def _from_containers(stack: ExitStack) -> Infrastructure:
+    from testcontainers.kafka import KafkaContainer
+    from testcontainers.postgres import PostgresContainer
+
+    kafka = stack.enter_context(KafkaContainer("apache/kafka:4.1.1").with_kraft())
+    postgres = stack.enter_context(PostgresContainer("postgres:16", driver=None))
+    return Infrastructure(kafka.get_bootstrap_server(), postgres.get_connection_url())
+
+
+async def _recreate_database(infra: Infrastructure, database: str) -> None:
+    engine = create_async_engine(infra.admin_url_for("postgres"), isolation_level="AUTOCOMMIT")
+    async with engine.connect() as connection:
+        await connection.execute(text(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)'))
+        await connection.execute(text(f'CREATE DATABASE "{database}"'))
+    await engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def infrastructure() -> Iterator[Infrastructure]:
+    with ExitStack() as stack:
+        if os.environ.get("KAFKA_BOOTSTRAP_SERVERS") and os.environ.get("DATABASE_URL"):
+            infra = Infrastructure(
+                os.environ["KAFKA_BOOTSTRAP_SERVERS"], os.environ["DATABASE_URL"]
+            )
+        elif _docker_available():
+            infra = _from_containers(stack)
+        else:
+            infra = _from_local_stack()
+        asyncio.run(_recreate_database(infra, TEST_DATABASE))
+        yield Infrastructure(infra.kafka_bootstrap_servers, infra.admin_url_for(TEST_DATABASE))
+
+
+def unique(prefix: str) -> str:
+    """An id no other test or earlier run uses, so tests share the broker without colliding."""
+    return f"{prefix}-{uuid.uuid4().hex[:10]}"
+
+
+async def eventually(
+    probe: Callable[[], Awaitable[T | None]], *, within: float = 60.0, interval: float = 0.2
+) -> T:
+    """Poll `probe` until it returns something truthy; fail with the last value after timeout."""
+    deadline = time.monotonic() + within
+    last: T | None = None
+    while time.monotonic() < deadline:
+        last = await probe()
+        if last:
+            return last
+        await asyncio.sleep(interval)
+    raise AssertionError(f"condition not met within {within}s; last value: {last!r}")
+
+
+@pytest.fixture
+async def kafka_producer(infrastructure: Infrastructure) -> AsyncIterator[AIOKafkaProducer]:
+    """A plain Kafka producer, as any ERP integrator would use."""
+    producer = AIOKafkaProducer(
+        bootstrap_servers=infrastructure.kafka_bootstrap_servers,
+        acks="all",
+        enable_idempotence=True,
+    )
+    await producer.start()
+    yield producer
+    await producer.stop()
+
+
+async def read_topic(
+    bootstrap_servers: str,
+    topic: str,
+    *,
+    until: Callable[[list[ConsumerRecord[Any, Any]]], bool],
+    keep: Callable[[ConsumerRecord[Any, Any]], bool] = lambda _: True,
+    within: float = 60.0,
+) -> list[ConsumerRecord[Any, Any]]:
+    """Read a topic from the beginning, keeping matching records, until `until(kept)` holds."""
+    consumer = AIOKafkaConsumer(
+        topic,
+        bootstrap_servers=bootstrap_servers,
+        group_id=None,
+        auto_offset_reset="earliest",
+        enable_auto_commit=False,
+    )
+    await consumer.start()
+    kept: list[ConsumerRecord[Any, Any]] = []
+    deadline = time.monotonic() + within
+    try:
+        while not until(kept):
+            if time.monotonic() > deadline:
+                raise AssertionError(f"{topic}: condition not met within {within}s; kept {kept!r}")
+            batches = await consumer.getmany(timeout_ms=500)
+            kept += [record for records in batches.values() for record in records if keep(record)]
+    finally:
+        await consumer.stop()
+    return kept
