@@ -61,4 +61,34 @@ class AccountClassified(EventData):
     classified_at: UtcDateTime
 
 
-EVENTS: tuple[type[EventData], ...] = (AccountRegistered, AccountClassified)
+class AccountVipGranted(EventData):
+    """A supervisor approved an account as VIP (key account): other services give it priority."""
+
+    event_type: ClassVar[str] = "accounts.account.vip_granted.v1"
+    topic: ClassVar[str] = ACCOUNTS_TOPIC
+
+    account_id: str
+    nominated_by: str
+    approved_by: str
+    reason: str
+    granted_at: UtcDateTime
+
+
+class AccountVipRevoked(EventData):
+    """An account is no longer VIP."""
+
+    event_type: ClassVar[str] = "accounts.account.vip_revoked.v1"
+    topic: ClassVar[str] = ACCOUNTS_TOPIC
+
+    account_id: str
+    revoked_by: str
+    reason: str
+    revoked_at: UtcDateTime
+
+
+EVENTS: tuple[type[EventData], ...] = (
+    AccountRegistered,
+    AccountClassified,
+    AccountVipGranted,
+    AccountVipRevoked,
+)
