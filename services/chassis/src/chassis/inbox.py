@@ -2,9 +2,14 @@
 
 from collections.abc import Iterable
 
+from prometheus_client import Counter
 from sqlalchemy import Column, DateTime, MetaData, String, Table, func
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
+
+DUPLICATES = Counter(
+    "rapport_inbox_duplicates_total", "Events dropped as already processed", ["consumer"]
+)
 
 
 def inbox_table(metadata: MetaData) -> Table:
@@ -27,4 +32,6 @@ async def claim_new_events(
     result = await session.execute(
         insert(table).values(rows).on_conflict_do_nothing().returning(table.c.event_id)
     )
-    return set(result.scalars())
+    fresh = set(result.scalars())
+    DUPLICATES.labels(consumer).inc(len(rows) - len(fresh))
+    return fresh

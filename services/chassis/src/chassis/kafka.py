@@ -14,13 +14,14 @@ from dataclasses import dataclass
 from typing import Any
 
 from aiokafka import ConsumerRecord
-from contracts.envelope import CLOUDEVENTS_CONTENT_TYPE, CloudEvent, EventData
-from contracts.registry import dead_letter_topic
 from faststream import AckPolicy
 from faststream.kafka import KafkaBroker
 from faststream.kafka.annotations import KafkaMessage
 from prometheus_client import Counter, Histogram
 from pydantic import ValidationError
+
+from contracts.envelope import CLOUDEVENTS_CONTENT_TYPE, CloudEvent, EventData
+from contracts.registry import dead_letter_topic
 
 log = logging.getLogger(__name__)
 
@@ -91,7 +92,7 @@ def decode_record(
     try:
         data = model.model_validate(envelope.data)
     except ValidationError as exc:
-        return Rejected(record, "schema-invalid", _summarise(exc))
+        return Rejected(record, "schema-invalid", _summarise(exc, prefix="data."))
     if data.subject() != envelope.subject:
         return Rejected(
             record, "schema-invalid", f"subject {envelope.subject!r} is not {data.subject()!r}"
@@ -102,9 +103,9 @@ def decode_record(
     return ReceivedEvent(envelope, data, record.topic, record.partition, record.offset)
 
 
-def _summarise(exc: ValidationError) -> str:
+def _summarise(exc: ValidationError, prefix: str = "") -> str:
     return "; ".join(
-        f"{'.'.join(str(part) for part in error['loc']) or '<value>'}: {error['msg']}"
+        f"{prefix}{'.'.join(str(part) for part in error['loc']) or '<value>'}: {error['msg']}"
         for error in exc.errors()[:10]
     )
 

@@ -12,8 +12,6 @@ from datetime import UTC, datetime
 from typing import Any
 
 from aiokafka import AIOKafkaProducer
-from contracts.envelope import CLOUDEVENTS_CONTENT_TYPE, CloudEvent, EventData
-from contracts.registry import EVENT_TYPES
 from prometheus_client import Counter, Histogram
 from sqlalchemy import (
     BigInteger,
@@ -31,6 +29,9 @@ from sqlalchemy import (
 )
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+
+from contracts.envelope import CLOUDEVENTS_CONTENT_TYPE, CloudEvent, EventData
+from contracts.registry import EVENT_TYPES
 
 PUBLISHED = Counter("rapport_outbox_published_total", "Outbox events published", ["topic"])
 RELAY_LAG = Histogram(

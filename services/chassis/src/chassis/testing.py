@@ -11,7 +11,10 @@ Also: small helpers to produce raw records, read topics and wait on a condition.
 import asyncio
 import os
 import shutil
+import signal
+import socket
 import subprocess
+import sys
 import time
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
@@ -20,6 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
 
+import httpx
 import pytest
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, ConsumerRecord
 from sqlalchemy import text
@@ -159,3 +163,86 @@ async def read_topic(
     finally:
         await consumer.stop()
     return kept
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+class ServiceProcess:
+    """A service entrypoint run as a real OS process, as `make up` runs it."""
+
+    def __init__(self, argv: list[str], *, env: dict[str, str], port: int, log_path: Path) -> None:
+        self.argv = argv
+        self.env = {**os.environ, **env}
+        self.port = port
+        self.log_path = log_path
+        self.process: subprocess.Popen[bytes] | None = None
+
+    @property
+    def base_url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def start(self) -> "ServiceProcess":
+        self.log_path.parent.mkdir(parents=True, exist_ok=True)
+        with self.log_path.open("ab") as log:
+            self.process = subprocess.Popen(
+                [sys.executable, *self.argv], env=self.env, stdout=log, stderr=subprocess.STDOUT
+            )
+        return self
+
+    def log_tail(self, lines: int = 40) -> str:
+        return "\n".join(self.log_path.read_text(errors="replace").splitlines()[-lines:])
+
+    async def wait_ready(self, within: float = 60.0) -> None:
+        async def ready() -> bool:
+            assert self.process is not None
+            if self.process.poll() is not None:
+                raise AssertionError(f"{self.argv} exited early:\n{self.log_tail()}")
+            try:
+                async with httpx.AsyncClient(timeout=1.0) as client:
+                    return (await client.get(f"{self.base_url}/readyz")).status_code == 200
+            except httpx.HTTPError:
+                return False
+
+        await eventually(ready, within=within)
+
+    async def wait_exit(self, within: float = 60.0) -> int:
+        async def exit_code() -> tuple[int] | None:
+            assert self.process is not None
+            code = self.process.poll()
+            return None if code is None else (code,)
+
+        (code,) = await eventually(exit_code, within=within)
+        return code
+
+    def stop(self) -> None:
+        if self.process is not None and self.process.poll() is None:
+            self.process.send_signal(signal.SIGTERM)
+            try:
+                self.process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+
+
+def migrate_service(infra: Infrastructure, service: str, *, database: str = TEST_DATABASE) -> str:
+    """Provision the service's role and schema in `database` and migrate it; returns its URL."""
+    admin_url = infra.admin_url_for(database)
+    subprocess.run(
+        [sys.executable, "-m", f"{service}.entrypoints.migrate", "--admin-url", admin_url],
+        check=True,
+        capture_output=True,
+    )
+    return (
+        make_url(admin_url)
+        .set(username=service, password=service)
+        .render_as_string(hide_password=False)
+    )
+
+
+async def create_database(infra: Infrastructure, database: str) -> None:
+    """A fresh, empty database on the test server (dropped first if it exists)."""
+    await _recreate_database(infra, database)
