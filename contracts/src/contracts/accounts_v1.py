@@ -12,6 +12,10 @@ SOURCE = "accounts"
 
 ValueClass = Literal["high", "medium", "low"]
 FrequencyClass = Literal["high", "medium", "low"]
+AbcClass = Literal["A", "B", "C"]
+Grade = Literal["A", "B", "C", "D"]
+Recommendation = Literal["improve", "maintain", "end"]
+LifecycleStage = Literal["prospect", "new", "active", "at_risk", "dormant"]
 
 
 class AccountRegistered(EventData):
@@ -27,6 +31,30 @@ class AccountRegistered(EventData):
     segment: str
     account_manager: str | None = None
     registered_at: UtcDateTime
+    origin: Literal["erp", "manager"] = "erp"
+    referred_by: str | None = Field(default=None, description="the referring account's id")
+    priority_lead: bool = Field(
+        default=False, description="a referred prospect: a top-priority (A-level) lead"
+    )
+
+
+class AccountUpdated(EventData):
+    """An account's master data, assignment or referral changed (company data only)."""
+
+    event_type: ClassVar[str] = "accounts.account.updated.v1"
+    topic: ClassVar[str] = ACCOUNTS_TOPIC
+
+    account_id: str
+    changed_fields: list[str]
+    name: str
+    region: str
+    country: str
+    segment: str
+    account_manager: str | None = None
+    referred_by: str | None = None
+    priority_lead: bool = False
+    updated_by: str | None = Field(default=None, description="staff id; null when from the ERP")
+    updated_at: UtcDateTime
 
 
 class ClassificationInputs(BaseModel):
@@ -45,8 +73,22 @@ class ClassificationInputs(BaseModel):
     frequency_medium_threshold: int
 
 
+class IndicatorScore(BaseModel):
+    """One line of the weighted relationship scorecard; `score` is null when there is no data."""
+
+    model_config = ConfigDict(extra="ignore", frozen=True)
+
+    indicator: str
+    weight: int
+    score: DecimalString | None = None
+    detail: str
+
+
 class AccountClassified(EventData):
-    """An account's value or frequency class changed (its tier), with the reason and inputs."""
+    """An account's tier changed (value, frequency or ABC class, or scorecard grade).
+
+    Carries the reason, the inputs and the version of the tier policy that decided it.
+    """
 
     event_type: ClassVar[str] = "accounts.account.classified.v1"
     topic: ClassVar[str] = ACCOUNTS_TOPIC
@@ -59,6 +101,84 @@ class AccountClassified(EventData):
     reason: str = Field(min_length=1)
     inputs: ClassificationInputs
     classified_at: UtcDateTime
+    abc_class: AbcClass | None = None
+    previous_abc_class: AbcClass | None = None
+    grade: Grade | None = None
+    previous_grade: Grade | None = None
+    score: DecimalString | None = None
+    recommendation: Recommendation | None = None
+    indicators: list[IndicatorScore] | None = None
+    policy_version: int | None = None
+
+
+class AccountLifecycleChanged(EventData):
+    """An account moved to another lifecycle stage (prospect, new, active, at risk, dormant).
+
+    `reactivated` is true when an order brought back an at-risk or dormant account.
+    """
+
+    event_type: ClassVar[str] = "accounts.account.lifecycle_changed.v1"
+    topic: ClassVar[str] = ACCOUNTS_TOPIC
+
+    account_id: str
+    stage: LifecycleStage
+    previous_stage: LifecycleStage | None = None
+    reactivated: bool = False
+    reason: str = Field(min_length=1)
+    last_order_at: UtcDateTime | None = None
+    usual_interval_days: int | None = None
+    changed_at: UtcDateTime
+
+
+class AccountCardUpdated(EventData):
+    """An account's relationship card changed: which sections, never their contents."""
+
+    event_type: ClassVar[str] = "accounts.account.card_updated.v1"
+    topic: ClassVar[str] = ACCOUNTS_TOPIC
+
+    account_id: str
+    card_version: int
+    changed_sections: list[str]
+    contact_count: int
+    updated_by: str
+    updated_at: UtcDateTime
+
+
+class AccountCardReviewed(EventData):
+    """A manager reviewed an account's relationship card: it is current again."""
+
+    event_type: ClassVar[str] = "accounts.account.card_reviewed.v1"
+    topic: ClassVar[str] = ACCOUNTS_TOPIC
+
+    account_id: str
+    reviewed_by: str
+    reviewed_at: UtcDateTime
+
+
+class AccountCardStale(EventData):
+    """An account's relationship card has not been reviewed in time: a review task is due."""
+
+    event_type: ClassVar[str] = "accounts.account.card_stale.v1"
+    topic: ClassVar[str] = ACCOUNTS_TOPIC
+
+    account_id: str
+    last_reviewed_at: UtcDateTime | None = None
+    stale_after_days: int
+    key_account: bool
+    flagged_at: UtcDateTime
+
+
+class AccountVipNominated(EventData):
+    """A manager nominated an account as VIP; a supervisor will approve or reject it."""
+
+    event_type: ClassVar[str] = "accounts.account.vip_nominated.v1"
+    topic: ClassVar[str] = ACCOUNTS_TOPIC
+
+    account_id: str
+    nomination_id: int
+    nominated_by: str
+    reason: str
+    nominated_at: UtcDateTime
 
 
 class AccountVipGranted(EventData):
@@ -72,6 +192,21 @@ class AccountVipGranted(EventData):
     approved_by: str
     reason: str
     granted_at: UtcDateTime
+    nomination_id: int | None = None
+
+
+class AccountVipRejected(EventData):
+    """A supervisor rejected a VIP nomination."""
+
+    event_type: ClassVar[str] = "accounts.account.vip_rejected.v1"
+    topic: ClassVar[str] = ACCOUNTS_TOPIC
+
+    account_id: str
+    nomination_id: int
+    nominated_by: str
+    rejected_by: str
+    note: str
+    rejected_at: UtcDateTime
 
 
 class AccountVipRevoked(EventData):
@@ -86,9 +221,29 @@ class AccountVipRevoked(EventData):
     revoked_at: UtcDateTime
 
 
+class AccountReferralRecorded(EventData):
+    """The account (the referrer) introduced another one: thank the referrer (a care task)."""
+
+    event_type: ClassVar[str] = "accounts.account.referral_recorded.v1"
+    topic: ClassVar[str] = ACCOUNTS_TOPIC
+
+    account_id: str = Field(description="the referrer, who is to be thanked")
+    referred_account_id: str
+    recorded_by: str
+    recorded_at: UtcDateTime
+
+
 EVENTS: tuple[type[EventData], ...] = (
     AccountRegistered,
     AccountClassified,
     AccountVipGranted,
     AccountVipRevoked,
+    AccountUpdated,
+    AccountLifecycleChanged,
+    AccountCardUpdated,
+    AccountCardReviewed,
+    AccountCardStale,
+    AccountVipNominated,
+    AccountVipRejected,
+    AccountReferralRecorded,
 )

@@ -2,7 +2,7 @@
 
 from dataclasses import dataclass
 
-from contracts import accounts_v1, erp_v1
+from contracts import accounts_v1, complaints_v1, erp_v1
 from contracts.envelope import EventData
 
 
@@ -32,6 +32,13 @@ TOPICS: tuple[TopicSpec, ...] = (
         "accounts",
         "Account lifecycle and tiering decisions. Key: account id.",
         accounts_v1.EVENTS,
+    ),
+    TopicSpec(
+        complaints_v1.TICKETS_TOPIC,
+        "complaints",
+        "Complaint tickets: filing, handling steps, SLA warnings, breaches and escalations. "
+        "Key: account id.",
+        complaints_v1.EVENTS,
     ),
 )
 

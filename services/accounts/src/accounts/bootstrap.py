@@ -2,14 +2,14 @@
 
 from dataclasses import dataclass, field
 
-from chassis.clock import Clock, SystemClock
-from chassis.db import create_engine, create_session_factory
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from accounts.config import AccountsSettings
 from accounts.domain.classification import ClassificationPolicy
 from accounts.service_layer.unit_of_work import AccountsUnitOfWork
+from chassis.clock import Clock, SystemClock
+from chassis.db import create_engine, create_session_factory
 
 
 @dataclass

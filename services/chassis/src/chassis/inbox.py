@@ -1,11 +1,13 @@
 """Idempotent consumption: (consumer, event id) is recorded in the handler's own transaction."""
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 from prometheus_client import Counter
 from sqlalchemy import Column, DateTime, MetaData, String, Table, func
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
+
+from chassis.kafka import ReceivedEvent
 
 DUPLICATES = Counter(
     "rapport_inbox_duplicates_total", "Events dropped as already processed", ["consumer"]
@@ -35,3 +37,15 @@ async def claim_new_events(
     fresh = set(result.scalars())
     DUPLICATES.labels(consumer).inc(len(rows) - len(fresh))
     return fresh
+
+
+async def new_events(
+    session: AsyncSession, table: Table, *, consumer: str, events: Sequence[ReceivedEvent]
+) -> list[ReceivedEvent]:
+    """The events of a batch never processed before: each id once, in batch order."""
+    unique = list({event.id: event for event in reversed(events)}.values())[::-1]
+    DUPLICATES.labels(consumer).inc(len(events) - len(unique))
+    fresh = await claim_new_events(
+        session, table, consumer=consumer, event_ids=[event.id for event in unique]
+    )
+    return [event for event in unique if event.id in fresh]

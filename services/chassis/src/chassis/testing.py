@@ -25,7 +25,7 @@ from typing import Any, TypeVar
 
 import httpx
 import pytest
-from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, ConsumerRecord
+from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, ConsumerRecord, TopicPartition
 from sqlalchemy import text
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import create_async_engine
@@ -246,3 +246,29 @@ def migrate_service(infra: Infrastructure, service: str, *, database: str = TEST
 async def create_database(infra: Infrastructure, database: str) -> None:
     """A fresh, empty database on the test server (dropped first if it exists)."""
     await _recreate_database(infra, database)
+
+
+async def start_group_at_end(bootstrap_servers: str, group: str, topics: list[str]) -> None:
+    """Commit a consumer group's offsets at the end of the topics, so it reads only what comes next."""
+    consumer = AIOKafkaConsumer(
+        bootstrap_servers=bootstrap_servers, group_id=group, enable_auto_commit=False
+    )
+    await consumer.start()
+    try:
+        partitions = [
+            TopicPartition(topic, partition)
+            for topic in topics
+            for partition in (
+                consumer.partitions_for_topic(topic) or await _partitions(consumer, topic)
+            )
+        ]
+        consumer.assign(partitions)
+        await consumer.seek_to_end(*partitions)
+        await consumer.commit({tp: await consumer.position(tp) for tp in partitions})
+    finally:
+        await consumer.stop()
+
+
+async def _partitions(consumer: AIOKafkaConsumer, topic: str) -> set[int]:
+    await consumer._client.force_metadata_update()
+    return consumer.partitions_for_topic(topic) or set()

@@ -391,13 +391,14 @@ FADING_SHARE = 0.10  # of regular buyers: stopped ordering 45-200 days ago (at r
 
 # Value bands of regular buyers, calibrated so that with prospects, lapsed and newcomers (mostly
 # low) the whole book lands near 15% high / 50% medium / 35% low.
-REGULAR_HIGH_SHARE = 0.172
-REGULAR_MEDIUM_SHARE = 0.565
+REGULAR_HIGH_SHARE = 0.165
+REGULAR_MEDIUM_SHARE = 0.58
 LOW_SPEND = (15_000.0, 300_000.0)
 MEDIUM_SPEND = (300_000.0, 500_000.0)
-# High spend is a truncated Pareto: a long tail of key accounts up to tens of millions.
-HIGH_SPEND = (500_000.0, 60_000_000.0)
-HIGH_SPEND_ALPHA = 0.75
+# High spend: a truncated Pareto with a small alpha, a long tail of key accounts up to tens of
+# millions, calibrated so that the top 20% of customers make about 80% of revenue.
+HIGH_SPEND = (500_000.0, 30_000_000.0)
+HIGH_SPEND_ALPHA = 0.2
 
 CANCEL_RATE = 0.02
 RETURN_RATE = 0.02
@@ -621,7 +622,7 @@ def _customer(
         region = rng.choices(names, [REGIONS[r][0] for r in names])[0]
         city = rng.choice(REGIONS[region][1])
         city_name = city.name
-        postcode = f"{city.postcode}{rng.randint(0, 999):03d}"
+        postcode = f"{city.postcode}0{rng.randint(0, 99):02d}"
         place = city.name if city.province == city.name else f"{city.name}, {city.province}"
         road = f"{rng.choice(ROADS)} {rng.choice(ROAD_KINDS)}"
         address = f"No. {rng.randint(1, 999)} {road}, {city.district(rng)}, {place} {postcode}"

@@ -6,12 +6,12 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from contracts.erp_v1 import CustomerUpserted, OrderCancelled, OrderPlaced, OrderReturned
 from sqlalchemy import Select, and_, bindparam, func, literal_column, select, text, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from accounts.adapters.tables import accounts, order_returns, orders, tier_decisions
+from contracts.erp_v1 import CustomerUpserted, OrderCancelled, OrderPlaced, OrderReturned
 
 
 @dataclass(frozen=True)

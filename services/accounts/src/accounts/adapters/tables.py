@@ -1,7 +1,5 @@
 """The accounts schema: tables owned by this service only."""
 
-from chassis.inbox import inbox_table
-from chassis.outbox import outbox_table
 from sqlalchemy import (
     Column,
     DateTime,
@@ -17,6 +15,9 @@ from sqlalchemy import (
     func,
 )
 from sqlalchemy.dialects.postgresql import JSONB
+
+from chassis.inbox import inbox_table
+from chassis.outbox import outbox_table
 
 SCHEMA = "accounts"
 metadata = MetaData(schema=SCHEMA)

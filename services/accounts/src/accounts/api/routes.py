@@ -2,11 +2,11 @@
 
 from typing import Annotated, Any
 
-from chassis.http import ApiError
 from fastapi import APIRouter, Query
 
 from accounts.api.dependencies import AccountsApp, ReadUow
 from accounts.api.schemas import AccountOut, AccountPage, AccountSearch, TierDecisionOut
+from chassis.http import ApiError
 
 router = APIRouter(prefix="/api/v1/accounts", tags=["accounts"])
 

@@ -3,8 +3,9 @@
 from datetime import datetime
 from typing import Any, Literal
 
-from contracts.types import DecimalString
 from pydantic import BaseModel, ConfigDict, Field
+
+from contracts.types import DecimalString
 
 Level = Literal["high", "medium", "low"]
 SortField = Literal[

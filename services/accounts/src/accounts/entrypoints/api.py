@@ -4,9 +4,6 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 import uvicorn
-from chassis.http import create_app
-from chassis.logging import configure_logging
-from chassis.web import mount_static
 from fastapi import FastAPI
 
 from accounts.api.routes import router as api_router
@@ -14,6 +11,9 @@ from accounts.bootstrap import Accounts, bootstrap
 from accounts.config import AccountsSettings
 from accounts.ui.pages import STATIC_PREFIX
 from accounts.ui.pages import router as pages_router
+from chassis.http import create_app
+from chassis.logging import configure_logging
+from chassis.web import mount_static
 
 
 def create(accounts: Accounts | None = None) -> FastAPI:

@@ -10,9 +10,8 @@ import asyncio
 import os
 from pathlib import Path
 
-from chassis.db import migrate, provision_service_database, service_database_url
-
 from accounts.config import AccountsSettings
+from chassis.db import migrate, provision_service_database, service_database_url
 
 SERVICE_ROOT = Path(__file__).resolve().parents[3]
 

@@ -7,15 +7,15 @@ import asyncio
 import contextlib
 
 import uvicorn
-from chassis.http import create_app
-from chassis.kafka import make_broker
-from chassis.logging import configure_logging
-from chassis.outbox import OutboxRelay
 
 from accounts.adapters.tables import outbox
 from accounts.bootstrap import Accounts, bootstrap
 from accounts.config import AccountsSettings
 from accounts.messaging.erp_subscriber import register_erp_consumer
+from chassis.http import create_app
+from chassis.kafka import make_broker
+from chassis.logging import configure_logging
+from chassis.outbox import OutboxRelay
 
 
 async def run(app: Accounts) -> None:

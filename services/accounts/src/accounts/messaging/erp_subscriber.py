@@ -1,12 +1,12 @@
 """Consumes the ERP topics in batches and hands them to the ingest handler."""
 
-from chassis.kafka import BatchConsumer, ReceivedEvent
-from contracts.envelope import EventData
 from faststream.kafka import KafkaBroker
 
 from accounts.bootstrap import Accounts
 from accounts.service_layer.erp_ingest import ingest_erp_events
+from chassis.kafka import BatchConsumer, ReceivedEvent
 from contracts import erp_v1
+from contracts.envelope import EventData
 
 
 def register_erp_consumer(broker: KafkaBroker, app: Accounts) -> BatchConsumer:

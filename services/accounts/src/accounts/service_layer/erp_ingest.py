@@ -9,12 +9,6 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from chassis.clock import Clock
-from chassis.inbox import claim_new_events
-from chassis.kafka import ReceivedEvent
-from contracts.accounts_v1 import AccountClassified, AccountRegistered, ClassificationInputs
-from contracts.erp_v1 import CustomerUpserted, OrderCancelled, OrderPlaced, OrderReturned
-
 from accounts.adapters.tables import inbox
 from accounts.domain.classification import (
     Classification,
@@ -25,6 +19,11 @@ from accounts.domain.classification import (
     window_start,
 )
 from accounts.service_layer.unit_of_work import AccountsUnitOfWork
+from chassis.clock import Clock
+from chassis.inbox import new_events
+from chassis.kafka import ReceivedEvent
+from contracts.accounts_v1 import AccountClassified, AccountRegistered, ClassificationInputs
+from contracts.erp_v1 import CustomerUpserted, OrderCancelled, OrderPlaced, OrderReturned
 
 
 def _latest_per_key(items: Sequence[Any], key: str, newest: str) -> list[Any]:
@@ -47,10 +46,10 @@ async def ingest_erp_events(
     clock: Clock,
 ) -> None:
     async with uow:
-        new_ids = await claim_new_events(
-            uow.session, inbox, consumer=consumer, event_ids=[e.id for e in events]
-        )
-        fresh = [e.data for e in events if e.id in new_ids]
+        fresh = [
+            event.data
+            for event in await new_events(uow.session, inbox, consumer=consumer, events=events)
+        ]
         if not fresh:
             return
         customers = [d for d in fresh if isinstance(d, CustomerUpserted)]

@@ -1,11 +1,11 @@
 """The accounts unit of work: one transaction, its repositories and its outbox."""
 
-from chassis.unit_of_work import SqlUnitOfWork
-from contracts.accounts_v1 import SOURCE
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from accounts.adapters.repository import AccountQueries, AccountsRepository
 from accounts.adapters.tables import outbox
+from chassis.unit_of_work import SqlUnitOfWork
+from contracts.accounts_v1 import SOURCE
 
 
 class AccountsUnitOfWork(SqlUnitOfWork):

@@ -3,13 +3,13 @@
 from pathlib import Path
 from typing import Any
 
-from chassis.web import templates as shared_templates
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 from pydantic import ValidationError
 
 from accounts.api.dependencies import AccountsApp, ReadUow
 from accounts.api.schemas import AccountSearch
+from chassis.web import templates as shared_templates
 
 STATIC_PREFIX = "/accounts/static"
 templates = shared_templates(Path(__file__).parent / "templates", static_prefix=STATIC_PREFIX)

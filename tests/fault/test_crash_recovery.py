@@ -1,0 +1,193 @@
+"""Kill -9 at the two dangerous moments; nothing is lost and nothing is counted twice."""
+
+import json
+import signal
+from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+from faststream.kafka import KafkaBroker
+from sqlalchemy import Column, Integer, MetaData, String, Table, select, text
+from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
+
+from chassis.db import asyncpg_url
+from chassis.inbox import inbox_table, new_events
+from chassis.kafka import BatchConsumer, ReceivedEvent
+from chassis.testing import (
+    Infrastructure,
+    ServiceProcess,
+    create_database,
+    eventually,
+    read_topic,
+    start_group_at_end,
+    unique,
+)
+from conftest import accounts_environment, accounts_worker_process
+from contracts import accounts_v1, erp_v1
+from contracts.accounts_v1 import ACCOUNTS_TOPIC
+
+pytestmark = pytest.mark.integration
+
+HARNESS = str(Path(__file__).with_name("crashing_worker.py"))
+
+
+@pytest.fixture
+async def fault_env(infrastructure: Infrastructure) -> dict[str, str]:
+    """A database of its own, and a consumer group that starts after everything already published."""
+    database = unique("rapport_fault").replace("-", "_")
+    await create_database(infrastructure, database)
+    env = accounts_environment(infrastructure, database=database)
+    await start_group_at_end(
+        infrastructure.kafka_bootstrap_servers,
+        f"{env['ACCOUNTS_CONSUMER_GROUP_PREFIX']}.erp",
+        [erp_v1.CUSTOMERS_TOPIC, erp_v1.ORDERS_TOPIC],
+    )
+    return env
+
+
+@pytest.fixture
+async def accounts_db(fault_env: dict[str, str]) -> AsyncIterator[AsyncEngine]:
+    engine = create_async_engine(asyncpg_url(fault_env["ACCOUNTS_DATABASE_URL"]))
+    yield engine
+    await engine.dispose()
+
+
+async def figures(engine: AsyncEngine, account_id: str) -> tuple[int, str] | None:
+    async with engine.connect() as connection:
+        row = (
+            await connection.execute(
+                text(
+                    "SELECT order_count_12m, net_revenue_12m::text FROM accounts.accounts "
+                    "WHERE account_id = :id"
+                ),
+                {"id": account_id},
+            )
+        ).first()
+    return (row[0], row[1]) if row else None
+
+
+async def metric(worker: ServiceProcess, name: str) -> float:
+    async with httpx.AsyncClient() as client:
+        body = (await client.get(f"{worker.base_url}/metrics")).text
+    return sum(float(line.split()[-1]) for line in body.splitlines() if line.startswith(name + "{"))
+
+
+async def test_worker_killed_between_database_commit_and_offset_commit(
+    erp: Any, fault_env: dict[str, str], accounts_db: AsyncEngine
+) -> None:
+    customer = unique("C")
+    crashing = accounts_worker_process(fault_env, [HARNESS, "after-db-commit"]).start()
+    await crashing.wait_ready()
+    await erp.publish(
+        erp.customer(customer),
+        *[erp.order(customer, f"{customer}-SO{i}", "1000.00") for i in range(3)],
+    )
+    assert await crashing.wait_exit() == -signal.SIGKILL
+    committed = await figures(accounts_db, customer)
+    assert committed is not None, "the batch's database commit happened before the kill"
+
+    restarted = accounts_worker_process(fault_env).start()
+    try:
+        await restarted.wait_ready()
+        await erp.publish(erp.order(customer, f"{customer}-LAST", "1.00"))
+
+        async def settled() -> tuple[int, str] | None:
+            found = await figures(accounts_db, customer)
+            return found if found == (4, "3001.00") else None
+
+        await eventually(settled)
+        # The uncommitted batch was delivered again and dropped by the inbox.
+        assert await metric(restarted, "rapport_inbox_duplicates_total") >= 1
+    finally:
+        restarted.stop()
+
+
+async def test_relay_killed_between_publish_and_mark_sent(
+    erp: Any, fault_env: dict[str, str], infrastructure: Infrastructure
+) -> None:
+    customer = unique("C")
+    crashing = accounts_worker_process(fault_env, [HARNESS, "after-publish"]).start()
+    await crashing.wait_ready()
+    await erp.publish(erp.customer(customer), erp.order(customer, f"{customer}-SO1", "9.00"))
+    assert await crashing.wait_exit() == -signal.SIGKILL
+
+    restarted = accounts_worker_process(fault_env).start()
+    try:
+        await restarted.wait_ready()
+        # Registered and classified; what the killed relay had published comes again, same id.
+        published = await read_topic(
+            infrastructure.kafka_bootstrap_servers,
+            ACCOUNTS_TOPIC,
+            keep=lambda record: record.key == customer.encode(),
+            until=lambda kept: len(event_ids(kept)) == 2 and len(kept) > 2,
+        )
+    finally:
+        restarted.stop()
+    assert len(published) > len(event_ids(published)), "the relay published a duplicate"
+
+    tally = await downstream_tally(infrastructure, customer, expected_records=len(published))
+    assert tally == {
+        "accounts.account.registered.v1": 1,
+        "accounts.account.classified.v1": 1,
+    }
+
+
+def event_ids(records: list[Any]) -> set[str]:
+    return {json.loads(record.value)["id"] for record in records}
+
+
+async def downstream_tally(
+    infrastructure: Infrastructure, account_id: str, *, expected_records: int
+) -> dict[str, int]:
+    """A downstream consumer built like every service's: batch subscriber plus inbox."""
+    schema = unique("downstream").replace("-", "_")
+    metadata = MetaData(schema=schema)
+    inbox = inbox_table(metadata)
+    tally = Table(
+        "tally",
+        metadata,
+        Column("event_type", String(200), primary_key=True),
+        Column("events", Integer, nullable=False),
+    )
+    engine = create_async_engine(infrastructure.admin_database_url)
+    async with engine.begin() as connection:
+        await connection.execute(text(f'CREATE SCHEMA "{schema}"'))
+        await connection.run_sync(metadata.create_all)
+    sessions = async_sessionmaker(engine, expire_on_commit=False)
+    seen: list[str] = []
+
+    async def handle(events: list[ReceivedEvent]) -> None:
+        mine = [event for event in events if event.envelope.subject == account_id]
+        seen.extend(event.id for event in mine)
+        async with sessions() as session, session.begin():
+            for event in await new_events(session, inbox, consumer="downstream", events=mine):
+                statement = insert(tally).values(event_type=event.envelope.type, events=1)
+                await session.execute(
+                    statement.on_conflict_do_update(
+                        index_elements=[tally.c.event_type],
+                        set_={"events": tally.c.events + 1},
+                    )
+                )
+
+    broker = KafkaBroker(infrastructure.kafka_bootstrap_servers)
+    BatchConsumer(
+        broker=broker,
+        name=unique("downstream"),
+        topics=[ACCOUNTS_TOPIC],
+        accepts=accounts_v1.EVENTS,
+        handler=handle,
+    )
+    async with broker:
+        await broker.start()
+        await eventually(lambda: _enough(seen, expected_records))
+    async with engine.connect() as connection:
+        rows = (await connection.execute(select(tally))).all()
+    await engine.dispose()
+    return {row.event_type: row.events for row in rows}
+
+
+async def _enough(seen: list[str], count: int) -> bool:
+    return len(seen) >= count
