@@ -14,7 +14,6 @@ import pytest
 from aiokafka import AIOKafkaProducer
 
 from chassis.testing import (
-    TEST_DATABASE,
     Infrastructure,
     ServiceProcess,
     free_port,
@@ -29,7 +28,7 @@ LOG_DIR = Path(__file__).parent / ".local" / "test-logs"
 
 
 def accounts_environment(
-    infrastructure: Infrastructure, *, database: str = TEST_DATABASE
+    infrastructure: Infrastructure, *, database: str | None = None
 ) -> dict[str, str]:
     """Env for accounts processes: a migrated schema and a consumer group of their own."""
     return {

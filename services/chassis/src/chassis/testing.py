@@ -2,8 +2,8 @@
 
 Where they come from, in order: `KAFKA_BOOTSTRAP_SERVERS` and `DATABASE_URL` when both are set;
 testcontainers when a Docker engine answers; otherwise the project's own
-`deploy/local/stack.sh infra-up` (the same script `make up` uses). Tests get a fresh database
-`rapport_test` on that server each session.
+`deploy/local/stack.sh infra-up` (the same script `make up` uses). Each test session gets a
+fresh database of its own on that server (dropped at the end), so sessions never collide.
 
 Also: small helpers to produce raw records, read topics and wait on a condition.
 """
@@ -35,13 +35,16 @@ from chassis.db import asyncpg_url
 T = TypeVar("T")
 
 REPO_ROOT = Path(__file__).resolve().parents[4]
-TEST_DATABASE = "rapport_test"
 
 
 @dataclass(frozen=True)
 class Infrastructure:
     kafka_bootstrap_servers: str
     admin_database_url: str
+
+    @property
+    def database(self) -> str:
+        return str(make_url(self.admin_database_url).database)
 
     def admin_url_for(self, database: str) -> str:
         return (
@@ -80,11 +83,12 @@ def _from_containers(stack: ExitStack) -> Infrastructure:
     return Infrastructure(kafka.get_bootstrap_server(), postgres.get_connection_url())
 
 
-async def _recreate_database(infra: Infrastructure, database: str) -> None:
+async def _recreate_database(infra: Infrastructure, database: str, *, create: bool = True) -> None:
     engine = create_async_engine(infra.admin_url_for("postgres"), isolation_level="AUTOCOMMIT")
     async with engine.connect() as connection:
         await connection.execute(text(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)'))
-        await connection.execute(text(f'CREATE DATABASE "{database}"'))
+        if create:
+            await connection.execute(text(f'CREATE DATABASE "{database}"'))
     await engine.dispose()
 
 
@@ -99,8 +103,10 @@ def infrastructure() -> Iterator[Infrastructure]:
             infra = _from_containers(stack)
         else:
             infra = _from_local_stack()
-        asyncio.run(_recreate_database(infra, TEST_DATABASE))
-        yield Infrastructure(infra.kafka_bootstrap_servers, infra.admin_url_for(TEST_DATABASE))
+        database = f"rapport_test_{uuid.uuid4().hex[:8]}"
+        asyncio.run(_recreate_database(infra, database))
+        yield Infrastructure(infra.kafka_bootstrap_servers, infra.admin_url_for(database))
+        asyncio.run(_recreate_database(infra, database, create=False))
 
 
 def unique(prefix: str) -> str:
@@ -228,9 +234,9 @@ class ServiceProcess:
                 self.process.wait()
 
 
-def migrate_service(infra: Infrastructure, service: str, *, database: str = TEST_DATABASE) -> str:
+def migrate_service(infra: Infrastructure, service: str, *, database: str | None = None) -> str:
     """Provision the service's role and schema in `database` and migrate it; returns its URL."""
-    admin_url = infra.admin_url_for(database)
+    admin_url = infra.admin_url_for(database or infra.database)
     subprocess.run(
         [sys.executable, "-m", f"{service}.entrypoints.migrate", "--admin-url", admin_url],
         check=True,

@@ -610,7 +610,7 @@ def _segment(rng: random.Random, band: str) -> str:
 
 
 def _customer(
-    rng: random.Random, number: int, plan: _Plan, updated_at: datetime, used_names: set[str]
+    rng: random.Random, customer_id: str, plan: _Plan, updated_at: datetime, used_names: set[str]
 ) -> CustomerUpserted:
     if rng.random() < OFFSHORE_SHARE:
         country, city_name, streets = rng.choice(OFFSHORE)
@@ -632,11 +632,11 @@ def _customer(
         if name not in used_names:
             break
     else:
-        name = f"{name} (No. {number})"
+        name = f"{name} (No. {customer_id.rsplit('-', 1)[-1]})"
     used_names.add(name)
     manager = None if rng.random() < UNASSIGNED_SHARE else rng.choice(MANAGERS[region])
     return CustomerUpserted(
-        customer_id=f"C-{number}",
+        customer_id=customer_id,
         name=name,
         region=region,
         country=country,
@@ -705,8 +705,7 @@ def _orders(
     events: list[OrderEvent] = []
     for k, (placed_at, size) in enumerate(zip(moments, sizes, strict=True), start=1):
         local_day = placed_at.astimezone(CHINA_TZ).date()
-        number = customer.customer_id.removeprefix("C-")
-        order_id = f"SO-{local_day:%Y%m%d}-{number}-{k:02d}"
+        order_id = f"SO-{local_day:%Y%m%d}-{customer.customer_id.removeprefix('C-')}-{k:02d}"
         lines = _lines(rng, plan.spend * size / sum(sizes), favourites, weights, discount)
         total = sum((line.quantity * line.unit_price for line in lines), Decimal("0.00"))
         order = OrderPlaced(
@@ -771,8 +770,11 @@ def _event_order(event: OrderEvent) -> tuple[datetime, int, str]:
     return (event_time(event), rank, event.order_id)
 
 
-def generate(customers: int, as_of: datetime, seed: int) -> DemoData:
-    """Customers C-1001, C-1002, ... and their orders in the 365 days ending at `as_of`."""
+def generate(customers: int, as_of: datetime, seed: int, id_prefix: str = "C-") -> DemoData:
+    """Customers C-1001, C-1002, ... and their orders in the 365 days ending at `as_of`.
+
+    Another `id_prefix` gives a data set whose ids collide with no other (tests).
+    """
     if customers < 0:
         raise ValueError("customers must not be negative")
     if as_of.tzinfo is None:
@@ -786,7 +788,9 @@ def generate(customers: int, as_of: datetime, seed: int) -> DemoData:
         # One stream per customer: adding customers never changes the earlier ones.
         rng = random.Random(f"rapport-demo/{seed}/{index}")
         plan = _plan(rng, as_of)
-        customer = _customer(rng, 1001 + index, plan, _updated_at(rng, plan, as_of), used_names)
+        customer = _customer(
+            rng, f"{id_prefix}{1001 + index}", plan, _updated_at(rng, plan, as_of), used_names
+        )
         customer_events.append(customer)
         order_events.extend(_orders(rng, customer, plan, calendar, as_of))
     order_events.sort(key=_event_order)

@@ -1,0 +1,87 @@
+"""The accounts page in headless Chromium shows the demo accounts with their classes."""
+
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from playwright.async_api import Browser, async_playwright
+
+from chassis.testing import Infrastructure, ServiceProcess, eventually, unique
+from demo.generator import generate
+from demo.publish import publish
+
+pytestmark = [pytest.mark.integration, pytest.mark.browser]
+
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+@pytest.fixture
+async def browser(browser_executable: str, tmp_path: Path) -> AsyncIterator[Browser]:
+    async with async_playwright() as playwright:
+        context = await playwright.chromium.launch_persistent_context(
+            str(tmp_path / "profile"),
+            executable_path=browser_executable,
+            headless=True,
+            args=CHROMIUM_ARGS,
+        )
+        assert context.browser is not None
+        yield context.browser
+        await context.close()
+
+
+def expected_value_class(revenue: Decimal) -> str:
+    return "high" if revenue >= 500_000 else "medium" if revenue >= 300_000 else "low"
+
+
+async def test_accounts_page_shows_demo_accounts_with_classes(
+    browser: Browser,
+    infrastructure: Infrastructure,
+    accounts_worker: ServiceProcess,
+    accounts_api: ServiceProcess,
+) -> None:
+    prefix = unique("D") + "-"
+    demo = generate(customers=40, as_of=datetime.now(UTC), seed=11, id_prefix=prefix)
+    await publish(demo, infrastructure.kafka_bootstrap_servers, progress=False)
+    demo_ids = {customer.customer_id for customer in demo.customers}
+    expected = demo.expected_trailing()
+    page = await browser.new_page()
+
+    async def all_demo_rows() -> dict[str, dict[str, str]] | None:
+        await page.goto(f"{accounts_api.base_url}/accounts/?q={prefix}&page_size=500&sort=account_id")
+        rows = {}
+        for row in await page.locator("#accounts tbody tr[data-account-id]").all():
+            cells = await row.locator("td").all_inner_texts()
+            rows[await row.get_attribute("data-account-id") or ""] = {
+                "revenue": cells[5].split()[0].replace(",", ""),
+                "value_class": await row.locator('[data-field="value_class"]').inner_text(),
+                "frequency_class": await row.locator('[data-field="frequency_class"]').inner_text(),
+                "orders": cells[4],
+            }
+        settled = demo_ids <= rows.keys() and all(
+            Decimal(rows[c]["revenue"]) == expected[c].net_revenue for c in demo_ids
+        )
+        return rows if settled else None
+
+    rows = await eventually(all_demo_rows, within=90)
+    for customer_id in demo_ids:
+        shown = rows[customer_id]
+        assert shown["value_class"] == expected_value_class(Decimal(shown["revenue"]))
+        assert int(shown["orders"]) == expected[customer_id].order_count
+    assert {rows[c]["value_class"] for c in demo_ids} == {"high", "medium", "low"}
+
+    # Sorting by revenue, descending, puts the biggest demo customer first.
+    await page.click('th a[data-sort="net_revenue_12m"]')
+    await page.click('th a[data-sort="net_revenue_12m"]')
+    first = await page.locator("#accounts tbody tr").first.get_attribute("data-account-id")
+    assert first == max(demo_ids, key=lambda c: expected[c].net_revenue)
+    await page.screenshot(path=str(Path(__file__).parents[2] / ".local" / "accounts-page.png"))
