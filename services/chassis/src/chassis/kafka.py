@@ -7,6 +7,7 @@ are committed only after the handler returned, that is after the database commit
 """
 
 import asyncio
+import contextlib
 import json
 import logging
 from collections.abc import Awaitable, Callable, Sequence
@@ -14,6 +15,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from aiokafka import ConsumerRecord
+from aiokafka.admin import AIOKafkaAdminClient, NewTopic
+from aiokafka.errors import TopicAlreadyExistsError
 from faststream import AckPolicy
 from faststream.kafka import KafkaBroker
 from faststream.kafka.annotations import KafkaMessage
@@ -58,6 +61,34 @@ class Rejected:
 
 BatchHandler = Callable[[list[ReceivedEvent]], Awaitable[None]]
 BusinessCheck = Callable[[EventData], str | None]
+
+
+async def ensure_topics(
+    bootstrap_servers: str, topics: Sequence[str], *, partitions: int = 3
+) -> None:
+    """Create missing topics with the partition count that spreads accounts over workers.
+
+    Events are kept forever (`retention.ms=-1`) so read models can be rebuilt by replay.
+    """
+    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap_servers)
+    await admin.start()
+    try:
+        existing = set(await admin.list_topics())
+        missing = [
+            NewTopic(
+                name=topic,
+                num_partitions=partitions,
+                replication_factor=1,
+                topic_configs={"retention.ms": "-1"},
+            )
+            for topic in dict.fromkeys(topics)
+            if topic not in existing
+        ]
+        if missing:
+            with contextlib.suppress(TopicAlreadyExistsError):
+                await admin.create_topics(missing)
+    finally:
+        await admin.close()
 
 
 def make_broker(bootstrap_servers: str, *, client_id: str) -> KafkaBroker:

@@ -26,6 +26,7 @@ from typing import Any, TypeVar
 import httpx
 import pytest
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, ConsumerRecord, TopicPartition
+from aiokafka.admin import AIOKafkaAdminClient
 from sqlalchemy import text
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import create_async_engine
@@ -262,11 +263,9 @@ async def start_group_at_end(bootstrap_servers: str, group: str, topics: list[st
     await consumer.start()
     try:
         partitions = [
-            TopicPartition(topic, partition)
+            partition
             for topic in topics
-            for partition in (
-                consumer.partitions_for_topic(topic) or await _partitions(consumer, topic)
-            )
+            for partition in await topic_partitions(bootstrap_servers, topic)
         ]
         consumer.assign(partitions)
         await consumer.seek_to_end(*partitions)
@@ -275,6 +274,12 @@ async def start_group_at_end(bootstrap_servers: str, group: str, topics: list[st
         await consumer.stop()
 
 
-async def _partitions(consumer: AIOKafkaConsumer, topic: str) -> set[int]:
-    await consumer._client.force_metadata_update()
-    return consumer.partitions_for_topic(topic) or set()
+async def topic_partitions(bootstrap_servers: str, topic: str) -> list[TopicPartition]:
+    """The partitions of a topic, as the broker describes them."""
+    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap_servers)
+    await admin.start()
+    try:
+        (description,) = await admin.describe_topics([topic])
+    finally:
+        await admin.close()
+    return [TopicPartition(topic, p["partition"]) for p in description["partitions"]]
