@@ -21,15 +21,17 @@ status:
 	deploy/local/stack.sh status
 	deploy/local/services.sh status
 
-check: lint typecheck ## Lint, format check, type check, contract compatibility
+check: lint typecheck ## Lint, format check, type check, contract compatibility, AsyncAPI up to date
 	$(RUN) python -m contracts.schemas check
+	$(RUN) python -m contracts.asyncapi | diff -q - docs/asyncapi.yaml >/dev/null \
+		|| { echo "docs/asyncapi.yaml is out of date: run 'make asyncapi' and commit" >&2; exit 1; }
 
 lint:
 	$(RUN) ruff check .
 	$(RUN) ruff format --check .
 
 typecheck:
-	$(RUN) mypy contracts/src services/chassis/src services/accounts/src tools/demo/src
+	$(RUN) mypy contracts/src services/chassis/src services/accounts/src services/complaints/src tools/demo/src
 
 format:
 	$(RUN) ruff check --fix .

@@ -19,7 +19,9 @@ class ServiceSettings(BaseSettings):
     consumer_batch_size: int = 500
     outbox_batch_size: int = 500
     outbox_poll_seconds: float = 1.0
-    public_base_url: str = "http://127.0.0.1:8080"
+    bind_host: str = Field(
+        default="127.0.0.1", description="Address the HTTP servers listen on (0.0.0.0 in a container)."
+    )
     log_level: str = "INFO"
 
     @property

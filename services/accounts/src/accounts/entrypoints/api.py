@@ -41,7 +41,7 @@ def main() -> None:
     configure_logging("accounts-api", settings.log_level)
     uvicorn.run(
         create(bootstrap(settings)),
-        host="127.0.0.1",
+        host=settings.bind_host,
         port=settings.api_port,
         log_config=None,
         access_log=False,
