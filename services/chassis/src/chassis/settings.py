@@ -16,7 +16,7 @@ class ServiceSettings(BaseSettings):
     )
     db_pool_size: int = 10
     kafka_bootstrap_servers: str = "127.0.0.1:19092"
-    consumer_batch_size: int = 500
+    consumer_batch_size: int = 2000
     outbox_batch_size: int = 500
     outbox_poll_seconds: float = 1.0
     bind_host: str = Field(
