@@ -8,7 +8,11 @@
 #   deploy/local/services.sh status
 #
 # Environment overrides (defaults in brackets): RAPPORT_HOME [<repo>/.local],
-# ACCOUNTS_API_PORT [8101], ACCOUNTS_WORKER_PORT [8111], RAPPORT_DEMO_CUSTOMERS [300].
+# ACCOUNTS_API_PORT [8101], ACCOUNTS_WORKER_PORT [8111], RAPPORT_DEMO_CUSTOMERS [300],
+# COMPLAINTS_API_PORT [8103], COMPLAINTS_WORKER_PORT [8113], FRONT_DOOR_PORT [8080].
+#
+# The front door (nginx, deploy/local/nginx/) routes every service's path prefix on one port,
+# so all pages share one origin and one navigation; it runs in the foreground under its pid.
 set -euo pipefail
 
 SCRIPT_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -19,12 +23,18 @@ LOG_DIR="$RAPPORT_HOME/logs"
 PYTHON="$REPO_ROOT/.venv/bin/python"
 export ACCOUNTS_API_PORT="${ACCOUNTS_API_PORT:-8101}"
 export ACCOUNTS_WORKER_PORT="${ACCOUNTS_WORKER_PORT:-8111}"
+export COMPLAINTS_API_PORT="${COMPLAINTS_API_PORT:-8103}"
+export COMPLAINTS_WORKER_PORT="${COMPLAINTS_WORKER_PORT:-8113}"
+export FRONT_DOOR_PORT="${FRONT_DOOR_PORT:-8080}"
+NGINX_HOME="$RAPPORT_HOME/nginx"
 DEMO_CUSTOMERS="${RAPPORT_DEMO_CUSTOMERS:-300}"
 
 # name|module|port: every long-running process of every service.
 PROCESSES=(
   "accounts-api|accounts.entrypoints.api|$ACCOUNTS_API_PORT"
   "accounts-worker|accounts.entrypoints.worker|$ACCOUNTS_WORKER_PORT"
+  "complaints-api|complaints.entrypoints.api|$COMPLAINTS_API_PORT"
+  "complaints-worker|complaints.entrypoints.worker|$COMPLAINTS_WORKER_PORT"
 )
 
 log() { echo "[services] $*" >&2; }
@@ -36,6 +46,8 @@ load_infra_env() {
   local server="${ADMIN_URL#*@}"
   export ACCOUNTS_DATABASE_URL="postgresql://accounts:${ACCOUNTS_DB_PASSWORD:-accounts}@${server}"
   export ACCOUNTS_KAFKA_BOOTSTRAP_SERVERS="$KAFKA_BOOTSTRAP_SERVERS"
+  export COMPLAINTS_DATABASE_URL="postgresql://complaints:${COMPLAINTS_DB_PASSWORD:-complaints}@${server}"
+  export COMPLAINTS_KAFKA_BOOTSTRAP_SERVERS="$KAFKA_BOOTSTRAP_SERVERS"
 }
 
 alive() {
@@ -62,6 +74,60 @@ start_process() {
   setsid nohup "$PYTHON" -m "$module" >>"$LOG_DIR/$name.log" 2>&1 </dev/null &
   echo $! >"$RUN_DIR/$name.pid"
   log "started $name (pid $!, port $port)"
+}
+
+# render_template TEMPLATE OUTPUT NAME...: replaces ${NAME} by its environment value, only for
+# the names given, so nginx's own $variables stay (what envsubst with a list does).
+render_template() {
+  "$PYTHON" - "$@" <<'PY'
+import os, sys
+template, output, *names = sys.argv[1:]
+text = open(template).read()
+for name in names:
+    text = text.replace("${" + name + "}", os.environ[name])
+open(output, "w").write(text)
+PY
+}
+
+# Renders deploy/local/nginx/*.template into $NGINX_HOME.
+render_front_door() {
+  mkdir -p "$NGINX_HOME"
+  export NGINX_HOME NGINX_LOG_DIR="$LOG_DIR"
+  export ACCOUNTS_UPSTREAM="127.0.0.1:$ACCOUNTS_API_PORT"
+  export COMPLAINTS_UPSTREAM="127.0.0.1:$COMPLAINTS_API_PORT"
+  render_template "$SCRIPT_DIR/nginx/rapport.conf.template" "$NGINX_HOME/rapport.conf" \
+    FRONT_DOOR_PORT ACCOUNTS_UPSTREAM COMPLAINTS_UPSTREAM
+  render_template "$SCRIPT_DIR/nginx/nginx.conf.template" "$NGINX_HOME/nginx.conf" \
+    NGINX_HOME NGINX_LOG_DIR
+}
+
+start_front_door() {
+  if alive front-door; then
+    log "front-door already running (pid $(cat "$RUN_DIR/front-door.pid"))"
+    return 0
+  fi
+  command -v nginx >/dev/null || [[ -x /usr/sbin/nginx ]] \
+    || die "nginx not found; run deploy/local/install-prereqs.sh"
+  render_front_door
+  local nginx_bin
+  nginx_bin="$(command -v nginx || echo /usr/sbin/nginx)"
+  local flags=(-p "$NGINX_HOME" -c "$NGINX_HOME/nginx.conf" -e "$LOG_DIR/front-door-error.log")
+  "$nginx_bin" -t -q "${flags[@]}" || die "the front door's nginx configuration is invalid"
+  setsid nohup "$nginx_bin" "${flags[@]}" >>"$LOG_DIR/front-door.log" 2>&1 </dev/null &
+  echo $! >"$RUN_DIR/front-door.pid"
+  log "started front-door (pid $!, port $FRONT_DOOR_PORT)"
+}
+
+stop_front_door() {
+  if alive front-door; then
+    local pid
+    pid="$(cat "$RUN_DIR/front-door.pid")"
+    kill -TERM "$pid" 2>/dev/null || true
+    for _ in $(seq 1 40); do kill -0 "$pid" 2>/dev/null || break; sleep 0.25; done
+    kill -KILL "$pid" 2>/dev/null || true
+    log "stopped front-door (pid $pid)"
+  fi
+  rm -f "$RUN_DIR/front-door.pid"
 }
 
 publish_demo_data() {
@@ -94,6 +160,7 @@ cmd_up() {
   [[ -x "$PYTHON" ]] || die "no virtualenv; run 'make install' first"
   load_infra_env
   "$PYTHON" -m accounts.entrypoints.migrate --admin-url "$ADMIN_URL"
+  "$PYTHON" -m complaints.entrypoints.migrate --admin-url "$ADMIN_URL"
   for entry in "${PROCESSES[@]}"; do
     IFS='|' read -r name module port <<<"$entry"
     start_process "$name" "$module" "$port"
@@ -102,14 +169,20 @@ cmd_up() {
     IFS='|' read -r name module port <<<"$entry"
     wait_ready "$name" "$port"
   done
+  start_front_door
+  wait_ready front-door "$FRONT_DOOR_PORT"
   publish_demo_data
   wait_for_accounts "$DEMO_CUSTOMERS"
   cat <<URLS
 
 Rapport is up.
+  Front door         http://127.0.0.1:$FRONT_DOOR_PORT/  (every page, one site)
   Accounts pages     http://127.0.0.1:$ACCOUNTS_API_PORT/accounts/
   Accounts API docs  http://127.0.0.1:$ACCOUNTS_API_PORT/api/docs
   Accounts metrics   http://127.0.0.1:$ACCOUNTS_API_PORT/metrics  (worker: http://127.0.0.1:$ACCOUNTS_WORKER_PORT/metrics)
+  Complaints queue   http://127.0.0.1:$FRONT_DOOR_PORT/complaints/  (SLA board: /complaints/board)
+  Complaints API     http://127.0.0.1:$COMPLAINTS_API_PORT/api/docs
+  Complaints metrics http://127.0.0.1:$COMPLAINTS_API_PORT/metrics  (worker: http://127.0.0.1:$COMPLAINTS_WORKER_PORT/metrics)
   Kafka              $KAFKA_BOOTSTRAP_SERVERS
   PostgreSQL         $ADMIN_URL
 Logs in $LOG_DIR. Stop with 'make down'.
@@ -117,6 +190,7 @@ URLS
 }
 
 cmd_down() {
+  stop_front_door
   for entry in "${PROCESSES[@]}"; do
     IFS='|' read -r name _ _ <<<"$entry"
     local pid_file="$RUN_DIR/$name.pid"
@@ -133,6 +207,8 @@ cmd_down() {
 }
 
 cmd_status() {
+  if alive front-door; then echo "front-door: running (pid $(cat "$RUN_DIR/front-door.pid"), port $FRONT_DOOR_PORT)"
+  else echo "front-door: stopped"; fi
   for entry in "${PROCESSES[@]}"; do
     IFS='|' read -r name _ port <<<"$entry"
     if alive "$name"; then echo "$name: running (pid $(cat "$RUN_DIR/$name.pid"), port $port)"

@@ -57,7 +57,9 @@ async def test_accounts_page_shows_demo_accounts_with_classes(
     page = await browser.new_page()
 
     async def all_demo_rows() -> dict[str, dict[str, str]] | None:
-        await page.goto(f"{accounts_api.base_url}/accounts/?q={prefix}&page_size=500&sort=account_id")
+        await page.goto(
+            f"{accounts_api.base_url}/accounts/?q={prefix}&page_size=500&sort=account_id"
+        )
         rows = {}
         for row in await page.locator("#accounts tbody tr[data-account-id]").all():
             cells = await row.locator("td").all_inner_texts()

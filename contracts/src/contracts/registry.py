@@ -2,7 +2,7 @@
 
 from dataclasses import dataclass
 
-from contracts import accounts_v1, complaints_v1, erp_v1
+from contracts import accounts_v1, complaints_v1, engagement_v1, erp_v1
 from contracts.envelope import EventData
 
 
@@ -30,7 +30,7 @@ TOPICS: tuple[TopicSpec, ...] = (
     TopicSpec(
         accounts_v1.ACCOUNTS_TOPIC,
         "accounts",
-        "Account lifecycle and tiering decisions. Key: account id.",
+        "Accounts: registration, master data, relationship cards, tiering, VIP, lifecycle, referrals. Key: account id.",
         accounts_v1.EVENTS,
     ),
     TopicSpec(
@@ -39,6 +39,13 @@ TOPICS: tuple[TopicSpec, ...] = (
         "Complaint tickets: filing, handling steps, SLA warnings, breaches and escalations. "
         "Key: account id.",
         complaints_v1.EVENTS,
+    ),
+    TopicSpec(
+        engagement_v1.FEEDBACK_TOPIC,
+        "engagement",
+        "Satisfaction feedback (CSAT, NPS) from visits, complaint follow-ups and surveys. "
+        "Key: account id.",
+        engagement_v1.EVENTS,
     ),
 )
 

@@ -1,15 +1,46 @@
-"""Composition root: settings, engine, sessions, clock, policy and the unit of work."""
+"""Composition root: settings, engine, sessions, clock, rules and the unit of work."""
 
 from dataclasses import dataclass, field
+from datetime import timedelta
 
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from accounts.config import AccountsSettings
-from accounts.domain.classification import ClassificationPolicy
+from accounts.domain.cards import CardPolicy
+from accounts.domain.lifecycle import LifecyclePolicy
+from accounts.domain.tier_policy import TierPolicy
+from accounts.service_layer.evaluation import EvaluationRules
 from accounts.service_layer.unit_of_work import AccountsUnitOfWork
 from chassis.clock import Clock, SystemClock
 from chassis.db import create_engine, create_session_factory
+
+
+def evaluation_rules(settings: AccountsSettings) -> EvaluationRules:
+    return EvaluationRules(
+        currency=settings.currency,
+        default_policy=TierPolicy(
+            version=1,
+            value_high=settings.value_high_threshold,
+            value_medium=settings.value_medium_threshold,
+            frequency_high=settings.frequency_high_threshold,
+            frequency_medium=settings.frequency_medium_threshold,
+        ),
+        lifecycle=LifecyclePolicy(
+            new_days=settings.lifecycle_new_days,
+            at_risk_interval_multiplier=settings.lifecycle_at_risk_interval_multiplier,
+            at_risk_default_days=settings.lifecycle_at_risk_default_days,
+            min_orders_for_interval=settings.lifecycle_min_orders_for_interval,
+            dormant_months=settings.lifecycle_dormant_months,
+        ),
+        cards=CardPolicy(
+            stale_days=settings.card_stale_days,
+            key_account_stale_days=settings.card_stale_key_account_days,
+        ),
+        recent_orders=settings.lifecycle_interval_orders,
+        abc_refresh_delay=timedelta(seconds=settings.abc_refresh_delay_seconds),
+        chunk_size=settings.evaluation_chunk_size,
+    )
 
 
 @dataclass
@@ -22,13 +53,8 @@ class Accounts:
     clock: Clock = field(default_factory=SystemClock)
 
     @property
-    def policy(self) -> ClassificationPolicy:
-        return ClassificationPolicy(
-            value_high=self.settings.value_high_threshold,
-            value_medium=self.settings.value_medium_threshold,
-            frequency_high=self.settings.frequency_high_threshold,
-            frequency_medium=self.settings.frequency_medium_threshold,
-        )
+    def rules(self) -> EvaluationRules:
+        return evaluation_rules(self.settings)
 
     def uow(self) -> AccountsUnitOfWork:
         return AccountsUnitOfWork(self.session_factory)

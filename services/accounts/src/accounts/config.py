@@ -38,6 +38,8 @@ class AccountsSettings(ServiceSettings):
     vip_candidate_count: int = 10
     # ABC is recomputed over all accounts this long after revenue moved (coalesces bursts).
     abc_refresh_delay_seconds: float = 5.0
+    # The timer scheduler wakes at least this often even without a nearer timer.
+    timer_max_sleep_seconds: float = 30.0
     # Evaluations per transaction when every account is re-evaluated (policy activation).
     evaluation_chunk_size: int = 1000
     timeline_limit: int = 200

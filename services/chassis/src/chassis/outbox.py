@@ -151,7 +151,7 @@ class OutboxRelay:
                 with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(self._wake.wait(), timeout=self._poll_seconds)
         finally:
-            await listener.close()
+            listener.close()
             await self.stop()
 
     async def _listen(self) -> Any:

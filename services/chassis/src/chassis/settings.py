@@ -20,7 +20,8 @@ class ServiceSettings(BaseSettings):
     outbox_batch_size: int = 500
     outbox_poll_seconds: float = 1.0
     bind_host: str = Field(
-        default="127.0.0.1", description="Address the HTTP servers listen on (0.0.0.0 in a container)."
+        default="127.0.0.1",
+        description="Address the HTTP servers listen on (0.0.0.0 in a container).",
     )
     log_level: str = "INFO"
 

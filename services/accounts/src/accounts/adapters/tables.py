@@ -1,6 +1,8 @@
 """The accounts schema: tables owned by this service only."""
 
 from sqlalchemy import (
+    BigInteger,
+    Boolean,
     Column,
     DateTime,
     ForeignKey,
@@ -12,12 +14,15 @@ from sqlalchemy import (
     String,
     Table,
     Text,
+    UniqueConstraint,
     func,
+    text,
 )
 from sqlalchemy.dialects.postgresql import JSONB
 
 from chassis.inbox import inbox_table
 from chassis.outbox import outbox_table
+from chassis.scheduler import timer_table
 
 SCHEMA = "accounts"
 metadata = MetaData(schema=SCHEMA)
@@ -41,8 +46,33 @@ accounts = Table(
     Column("value_class", String(10), nullable=False, server_default="low"),
     Column("frequency_class", String(10), nullable=False, server_default="low"),
     Column("classified_at", DateTime(timezone=True)),
+    # Where the account came from: ERP master data, or a manager registering a prospect.
+    Column("origin", String(10), nullable=False, server_default="erp"),
+    Column("created_by", String(64)),
+    Column("referred_by", String(64), ForeignKey("accounts.account_id")),
+    Column("priority_lead", Boolean, nullable=False, server_default="false"),
+    Column("vip", Boolean, nullable=False, server_default="false"),
+    Column("vip_since", DateTime(timezone=True)),
+    # The tier beyond value and frequency: ABC, graded scorecard, recommendation, policy.
+    Column("abc_class", String(1)),
+    Column("grade", String(1)),
+    Column("score", Numeric(4, 1)),
+    Column("recommendation", String(10)),
+    Column("policy_version", Integer),
+    Column("scorecard", JSONB),
+    Column("lifecycle_stage", String(10), nullable=False, server_default="prospect"),
+    Column("lifecycle_changed_at", DateTime(timezone=True)),
+    Column("lifecycle_reason", Text),
+    Column("first_order_at", DateTime(timezone=True)),
+    Column("last_order_at", DateTime(timezone=True)),
+    Column("card_reviewed_at", DateTime(timezone=True)),
+    Column("card_stale", Boolean, nullable=False, server_default="false"),
+    # The pending time-driven evaluation (a timer row), kept here to reschedule only changes.
+    Column("next_evaluation_at", DateTime(timezone=True)),
     Index("ix_accounts_value_class", "value_class"),
     Index("ix_accounts_region", "region"),
+    Index("ix_accounts_referred_by", "referred_by"),
+    Index("ix_accounts_revenue", "net_revenue_12m"),
 )
 
 # An order row may exist before its `placed` event (a cancellation arrived first): the placed
@@ -78,8 +108,189 @@ tier_decisions = Table(
     Column("frequency_class", String(10), nullable=False),
     Column("reason", Text, nullable=False),
     Column("inputs", JSONB, nullable=False),
+    Column("abc_class", String(1)),
+    Column("grade", String(1)),
+    Column("score", Numeric(4, 1)),
+    Column("recommendation", String(10)),
+    Column("policy_version", Integer),
     Index("ix_tier_decisions_account", "account_id", "decided_at"),
+)
+
+# Exactly one policy is active; drafts can be previewed; retired ones stay for the record.
+tier_policies = Table(
+    "tier_policies",
+    metadata,
+    Column("version", Integer, primary_key=True),
+    Column("status", String(10), nullable=False),
+    Column("document", JSONB, nullable=False),
+    Column("note", Text, nullable=False, server_default=""),
+    Column("created_by", String(64), nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("activated_by", String(64)),
+    Column("activated_at", DateTime(timezone=True)),
+    Column("retired_at", DateTime(timezone=True)),
+    Index(
+        "ux_tier_policies_active",
+        "status",
+        unique=True,
+        postgresql_where=text("status = 'active'"),
+    ),
+)
+
+lifecycle_changes = Table(
+    "lifecycle_changes",
+    metadata,
+    Column("id", BigInteger, Identity(), primary_key=True),
+    Column("account_id", String(64), ForeignKey("accounts.account_id"), nullable=False),
+    Column("changed_at", DateTime(timezone=True), nullable=False),
+    Column("previous_stage", String(10)),
+    Column("stage", String(10), nullable=False),
+    Column("reactivated", Boolean, nullable=False),
+    Column("reason", Text, nullable=False),
+    Index("ix_lifecycle_changes_account", "account_id", "changed_at"),
+)
+
+# The current card; every saved version (the whole card) is kept in card_versions.
+cards = Table(
+    "cards",
+    metadata,
+    Column("account_id", String(64), ForeignKey("accounts.account_id"), primary_key=True),
+    Column("version", Integer, nullable=False),
+    Column("content", JSONB, nullable=False),
+    Column("updated_by", String(64), nullable=False),
+    Column("updated_at", DateTime(timezone=True), nullable=False),
+)
+
+card_versions = Table(
+    "card_versions",
+    metadata,
+    Column("account_id", String(64), ForeignKey("accounts.account_id"), primary_key=True),
+    Column("version", Integer, primary_key=True),
+    Column("changed_by", String(64), nullable=False),
+    Column("changed_at", DateTime(timezone=True), nullable=False),
+    Column("content", JSONB, nullable=False),
+    Column("changes", JSONB, nullable=False),
+    Index("ix_card_versions_account_time", "account_id", "changed_at"),
+)
+
+card_reviews = Table(
+    "card_reviews",
+    metadata,
+    Column("id", BigInteger, Identity(), primary_key=True),
+    Column("account_id", String(64), ForeignKey("accounts.account_id"), nullable=False),
+    Column("reviewed_by", String(64), nullable=False),
+    Column("reviewed_at", DateTime(timezone=True), nullable=False),
+    Column("note", Text, nullable=False, server_default=""),
+    Index("ix_card_reviews_account", "account_id", "reviewed_at"),
+)
+
+# Privacy (DOMAIN.md §5): every read and change of a card's personal data, who, when, why.
+personal_data_access = Table(
+    "personal_data_access",
+    metadata,
+    Column("id", BigInteger, Identity(), primary_key=True),
+    Column("account_id", String(64), nullable=False),
+    Column("actor", String(64), nullable=False),
+    Column("action", String(10), nullable=False),
+    Column("what", String(200), nullable=False),
+    Column("purpose", String(200), nullable=False),
+    Column("at", DateTime(timezone=True), nullable=False),
+    Index("ix_personal_data_access_account", "account_id", "at"),
+)
+
+vip_nominations = Table(
+    "vip_nominations",
+    metadata,
+    Column("id", Integer, Identity(), primary_key=True),
+    Column("account_id", String(64), ForeignKey("accounts.account_id"), nullable=False),
+    Column("status", String(10), nullable=False),
+    Column("reason", Text, nullable=False),
+    Column("nominated_by", String(64), nullable=False),
+    Column("nominated_at", DateTime(timezone=True), nullable=False),
+    Column("decided_by", String(64)),
+    Column("decided_at", DateTime(timezone=True)),
+    Column("decision_note", Text),
+    Column("revoked_by", String(64)),
+    Column("revoked_at", DateTime(timezone=True)),
+    Column("revoke_reason", Text),
+    Index(
+        "ux_vip_nominations_pending",
+        "account_id",
+        unique=True,
+        postgresql_where=text("status = 'pending'"),
+    ),
+)
+
+# Signals from other services, kept as local read models (ARCHITECTURE.md: no shared tables).
+feedback = Table(
+    "feedback",
+    metadata,
+    Column("feedback_id", String(64), primary_key=True),
+    Column("account_id", String(64), nullable=False),
+    Column("csat", Integer),
+    Column("nps", Integer),
+    Column("context", String(50), nullable=False),
+    Column("responded_at", DateTime(timezone=True), nullable=False),
+    Index("ix_feedback_account", "account_id", "responded_at"),
+)
+
+complaints = Table(
+    "complaints",
+    metadata,
+    Column("ticket_id", String(64), primary_key=True),
+    Column("account_id", String(64), nullable=False),
+    Column("category", String(30), nullable=False),
+    Column("severity", Integer, nullable=False),
+    Column("filed_at", DateTime(timezone=True), nullable=False),
+    Index("ix_complaints_account", "account_id", "filed_at"),
+)
+
+# When each signal feed first delivered data: before that, its indicator has no data at all.
+signal_feeds = Table(
+    "signal_feeds",
+    metadata,
+    Column("feed", String(50), primary_key=True),
+    Column("first_event_at", DateTime(timezone=True), nullable=False),
+)
+
+evaluation_reports = Table(
+    "evaluation_reports",
+    metadata,
+    Column("id", Integer, Identity(), primary_key=True),
+    Column("period", String(10), nullable=False),
+    Column("kind", String(10), nullable=False),
+    Column("period_start", DateTime(timezone=True), nullable=False),
+    Column("period_end", DateTime(timezone=True), nullable=False),
+    Column("policy_version", Integer, nullable=False),
+    Column("account_count", Integer, nullable=False),
+    Column("created_by", String(64), nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("reviewed_by", String(64)),
+    Column("reviewed_at", DateTime(timezone=True)),
+    Column("review_note", Text),
+    UniqueConstraint("period", name="uq_evaluation_reports_period"),
+)
+
+evaluation_report_lines = Table(
+    "evaluation_report_lines",
+    metadata,
+    Column("report_id", Integer, ForeignKey("evaluation_reports.id"), primary_key=True),
+    Column("account_id", String(64), primary_key=True),
+    Column("name", String(300), nullable=False),
+    Column("account_manager", String(64)),
+    Column("order_count_period", Integer, nullable=False),
+    Column("net_revenue_period", Money, nullable=False),
+    Column("order_count_12m", Integer, nullable=False),
+    Column("net_revenue_12m", Money, nullable=False),
+    Column("value_class", String(10), nullable=False),
+    Column("frequency_class", String(10), nullable=False),
+    Column("score", Numeric(4, 1), nullable=False),
+    Column("grade", String(1), nullable=False),
+    Column("recommendation", String(10), nullable=False),
+    Column("lifecycle_stage", String(10), nullable=False),
+    Column("indicators", JSONB, nullable=False),
 )
 
 inbox = inbox_table(metadata)
 outbox = outbox_table(metadata)
+timers = timer_table(metadata)

@@ -1,11 +1,36 @@
-"""The accounts JSON API under /api/v1/accounts."""
+"""The accounts JSON API under /api/v1/accounts: accounts, cards, explanations, history."""
 
+from datetime import datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
 
-from accounts.api.dependencies import AccountsApp, ReadUow
-from accounts.api.schemas import AccountOut, AccountPage, AccountSearch, TierDecisionOut
+from accounts.api.dependencies import AccountsApp, Acting, Purpose, ReadUow, WriteUow
+from accounts.api.schemas import (
+    AccessOut,
+    AccountOut,
+    AccountPage,
+    AccountSearch,
+    CardHistoryOut,
+    CardIn,
+    CardOut,
+    LifecycleChangeOut,
+    ProspectIn,
+    ReferralIn,
+    ReviewIn,
+    TierDecisionOut,
+)
+from accounts.domain.cards import Contact, ImportantDate, Preferences
+from accounts.service_layer.accounts import NewProspect, register_prospect, set_referral
+from accounts.service_layer.cards import (
+    SubmittedCard,
+    SubmittedNote,
+    read_card,
+    review_card,
+    save_card,
+)
+from accounts.service_layer.explanation import explain_account
+from accounts.service_layer.summary import purchase_summary
 from chassis.http import ApiError
 
 router = APIRouter(prefix="/api/v1/accounts", tags=["accounts"])
@@ -20,6 +45,46 @@ async def load_account(uow: ReadUow, account_id: str) -> dict[str, Any]:
     if row is None:
         raise ApiError(404, "account_not_found", f"no account with id {account_id!r}")
     return row
+
+
+def submitted_card(card: CardIn) -> SubmittedCard:
+    return SubmittedCard(
+        contacts=tuple(Contact(**contact.model_dump()) for contact in card.contacts),
+        preferences=Preferences(
+            product_categories=tuple(
+                v.strip() for v in card.preferences.product_categories if v.strip()
+            ),
+            brands=tuple(v.strip() for v in card.preferences.brands if v.strip()),
+            price_sensitivity=card.preferences.price_sensitivity,
+            payment_habits=card.preferences.payment_habits.strip(),
+            delivery_habits=card.preferences.delivery_habits.strip(),
+        ),
+        important_dates=tuple(ImportantDate(**d.model_dump()) for d in card.important_dates),
+        notes=tuple(SubmittedNote(n.note_id, n.text, n.purpose) for n in card.notes),
+    )
+
+
+def card_out(account: dict[str, Any], found: dict[str, Any], as_of: datetime | None) -> CardOut:
+    card = found["card"]
+    return CardOut.model_validate(
+        {
+            "account_id": account["account_id"],
+            "version": found["version"],
+            "as_of": as_of,
+            "updated_by": found["updated_by"],
+            "updated_at": found["updated_at"],
+            "reviewed_at": account["card_reviewed_at"],
+            "stale": account["card_stale"],
+            "contacts": [c.__dict__ for c in card.contacts],
+            "preferences": {
+                **card.preferences.__dict__,
+                "product_categories": list(card.preferences.product_categories),
+                "brands": list(card.preferences.brands),
+            },
+            "important_dates": [d.__dict__ for d in card.important_dates],
+            "notes": [n.__dict__ for n in card.notes],
+        }
+    )
 
 
 @router.get("", response_model=AccountPage, summary="List accounts, filtered, sorted and paginated")
@@ -42,9 +107,42 @@ async def list_accounts(
     )
 
 
+@router.post("", response_model=AccountOut, status_code=201, summary="Register a prospect")
+async def create_prospect(
+    app: AccountsApp, uow: WriteUow, read: ReadUow, actor: Acting, body: ProspectIn
+) -> AccountOut:
+    account_id = await register_prospect(
+        uow=uow,
+        prospect=NewProspect(**{**body.model_dump(), "account_id": body.account_id or ""}),
+        actor=actor,
+        now=app.clock.now(),
+        rules=app.rules,
+    )
+    return account_out(await load_account(read, account_id), app.settings.currency)
+
+
 @router.get("/{account_id}", response_model=AccountOut, summary="One account")
 async def get_account(app: AccountsApp, uow: ReadUow, account_id: str) -> AccountOut:
     return account_out(await load_account(uow, account_id), app.settings.currency)
+
+
+@router.put(
+    "/{account_id}/referral",
+    response_model=AccountOut,
+    summary="Record who referred the account (null clears); the referrer gets a thank-you event",
+)
+async def put_referral(
+    app: AccountsApp, uow: WriteUow, read: ReadUow, actor: Acting, account_id: str, body: ReferralIn
+) -> AccountOut:
+    await set_referral(
+        uow=uow,
+        account_id=account_id,
+        referred_by=body.referred_by or None,
+        actor=actor,
+        now=app.clock.now(),
+        rules=app.rules,
+    )
+    return account_out(await load_account(read, account_id), app.settings.currency)
 
 
 @router.get(
@@ -57,3 +155,140 @@ async def tier_history(uow: ReadUow, account_id: str) -> list[TierDecisionOut]:
     return [
         TierDecisionOut.model_validate(row) for row in await uow.queries.tier_history(account_id)
     ]
+
+
+@router.get(
+    "/{account_id}/lifecycle-history",
+    response_model=list[LifecycleChangeOut],
+    summary="Every lifecycle change of an account, newest first",
+)
+async def lifecycle_history(uow: ReadUow, account_id: str) -> list[LifecycleChangeOut]:
+    await load_account(uow, account_id)
+    return [
+        LifecycleChangeOut.model_validate(row)
+        for row in await uow.queries.lifecycle_history(account_id)
+    ]
+
+
+@router.get(
+    "/{account_id}/explanation",
+    summary="Why the account has its tier: the recorded decision and the evaluation now",
+)
+async def explanation(app: AccountsApp, uow: ReadUow, account_id: str) -> dict[str, Any]:
+    return await explain_account(
+        uow=uow, account_id=account_id, now=app.clock.now(), rules=app.rules
+    )
+
+
+@router.get(
+    "/{account_id}/card",
+    response_model=CardOut,
+    summary="The relationship card, now or as of a past moment (the read is logged)",
+)
+async def get_card(
+    app: AccountsApp,
+    uow: WriteUow,
+    read: ReadUow,
+    actor: Acting,
+    reason: Purpose,
+    account_id: str,
+    as_of: datetime | None = None,
+) -> CardOut:
+    if as_of is not None and as_of.tzinfo is None:
+        raise ApiError(422, "invalid_input", "as_of needs a time zone, e.g. 2026-11-01T00:00:00Z")
+    found = await read_card(
+        uow=uow,
+        account_id=account_id,
+        as_of=as_of,
+        actor=actor.user,
+        purpose=reason,
+        now=app.clock.now(),
+    )
+    return card_out(await load_account(read, account_id), found, as_of)
+
+
+@router.put(
+    "/{account_id}/card",
+    response_model=CardOut,
+    summary="Save the whole card as a new version (saving counts as a review)",
+)
+async def put_card(
+    app: AccountsApp, uow: WriteUow, read: ReadUow, actor: Acting, account_id: str, body: CardIn
+) -> CardOut:
+    await save_card(
+        uow=uow,
+        account_id=account_id,
+        submitted=submitted_card(body),
+        expected_version=body.expected_version,
+        actor=actor,
+        now=app.clock.now(),
+        rules=app.rules,
+    )
+    found = await read_card(
+        uow=app.uow(),
+        account_id=account_id,
+        as_of=None,
+        actor=actor.user,
+        purpose="card maintenance",
+        now=app.clock.now(),
+    )
+    return card_out(await load_account(read, account_id), found, None)
+
+
+@router.post(
+    "/{account_id}/card/review",
+    status_code=204,
+    summary="Confirm the card is current: clears the stale flag",
+)
+async def post_card_review(
+    app: AccountsApp, uow: WriteUow, actor: Acting, account_id: str, body: ReviewIn
+) -> None:
+    await review_card(
+        uow=uow,
+        account_id=account_id,
+        actor=actor,
+        note=body.note,
+        now=app.clock.now(),
+        rules=app.rules,
+    )
+
+
+@router.get(
+    "/{account_id}/card/history",
+    response_model=CardHistoryOut,
+    summary="Every version of the card (who, when, what changed) and every review",
+)
+async def card_history(uow: ReadUow, account_id: str) -> CardHistoryOut:
+    await load_account(uow, account_id)
+    return CardHistoryOut.model_validate(
+        {
+            "versions": await uow.cards.versions(account_id),
+            "reviews": await uow.cards.reviews(account_id),
+        }
+    )
+
+
+@router.get(
+    "/{account_id}/card/access-log",
+    response_model=list[AccessOut],
+    summary="Who read or changed the card's personal data, when and why (privacy audit)",
+)
+async def card_access_log(
+    uow: ReadUow, account_id: str, limit: int = Query(200, ge=1, le=1000)
+) -> list[AccessOut]:
+    await load_account(uow, account_id)
+    return [AccessOut.model_validate(row) for row in await uow.cards.access_log(account_id, limit)]
+
+
+@router.get("/{account_id}/purchases", summary="Purchase summary derived from the account's orders")
+async def purchases(app: AccountsApp, uow: ReadUow, account_id: str) -> dict[str, Any]:
+    await load_account(uow, account_id)
+    return await purchase_summary(uow=uow, account_id=account_id, now=app.clock.now())
+
+
+@router.get(
+    "/{account_id}/timeline", summary="Orders, card changes, tier and lifecycle changes, VIP"
+)
+async def timeline(app: AccountsApp, uow: ReadUow, account_id: str) -> list[dict[str, Any]]:
+    await load_account(uow, account_id)
+    return await uow.queries.timeline(account_id, app.settings.timeline_limit)

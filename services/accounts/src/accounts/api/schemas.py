@@ -1,6 +1,7 @@
 """Request and response models of the accounts JSON API."""
 
-from datetime import datetime
+from datetime import date, datetime, time
+from decimal import Decimal
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -8,6 +9,9 @@ from pydantic import BaseModel, ConfigDict, Field
 from contracts.types import DecimalString
 
 Level = Literal["high", "medium", "low"]
+Grade = Literal["A", "B", "C", "D"]
+AbcClass = Literal["A", "B", "C"]
+Stage = Literal["prospect", "new", "active", "at_risk", "dormant"]
 SortField = Literal[
     "name",
     "account_id",
@@ -17,13 +21,22 @@ SortField = Literal[
     "order_count_12m",
     "value_class",
     "frequency_class",
+    "abc_class",
+    "grade",
+    "score",
+    "lifecycle_stage",
+    "last_order_at",
 ]
 
 
-class AccountSearch(BaseModel):
-    """Filters, sort and page of the account list (API query string and page form alike)."""
+class Strict(BaseModel):
+    """Input models refuse fields they do not know (a typo is an error, not silently lost)."""
 
     model_config = ConfigDict(extra="forbid")
+
+
+class AccountSearch(Strict):
+    """Filters, sort and page of the account list (API query string and page form alike)."""
 
     region: str | None = None
     country: str | None = None
@@ -31,21 +44,21 @@ class AccountSearch(BaseModel):
     account_manager: str | None = None
     value_class: Level | None = None
     frequency_class: Level | None = None
+    abc_class: AbcClass | None = None
+    grade: Grade | None = None
+    lifecycle_stage: Stage | None = None
+    vip: bool | None = None
+    priority_lead: bool | None = None
+    card_stale: bool | None = None
+    referred_by: str | None = None
     q: str | None = Field(default=None, max_length=100, description="name or id contains")
     sort: SortField = "name"
     order: Literal["asc", "desc"] = "asc"
     page: int = Field(default=1, ge=1)
     page_size: int = Field(default=50, ge=1, le=500)
 
-    def filters(self) -> dict[str, str | None]:
-        return {
-            "region": self.region,
-            "country": self.country,
-            "segment": self.segment,
-            "account_manager": self.account_manager,
-            "value_class": self.value_class,
-            "frequency_class": self.frequency_class,
-        }
+    def filters(self) -> dict[str, Any]:
+        return self.model_dump(exclude={"q", "sort", "order", "page", "page_size"})
 
 
 class AccountOut(BaseModel):
@@ -57,12 +70,28 @@ class AccountOut(BaseModel):
     address: str
     account_manager: str | None
     registered_at: datetime
+    origin: str
+    referred_by: str | None
+    priority_lead: bool
     order_count_12m: int
     net_revenue_12m: DecimalString
     currency: str
     value_class: Level
     frequency_class: Level
     classified_at: datetime | None
+    abc_class: AbcClass | None
+    grade: Grade | None
+    score: DecimalString | None
+    recommendation: str | None
+    policy_version: int | None
+    lifecycle_stage: Stage
+    lifecycle_changed_at: datetime | None
+    first_order_at: datetime | None
+    last_order_at: datetime | None
+    vip: bool
+    vip_since: datetime | None
+    card_reviewed_at: datetime | None
+    card_stale: bool
 
 
 class AccountPage(BaseModel):
@@ -76,5 +105,301 @@ class TierDecisionOut(BaseModel):
     decided_at: datetime
     value_class: Level
     frequency_class: Level
+    abc_class: AbcClass | None = None
+    grade: Grade | None = None
+    score: DecimalString | None = None
+    recommendation: str | None = None
+    policy_version: int | None = None
     reason: str
     inputs: dict[str, Any]
+
+
+class LifecycleChangeOut(BaseModel):
+    changed_at: datetime
+    previous_stage: Stage | None
+    stage: Stage
+    reactivated: bool
+    reason: str
+
+
+class ProspectIn(Strict):
+    account_id: str | None = Field(default=None, description="the id the ERP will use, if known")
+    name: str = Field(min_length=1, max_length=300)
+    region: str = Field(default="", max_length=100)
+    country: str = Field(default="", max_length=100)
+    segment: str = Field(default="", max_length=100)
+    address: str = Field(default="", max_length=500)
+    account_manager: str | None = Field(default=None, max_length=64)
+    referred_by: str | None = Field(default=None, max_length=64)
+
+
+class ReferralIn(Strict):
+    referred_by: str | None = Field(max_length=64, description="the referring account; null clears")
+
+
+# --- relationship card -------------------------------------------------------------------------
+
+
+class ContactIn(Strict):
+    contact_id: str = Field(default="", max_length=32, description="empty for a new contact")
+    name: str = Field(max_length=100)
+    position: str = Field(default="", max_length=100)
+    work_unit: str = Field(default="", max_length=200)
+    phone: str = Field(default="", max_length=40)
+    email: str = Field(default="", max_length=200)
+    address: str = Field(default="", max_length=300)
+    birthday: date | None = None
+    preferred_channel: Literal["", "phone", "email", "wechat", "sms", "visit"] = ""
+    call_window_start: time | None = None
+    call_window_end: time | None = None
+    marketing_consent: bool = False
+
+
+class PreferencesIn(Strict):
+    product_categories: list[str] = Field(default_factory=list)
+    brands: list[str] = Field(default_factory=list)
+    price_sensitivity: Literal["", "low", "medium", "high"] = ""
+    payment_habits: str = Field(default="", max_length=500)
+    delivery_habits: str = Field(default="", max_length=500)
+
+
+class ImportantDateIn(Strict):
+    date_id: str = Field(default="", max_length=32)
+    label: str = Field(max_length=100)
+    on: date
+    recurring: bool = True
+
+
+class NoteIn(Strict):
+    note_id: str = Field(default="", max_length=32)
+    text: str = Field(max_length=2000)
+    purpose: str = Field(max_length=200, description="why this note is kept (privacy)")
+    # Read back from GET and sent again unchanged: ignored, a note keeps its author and time.
+    written_by: str | None = None
+    written_at: datetime | None = None
+
+
+class CardIn(Strict):
+    """The whole card as it should be from now on (items left out are removed)."""
+
+    contacts: list[ContactIn] = Field(default_factory=list)
+    preferences: PreferencesIn = Field(default_factory=PreferencesIn)
+    important_dates: list[ImportantDateIn] = Field(default_factory=list)
+    notes: list[NoteIn] = Field(default_factory=list)
+    expected_version: int | None = Field(
+        default=None, description="the version edited; a newer one on the server is a 409"
+    )
+
+
+class ContactOut(ContactIn):
+    model_config = ConfigDict(extra="ignore")
+
+
+class NoteOut(NoteIn):
+    model_config = ConfigDict(extra="ignore")
+
+
+class CardOut(BaseModel):
+    account_id: str
+    version: int
+    as_of: datetime | None
+    updated_by: str | None
+    updated_at: datetime | None
+    reviewed_at: datetime | None
+    stale: bool
+    contacts: list[ContactOut]
+    preferences: PreferencesIn
+    important_dates: list[ImportantDateIn]
+    notes: list[NoteOut]
+
+
+class ReviewIn(Strict):
+    note: str = Field(default="", max_length=1000)
+
+
+class CardChangeOut(BaseModel):
+    section: str
+    item: str
+    field: str
+    before: str
+    after: str
+
+
+class CardVersionOut(BaseModel):
+    version: int
+    changed_by: str
+    changed_at: datetime
+    changes: list[CardChangeOut]
+
+
+class CardReviewOut(BaseModel):
+    reviewed_by: str
+    reviewed_at: datetime
+    note: str
+
+
+class CardHistoryOut(BaseModel):
+    versions: list[CardVersionOut]
+    reviews: list[CardReviewOut]
+
+
+class AccessOut(BaseModel):
+    actor: str
+    action: str
+    what: str
+    purpose: str
+    at: datetime
+
+
+# --- VIP ---------------------------------------------------------------------------------------
+
+
+class NominationIn(Strict):
+    reason: str = Field(max_length=1000)
+
+
+class DecisionIn(Strict):
+    note: str = Field(default="", max_length=1000)
+
+
+class RevocationIn(Strict):
+    reason: str = Field(max_length=1000)
+
+
+class NominationOut(BaseModel):
+    id: int
+    account_id: str
+    name: str
+    status: str
+    reason: str
+    nominated_by: str
+    nominated_at: datetime
+    decided_by: str | None
+    decided_at: datetime | None
+    decision_note: str | None
+    revoked_by: str | None
+    revoked_at: datetime | None
+    revoke_reason: str | None
+
+
+class CandidateOut(BaseModel):
+    rank: int
+    account_id: str
+    name: str
+    net_revenue_12m: DecimalString
+    grade: Grade | None
+    vip: bool
+    pending_nomination: bool
+
+
+# --- tier policies -----------------------------------------------------------------------------
+
+
+class RecencyBandIn(Strict):
+    within_days: int = Field(gt=0)
+    score: int = Field(ge=0, le=100)
+
+
+class TierPolicyIn(Strict):
+    """A whole tier policy. Start from GET .../tier-policies/{active version} and change it."""
+
+    value_high: Decimal
+    value_medium: Decimal
+    frequency_high: int
+    frequency_medium: int
+    abc_a_share: Decimal
+    abc_b_share: Decimal
+    weights: dict[str, int]
+    recency_bands: list[RecencyBandIn]
+    complaint_rate_zero: Decimal
+    tenure_full_years: int
+    referrals_full: int
+    grade_a: Decimal
+    grade_b: Decimal
+    grade_c: Decimal
+    recommendations: dict[str, str]
+    grade_margin: Decimal
+    abc_margin: Decimal
+
+
+class PolicyDraftIn(Strict):
+    policy: TierPolicyIn
+    note: str = Field(default="", max_length=1000)
+
+
+class PolicyOut(BaseModel):
+    version: int
+    status: str
+    note: str
+    created_by: str
+    created_at: datetime
+    activated_by: str | None
+    activated_at: datetime | None
+    retired_at: datetime | None
+    policy: dict[str, Any]
+
+
+class PolicyChangeOut(BaseModel):
+    account_id: str
+    name: str
+    before: dict[str, str | None]
+    after: dict[str, str | None]
+    score: DecimalString
+    reason: str
+
+
+class PolicyPreviewOut(BaseModel):
+    version: int
+    evaluated_at: datetime
+    accounts: int
+    distribution_now: dict[str, dict[str, int]]
+    distribution_after: dict[str, dict[str, int]]
+    changes: list[PolicyChangeOut]
+
+
+class ActivationOut(BaseModel):
+    version: int
+    changed_accounts: list[str]
+
+
+# --- evaluation reports ------------------------------------------------------------------------
+
+
+class ReportIn(Strict):
+    period: str = Field(max_length=10, description="2026-Q3, 2026-H1 or 2026")
+
+
+class ReportOut(BaseModel):
+    id: int
+    period: str
+    kind: str
+    period_start: datetime
+    period_end: datetime
+    policy_version: int
+    account_count: int
+    created_by: str
+    created_at: datetime
+    reviewed_by: str | None
+    reviewed_at: datetime | None
+    review_note: str | None
+
+
+class ReportLineOut(BaseModel):
+    account_id: str
+    name: str
+    account_manager: str | None
+    order_count_period: int
+    net_revenue_period: DecimalString
+    order_count_12m: int
+    net_revenue_12m: DecimalString
+    value_class: Level
+    frequency_class: Level
+    score: DecimalString
+    grade: Grade
+    recommendation: str
+    lifecycle_stage: Stage
+    indicators: list[dict[str, Any]]
+
+
+class ReportDetailOut(ReportOut):
+    lines: list[ReportLineOut]

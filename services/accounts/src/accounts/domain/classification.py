@@ -1,7 +1,7 @@
 """Value and frequency classes over the trailing 12 months (DOMAIN.md §1, Tiering)."""
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Literal
 
@@ -112,3 +112,14 @@ def explain(
             f"{figures.order_count} orders in 12 months is {frequency_rule}"
         )
     return "; ".join(parts)
+
+
+def ages_out_at(placed_at: datetime) -> datetime:
+    """The first instant at which an order no longer counts in the trailing 12 months."""
+    try:
+        candidate = placed_at.replace(year=placed_at.year + 1) + timedelta(microseconds=1)
+    except ValueError:  # 29 February: out once the window starts on 1 March
+        return placed_at.replace(
+            year=placed_at.year + 1, month=3, day=1, hour=0, minute=0, second=0, microsecond=0
+        )
+    return candidate

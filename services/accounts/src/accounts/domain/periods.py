@@ -46,17 +46,3 @@ def parse_period(label: str) -> ReportPeriod:
         return ReportPeriod(f"{year}-{part}", "quarter", start, add_months(start, 3))
     start = add_months(first, 6 * (int(part[1]) - 1))
     return ReportPeriod(f"{year}-{part}", "half_year", start, add_months(start, 6))
-
-
-def last_ended_period(kind: PeriodKind, now: datetime) -> ReportPeriod:
-    """The most recent period of this kind that has ended by `now`."""
-    months = {"quarter": 3, "half_year": 6, "year": 12}[kind]
-    month_index = (now.month - 1) // months * months
-    current_start = datetime(now.year, month_index + 1, 1, tzinfo=UTC)
-    previous_start = add_months(current_start, -months)
-    label = {
-        "quarter": f"{previous_start.year}-Q{(previous_start.month - 1) // 3 + 1}",
-        "half_year": f"{previous_start.year}-H{(previous_start.month - 1) // 6 + 1}",
-        "year": f"{previous_start.year}",
-    }[kind]
-    return parse_period(label)

@@ -6,11 +6,18 @@ from contextlib import asynccontextmanager
 import uvicorn
 from fastapi import FastAPI
 
+from accounts.api.errors import install_domain_errors
+from accounts.api.policies import router as policies_router
+from accounts.api.reports import router as reports_router
 from accounts.api.routes import router as api_router
+from accounts.api.vip import router as vip_router
 from accounts.bootstrap import Accounts, bootstrap
 from accounts.config import AccountsSettings
 from accounts.ui.pages import STATIC_PREFIX
 from accounts.ui.pages import router as pages_router
+from accounts.ui.policy_pages import router as policy_pages_router
+from accounts.ui.report_pages import router as report_pages_router
+from accounts.ui.vip_pages import router as vip_pages_router
 from chassis.http import create_app
 from chassis.logging import configure_logging
 from chassis.web import mount_static
@@ -28,8 +35,19 @@ def create(accounts: Accounts | None = None) -> FastAPI:
         service="accounts",
         title="Rapport accounts",
         readiness_checks=[app_state.check_database],
-        routers=[api_router, pages_router],
+        # The fixed paths (tier-policies, vip-...) come before /api/v1/accounts/{account_id}.
+        routers=[
+            policies_router,
+            reports_router,
+            vip_router,
+            api_router,
+            policy_pages_router,
+            report_pages_router,
+            vip_pages_router,
+            pages_router,
+        ],
     )
+    install_domain_errors(app)
     app.router.lifespan_context = lifespan
     app.state.accounts = app_state
     mount_static(app, static_prefix=STATIC_PREFIX)

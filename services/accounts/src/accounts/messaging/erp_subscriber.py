@@ -12,6 +12,7 @@ from contracts.envelope import EventData
 def register_erp_consumer(broker: KafkaBroker, app: Accounts) -> BatchConsumer:
     name = f"{app.settings.consumer_group_prefix}.erp"
     currency = app.settings.currency
+    rules = app.rules
 
     def reject_foreign_currency(data: EventData) -> str | None:
         # Revenue is summed in the deployment currency; converting is the ERP's job.
@@ -22,12 +23,7 @@ def register_erp_consumer(broker: KafkaBroker, app: Accounts) -> BatchConsumer:
 
     async def handle(events: list[ReceivedEvent]) -> None:
         await ingest_erp_events(
-            uow=app.uow(),
-            consumer=name,
-            events=events,
-            policy=app.policy,
-            currency=currency,
-            clock=app.clock,
+            uow=app.uow(), consumer=name, events=events, rules=rules, clock=app.clock
         )
 
     return BatchConsumer(

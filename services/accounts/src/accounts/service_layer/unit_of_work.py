@@ -2,14 +2,25 @@
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from accounts.adapters.repository import AccountQueries, AccountsRepository
+from accounts.adapters.cards import CardRepository
+from accounts.adapters.policies import PolicyRepository
+from accounts.adapters.queries import AccountQueries
+from accounts.adapters.reports import ReportRepository
+from accounts.adapters.repository import AccountsRepository
+from accounts.adapters.signals import SignalRepository
 from accounts.adapters.tables import outbox
+from accounts.adapters.vip import VipRepository
 from chassis.unit_of_work import SqlUnitOfWork
 from contracts.accounts_v1 import SOURCE
 
 
 class AccountsUnitOfWork(SqlUnitOfWork):
     accounts: AccountsRepository
+    policies: PolicyRepository
+    cards: CardRepository
+    vip: VipRepository
+    signals: SignalRepository
+    reports: ReportRepository
     queries: AccountQueries
 
     def __init__(self, session_factory: async_sessionmaker[AsyncSession]) -> None:
@@ -17,4 +28,9 @@ class AccountsUnitOfWork(SqlUnitOfWork):
 
     def _open(self) -> None:
         self.accounts = AccountsRepository(self.session)
+        self.policies = PolicyRepository(self.session)
+        self.cards = CardRepository(self.session)
+        self.vip = VipRepository(self.session)
+        self.signals = SignalRepository(self.session)
+        self.reports = ReportRepository(self.session)
         self.queries = AccountQueries(self.session)

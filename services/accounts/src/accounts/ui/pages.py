@@ -1,18 +1,35 @@
-"""Server-rendered pages of the accounts service under /accounts/."""
+"""Server-rendered pages of the accounts service under /accounts/: the list, the account page,
+the relationship card (edit, history, as of a date) and the tier explanation."""
 
-from pathlib import Path
+from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime, time
 from typing import Any
 
 from fastapi import APIRouter, Request
-from fastapi.responses import HTMLResponse
+from fastapi.responses import HTMLResponse, Response
 from pydantic import ValidationError
 
 from accounts.api.dependencies import AccountsApp, ReadUow
-from accounts.api.schemas import AccountSearch
-from chassis.web import templates as shared_templates
+from accounts.api.routes import submitted_card
+from accounts.api.schemas import AccountSearch, CardIn, ProspectIn
+from accounts.domain.errors import DomainError
+from accounts.domain.vip import Actor
+from accounts.service_layer.accounts import NewProspect, register_prospect, set_referral
+from accounts.service_layer.cards import read_card, review_card, save_card
+from accounts.service_layer.explanation import explain_account
+from accounts.service_layer.summary import purchase_summary
+from accounts.ui.forms import (
+    STATIC_PREFIX,
+    done,
+    error_status,
+    error_text,
+    form_actor,
+    form_data,
+    reader,
+    render,
+)
 
-STATIC_PREFIX = "/accounts/static"
-templates = shared_templates(Path(__file__).parent / "templates", static_prefix=STATIC_PREFIX)
+__all__ = ["STATIC_PREFIX", "router"]
 
 router = APIRouter(prefix="/accounts", include_in_schema=False)
 
@@ -25,7 +42,11 @@ COLUMNS: tuple[tuple[str, str, bool], ...] = (
     ("net_revenue_12m", "Net revenue 12m", True),
     ("value_class", "Value", False),
     ("frequency_class", "Frequency", False),
+    ("abc_class", "ABC", False),
+    ("grade", "Grade", False),
+    ("lifecycle_stage", "Stage", False),
 )
+STAGES = ("prospect", "new", "active", "at_risk", "dormant")
 
 
 @router.get("/", response_class=HTMLResponse)
@@ -36,6 +57,7 @@ async def account_list(request: Request, app: AccountsApp, uow: ReadUow) -> HTML
         "params": params,
         "regions": await uow.queries.distinct_values("region"),
         "segments": await uow.queries.distinct_values("segment"),
+        "stages": STAGES,
         "currency": app.settings.currency,
     }
     try:
@@ -47,7 +69,7 @@ async def account_list(request: Request, app: AccountsApp, uow: ReadUow) -> HTML
         context.update(
             error=f"Invalid filter: {problems}", rows=[], total=0, search=AccountSearch()
         )
-        return templates.TemplateResponse(request, "accounts_list.html", context, status_code=422)
+        return render(request, "accounts_list.html", context, status_code=422)
     rows, total = await uow.queries.search(
         filters=search.filters(),
         text_query=search.q,
@@ -58,7 +80,78 @@ async def account_list(request: Request, app: AccountsApp, uow: ReadUow) -> HTML
     )
     pages = max(1, -(-total // search.page_size))
     context.update(rows=rows, total=total, search=search, pages=pages)
-    return templates.TemplateResponse(request, "accounts_list.html", context)
+    return render(request, "accounts_list.html", context)
+
+
+@router.get("/new", response_class=HTMLResponse)
+async def prospect_form(request: Request) -> HTMLResponse:
+    return render(request, "prospect_form.html", {"values": dict(request.query_params)})
+
+
+@router.post("/new", response_class=HTMLResponse)
+async def create_prospect(request: Request, app: AccountsApp) -> Response:
+    form = await form_data(request)
+    try:
+        actor = form_actor(form)
+        body = ProspectIn.model_validate(
+            {
+                key: form.get(key, "").strip() or None
+                for key in (
+                    "account_id",
+                    "name",
+                    "region",
+                    "country",
+                    "segment",
+                    "address",
+                    "account_manager",
+                    "referred_by",
+                )
+                if form.get(key, "").strip()
+            }
+        )
+        account_id = await register_prospect(
+            uow=app.uow(),
+            prospect=NewProspect(
+                **{
+                    **body.model_dump(),
+                    "account_id": body.account_id or "",
+                }
+            ),
+            actor=actor,
+            now=app.clock.now(),
+            rules=app.rules,
+        )
+    except (DomainError, ValidationError) as exc:
+        context = {"values": form, "error": error_text(exc)}
+        return render(
+            request, "prospect_form.html", context, status_code=error_status(exc), form=form
+        )
+    return done(f"/accounts/{account_id}", actor)
+
+
+def _not_found(request: Request, account_id: str) -> HTMLResponse:
+    return render(
+        request, "not_found.html", {"message": f"No account with id {account_id}."}, status_code=404
+    )
+
+
+async def _account_context(
+    app: AccountsApp, uow: ReadUow, account: dict[str, Any]
+) -> dict[str, Any]:
+    account_id = account["account_id"]
+    history = await uow.queries.tier_history(account_id)
+    return {
+        "account": account,
+        "latest_decision": history[0] if history else None,
+        "referrals": await uow.queries.referred_accounts(account_id),
+        "purchases": await purchase_summary(uow=uow, account_id=account_id, now=app.clock.now()),
+        "timeline": await uow.queries.timeline(account_id, app.settings.timeline_limit),
+        "nominations": await uow.vip.nominations(account_id=account_id),
+        "currency": app.settings.currency,
+        "stale_after_days": app.settings.card_stale_key_account_days
+        if account["vip"] or account["grade"] == "A"
+        else app.settings.card_stale_days,
+    }
 
 
 @router.get("/{account_id}", response_class=HTMLResponse)
@@ -67,15 +160,252 @@ async def account_detail(
 ) -> HTMLResponse:
     account = await uow.queries.get(account_id)
     if account is None:
-        return templates.TemplateResponse(
-            request,
-            "not_found.html",
-            {"message": f"No account with id {account_id}."},
-            status_code=404,
-        )
-    history = await uow.queries.tier_history(account_id)
-    return templates.TemplateResponse(
-        request,
-        "account_detail.html",
-        {"account": account, "history": history, "currency": app.settings.currency},
+        return _not_found(request, account_id)
+    card = await read_card(
+        uow=app.uow(),
+        account_id=account_id,
+        as_of=None,
+        actor=reader(request),
+        purpose="account page",
+        now=app.clock.now(),
     )
+    context = await _account_context(app, uow, account)
+    context["card"] = card
+    context["error"] = request.query_params.get("error")
+    return render(request, "account_detail.html", context)
+
+
+async def account_action(
+    request: Request,
+    app: AccountsApp,
+    uow: ReadUow,
+    account_id: str,
+    action: Callable[[Actor, dict[str, Any]], Awaitable[None]],
+) -> Response:
+    """Run a form action of the account page; on a refusal, show the page with the message."""
+    form = await form_data(request)
+    try:
+        actor = form_actor(form)
+        await action(actor, form)
+    except (DomainError, ValidationError) as exc:
+        account = await uow.queries.get(account_id)
+        if account is None:
+            return _not_found(request, account_id)
+        context = await _account_context(app, uow, account)
+        context["card"] = await read_card(
+            uow=app.uow(),
+            account_id=account_id,
+            as_of=None,
+            actor=reader(request),
+            purpose="account page",
+            now=app.clock.now(),
+        )
+        context["error"] = error_text(exc)
+        context["values"] = form
+        return render(
+            request, "account_detail.html", context, status_code=error_status(exc), form=form
+        )
+    return done(f"/accounts/{account_id}", actor)
+
+
+@router.post("/{account_id}/card/review", response_class=HTMLResponse)
+async def review(request: Request, app: AccountsApp, uow: ReadUow, account_id: str) -> Response:
+    async def act(actor: Actor, form: dict[str, Any]) -> None:
+        await review_card(
+            uow=app.uow(),
+            account_id=account_id,
+            actor=actor,
+            note=form.get("note", ""),
+            now=app.clock.now(),
+            rules=app.rules,
+        )
+
+    return await account_action(request, app, uow, account_id, act)
+
+
+@router.post("/{account_id}/referral", response_class=HTMLResponse)
+async def referral(request: Request, app: AccountsApp, uow: ReadUow, account_id: str) -> Response:
+    async def act(actor: Actor, form: dict[str, Any]) -> None:
+        await set_referral(
+            uow=app.uow(),
+            account_id=account_id,
+            referred_by=form.get("referred_by", "").strip() or None,
+            actor=actor,
+            now=app.clock.now(),
+            rules=app.rules,
+        )
+
+    return await account_action(request, app, uow, account_id, act)
+
+
+# --- the card editor ---------------------------------------------------------------------------
+
+CONTACT_FIELDS = (
+    "contact_id",
+    "name",
+    "position",
+    "work_unit",
+    "phone",
+    "email",
+    "address",
+    "birthday",
+    "preferred_channel",
+    "call_window_start",
+    "call_window_end",
+)
+
+
+def _rows(
+    form: dict[str, Any], prefix: str, fields: tuple[str, ...], flags: tuple[str, ...]
+) -> list[dict[str, Any]]:
+    """Indexed form rows (`contacts-0-name`, ...): removed and blank rows are dropped."""
+    rows = []
+    index = 0
+    while any(f"{prefix}-{index}-{name}" in form for name in fields):
+        values = {name: form.get(f"{prefix}-{index}-{name}", "").strip() for name in fields}
+        checked = {flag: f"{prefix}-{index}-{flag}" in form for flag in flags}
+        index += 1
+        if form.get(f"{prefix}-{index - 1}-remove") or not any(
+            value for name, value in values.items() if not name.endswith("_id")
+        ):
+            continue
+        rows.append({**{k: v for k, v in values.items() if v != ""}, **checked})
+    return rows
+
+
+def card_from_form(form: dict[str, Any]) -> CardIn:
+    """The editor's fields as the API's card (the same validation applies)."""
+
+    def listed(name: str) -> list[str]:
+        return [part.strip() for part in form.get(name, "").split(",") if part.strip()]
+
+    return CardIn.model_validate(
+        {
+            "contacts": _rows(form, "contacts", CONTACT_FIELDS, ("marketing_consent",)),
+            "preferences": {
+                "product_categories": listed("product_categories"),
+                "brands": listed("brands"),
+                "price_sensitivity": form.get("price_sensitivity", ""),
+                "payment_habits": form.get("payment_habits", ""),
+                "delivery_habits": form.get("delivery_habits", ""),
+            },
+            "important_dates": _rows(form, "dates", ("date_id", "label", "on"), ("recurring",)),
+            "notes": _rows(form, "notes", ("note_id", "text", "purpose"), ()),
+            "expected_version": form.get("expected_version") or None,
+        }
+    )
+
+
+def _time(value: time | None) -> str:
+    return value.strftime("%H:%M") if value else ""
+
+
+@router.get("/{account_id}/card", response_class=HTMLResponse)
+async def card_editor(
+    request: Request, app: AccountsApp, uow: ReadUow, account_id: str
+) -> HTMLResponse:
+    account = await uow.queries.get(account_id)
+    if account is None:
+        return _not_found(request, account_id)
+    card = await read_card(
+        uow=app.uow(),
+        account_id=account_id,
+        as_of=None,
+        actor=reader(request),
+        purpose="card maintenance",
+        now=app.clock.now(),
+    )
+    return render(
+        request, "card_form.html", {"account": account, "card": card, "hhmm": _time, "form": None}
+    )
+
+
+@router.post("/{account_id}/card", response_class=HTMLResponse)
+async def save_card_form(
+    request: Request, app: AccountsApp, uow: ReadUow, account_id: str
+) -> Response:
+    form = await form_data(request)
+    try:
+        actor = form_actor(form)
+        card = card_from_form(form)
+        await save_card(
+            uow=app.uow(),
+            account_id=account_id,
+            submitted=submitted_card(card),
+            expected_version=card.expected_version,
+            actor=actor,
+            now=app.clock.now(),
+            rules=app.rules,
+        )
+    except (DomainError, ValidationError) as exc:
+        account = await uow.queries.get(account_id)
+        if account is None:
+            return _not_found(request, account_id)
+        stored = await read_card(
+            uow=app.uow(),
+            account_id=account_id,
+            as_of=None,
+            actor=reader(request),
+            purpose="card maintenance",
+            now=app.clock.now(),
+        )
+        context = {
+            "account": account,
+            "card": stored,
+            "hhmm": _time,
+            "form": form,
+            "error": error_text(exc),
+        }
+        return render(request, "card_form.html", context, status_code=error_status(exc), form=form)
+    return done(f"/accounts/{account_id}", actor)
+
+
+@router.get("/{account_id}/card/history", response_class=HTMLResponse)
+async def card_history(
+    request: Request, app: AccountsApp, uow: ReadUow, account_id: str
+) -> HTMLResponse:
+    account = await uow.queries.get(account_id)
+    if account is None:
+        return _not_found(request, account_id)
+    context: dict[str, Any] = {
+        "account": account,
+        "versions": await uow.cards.versions(account_id),
+        "reviews": await uow.cards.reviews(account_id),
+        "as_of": request.query_params.get("as_of", ""),
+    }
+    if context["as_of"]:
+        try:
+            moment = datetime.fromisoformat(context["as_of"])
+        except ValueError:
+            context["error"] = (
+                f"{context['as_of']!r} is not a date, e.g. 2026-11-01 or 2026-11-01T12:00"
+            )
+            return render(request, "card_history.html", context, status_code=422)
+        if moment.tzinfo is None:
+            # A bare date means the end of that day (UTC): the card as it was that evening.
+            moment = moment.replace(tzinfo=UTC)
+            if len(context["as_of"]) == 10:
+                moment = moment.replace(hour=23, minute=59, second=59)
+        context["card_as_of"] = await read_card(
+            uow=app.uow(),
+            account_id=account_id,
+            as_of=moment,
+            actor=reader(request),
+            purpose="card history",
+            now=app.clock.now(),
+        )
+        context["moment"] = moment
+    return render(request, "card_history.html", context)
+
+
+@router.get("/{account_id}/explanation", response_class=HTMLResponse)
+async def explanation(
+    request: Request, app: AccountsApp, uow: ReadUow, account_id: str
+) -> HTMLResponse:
+    try:
+        result = await explain_account(
+            uow=uow, account_id=account_id, now=app.clock.now(), rules=app.rules
+        )
+    except DomainError:
+        return _not_found(request, account_id)
+    return render(request, "explanation.html", {"x": result, "currency": app.settings.currency})

@@ -1,0 +1,80 @@
+"""Tier policies under /api/v1/accounts/tier-policies: list, draft, preview, activate."""
+
+from typing import Any
+
+from fastapi import APIRouter
+
+from accounts.api.dependencies import AccountsApp, Acting, ReadUow, WriteUow
+from accounts.api.schemas import (
+    ActivationOut,
+    PolicyDraftIn,
+    PolicyOut,
+    PolicyPreviewOut,
+)
+from accounts.domain.errors import NotFound
+from accounts.domain.tier_policy import (
+    RecencyBand,
+    TierPolicy,
+    policy_from_document,
+    policy_to_document,
+)
+from accounts.service_layer.policies import activate_policy, draft_policy, preview_policy
+
+router = APIRouter(prefix="/api/v1/accounts/tier-policies", tags=["tier policies"])
+
+
+def policy_out(row: dict[str, Any]) -> PolicyOut:
+    document = policy_to_document(policy_from_document(row["document"], row["version"]))
+    return PolicyOut.model_validate({**row, "policy": document})
+
+
+@router.get("", response_model=list[PolicyOut], summary="Every version, newest first")
+async def list_policies(uow: ReadUow) -> list[PolicyOut]:
+    return [policy_out(row) for row in await uow.policies.all_versions()]
+
+
+@router.get("/{version}", response_model=PolicyOut, summary="One version")
+async def get_policy(uow: ReadUow, version: int) -> PolicyOut:
+    row = await uow.policies.get(version)
+    if row is None:
+        raise NotFound("policy_not_found", f"no tier policy version {version}")
+    return policy_out(row)
+
+
+@router.post("", response_model=PolicyOut, status_code=201, summary="Store a draft version")
+async def create_draft(
+    app: AccountsApp, uow: WriteUow, read: ReadUow, actor: Acting, body: PolicyDraftIn
+) -> PolicyOut:
+    fields = body.policy.model_dump()
+    fields["recency_bands"] = tuple(RecencyBand(**band) for band in fields["recency_bands"])
+    version = await draft_policy(
+        uow=uow,
+        policy=TierPolicy(**fields),
+        note=body.note,
+        actor=actor,
+        now=app.clock.now(),
+        rules=app.rules,
+    )
+    return await get_policy(read, version)
+
+
+@router.post(
+    "/{version}/preview",
+    response_model=PolicyPreviewOut,
+    summary="What a draft would do: the distribution and every account that would change",
+)
+async def preview(app: AccountsApp, uow: ReadUow, version: int) -> PolicyPreviewOut:
+    result = await preview_policy(uow=uow, version=version, now=app.clock.now(), rules=app.rules)
+    return PolicyPreviewOut.model_validate(result)
+
+
+@router.post(
+    "/{version}/activate",
+    response_model=ActivationOut,
+    summary="Switch to a draft (supervisor): every account is re-evaluated, changes published",
+)
+async def activate(app: AccountsApp, uow: WriteUow, actor: Acting, version: int) -> ActivationOut:
+    changed = await activate_policy(
+        uow=uow, version=version, actor=actor, now=app.clock.now(), rules=app.rules
+    )
+    return ActivationOut(version=version, changed_accounts=changed)

@@ -1,0 +1,49 @@
+"""Periodic evaluation reports under /api/v1/accounts/evaluation-reports."""
+
+from fastapi import APIRouter
+
+from accounts.api.dependencies import AccountsApp, Acting, ReadUow, WriteUow
+from accounts.api.schemas import ReportDetailOut, ReportIn, ReportOut, ReviewIn
+from accounts.domain.errors import NotFound
+from accounts.service_layer.reports import generate_report, review_report
+from accounts.service_layer.unit_of_work import AccountsUnitOfWork
+
+router = APIRouter(prefix="/api/v1/accounts/evaluation-reports", tags=["evaluation reports"])
+
+
+async def report_detail(uow: AccountsUnitOfWork, report_id: int) -> ReportDetailOut:
+    report = await uow.reports.get(report_id)
+    if report is None:
+        raise NotFound("report_not_found", f"no evaluation report {report_id}")
+    return ReportDetailOut.model_validate({**report, "lines": await uow.reports.lines(report_id)})
+
+
+@router.get("", response_model=list[ReportOut], summary="Every report, newest period first")
+async def list_reports(uow: ReadUow) -> list[ReportOut]:
+    return [ReportOut.model_validate(row) for row in await uow.reports.all_reports()]
+
+
+@router.post(
+    "", response_model=ReportOut, status_code=201, summary="Evaluate a period and store it"
+)
+async def create_report(
+    app: AccountsApp, uow: WriteUow, read: ReadUow, actor: Acting, body: ReportIn
+) -> ReportOut:
+    report_id = await generate_report(
+        uow=uow, period=body.period, actor=actor, now=app.clock.now(), rules=app.rules
+    )
+    return ReportOut.model_validate(await read.reports.get(report_id))
+
+
+@router.get("/{report_id}", response_model=ReportDetailOut, summary="A report with every account")
+async def get_report(uow: ReadUow, report_id: int) -> ReportDetailOut:
+    return await report_detail(uow, report_id)
+
+
+@router.post("/{report_id}/review", status_code=204, summary="The supervisor reviewed the report")
+async def post_review(
+    app: AccountsApp, uow: WriteUow, actor: Acting, report_id: int, body: ReviewIn
+) -> None:
+    await review_report(
+        uow=uow, report_id=report_id, note=body.note, actor=actor, now=app.clock.now()
+    )

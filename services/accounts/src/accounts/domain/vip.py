@@ -1,0 +1,77 @@
+"""VIP (key account): a manager nominates, a supervisor approves or rejects (DOMAIN.md §1, VIP).
+
+Who may do what: anyone nominates; only a supervisor decides or revokes, and never on a
+nomination of their own (a second pair of eyes).
+"""
+
+from dataclasses import dataclass
+from typing import Literal
+
+from accounts.domain.errors import Conflict, Forbidden, InvalidInput, Problem
+
+Role = Literal["manager", "supervisor"]
+NominationStatus = Literal["pending", "approved", "rejected"]
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who is acting (a staff id such as AM-01) and in which role."""
+
+    user: str
+    role: Role
+
+
+@dataclass(frozen=True)
+class Nomination:
+    nomination_id: int
+    account_id: str
+    status: NominationStatus
+    nominated_by: str
+    reason: str
+
+
+def _required(text: str, field: str, what: str) -> str:
+    cleaned = text.strip()
+    if not cleaned:
+        raise InvalidInput("invalid_input", f"{what} is required", [Problem(field, "required")])
+    if len(cleaned) > 1000:
+        raise InvalidInput(
+            "invalid_input", f"{what} is too long", [Problem(field, "at most 1000 characters")]
+        )
+    return cleaned
+
+
+def check_nomination(*, reason: str, is_vip: bool, has_pending: bool) -> str:
+    """The cleaned reason, or why this account cannot be nominated now."""
+    cleaned = _required(reason, "reason", "a reason for the nomination")
+    if is_vip:
+        raise Conflict("already_vip", "the account is already a VIP")
+    if has_pending:
+        raise Conflict("nomination_pending", "the account already has a pending nomination")
+    return cleaned
+
+
+def check_decision(*, nomination: Nomination, actor: Actor, approve: bool, note: str) -> str:
+    """The cleaned note, or why this person cannot decide this nomination."""
+    if actor.role != "supervisor":
+        raise Forbidden(
+            "supervisor_only", "only a supervisor can approve or reject a VIP nomination"
+        )
+    if nomination.status != "pending":
+        raise Conflict("nomination_decided", f"the nomination is already {nomination.status}")
+    if actor.user == nomination.nominated_by:
+        raise Forbidden(
+            "own_nomination", "a nomination must be decided by someone other than its nominator"
+        )
+    if approve:
+        return note.strip()
+    return _required(note, "note", "a note saying why the nomination is rejected")
+
+
+def check_revocation(*, actor: Actor, is_vip: bool, reason: str) -> str:
+    if actor.role != "supervisor":
+        raise Forbidden("supervisor_only", "only a supervisor can revoke VIP status")
+    cleaned = _required(reason, "reason", "a reason for revoking VIP status")
+    if not is_vip:
+        raise Conflict("not_vip", "the account is not a VIP")
+    return cleaned

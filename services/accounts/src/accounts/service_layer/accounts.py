@@ -1,0 +1,197 @@
+"""Accounts entered by managers: prospects, and who referred whom (DOMAIN.md §1, Referrals)."""
+
+import re
+import uuid
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from accounts.domain.errors import Conflict, InvalidInput, NotFound, Problem
+from accounts.domain.vip import Actor
+from accounts.service_layer.evaluation import EvaluationRules, active_policy, evaluate_accounts
+from accounts.service_layer.unit_of_work import AccountsUnitOfWork
+from contracts.accounts_v1 import AccountReferralRecorded, AccountRegistered, AccountUpdated
+
+# Path segments of the accounts pages and API that an account id must not take.
+RESERVED_IDS = {
+    "vip",
+    "vip-nominations",
+    "vip-candidates",
+    "policies",
+    "tier-policies",
+    "reports",
+    "evaluation-reports",
+    "distribution",
+    "static",
+    "new",
+}
+ACCOUNT_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
+# A prospect has no ERP master data yet: any ERP update of the same id wins.
+NEVER_FROM_ERP = datetime(1970, 1, 1, tzinfo=UTC)
+
+
+@dataclass(frozen=True)
+class NewProspect:
+    account_id: str
+    name: str
+    region: str
+    country: str
+    segment: str
+    address: str
+    account_manager: str | None
+    referred_by: str | None
+
+
+def _check_id(account_id: str) -> None:
+    if not ACCOUNT_ID.match(account_id) or account_id.lower() in RESERVED_IDS:
+        raise InvalidInput(
+            "invalid_input",
+            f"{account_id!r} cannot be an account id",
+            [Problem("account_id", "letters, digits, '.', '_' or '-', not a reserved word")],
+        )
+
+
+async def _referrer(uow: AccountsUnitOfWork, account_id: str, referrer_id: str) -> dict[str, Any]:
+    if referrer_id == account_id:
+        raise InvalidInput(
+            "invalid_input",
+            "an account cannot refer itself",
+            [Problem("referred_by", "must be another account")],
+        )
+    referrer = await uow.accounts.account_row(referrer_id)
+    if referrer is None:
+        raise InvalidInput(
+            "invalid_input",
+            f"the referring account {referrer_id!r} does not exist",
+            [Problem("referred_by", "no such account")],
+        )
+    if await uow.accounts.refers_back(account_id, referrer_id):
+        raise Conflict("referral_loop", f"{referrer_id} was itself referred through {account_id}")
+    return referrer
+
+
+async def register_prospect(
+    *,
+    uow: AccountsUnitOfWork,
+    prospect: NewProspect,
+    actor: Actor,
+    now: datetime,
+    rules: EvaluationRules,
+) -> str:
+    """A manager registers a prospect; a referred one is a top-priority lead."""
+    account_id = prospect.account_id or f"P-{uuid.uuid4().hex[:8].upper()}"
+    _check_id(account_id)
+    if not prospect.name.strip():
+        raise InvalidInput(
+            "invalid_input", "a prospect needs a name", [Problem("name", "required")]
+        )
+    async with uow:
+        policy = await active_policy(uow, rules, now)
+        referrers = [prospect.referred_by] if prospect.referred_by else []
+        await uow.accounts.lock_accounts([account_id, *referrers])
+        if prospect.referred_by:
+            await _referrer(uow, account_id, prospect.referred_by)
+        priority_lead = prospect.referred_by is not None
+        manager = prospect.account_manager or actor.user
+        added = await uow.accounts.add_prospect(
+            {
+                "account_id": account_id,
+                "name": prospect.name.strip(),
+                "region": prospect.region.strip(),
+                "country": prospect.country.strip(),
+                "segment": prospect.segment.strip(),
+                "address": prospect.address.strip(),
+                "account_manager": manager,
+                "erp_updated_at": NEVER_FROM_ERP,
+                "registered_at": now,
+                "origin": "manager",
+                "created_by": actor.user,
+                "referred_by": prospect.referred_by,
+                "priority_lead": priority_lead,
+            }
+        )
+        if not added:
+            raise Conflict("account_exists", f"an account with id {account_id!r} exists already")
+        uow.outbox.add(
+            AccountRegistered(
+                account_id=account_id,
+                name=prospect.name.strip(),
+                region=prospect.region.strip(),
+                country=prospect.country.strip(),
+                segment=prospect.segment.strip(),
+                account_manager=manager,
+                registered_at=now,
+                origin="manager",
+                referred_by=prospect.referred_by,
+                priority_lead=priority_lead,
+            )
+        )
+        if prospect.referred_by:
+            uow.outbox.add(
+                AccountReferralRecorded(
+                    account_id=prospect.referred_by,
+                    referred_account_id=account_id,
+                    recorded_by=actor.user,
+                    recorded_at=now,
+                )
+            )
+        await evaluate_accounts(
+            uow=uow, account_ids=[account_id, *referrers], as_of=now, rules=rules, policy=policy
+        )
+        await uow.commit()
+    return account_id
+
+
+async def set_referral(
+    *,
+    uow: AccountsUnitOfWork,
+    account_id: str,
+    referred_by: str | None,
+    actor: Actor,
+    now: datetime,
+    rules: EvaluationRules,
+) -> None:
+    """Record (or clear) who referred an account. A prospect referred is a priority lead."""
+    async with uow:
+        policy = await active_policy(uow, rules, now)
+        account = await uow.accounts.account_row(account_id)
+        if account is None:
+            raise NotFound("account_not_found", f"no account with id {account_id!r}")
+        involved = {account_id, referred_by or "", account["referred_by"] or ""} - {""}
+        await uow.accounts.lock_accounts(involved)
+        if referred_by == account["referred_by"]:
+            return
+        if referred_by:
+            await _referrer(uow, account_id, referred_by)
+        priority_lead = referred_by is not None and account["lifecycle_stage"] == "prospect"
+        await uow.accounts.update_account(
+            account_id, referred_by=referred_by, priority_lead=priority_lead
+        )
+        uow.outbox.add(
+            AccountUpdated(
+                account_id=account_id,
+                changed_fields=["referred_by", "priority_lead"],
+                name=account["name"],
+                region=account["region"],
+                country=account["country"],
+                segment=account["segment"],
+                account_manager=account["account_manager"],
+                referred_by=referred_by,
+                priority_lead=priority_lead,
+                updated_by=actor.user,
+                updated_at=now,
+            )
+        )
+        if referred_by:
+            uow.outbox.add(
+                AccountReferralRecorded(
+                    account_id=referred_by,
+                    referred_account_id=account_id,
+                    recorded_by=actor.user,
+                    recorded_at=now,
+                )
+            )
+        await evaluate_accounts(
+            uow=uow, account_ids=involved, as_of=now, rules=rules, policy=policy
+        )
+        await uow.commit()

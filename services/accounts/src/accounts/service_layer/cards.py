@@ -1,0 +1,206 @@
+"""Relationship cards: read (logged), save a new version, review."""
+
+import uuid
+from dataclasses import dataclass, replace
+from datetime import datetime
+from typing import Any
+
+from accounts.domain.cards import (
+    Card,
+    Contact,
+    ImportantDate,
+    Note,
+    Preferences,
+    card_changes,
+    card_from_document,
+    card_problems,
+    card_to_document,
+    changed_sections,
+)
+from accounts.domain.errors import Conflict, NotFound, invalid
+from accounts.domain.vip import Actor
+from accounts.service_layer.evaluation import EvaluationRules, active_policy, evaluate_accounts
+from accounts.service_layer.unit_of_work import AccountsUnitOfWork
+from contracts.accounts_v1 import AccountCardReviewed, AccountCardUpdated
+
+
+@dataclass(frozen=True)
+class SubmittedNote:
+    note_id: str
+    text: str
+    purpose: str
+
+
+@dataclass(frozen=True)
+class SubmittedCard:
+    """A card as a person submits it: new contacts, dates and notes have no id yet ("")."""
+
+    contacts: tuple[Contact, ...]
+    preferences: Preferences
+    important_dates: tuple[ImportantDate, ...]
+    notes: tuple[SubmittedNote, ...]
+
+
+def _new_id() -> str:
+    return uuid.uuid4().hex[:10]
+
+
+def _complete(submitted: SubmittedCard, previous: Card, actor: str, now: datetime) -> Card:
+    """Give new items ids; keep each existing note's author and time."""
+    earlier_notes = {note.note_id: note for note in previous.notes}
+    notes = []
+    for note in submitted.notes:
+        earlier = earlier_notes.get(note.note_id)
+        notes.append(
+            Note(
+                note_id=note.note_id or _new_id(),
+                text=note.text.strip(),
+                purpose=note.purpose.strip(),
+                written_by=earlier.written_by if earlier else actor,
+                written_at=earlier.written_at if earlier else now,
+            )
+        )
+    return Card(
+        contacts=tuple(
+            replace(c, contact_id=c.contact_id or _new_id(), name=c.name.strip())
+            for c in submitted.contacts
+        ),
+        preferences=submitted.preferences,
+        important_dates=tuple(
+            replace(d, date_id=d.date_id or _new_id(), label=d.label.strip())
+            for d in submitted.important_dates
+        ),
+        notes=tuple(notes),
+    )
+
+
+async def _require_account(uow: AccountsUnitOfWork, account_id: str) -> dict[str, Any]:
+    account = await uow.accounts.account_row(account_id)
+    if account is None:
+        raise NotFound("account_not_found", f"no account with id {account_id!r}")
+    return account
+
+
+async def read_card(
+    *,
+    uow: AccountsUnitOfWork,
+    account_id: str,
+    as_of: datetime | None,
+    actor: str,
+    purpose: str,
+    now: datetime,
+) -> dict[str, Any]:
+    """The card now or as of a past moment; the read is logged (personal data)."""
+    async with uow:
+        await _require_account(uow, account_id)
+        if as_of is None:
+            stored = await uow.cards.current(account_id)
+        else:
+            stored = await uow.cards.as_of(account_id, as_of)
+        what = "card" if as_of is None else f"card as of {as_of.isoformat()}"
+        await uow.cards.log_access(
+            account_id=account_id, actor=actor, action="read", what=what, purpose=purpose, at=now
+        )
+        await uow.commit()
+    if stored is None:
+        return {"version": 0, "card": Card(), "updated_by": None, "updated_at": None}
+    return {
+        "version": stored["version"],
+        "card": card_from_document(stored["content"]),
+        "updated_by": stored.get("updated_by") or stored.get("changed_by"),
+        "updated_at": stored.get("updated_at") or stored.get("changed_at"),
+    }
+
+
+async def save_card(
+    *,
+    uow: AccountsUnitOfWork,
+    account_id: str,
+    submitted: SubmittedCard,
+    expected_version: int | None,
+    actor: Actor,
+    now: datetime,
+    rules: EvaluationRules,
+) -> int:
+    """Validate and store a new version of the whole card; returns its version number.
+
+    Saving also counts as a review (the manager has just gone through the card).
+    """
+    async with uow:
+        policy = await active_policy(uow, rules, now)
+        await uow.accounts.lock_accounts([account_id])
+        await _require_account(uow, account_id)
+        stored = await uow.cards.current(account_id, for_update=True)
+        version = stored["version"] if stored else 0
+        if expected_version is not None and expected_version != version:
+            raise Conflict(
+                "card_changed",
+                f"the card changed meanwhile (version {version}, you edited {expected_version}): "
+                "reload it and apply your change again",
+            )
+        previous = card_from_document(stored["content"]) if stored else Card()
+        card = _complete(submitted, previous, actor.user, now)
+        problems = card_problems(card, now.date())
+        if problems:
+            raise invalid(problems, "card")
+        changes = card_changes(previous, card)
+        if not changes:
+            return version
+        version += 1
+        await uow.cards.save(
+            account_id=account_id,
+            version=version,
+            content=card_to_document(card),
+            changes=[change.__dict__ for change in changes],
+            by=actor.user,
+            at=now,
+        )
+        await uow.cards.log_access(
+            account_id=account_id,
+            actor=actor.user,
+            action="change",
+            what=", ".join(changed_sections(changes)),
+            purpose="card maintenance",
+            at=now,
+        )
+        await uow.accounts.update_account(account_id, card_reviewed_at=now)
+        uow.outbox.add(
+            AccountCardUpdated(
+                account_id=account_id,
+                card_version=version,
+                changed_sections=changed_sections(changes),
+                contact_count=len(card.contacts),
+                updated_by=actor.user,
+                updated_at=now,
+            )
+        )
+        await evaluate_accounts(
+            uow=uow, account_ids=[account_id], as_of=now, rules=rules, policy=policy
+        )
+        await uow.commit()
+    return version
+
+
+async def review_card(
+    *,
+    uow: AccountsUnitOfWork,
+    account_id: str,
+    actor: Actor,
+    note: str,
+    now: datetime,
+    rules: EvaluationRules,
+) -> None:
+    """The manager confirms the card is current: the stale flag clears, the clock restarts."""
+    async with uow:
+        policy = await active_policy(uow, rules, now)
+        await uow.accounts.lock_accounts([account_id])
+        await _require_account(uow, account_id)
+        await uow.cards.add_review(account_id=account_id, by=actor.user, at=now, note=note.strip())
+        await uow.accounts.update_account(account_id, card_reviewed_at=now)
+        uow.outbox.add(
+            AccountCardReviewed(account_id=account_id, reviewed_by=actor.user, reviewed_at=now)
+        )
+        await evaluate_accounts(
+            uow=uow, account_ids=[account_id], as_of=now, rules=rules, policy=policy
+        )
+        await uow.commit()

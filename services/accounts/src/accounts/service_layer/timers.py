@@ -1,0 +1,100 @@
+"""Time-driven evaluation: what the durable timers fire.
+
+- `evaluate` (one per account): the moment time alone changes something for the account (an
+  order, answer or complaint ages out of the 12-month window, a lifecycle stage is reached, a
+  recency band or tenure year ends, the card falls due for review).
+- `abc`: revenue moved somewhere, so the Pareto ranking of every account is recomputed.
+- `evaluate_all`: every account is evaluated (after an upgrade, or when a signal feed starts).
+"""
+
+from collections.abc import Collection
+from datetime import datetime
+from decimal import Decimal
+
+from accounts.domain.abc import abc_class, shares_ranked_above
+from accounts.domain.tier_policy import TierPolicy
+from accounts.service_layer.evaluation import (
+    ABC_TIMER,
+    EvaluationRules,
+    active_policy,
+    evaluate_accounts,
+    fresh_abc_shares,
+)
+from accounts.service_layer.unit_of_work import AccountsUnitOfWork
+from chassis.scheduler import DueTimer
+from chassis.unit_of_work import SqlUnitOfWork
+
+EVALUATE_ALL_TIMER = "evaluate_all"
+
+
+async def evaluate_in_chunks(
+    uow: AccountsUnitOfWork,
+    *,
+    account_ids: Collection[str],
+    as_of: datetime,
+    rules: EvaluationRules,
+    policy: TierPolicy,
+    abc_shares: dict[str, Decimal] | None,
+) -> list[str]:
+    """Evaluate many accounts in one transaction, a chunk of bulk queries at a time."""
+    ordered = sorted(account_ids)
+    changed: list[str] = []
+    for start in range(0, len(ordered), rules.chunk_size):
+        changed += await evaluate_accounts(
+            uow=uow,
+            account_ids=ordered[start : start + rules.chunk_size],
+            as_of=as_of,
+            rules=rules,
+            policy=policy,
+            abc_shares=abc_shares,
+        )
+    return changed
+
+
+async def refresh_abc(
+    uow: AccountsUnitOfWork, *, as_of: datetime, rules: EvaluationRules, policy: TierPolicy
+) -> list[str]:
+    """Recompute the Pareto ranking; evaluate (and publish) the accounts whose class moves."""
+    stored = await uow.accounts.all_revenues()
+    shares = shares_ranked_above(
+        {account_id: revenue for account_id, (revenue, _) in stored.items()}
+    )
+    moving = [
+        account_id
+        for account_id, (_, current) in stored.items()
+        if abc_class(shares.get(account_id), current, policy) != current
+    ]
+    return await evaluate_in_chunks(
+        uow, account_ids=moving, as_of=as_of, rules=rules, policy=policy, abc_shares=shares
+    )
+
+
+async def handle_due_timers(
+    *, uow: SqlUnitOfWork, timers: list[DueTimer], now: datetime, rules: EvaluationRules
+) -> None:
+    """Fire a batch of due timers inside the scheduler's unit of work."""
+    assert isinstance(uow, AccountsUnitOfWork)
+    kinds = {timer.kind for timer in timers}
+    accounts_due = {timer.payload["account_id"] for timer in timers if timer.kind == "evaluate"}
+    if kinds & {EVALUATE_ALL_TIMER, ABC_TIMER}:
+        # Work over every account: hold the policy lock exclusively instead of every account's.
+        await uow.accounts.lock_policy_exclusive()
+        policy = await active_policy(uow, rules, now)
+        if EVALUATE_ALL_TIMER in kinds:
+            shares = await fresh_abc_shares(uow, as_of=now)
+            await evaluate_in_chunks(
+                uow,
+                account_ids=await uow.accounts.all_ids(),
+                as_of=now,
+                rules=rules,
+                policy=policy,
+                abc_shares=shares,
+            )
+            return
+        await refresh_abc(uow, as_of=now, rules=rules, policy=policy)
+    else:
+        policy = await active_policy(uow, rules, now)
+        await uow.accounts.lock_accounts(accounts_due)
+    await evaluate_in_chunks(
+        uow, account_ids=accounts_due, as_of=now, rules=rules, policy=policy, abc_shares=None
+    )

@@ -1,0 +1,149 @@
+"""VIP: nominate, approve or reject, revoke; and the suggested candidates."""
+
+from datetime import datetime
+from typing import Any
+
+from accounts.domain.errors import NotFound
+from accounts.domain.vip import (
+    Actor,
+    Nomination,
+    check_decision,
+    check_nomination,
+    check_revocation,
+)
+from accounts.service_layer.evaluation import EvaluationRules, active_policy, evaluate_accounts
+from accounts.service_layer.unit_of_work import AccountsUnitOfWork
+from contracts.accounts_v1 import (
+    AccountVipGranted,
+    AccountVipNominated,
+    AccountVipRejected,
+    AccountVipRevoked,
+)
+
+
+async def _account(uow: AccountsUnitOfWork, account_id: str) -> dict[str, Any]:
+    account = await uow.accounts.account_row(account_id, for_update=True)
+    if account is None:
+        raise NotFound("account_not_found", f"no account with id {account_id!r}")
+    return account
+
+
+async def nominate_vip(
+    *, uow: AccountsUnitOfWork, account_id: str, reason: str, actor: Actor, now: datetime
+) -> int:
+    async with uow:
+        account = await _account(uow, account_id)
+        cleaned = check_nomination(
+            reason=reason, is_vip=account["vip"], has_pending=await uow.vip.has_pending(account_id)
+        )
+        nomination_id = await uow.vip.nominate(
+            account_id=account_id, reason=cleaned, by=actor.user, at=now
+        )
+        uow.outbox.add(
+            AccountVipNominated(
+                account_id=account_id,
+                nomination_id=nomination_id,
+                nominated_by=actor.user,
+                reason=cleaned,
+                nominated_at=now,
+            )
+        )
+        await uow.commit()
+    return nomination_id
+
+
+async def decide_vip(
+    *,
+    uow: AccountsUnitOfWork,
+    nomination_id: int,
+    approve: bool,
+    note: str,
+    actor: Actor,
+    now: datetime,
+    rules: EvaluationRules,
+) -> str:
+    """A supervisor approves or rejects; returns the account id."""
+    async with uow:
+        policy = await active_policy(uow, rules, now)
+        row = await uow.vip.get(nomination_id, for_update=True)
+        if row is None:
+            raise NotFound("nomination_not_found", f"no VIP nomination {nomination_id}")
+        nomination = Nomination(
+            nomination_id, row["account_id"], row["status"], row["nominated_by"], row["reason"]
+        )
+        cleaned = check_decision(nomination=nomination, actor=actor, approve=approve, note=note)
+        account_id = nomination.account_id
+        await uow.accounts.lock_accounts([account_id])
+        await uow.vip.decide(
+            nomination_id,
+            status="approved" if approve else "rejected",
+            by=actor.user,
+            at=now,
+            note=cleaned,
+        )
+        if approve:
+            await uow.accounts.update_account(account_id, vip=True, vip_since=now)
+            uow.outbox.add(
+                AccountVipGranted(
+                    account_id=account_id,
+                    nominated_by=nomination.nominated_by,
+                    approved_by=actor.user,
+                    reason=nomination.reason,
+                    granted_at=now,
+                    nomination_id=nomination_id,
+                )
+            )
+            # A VIP is a key account: its card is reviewed more often.
+            await evaluate_accounts(
+                uow=uow, account_ids=[account_id], as_of=now, rules=rules, policy=policy
+            )
+        else:
+            uow.outbox.add(
+                AccountVipRejected(
+                    account_id=account_id,
+                    nomination_id=nomination_id,
+                    nominated_by=nomination.nominated_by,
+                    rejected_by=actor.user,
+                    note=cleaned,
+                    rejected_at=now,
+                )
+            )
+        await uow.commit()
+    return account_id
+
+
+async def revoke_vip(
+    *,
+    uow: AccountsUnitOfWork,
+    account_id: str,
+    reason: str,
+    actor: Actor,
+    now: datetime,
+    rules: EvaluationRules,
+) -> None:
+    async with uow:
+        policy = await active_policy(uow, rules, now)
+        await uow.accounts.lock_accounts([account_id])
+        account = await _account(uow, account_id)
+        cleaned = check_revocation(actor=actor, is_vip=account["vip"], reason=reason)
+        await uow.accounts.update_account(account_id, vip=False, vip_since=None)
+        await uow.vip.mark_revoked(account_id, by=actor.user, at=now, reason=cleaned)
+        uow.outbox.add(
+            AccountVipRevoked(
+                account_id=account_id, revoked_by=actor.user, reason=cleaned, revoked_at=now
+            )
+        )
+        await evaluate_accounts(
+            uow=uow, account_ids=[account_id], as_of=now, rules=rules, policy=policy
+        )
+        await uow.commit()
+
+
+async def vip_candidates(*, uow: AccountsUnitOfWork, count: int) -> list[dict[str, Any]]:
+    """The top accounts by 12-month sales (the handbook's first VIP criterion), with status."""
+    top = await uow.accounts.top_by_revenue(count)
+    pending = {row["account_id"] for row in await uow.vip.nominations(status="pending")}
+    return [
+        {**account, "rank": rank, "pending_nomination": account["account_id"] in pending}
+        for rank, account in enumerate(top, start=1)
+    ]

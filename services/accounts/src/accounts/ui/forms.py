@@ -1,0 +1,99 @@
+"""What every page needs: the templates, who is acting, and errors shown on the page.
+
+There is no login yet: each form says who acts (`actor`, a staff id such as AM-01) and in
+which role (`manager` or `supervisor`); the page remembers both in cookies to fill the next
+form. Reading a card is logged under the remembered staff id.
+"""
+
+import re
+from pathlib import Path
+from typing import Any
+from urllib.parse import parse_qsl
+
+from fastapi import Request
+from fastapi.responses import HTMLResponse, RedirectResponse
+from pydantic import ValidationError
+
+from accounts.api.errors import status_of
+from accounts.domain.errors import DomainError, InvalidInput, Problem
+from accounts.domain.vip import Actor
+from chassis.web import templates as shared_templates
+
+STATIC_PREFIX = "/accounts/static"
+templates = shared_templates(Path(__file__).parent / "templates", static_prefix=STATIC_PREFIX)
+STAFF_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
+USER_COOKIE = "rapport_user"
+ROLE_COOKIE = "rapport_role"
+UNIDENTIFIED = "unidentified"
+
+
+def remembered(request: Request) -> dict[str, str]:
+    """The staff id and role the last form used (to prefill forms)."""
+    return {
+        "actor": request.cookies.get(USER_COOKIE, ""),
+        "role": request.cookies.get(ROLE_COOKIE, "manager"),
+    }
+
+
+def reader(request: Request) -> str:
+    return request.cookies.get(USER_COOKIE) or UNIDENTIFIED
+
+
+def form_actor(form: dict[str, Any]) -> Actor:
+    user = str(form.get("actor", "")).strip()
+    role = str(form.get("role", "manager"))
+    if not STAFF_ID.match(user):
+        raise InvalidInput(
+            "actor_required",
+            "say who you are: your staff id, e.g. AM-01",
+            [Problem("actor", "a staff id of letters, digits, '.', '_' or '-'")],
+        )
+    if role not in ("manager", "supervisor"):
+        raise InvalidInput(
+            "invalid_input", "role must be manager or supervisor", [Problem("role", "")]
+        )
+    return Actor(user, role)  # type: ignore[arg-type]
+
+
+def error_text(error: DomainError | ValidationError) -> str:
+    if isinstance(error, DomainError):
+        return error.message
+    problems = "; ".join(
+        f"{'.'.join(str(part) for part in e['loc']) or 'form'}: {e['msg']}"
+        for e in error.errors()[:8]
+    )
+    return f"Please correct: {problems}"
+
+
+def error_status(error: DomainError | ValidationError) -> int:
+    return status_of(error) if isinstance(error, DomainError) else 422
+
+
+def render(
+    request: Request,
+    template: str,
+    context: dict[str, Any],
+    status_code: int = 200,
+    form: dict[str, Any] | None = None,
+) -> HTMLResponse:
+    """Render a page; a refused form is shown again with who was acting as typed."""
+    acting = remembered(request)
+    if form is not None:
+        acting = {"actor": form.get("actor", ""), "role": form.get("role", "manager")}
+    return templates.TemplateResponse(
+        request, template, {**context, "acting": acting}, status_code=status_code
+    )
+
+
+def done(url: str, actor: Actor) -> RedirectResponse:
+    """After a successful form: back to a page (303), remembering who acted."""
+    response = RedirectResponse(url, status_code=303)
+    response.set_cookie(USER_COOKIE, actor.user, samesite="lax")
+    response.set_cookie(ROLE_COOKIE, actor.role, samesite="lax")
+    return response
+
+
+async def form_data(request: Request) -> dict[str, Any]:
+    """The fields of a submitted form (the pages post `application/x-www-form-urlencoded`)."""
+    body = (await request.body()).decode("utf-8", errors="replace")
+    return dict(parse_qsl(body, keep_blank_values=True))

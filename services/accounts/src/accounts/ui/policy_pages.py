@@ -1,0 +1,165 @@
+"""Tier policy pages: versions, a draft form, the preview of a draft, activation."""
+
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse, Response
+from pydantic import ValidationError
+
+from accounts.api.dependencies import AccountsApp, ReadUow
+from accounts.api.schemas import TierPolicyIn
+from accounts.domain.errors import DomainError
+from accounts.domain.tier_policy import (
+    GRADES,
+    INDICATORS,
+    RecencyBand,
+    TierPolicy,
+    policy_from_document,
+    policy_to_document,
+)
+from accounts.service_layer.policies import activate_policy, draft_policy, preview_policy
+from accounts.ui.forms import done, error_status, error_text, form_actor, form_data, render
+
+router = APIRouter(prefix="/accounts/policies", include_in_schema=False)
+
+NUMBERS = (
+    ("value_high", "High value from (12-month net revenue)"),
+    ("value_medium", "Medium value from"),
+    ("frequency_high", "High frequency from (orders in 12 months)"),
+    ("frequency_medium", "Medium frequency from"),
+    ("abc_a_share", "ABC: A makes the first (share of revenue)"),
+    ("abc_b_share", "ABC: B makes the next"),
+    ("grade_a", "Grade A from (score)"),
+    ("grade_b", "Grade B from"),
+    ("grade_c", "Grade C from"),
+    ("grade_margin", "Hysteresis margin (score points)"),
+    ("abc_margin", "Hysteresis margin (revenue share)"),
+    ("complaint_rate_zero", "Complaints per order that score 0"),
+    ("tenure_full_years", "Years of cooperation for full marks"),
+    ("referrals_full", "Referred accounts for full marks"),
+)
+
+
+def policy_from_form(form: dict[str, Any]) -> TierPolicy:
+    """The draft form's fields as a policy (the API's validation applies)."""
+    bands = []
+    for part in form.get("recency_bands", "").split(","):
+        days, _, score = part.strip().partition(":")
+        bands.append({"within_days": days.strip(), "score": score.strip()})
+    parsed = TierPolicyIn.model_validate(
+        {
+            **{name: form.get(name, "") for name, _ in NUMBERS},
+            "weights": {name: form.get(f"weight_{name}", "") for name in INDICATORS},
+            "recommendations": {grade: form.get(f"recommend_{grade}", "") for grade in GRADES},
+            "recency_bands": bands,
+        }
+    )
+    fields = parsed.model_dump()
+    fields["recency_bands"] = tuple(RecencyBand(**band) for band in fields["recency_bands"])
+    return TierPolicy(**fields)
+
+
+async def _list_page(
+    request: Request,
+    app: AccountsApp,
+    uow: ReadUow,
+    form: dict[str, Any] | None = None,
+    error: str | None = None,
+    status: int = 200,
+) -> HTMLResponse:
+    versions = await uow.policies.all_versions()
+    active = next((v for v in versions if v["status"] == "active"), None)
+    policy = (
+        policy_from_document(active["document"], active["version"])
+        if active
+        else app.rules.default_policy
+    )
+    document = policy_to_document(policy)
+    context = {
+        "versions": versions,
+        "policy": document,
+        "recency_text": ", ".join(
+            f"{band['within_days']}:{band['score']}" for band in document["recency_bands"]
+        ),
+        "numbers": NUMBERS,
+        "indicators": INDICATORS,
+        "grades": GRADES,
+        "form": form,
+        "error": error,
+        "distribution": await uow.queries.distribution(),
+    }
+    return render(request, "policies.html", context, status_code=status, form=form)
+
+
+@router.get("/", response_class=HTMLResponse)
+async def policies_page(request: Request, app: AccountsApp, uow: ReadUow) -> HTMLResponse:
+    return await _list_page(request, app, uow)
+
+
+@router.post("/", response_class=HTMLResponse)
+async def create_draft(request: Request, app: AccountsApp, uow: ReadUow) -> Response:
+    form = await form_data(request)
+    try:
+        actor = form_actor(form)
+        version = await draft_policy(
+            uow=app.uow(),
+            policy=policy_from_form(form),
+            note=form.get("note", ""),
+            actor=actor,
+            now=app.clock.now(),
+            rules=app.rules,
+        )
+    except (DomainError, ValidationError) as exc:
+        return await _list_page(request, app, uow, form, error_text(exc), error_status(exc))
+    return done(f"/accounts/policies/{version}", actor)
+
+
+async def _policy_page(
+    request: Request,
+    app: AccountsApp,
+    uow: ReadUow,
+    version: int,
+    error: str | None = None,
+    status: int = 200,
+    form: dict[str, Any] | None = None,
+) -> HTMLResponse:
+    row = await uow.policies.get(version)
+    if row is None:
+        return render(
+            request, "not_found.html", {"message": f"No tier policy version {version}."}, 404
+        )
+    preview = None
+    if row["status"] == "draft":
+        preview = await preview_policy(
+            uow=uow, version=version, now=app.clock.now(), rules=app.rules
+        )
+    context = {
+        "row": row,
+        "policy": policy_to_document(policy_from_document(row["document"], version)),
+        "preview": preview,
+        "activated": request.query_params.get("activated"),
+        "error": error,
+    }
+    return render(request, "policy_detail.html", context, status_code=status, form=form)
+
+
+@router.get("/{version}", response_class=HTMLResponse)
+async def policy_page(
+    request: Request, app: AccountsApp, uow: ReadUow, version: int
+) -> HTMLResponse:
+    return await _policy_page(request, app, uow, version)
+
+
+@router.post("/{version}/activate", response_class=HTMLResponse)
+async def activate(request: Request, app: AccountsApp, uow: ReadUow, version: int) -> Response:
+    form = await form_data(request)
+    try:
+        actor = form_actor(form)
+        changed = await activate_policy(
+            uow=app.uow(), version=version, actor=actor, now=app.clock.now(), rules=app.rules
+        )
+    except (DomainError, ValidationError) as exc:
+        return await _policy_page(
+            request, app, uow, version, error_text(exc), error_status(exc), form
+        )
+    return done(f"/accounts/policies/{version}?activated={len(changed)}", actor)

@@ -1,0 +1,107 @@
+"""Evaluation report pages: list and generate, the report, one account's page; printable."""
+
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse, Response
+from pydantic import ValidationError
+
+from accounts.api.dependencies import AccountsApp, ReadUow
+from accounts.domain.errors import DomainError
+from accounts.service_layer.reports import generate_report, review_report
+from accounts.ui.forms import done, error_status, error_text, form_actor, form_data, render
+
+router = APIRouter(prefix="/accounts/reports", include_in_schema=False)
+
+
+async def _list_page(
+    request: Request,
+    uow: ReadUow,
+    error: str | None = None,
+    status: int = 200,
+    form: dict[str, Any] | None = None,
+) -> HTMLResponse:
+    context = {"reports": await uow.reports.all_reports(), "error": error}
+    return render(request, "reports.html", context, status_code=status, form=form)
+
+
+@router.get("/", response_class=HTMLResponse)
+async def reports_page(request: Request, uow: ReadUow) -> HTMLResponse:
+    return await _list_page(request, uow)
+
+
+@router.post("/", response_class=HTMLResponse)
+async def create(request: Request, app: AccountsApp, uow: ReadUow) -> Response:
+    form = await form_data(request)
+    try:
+        actor = form_actor(form)
+        report_id = await generate_report(
+            uow=app.uow(),
+            period=form.get("period", ""),
+            actor=actor,
+            now=app.clock.now(),
+            rules=app.rules,
+        )
+    except (DomainError, ValidationError) as exc:
+        return await _list_page(request, uow, error_text(exc), error_status(exc), form)
+    return done(f"/accounts/reports/{report_id}", actor)
+
+
+async def _report_page(
+    request: Request,
+    app: AccountsApp,
+    uow: ReadUow,
+    report_id: int,
+    error: str | None = None,
+    status: int = 200,
+    form: dict[str, Any] | None = None,
+) -> HTMLResponse:
+    report = await uow.reports.get(report_id)
+    if report is None:
+        return render(request, "not_found.html", {"message": f"No report {report_id}."}, 404)
+    context = {
+        "report": report,
+        "lines": await uow.reports.lines(report_id),
+        "currency": app.settings.currency,
+        "error": error,
+    }
+    return render(request, "report.html", context, status_code=status, form=form)
+
+
+@router.get("/{report_id}", response_class=HTMLResponse)
+async def report_page(
+    request: Request, app: AccountsApp, uow: ReadUow, report_id: int
+) -> HTMLResponse:
+    return await _report_page(request, app, uow, report_id)
+
+
+@router.post("/{report_id}/review", response_class=HTMLResponse)
+async def review(request: Request, app: AccountsApp, uow: ReadUow, report_id: int) -> Response:
+    form = await form_data(request)
+    try:
+        actor = form_actor(form)
+        await review_report(
+            uow=app.uow(),
+            report_id=report_id,
+            note=form.get("note", ""),
+            actor=actor,
+            now=app.clock.now(),
+        )
+    except (DomainError, ValidationError) as exc:
+        return await _report_page(
+            request, app, uow, report_id, error_text(exc), error_status(exc), form
+        )
+    return done(f"/accounts/reports/{report_id}", actor)
+
+
+@router.get("/{report_id}/{account_id}", response_class=HTMLResponse)
+async def account_report(
+    request: Request, app: AccountsApp, uow: ReadUow, report_id: int, account_id: str
+) -> HTMLResponse:
+    report = await uow.reports.get(report_id)
+    lines = await uow.reports.lines(report_id, account_id) if report else []
+    if report is None or not lines:
+        message = f"No line for account {account_id} in report {report_id}."
+        return render(request, "not_found.html", {"message": message}, 404)
+    context = {"report": report, "line": lines[0], "currency": app.settings.currency}
+    return render(request, "report_account.html", context)

@@ -1,0 +1,279 @@
+"""Relationship cards, VIP approval, prospects and referrals, reports: the JSON API on the real
+service processes, with the events they publish."""
+
+import json
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import httpx
+import pytest
+
+from chassis.testing import Infrastructure, ServiceProcess, read_topic, unique
+from contracts.accounts_v1 import ACCOUNTS_TOPIC
+
+pytestmark = pytest.mark.integration
+
+MANAGER = {"X-Rapport-User": "AM-01"}
+OTHER_MANAGER = {"X-Rapport-User": "AM-02"}
+SUPERVISOR = {"X-Rapport-User": "SUP-01", "X-Rapport-Role": "supervisor"}
+
+CONTACT = {
+    "name": "Li Wei",
+    "position": "Purchasing manager",
+    "phone": "+86 21 5555 0101",
+    "email": "li.wei@example.com",
+    "birthday": "1980-05-17",
+    "preferred_channel": "phone",
+    "call_window_start": "11:00",
+    "call_window_end": "12:00",
+}
+
+
+@pytest.fixture
+async def client(accounts_api: ServiceProcess) -> AsyncIterator[httpx.AsyncClient]:
+    async with httpx.AsyncClient(base_url=accounts_api.base_url, timeout=30) as http:
+        yield http
+
+
+async def prospect(client: httpx.AsyncClient, **fields: Any) -> dict[str, Any]:
+    body = {"account_id": unique("P"), "name": "Prospect Co", "region": "East", **fields}
+    response = await client.post("/api/v1/accounts", json=body, headers=MANAGER)
+    assert response.status_code == 201, response.text
+    return dict(response.json())
+
+
+async def events(
+    infrastructure: Infrastructure, account_id: str, kind: str, count: int = 1
+) -> list[dict[str, Any]]:
+    records = await read_topic(
+        infrastructure.kafka_bootstrap_servers,
+        ACCOUNTS_TOPIC,
+        keep=lambda r: (
+            r.key == account_id.encode()
+            and json.loads(r.value)["type"] == f"accounts.account.{kind}.v1"
+        ),
+        until=lambda kept: len(kept) >= count,
+    )
+    return [json.loads(record.value)["data"] for record in records]
+
+
+async def test_a_card_is_versioned_readable_as_of_a_date_and_its_event_has_no_contact_details(
+    client: httpx.AsyncClient, accounts_worker: ServiceProcess, infrastructure: Infrastructure
+) -> None:
+    account = (await prospect(client))["account_id"]
+    first = await client.put(
+        f"/api/v1/accounts/{account}/card",
+        json={
+            "contacts": [CONTACT],
+            "preferences": {"product_categories": ["skincare"], "price_sensitivity": "high"},
+            "notes": [{"text": "Prefers short calls", "purpose": "call planning"}],
+            "expected_version": 0,
+        },
+        headers=MANAGER,
+    )
+    assert first.status_code == 200, first.text
+    card = first.json()
+    assert card["version"] == 1 and card["contacts"][0]["name"] == "Li Wei"
+    contact_id = card["contacts"][0]["contact_id"]
+    between = datetime.now(UTC)
+
+    second = await client.put(
+        f"/api/v1/accounts/{account}/card",
+        json={
+            "contacts": [{**CONTACT, "contact_id": contact_id, "phone": "+86 21 5555 0199"}],
+            "preferences": {"product_categories": ["skincare", "haircare"]},
+            "notes": card["notes"],
+            "expected_version": 1,
+        },
+        headers=OTHER_MANAGER,
+    )
+    assert second.status_code == 200, second.text
+    assert second.json()["version"] == 2
+
+    history = (await client.get(f"/api/v1/accounts/{account}/card/history")).json()
+    latest = history["versions"][0]
+    assert (latest["version"], latest["changed_by"]) == (2, "AM-02")
+    assert {
+        "section": "contacts",
+        "item": "Li Wei",
+        "field": "phone",
+        "before": "+86 21 5555 0101",
+        "after": "+86 21 5555 0199",
+    } in latest["changes"]
+
+    old = await client.get(
+        f"/api/v1/accounts/{account}/card",
+        params={"as_of": between.isoformat()},
+        headers={**MANAGER, "X-Rapport-Purpose": "audit"},
+    )
+    assert old.json()["version"] == 1
+    assert old.json()["contacts"][0]["phone"] == "+86 21 5555 0101"
+    log = (await client.get(f"/api/v1/accounts/{account}/card/access-log")).json()
+    assert {"actor": "AM-01", "action": "read", "purpose": "audit"}.items() <= log[0].items()
+
+    # Someone else saved meanwhile: the stale edit is refused, nothing is saved.
+    stale_edit = await client.put(
+        f"/api/v1/accounts/{account}/card",
+        json={"contacts": [], "expected_version": 1},
+        headers=MANAGER,
+    )
+    assert stale_edit.status_code == 409
+    assert stale_edit.json()["error"]["code"] == "card_changed"
+
+    updated = await events(infrastructure, account, "card_updated", 2)
+    assert [e["card_version"] for e in updated] == [1, 2]
+    assert updated[1]["changed_sections"] == ["contacts", "preferences"]
+    raw = json.dumps(updated)
+    assert "Li Wei" not in raw and "5555" not in raw and "example.com" not in raw
+
+
+@pytest.mark.parametrize(
+    ("contact", "field", "words"),
+    [
+        ({"phone": "call me"}, "contacts.0.phone", "not a phone number"),
+        ({"email": "li.wei@"}, "contacts.0.email", "not an email address"),
+        ({"birthday": "2999-01-01"}, "contacts.0.birthday", "cannot be in the future"),
+        ({"birthday": "2026-02-30"}, "contacts.0.birthday", "valid date"),
+        ({"call_window_end": "10:00"}, "contacts.0.call_window_end", "end after it starts"),
+    ],
+)
+async def test_an_invalid_card_is_refused_with_the_field_named_and_nothing_saved(
+    client: httpx.AsyncClient, contact: dict[str, str], field: str, words: str
+) -> None:
+    account = (await prospect(client))["account_id"]
+    response = await client.put(
+        f"/api/v1/accounts/{account}/card",
+        json={"contacts": [{**CONTACT, **contact}]},
+        headers=MANAGER,
+    )
+    assert response.status_code == 422
+    error = response.json()["error"]
+    assert any(d["field"].endswith(field) and words in d["message"] for d in error["details"])
+    assert (await client.get(f"/api/v1/accounts/{account}/card/history")).json()["versions"] == []
+
+
+async def test_writes_need_to_say_who_acts(client: httpx.AsyncClient) -> None:
+    response = await client.post("/api/v1/accounts", json={"name": "Nobody Co"})
+    assert response.status_code == 422
+    assert any("X-Rapport-User" in d["field"] for d in response.json()["error"]["details"])
+
+
+async def test_vip_nominated_by_a_manager_approved_by_a_supervisor_and_published(
+    client: httpx.AsyncClient, accounts_worker: ServiceProcess, infrastructure: Infrastructure
+) -> None:
+    account = (await prospect(client))["account_id"]
+    path = f"/api/v1/accounts/{account}/vip-nominations"
+    empty = await client.post(path, json={"reason": "  "}, headers=MANAGER)
+    assert empty.status_code == 422
+    nominated = await client.post(path, json={"reason": "top 10 by sales"}, headers=MANAGER)
+    assert nominated.status_code == 201
+    nomination = nominated.json()["id"]
+    again = await client.post(path, json={"reason": "twice"}, headers=MANAGER)
+    assert again.status_code == 409
+
+    decide = f"/api/v1/accounts/vip-nominations/{nomination}"
+    by_manager = await client.post(f"{decide}/approve", json={}, headers=OTHER_MANAGER)
+    assert by_manager.status_code == 403
+    assert by_manager.json()["error"]["code"] == "supervisor_only"
+    approved = await client.post(f"{decide}/approve", json={"note": "agreed"}, headers=SUPERVISOR)
+    assert approved.status_code == 200
+    assert approved.json()["status"] == "approved"
+    assert (await client.get(f"/api/v1/accounts/{account}")).json()["vip"] is True
+
+    granted = (await events(infrastructure, account, "vip_granted"))[0]
+    assert (granted["nominated_by"], granted["approved_by"]) == ("AM-01", "SUP-01")
+    assert granted["reason"] == "top 10 by sales"
+
+    revoked = await client.post(
+        f"/api/v1/accounts/{account}/vip/revoke",
+        json={"reason": "stopped buying"},
+        headers=SUPERVISOR,
+    )
+    assert revoked.status_code == 204
+    assert (await events(infrastructure, account, "vip_revoked"))[0]["revoked_by"] == "SUP-01"
+
+
+async def test_a_rejection_needs_a_note_and_is_published(
+    client: httpx.AsyncClient, accounts_worker: ServiceProcess, infrastructure: Infrastructure
+) -> None:
+    account = (await prospect(client))["account_id"]
+    nominated = await client.post(
+        f"/api/v1/accounts/{account}/vip-nominations", json={"reason": "promising"}, headers=MANAGER
+    )
+    decide = f"/api/v1/accounts/vip-nominations/{nominated.json()['id']}/reject"
+    assert (await client.post(decide, json={}, headers=SUPERVISOR)).status_code == 422
+    rejected = await client.post(decide, json={"note": "too small yet"}, headers=SUPERVISOR)
+    assert rejected.json()["status"] == "rejected"
+    assert (await events(infrastructure, account, "vip_rejected"))[0]["note"] == "too small yet"
+
+
+async def test_top_accounts_by_sales_are_the_vip_candidates(
+    client: httpx.AsyncClient, accounts_worker: ServiceProcess
+) -> None:
+    candidates = (await client.get("/api/v1/accounts/vip-candidates")).json()
+    assert len(candidates) <= 10
+    revenues = [float(c["net_revenue_12m"]) for c in candidates]
+    assert revenues == sorted(revenues, reverse=True)
+    assert [c["rank"] for c in candidates] == list(range(1, len(candidates) + 1))
+
+
+async def test_a_referred_prospect_is_a_priority_lead_and_the_referrer_is_thanked(
+    client: httpx.AsyncClient, accounts_worker: ServiceProcess, infrastructure: Infrastructure
+) -> None:
+    referrer = (await prospect(client, name="Old Friend Co"))["account_id"]
+    referred = await prospect(client, name="New Friend Co", referred_by=referrer)
+    assert (referred["priority_lead"], referred["referred_by"]) == (True, referrer)
+
+    thanks = (await events(infrastructure, referrer, "referral_recorded"))[0]
+    assert thanks["referred_account_id"] == referred["account_id"]
+    registered = (await events(infrastructure, referred["account_id"], "registered"))[0]
+    assert (registered["origin"], registered["priority_lead"]) == ("manager", True)
+
+    loop = await client.put(
+        f"/api/v1/accounts/{referrer}/referral",
+        json={"referred_by": referred["account_id"]},
+        headers=MANAGER,
+    )
+    assert loop.status_code == 409
+    itself = await client.put(
+        f"/api/v1/accounts/{referrer}/referral", json={"referred_by": referrer}, headers=MANAGER
+    )
+    assert itself.status_code == 422
+    unknown = await prospect_refused(client, referred_by="NO-SUCH-ACCOUNT")
+    assert unknown["error"]["details"][0]["field"] == "referred_by"
+
+
+async def prospect_refused(client: httpx.AsyncClient, **fields: Any) -> dict[str, Any]:
+    response = await client.post(
+        "/api/v1/accounts", json={"name": "Refused Co", **fields}, headers=MANAGER
+    )
+    assert response.status_code == 422
+    return dict(response.json())
+
+
+async def test_an_evaluation_report_is_stored_listed_and_reviewed_by_a_supervisor(
+    client: httpx.AsyncClient,
+) -> None:
+    # A year that has ended; each test session's database is new, so the period is free.
+    year = str((datetime.now(UTC) - timedelta(days=366)).year)
+    created = await client.post(
+        "/api/v1/accounts/evaluation-reports", json={"period": year}, headers=MANAGER
+    )
+    assert created.status_code == 201, created.text
+    report = created.json()
+    assert (report["period"], report["kind"]) == (year, "year")
+    again = await client.post(
+        "/api/v1/accounts/evaluation-reports", json={"period": year}, headers=MANAGER
+    )
+    assert again.status_code == 409
+    future = await client.post(
+        "/api/v1/accounts/evaluation-reports", json={"period": "2999-Q1"}, headers=MANAGER
+    )
+    assert future.status_code == 409
+    path = f"/api/v1/accounts/evaluation-reports/{report['id']}"
+    assert (await client.post(f"{path}/review", json={}, headers=MANAGER)).status_code == 403
+    assert (await client.post(f"{path}/review", json={}, headers=SUPERVISOR)).status_code == 204
+    assert (await client.get(path)).json()["reviewed_by"] == "SUP-01"
+    page = await client.get(f"/accounts/reports/{report['id']}")
+    assert page.status_code == 200 and '<style media="print">' in page.text

@@ -1,0 +1,253 @@
+"""Durable timers: rows with a due time, fired by a scheduler that sleeps until the next one.
+
+- Never early: a row fires only once the injected clock says its due time has come.
+- Never twice: the row is marked fired in the same transaction as whatever the handler writes
+  (state change, outbox events); rows are claimed with `FOR UPDATE SKIP LOCKED`, so several
+  scheduler copies share the work without firing a row twice.
+- Never missed: rows live in the database; rows that fell due while no scheduler ran are
+  overdue at start-up and fire then, once.
+- Precise: the scheduler sleeps until the earliest due time and wakes early when a nearer row
+  is added (`schedule_timers` sends a NOTIFY that commits with the row).
+
+The handler is the service's: it gets the due rows of one batch inside a unit of work and
+writes its effects there; the scheduler commits.
+"""
+
+import asyncio
+import contextlib
+import logging
+import math
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any, Protocol
+
+from prometheus_client import Counter, Histogram
+from sqlalchemy import (
+    BigInteger,
+    Column,
+    DateTime,
+    Identity,
+    Index,
+    MetaData,
+    String,
+    Table,
+    delete,
+    func,
+    select,
+    text,
+    update,
+)
+from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
+
+from chassis.clock import Clock
+from chassis.unit_of_work import SqlUnitOfWork
+
+log = logging.getLogger(__name__)
+
+TIMERS_FIRED = Counter("rapport_timers_fired_total", "Timer rows fired", ["scheduler"])
+TIMER_LATENESS = Histogram(
+    "rapport_timer_lateness_seconds",
+    "From a timer's due time to the moment its scheduler fired it",
+    ["scheduler"],
+    buckets=(0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 30, 60, 300),
+)
+
+
+def timer_table(metadata: MetaData, name: str = "timers") -> Table:
+    """Pending rows have no `fired_at`; fired rows stay as the record of what fired when."""
+    return Table(
+        name,
+        metadata,
+        Column("id", BigInteger, Identity(), primary_key=True),
+        Column("key", String(200), nullable=False),
+        Column("kind", String(100), nullable=False),
+        Column("due_at", DateTime(timezone=True), nullable=False),
+        Column("payload", JSONB, nullable=False, server_default=text("'{}'::jsonb")),
+        Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+        Column("fired_at", DateTime(timezone=True)),
+        Index(f"ix_{name}_pending_due", "due_at", postgresql_where=text("fired_at IS NULL")),
+        Index(f"ix_{name}_pending_key", "key", postgresql_where=text("fired_at IS NULL")),
+    )
+
+
+@dataclass(frozen=True)
+class Timer:
+    """A timer to schedule: what it is about (`key`), what kind, when."""
+
+    key: str
+    kind: str
+    due_at: datetime
+    payload: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class DueTimer:
+    """A stored timer row."""
+
+    id: int
+    key: str
+    kind: str
+    due_at: datetime
+    payload: dict[str, Any]
+
+
+def timer_channel(table: Table) -> str:
+    return f"{table.schema or 'public'}_{table.name}"
+
+
+def ceil_to_millisecond(moment: datetime) -> datetime:
+    """Kafka timestamps have millisecond precision: a timer rounded up never fires an event
+    stamped before its due time."""
+    extra = moment.microsecond % 1000
+    return moment if extra == 0 else moment + timedelta(microseconds=1000 - extra)
+
+
+async def schedule_timers(session: AsyncSession, table: Table, timers: Sequence[Timer]) -> None:
+    """Insert timers (one statement) and wake the schedulers when the transaction commits."""
+    if not timers:
+        return
+    await session.execute(
+        table.insert(),
+        [
+            {
+                "key": timer.key,
+                "kind": timer.kind,
+                "due_at": ceil_to_millisecond(timer.due_at),
+                "payload": timer.payload,
+            }
+            for timer in timers
+        ],
+    )
+    await session.execute(text("SELECT pg_notify(:channel, '')"), {"channel": timer_channel(table)})
+
+
+async def cancel_timers(session: AsyncSession, table: Table, ids: Iterable[int]) -> None:
+    """Drop pending timers that are no longer wanted."""
+    wanted = list(ids)
+    if wanted:
+        await session.execute(
+            delete(table).where(table.c.id.in_(wanted), table.c.fired_at.is_(None))
+        )
+
+
+async def pending_timers(
+    session: AsyncSession, table: Table, keys: Iterable[str]
+) -> list[DueTimer]:
+    """The pending timers of some keys."""
+    wanted = list(set(keys))
+    if not wanted:
+        return []
+    result = await session.execute(
+        select(table.c.id, table.c.key, table.c.kind, table.c.due_at, table.c.payload).where(
+            table.c.key.in_(wanted), table.c.fired_at.is_(None)
+        )
+    )
+    return [DueTimer(*row) for row in result]
+
+
+class DueTimerHandler(Protocol):
+    async def __call__(
+        self, *, uow: SqlUnitOfWork, timers: list[DueTimer], now: datetime
+    ) -> None: ...
+
+
+class TimerScheduler:
+    """Fires due rows of one timer table in batches; safe to run as several copies."""
+
+    def __init__(
+        self,
+        *,
+        name: str,
+        engine: AsyncEngine,
+        table: Table,
+        unit_of_work: Callable[[], SqlUnitOfWork],
+        handler: DueTimerHandler,
+        clock: Clock,
+        batch_size: int = 1000,
+        max_sleep_seconds: float = 30.0,
+    ) -> None:
+        self.name = name
+        self._engine = engine
+        self._table = table
+        self._unit_of_work = unit_of_work
+        self._handler = handler
+        self._clock = clock
+        self._batch_size = batch_size
+        self._max_sleep = max_sleep_seconds
+        self._wake = asyncio.Event()
+
+    async def fire_due(self) -> int:
+        """Fire one batch of due rows in one transaction; returns how many fired."""
+        table = self._table
+        async with self._unit_of_work() as uow:
+            now = self._clock.now()
+            rows = (
+                await uow.session.execute(
+                    select(table.c.id, table.c.key, table.c.kind, table.c.due_at, table.c.payload)
+                    .where(table.c.fired_at.is_(None), table.c.due_at <= now)
+                    .order_by(table.c.due_at)
+                    .limit(self._batch_size)
+                    .with_for_update(skip_locked=True)
+                )
+            ).all()
+            if not rows:
+                return 0
+            due = [DueTimer(*row) for row in rows]
+            # Marked first, so the handler's own look at pending timers no longer sees them.
+            await uow.session.execute(
+                update(table).where(table.c.id.in_([t.id for t in due])).values(fired_at=now)
+            )
+            await self._handler(uow=uow, timers=due, now=now)
+            await uow.commit()
+        lateness = TIMER_LATENESS.labels(self.name)
+        for timer in due:
+            lateness.observe((now - timer.due_at).total_seconds())
+        TIMERS_FIRED.labels(self.name).inc(len(due))
+        return len(due)
+
+    async def next_due_at(self) -> datetime | None:
+        async with self._engine.connect() as connection:
+            due: datetime | None = await connection.scalar(
+                select(func.min(self._table.c.due_at)).where(self._table.c.fired_at.is_(None))
+            )
+            return due
+
+    def seconds_until(self, due: datetime | None) -> float:
+        """How long to sleep: until the due time (rounded up), never longer than max sleep."""
+        if due is None:
+            return self._max_sleep
+        seconds = (due - self._clock.now()).total_seconds()
+        return min(self._max_sleep, max(0.0, math.ceil(seconds * 1000) / 1000))
+
+    async def run(self) -> None:
+        """Fire what is due (overdue rows first, at start-up too), then sleep until the next."""
+        raw = await self._engine.raw_connection()
+        listening = raw.driver_connection
+        assert listening is not None
+        channel = timer_channel(self._table)
+
+        def wake(*_: object) -> None:
+            self._wake.set()
+
+        await listening.add_listener(channel, wake)
+        try:
+            while True:
+                self._wake.clear()
+                try:
+                    while await self.fire_due() == self._batch_size:
+                        pass
+                    delay = self.seconds_until(await self.next_due_at())
+                except Exception:
+                    # A database hiccup must not kill the timers: log, back off, try again.
+                    log.exception("timer scheduler %s failed; retrying", self.name)
+                    delay = 1.0
+                # At least a millisecond: rows due now but locked by another copy must not
+                # make this one spin.
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(self._wake.wait(), timeout=max(delay, 0.001))
+        finally:
+            # The connection goes back to the pool: it must not keep waking this scheduler.
+            await listening.remove_listener(channel, wake)
+            raw.close()

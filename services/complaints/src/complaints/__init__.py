@@ -1,0 +1,1 @@
+"""Rapport complaints service: tickets, SLA policies, calendars, timers, escalation."""

@@ -1,0 +1,386 @@
+"""Bulk reads and writes of the complaints schema: tickets with clocks, accounts, calendars,
+policies. One statement per kind of change per batch."""
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Table, bindparam, func, select, text, update
+from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from complaints.adapters.documents import (
+    calendar_from_document,
+    calendar_holidays,
+    calendar_week,
+    policy_document,
+    policy_from_document,
+)
+from complaints.adapters.tables import (
+    accounts,
+    calendars,
+    sla_policies,
+    ticket_clocks,
+    ticket_history,
+    tickets,
+)
+from complaints.domain.calendar import BusinessCalendar
+from complaints.domain.clocks import SlaClock
+from complaints.domain.policy import ClockTarget, SlaPolicy
+from complaints.domain.tickets import AccountView, Ticket
+
+TICKET_FIELDS = (
+    "account_id",
+    "contact",
+    "channel",
+    "category",
+    "severity",
+    "description",
+    "policy_version",
+    "tier",
+    "vip",
+    "opened_at",
+    "opened_by",
+    "status",
+    "department",
+    "handler",
+    "remedy",
+    "solution",
+    "root_cause",
+    "satisfaction",
+    "escalation_level",
+    "ops_escalation_due",
+    "reopen_count",
+    "repeat_count",
+    "cause_repeat_count",
+)
+CLOCK_FIELDS = (
+    "state",
+    "cycle",
+    "budget",
+    "consumed",
+    "started_at",
+    "segment_start",
+    "deadline",
+    "paused_since",
+    "pause_reason",
+    "paused_total",
+    "stopped_at",
+    "warnings_fired",
+    "breached_at",
+)
+
+
+def ticket_row(ticket: Ticket) -> dict[str, Any]:
+    row = {name: getattr(ticket, name) for name in TICKET_FIELDS}
+    row.update(
+        id=ticket.id,
+        order_refs=list(ticket.order_refs),
+        milestones={name: at.isoformat() for name, at in ticket.milestones.items()},
+        next_deadline_at=ticket.next_deadline(),
+    )
+    return row
+
+
+def clock_row(ticket_id: str, clock: SlaClock) -> dict[str, Any]:
+    row = {name: getattr(clock, name) for name in CLOCK_FIELDS}
+    row.update(
+        ticket_id=ticket_id,
+        clock=clock.name,
+        amount=clock.target.amount,
+        unit=clock.target.unit,
+        calendar=clock.target.calendar,
+        pausable=clock.target.pausable,
+        thresholds=list(clock.thresholds),
+    )
+    return row
+
+
+def ticket_from_rows(row: Any, clock_rows: Iterable[Any]) -> Ticket:
+    values = {name: getattr(row, name) for name in TICKET_FIELDS}
+    ticket = Ticket(
+        id=row.id,
+        order_refs=tuple(row.order_refs),
+        milestones={name: datetime.fromisoformat(at) for name, at in row.milestones.items()},
+        **values,
+    )
+    for clock in clock_rows:
+        ticket.clocks[clock.clock] = SlaClock(
+            name=clock.clock,
+            target=ClockTarget(clock.amount, clock.unit, clock.calendar, clock.pausable),
+            thresholds=tuple(clock.thresholds),
+            **{name: getattr(clock, name) for name in CLOCK_FIELDS},
+        )
+    return ticket
+
+
+@dataclass(frozen=True)
+class StoredRows:
+    """A ticket as rows: its own (without updated_at) and one per clock."""
+
+    ticket: dict[str, Any]
+    clocks: dict[str, dict[str, Any]]
+
+
+def stored_rows(ticket: Ticket) -> StoredRows:
+    return StoredRows(
+        ticket=ticket_row(ticket),
+        clocks={name: clock_row(ticket.id, clock) for name, clock in ticket.clocks.items()},
+    )
+
+
+class RowWrites:
+    """Collects inserts and column updates of one table, then runs them as few statements:
+    one insert, and one executemany update per set of changed columns."""
+
+    def __init__(self, table: Table, keys: tuple[str, ...]) -> None:
+        self._table = table
+        self._keys = keys
+        self._inserts: list[dict[str, Any]] = []
+        self._updates: dict[tuple[str, ...], list[dict[str, Any]]] = {}
+
+    def add(self, row: dict[str, Any], before: dict[str, Any] | None) -> bool:
+        """Queue the row's insert, or the update of its changed columns; True if anything."""
+        if before is None:
+            self._inserts.append(row)
+            return True
+        changed = tuple(sorted(name for name, value in row.items() if before.get(name) != value))
+        if changed:
+            params = {name: row[name] for name in changed}
+            params.update({f"key_{key}": row[key] for key in self._keys})
+            self._updates.setdefault(changed, []).append(params)
+        return bool(changed)
+
+    async def execute(self, session: AsyncSession) -> None:
+        if self._inserts:
+            await session.execute(self._table.insert(), self._inserts)
+        for columns, rows in self._updates.items():
+            statement = (
+                update(self._table)
+                .where(*[self._table.c[key] == bindparam(f"key_{key}") for key in self._keys])
+                .values({name: bindparam(name) for name in columns})
+                .execution_options(synchronize_session=False)
+            )
+            await session.execute(statement, rows)
+
+
+def _upsert(table: Any, rows: list[dict[str, Any]], keys: Sequence[str]) -> Any:
+    statement = insert(table)
+    return statement.on_conflict_do_update(
+        index_elements=list(keys),
+        set_={column: statement.excluded[column] for column in rows[0] if column not in keys},
+    )
+
+
+class TicketRepository:
+    """Tickets with their clocks. Rows as loaded are remembered, so saving writes only the
+    columns that changed (the scheduler's batches touch a few columns of thousands of rows)."""
+
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+        self._stored: dict[str, StoredRows] = {}
+
+    async def get(self, ticket_id: str, *, lock: bool = True) -> Ticket | None:
+        """Load one ticket, locked for a change unless told otherwise."""
+        return (await self.get_many([ticket_id], lock=lock)).get(ticket_id)
+
+    async def get_many(self, ticket_ids: Iterable[str], *, lock: bool = True) -> dict[str, Ticket]:
+        """Load tickets, locked in id order so concurrent batches never deadlock."""
+        ids = sorted(set(ticket_ids))
+        if not ids:
+            return {}
+        query = select(tickets).where(tickets.c.id.in_(ids)).order_by(tickets.c.id)
+        rows = (await self._session.execute(query.with_for_update() if lock else query)).all()
+        clocks: dict[str, list[Any]] = {}
+        for clock in await self._session.execute(
+            select(ticket_clocks).where(ticket_clocks.c.ticket_id.in_(ids))
+        ):
+            clocks.setdefault(clock.ticket_id, []).append(clock)
+        loaded = {row.id: ticket_from_rows(row, clocks.get(row.id, [])) for row in rows}
+        for ticket in loaded.values():
+            self._stored[ticket.id] = stored_rows(ticket)
+        return loaded
+
+    async def save(self, changed: Sequence[Ticket], *, now: datetime) -> None:
+        """Insert new tickets and clocks, update the changed columns of known ones, and append
+        the tickets' new history entries."""
+        if not changed:
+            return
+        ticket_writes = RowWrites(tickets, ("id",))
+        clock_writes = RowWrites(ticket_clocks, ("ticket_id", "clock"))
+        for ticket in changed:
+            before = self._stored.get(ticket.id)
+            after = stored_rows(ticket)
+            clocks_changed = [
+                clock_writes.add(row, before.clocks.get(name) if before else None)
+                for name, row in after.clocks.items()
+            ]
+            if (
+                before is None
+                or before.ticket != after.ticket
+                or any(clocks_changed)
+                or ticket.history
+            ):
+                # `updated_at` is not in the remembered rows, so it is always among the changes.
+                ticket_writes.add(
+                    {**after.ticket, "updated_at": now}, before.ticket if before else None
+                )
+            self._stored[ticket.id] = after
+        # Tickets first: clocks refer to them.
+        await ticket_writes.execute(self._session)
+        await clock_writes.execute(self._session)
+        history = [
+            {
+                "ticket_id": ticket.id,
+                "at": entry.at,
+                "actor": entry.actor,
+                "action": entry.action,
+                "detail": dict(entry.detail),
+            }
+            for ticket in changed
+            for entry in ticket.history
+        ]
+        if history:
+            await self._session.execute(ticket_history.insert(), history)
+        for ticket in changed:
+            ticket.history.clear()
+
+    async def count_recent_for_account(self, account_id: str, *, since: datetime) -> int:
+        count = await self._session.scalar(
+            select(func.count())
+            .select_from(tickets)
+            .where(tickets.c.account_id == account_id, tickets.c.opened_at >= since)
+        )
+        return int(count or 0)
+
+    async def count_same_root_cause(
+        self, root_cause: str, *, since: datetime, other_than: str
+    ) -> int:
+        count = await self._session.scalar(
+            select(func.count())
+            .select_from(tickets)
+            .where(
+                func.lower(func.trim(tickets.c.root_cause)) == root_cause.strip().lower(),
+                tickets.c.opened_at >= since,
+                tickets.c.id != other_than,
+            )
+        )
+        return int(count or 0)
+
+    async def ids_with_started_clocks_on(self, calendar: str) -> list[str]:
+        result = await self._session.execute(
+            select(ticket_clocks.c.ticket_id)
+            .where(
+                ticket_clocks.c.calendar == calendar,
+                ticket_clocks.c.state.in_(("running", "paused")),
+            )
+            .distinct()
+        )
+        return list(result.scalars())
+
+
+class AccountRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def get(self, account_id: str) -> AccountView | None:
+        row = (
+            await self._session.execute(
+                select(accounts).where(accounts.c.account_id == account_id, accounts.c.registered)
+            )
+        ).first()
+        if row is None:
+            return None
+        return AccountView(row.account_id, row.name, row.tier, row.vip)
+
+    async def upsert(self, rows: Sequence[dict[str, Any]]) -> None:
+        """Merge account facts; each row names only the columns its event knows."""
+        for columns in {tuple(sorted(row)) for row in rows}:
+            same_shape = [row for row in rows if tuple(sorted(row)) == columns]
+            await self._session.execute(_upsert(accounts, same_shape, ["account_id"]), same_shape)
+
+
+class CalendarRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def all(self) -> dict[str, BusinessCalendar]:
+        result = await self._session.execute(select(calendars).order_by(calendars.c.name))
+        return {
+            row.name: calendar_from_document(
+                name=row.name,
+                version=row.version,
+                time_zone=row.time_zone,
+                week=row.week,
+                holidays=row.holidays,
+            )
+            for row in result
+        }
+
+    async def lock(self, name: str) -> None:
+        """Serialise edits of one calendar."""
+        await self._session.execute(
+            select(calendars.c.name).where(calendars.c.name == name).with_for_update()
+        )
+
+    async def save(self, calendar: BusinessCalendar, *, actor: str, now: datetime) -> None:
+        row = {
+            "name": calendar.name,
+            "version": calendar.version,
+            "time_zone": calendar.time_zone,
+            "week": calendar_week(calendar),
+            "holidays": calendar_holidays(calendar),
+            "updated_at": now,
+            "updated_by": actor,
+        }
+        await self._session.execute(_upsert(calendars, [row], ["name"]), [row])
+
+
+class PolicyRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def active(self) -> SlaPolicy | None:
+        row = (
+            await self._session.execute(select(sla_policies).where(sla_policies.c.active))
+        ).first()
+        return policy_from_document(row.version, row.document) if row else None
+
+    async def get(self, version: int) -> SlaPolicy | None:
+        row = (
+            await self._session.execute(
+                select(sla_policies).where(sla_policies.c.version == version)
+            )
+        ).first()
+        return policy_from_document(row.version, row.document) if row else None
+
+    async def next_version(self) -> int:
+        # Two administrators publishing at once must not take the same number.
+        await self._session.execute(text("LOCK TABLE sla_policies IN EXCLUSIVE MODE"))
+        latest = await self._session.scalar(select(func.max(sla_policies.c.version)))
+        return int(latest or 0) + 1
+
+    async def add(self, policy: SlaPolicy, *, actor: str, activate: bool, now: datetime) -> None:
+        if activate:
+            await self._session.execute(
+                update(sla_policies).where(sla_policies.c.active).values(active=False)
+            )
+        await self._session.execute(
+            sla_policies.insert().values(
+                version=policy.version,
+                document=policy_document(policy),
+                active=activate,
+                created_at=now,
+                created_by=actor,
+            )
+        )
+
+    async def activate(self, version: int) -> bool:
+        await self._session.execute(
+            update(sla_policies).where(sla_policies.c.active).values(active=False)
+        )
+        result = await self._session.execute(
+            update(sla_policies).where(sla_policies.c.version == version).values(active=True)
+        )
+        return bool(result.rowcount)  # type: ignore[attr-defined]

@@ -1,0 +1,309 @@
+"""The complaints JSON API under /api/v1/complaints."""
+
+from typing import Annotated
+
+from fastapi import APIRouter, Path, Query
+
+from chassis.http import ApiError
+from complaints.api.dependencies import ComplaintsApp, ReadUow
+from complaints.api.schemas import (
+    AccountOut,
+    AssignIn,
+    BoardOut,
+    CalendarIn,
+    CalendarOut,
+    CloseIn,
+    FileTicketIn,
+    FollowUpIn,
+    InvestigateIn,
+    PolicyIn,
+    PolicyOut,
+    ProposeSolutionIn,
+    QueueQuery,
+    ReasonIn,
+    Request,
+    ResolveIn,
+    ReviewReturnIn,
+    StandardAnswerIn,
+    StandardAnswerOut,
+    TicketOut,
+    TicketPage,
+    TicketSummaryOut,
+)
+from complaints.bootstrap import Complaints
+from complaints.domain.policy import Category, ClockName
+from complaints.service_layer import commands as c
+from complaints.service_layer.handlers import (
+    activate_policy,
+    add_standard_answer,
+    file_complaint,
+    publish_policy,
+    run_ticket_command,
+    update_calendar,
+)
+from complaints.service_layer.views import ticket_detail
+
+router = APIRouter(prefix="/api/v1/complaints", tags=["complaints"])
+CalendarName = Annotated[str, Path(pattern=r"^[a-z0-9][a-z0-9_-]{0,63}$")]
+
+
+async def ticket_out(app: Complaints, ticket_id: str) -> TicketOut:
+    async with app.uow() as uow:
+        detail = await ticket_detail(
+            uow=uow, ticket_id=ticket_id, settings=app.sla, now=app.clock.now()
+        )
+    if detail is None:
+        raise ApiError(404, "not_found", f"no ticket {ticket_id!r}")
+    return TicketOut.model_validate(detail)
+
+
+async def run(app: Complaints, command: c.TicketCommand) -> TicketOut:
+    await run_ticket_command(uow=app.uow(), command=command, clock=app.clock, settings=app.sla)
+    return await ticket_out(app, command.ticket_id)
+
+
+@router.post("/tickets", status_code=201, response_model=TicketOut, summary="Open a ticket")
+async def open_ticket(app: ComplaintsApp, body: FileTicketIn) -> TicketOut:
+    ticket = await file_complaint(
+        uow=app.uow(),
+        command=c.FileComplaint(
+            account_id=body.account_id,
+            contact=body.contact,
+            channel=body.channel,
+            category=body.category,
+            severity=body.severity,
+            description=body.description,
+            actor=body.actor,
+            order_refs=tuple(body.order_refs),
+        ),
+        clock=app.clock,
+        settings=app.sla,
+    )
+    return await ticket_out(app, ticket.id)
+
+
+@router.get(
+    "/tickets", response_model=TicketPage, summary="The queue: open tickets by time to breach"
+)
+async def queue(uow: ReadUow, query: Annotated[QueueQuery, Query()]) -> TicketPage:
+    rows, total = await uow.queries.queue(
+        status=query.status,
+        severity=query.severity,
+        account_id=query.account_id,
+        include_closed=query.include_closed,
+        limit=query.page_size,
+        offset=(query.page - 1) * query.page_size,
+    )
+    return TicketPage(
+        items=[TicketSummaryOut.model_validate(row) for row in rows],
+        total=total,
+        page=query.page,
+        page_size=query.page_size,
+    )
+
+
+@router.get("/tickets/{ticket_id}", response_model=TicketOut, summary="A ticket with every clock")
+async def get_ticket(app: ComplaintsApp, ticket_id: str) -> TicketOut:
+    return await ticket_out(app, ticket_id)
+
+
+@router.post("/tickets/{ticket_id}/acknowledge", response_model=TicketOut)
+async def acknowledge(app: ComplaintsApp, ticket_id: str, body: Request) -> TicketOut:
+    return await run(app, c.Acknowledge(ticket_id, body.actor))
+
+
+@router.post(
+    "/tickets/{ticket_id}/investigate",
+    response_model=TicketOut,
+    summary="Confirm and record the issue, send it to a department",
+)
+async def investigate(app: ComplaintsApp, ticket_id: str, body: InvestigateIn) -> TicketOut:
+    return await run(app, c.Investigate(ticket_id, body.actor, department=body.department))
+
+
+@router.post("/tickets/{ticket_id}/assign", response_model=TicketOut)
+async def assign(app: ComplaintsApp, ticket_id: str, body: AssignIn) -> TicketOut:
+    return await run(
+        app, c.Assign(ticket_id, body.actor, department=body.department, handler=body.handler)
+    )
+
+
+@router.post("/tickets/{ticket_id}/propose-solution", response_model=TicketOut)
+async def propose_solution(
+    app: ComplaintsApp, ticket_id: str, body: ProposeSolutionIn
+) -> TicketOut:
+    return await run(
+        app, c.ProposeSolution(ticket_id, body.actor, remedy=body.remedy, solution=body.solution)
+    )
+
+
+@router.post("/tickets/{ticket_id}/reject-solution", response_model=TicketOut)
+async def reject_solution(app: ComplaintsApp, ticket_id: str, body: ReasonIn) -> TicketOut:
+    return await run(app, c.RejectSolution(ticket_id, body.actor, reason=body.reason))
+
+
+@router.post("/tickets/{ticket_id}/resolve", response_model=TicketOut)
+async def resolve(app: ComplaintsApp, ticket_id: str, body: ResolveIn) -> TicketOut:
+    return await run(app, c.Resolve(ticket_id, body.actor, root_cause=body.root_cause))
+
+
+@router.post("/tickets/{ticket_id}/follow-up", response_model=TicketOut)
+async def follow_up(app: ComplaintsApp, ticket_id: str, body: FollowUpIn) -> TicketOut:
+    return await run(app, c.FollowUp(ticket_id, body.actor, note=body.note))
+
+
+@router.post("/tickets/{ticket_id}/close", response_model=TicketOut)
+async def close(app: ComplaintsApp, ticket_id: str, body: CloseIn) -> TicketOut:
+    return await run(app, c.Close(ticket_id, body.actor, satisfaction=body.satisfaction))
+
+
+@router.post("/tickets/{ticket_id}/reopen", response_model=TicketOut)
+async def reopen(app: ComplaintsApp, ticket_id: str, body: ReasonIn) -> TicketOut:
+    return await run(app, c.Reopen(ticket_id, body.actor, reason=body.reason))
+
+
+@router.post(
+    "/tickets/{ticket_id}/clocks/{clock}/pause",
+    response_model=TicketOut,
+    summary="Pause one clock (waiting on the customer pauses resolve, never respond)",
+)
+async def pause_clock(
+    app: ComplaintsApp, ticket_id: str, clock: ClockName, body: ReasonIn
+) -> TicketOut:
+    return await run(app, c.PauseClock(ticket_id, body.actor, clock=clock, reason=body.reason))
+
+
+@router.post("/tickets/{ticket_id}/clocks/{clock}/resume", response_model=TicketOut)
+async def resume_clock(
+    app: ComplaintsApp, ticket_id: str, clock: ClockName, body: Request
+) -> TicketOut:
+    return await run(app, c.ResumeClock(ticket_id, body.actor, clock=clock))
+
+
+@router.post("/tickets/{ticket_id}/returns/review", response_model=TicketOut)
+async def review_return(app: ComplaintsApp, ticket_id: str, body: ReviewReturnIn) -> TicketOut:
+    return await run(app, c.ReviewReturn(ticket_id, body.actor, remedy=body.remedy))
+
+
+@router.post("/tickets/{ticket_id}/returns/goods-received", response_model=TicketOut)
+async def goods_received(app: ComplaintsApp, ticket_id: str, body: Request) -> TicketOut:
+    return await run(app, c.RecordGoodsReceived(ticket_id, body.actor))
+
+
+@router.post("/tickets/{ticket_id}/returns/replacement-shipped", response_model=TicketOut)
+async def replacement_shipped(app: ComplaintsApp, ticket_id: str, body: Request) -> TicketOut:
+    return await run(app, c.RecordReplacementShipped(ticket_id, body.actor))
+
+
+@router.post("/tickets/{ticket_id}/returns/refund-paid", response_model=TicketOut)
+async def refund_paid(app: ComplaintsApp, ticket_id: str, body: Request) -> TicketOut:
+    return await run(app, c.RecordRefundPaid(ticket_id, body.actor))
+
+
+@router.get(
+    "/accounts/{account_id}",
+    response_model=AccountOut,
+    summary="An account as complaints knows it (name, tier, VIP), or 404 if unknown here",
+)
+async def get_account(uow: ReadUow, account_id: str) -> AccountOut:
+    account = await uow.accounts.get(account_id)
+    if account is None:
+        raise ApiError(404, "not_found", f"no account {account_id!r} is known to complaints")
+    return AccountOut(
+        account_id=account.account_id, name=account.name, tier=account.tier, vip=account.vip
+    )
+
+
+@router.get("/board", response_model=BoardOut, summary="The ops SLA board")
+async def board(app: ComplaintsApp, uow: ReadUow) -> BoardOut:
+    return BoardOut.model_validate(await uow.queries.board(now=app.clock.now()))
+
+
+@router.get("/calendars", response_model=list[CalendarOut])
+async def list_calendars(uow: ReadUow) -> list[CalendarOut]:
+    return [CalendarOut.model_validate(row) for row in await uow.queries.calendars()]
+
+
+@router.get("/calendars/{name}", response_model=CalendarOut)
+async def get_calendar(uow: ReadUow, name: str) -> CalendarOut:
+    for row in await uow.queries.calendars():
+        if row["name"] == name:
+            return CalendarOut.model_validate(row)
+    raise ApiError(404, "not_found", f"no calendar {name!r}")
+
+
+@router.put(
+    "/calendars/{name}",
+    response_model=CalendarOut,
+    summary="Create or edit a calendar; running clocks on it get new deadlines",
+)
+async def put_calendar(app: ComplaintsApp, name: CalendarName, body: CalendarIn) -> CalendarOut:
+    await update_calendar(
+        uow=app.uow(),
+        command=c.UpdateCalendar(
+            name=name,
+            time_zone=body.time_zone,
+            week=body.week,
+            holidays=body.holidays,
+            actor=body.actor,
+        ),
+        clock=app.clock,
+        settings=app.sla,
+    )
+    async with app.uow() as uow:
+        return await get_calendar(uow, name)
+
+
+@router.get(
+    "/policies", response_model=list[PolicyOut], summary="Every policy version, newest first"
+)
+async def list_policies(uow: ReadUow) -> list[PolicyOut]:
+    return [PolicyOut.model_validate(row) for row in await uow.queries.policies()]
+
+
+@router.post(
+    "/policies",
+    status_code=201,
+    response_model=PolicyOut,
+    summary="Publish a new policy version (open tickets keep theirs)",
+)
+async def post_policy(app: ComplaintsApp, body: PolicyIn) -> PolicyOut:
+    policy = await publish_policy(
+        uow=app.uow(),
+        command=c.PublishPolicy(document=body.document(), actor=body.actor, activate=body.activate),
+        clock=app.clock,
+    )
+    return await policy_out(app, policy.version)
+
+
+@router.post("/policies/{version}/activate", response_model=PolicyOut)
+async def post_activate(app: ComplaintsApp, version: int, body: Request) -> PolicyOut:
+    await activate_policy(uow=app.uow(), command=c.ActivatePolicy(version, body.actor))
+    return await policy_out(app, version)
+
+
+async def policy_out(app: Complaints, version: int) -> PolicyOut:
+    async with app.uow() as uow:
+        for row in await uow.queries.policies():
+            if row["version"] == version:
+                return PolicyOut.model_validate(row)
+    raise ApiError(404, "not_found", f"no policy version {version}")
+
+
+@router.get("/standard-answers", response_model=list[StandardAnswerOut])
+async def list_standard_answers(
+    uow: ReadUow, category: Category | None = None
+) -> list[StandardAnswerOut]:
+    return [
+        StandardAnswerOut.model_validate(row)
+        for row in await uow.queries.standard_answers(category)
+    ]
+
+
+@router.post("/standard-answers", status_code=201, response_model=StandardAnswerOut)
+async def post_standard_answer(app: ComplaintsApp, body: StandardAnswerIn) -> StandardAnswerOut:
+    answer_id = await add_standard_answer(
+        uow=app.uow(),
+        command=c.AddStandardAnswer(category=body.category, title=body.title, body=body.body),
+    )
+    return StandardAnswerOut(id=answer_id, category=body.category, title=body.title, body=body.body)

@@ -1,0 +1,254 @@
+"""Request and response models of the complaints JSON API."""
+
+from datetime import datetime
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from complaints.domain.policy import Category, ClockName, Tier, Unit
+from complaints.domain.tickets import Channel, Department, Remedy, Status
+
+
+class Request(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    actor: str = Field(min_length=1, max_length=64, description="staff id of who does this")
+
+
+class FileTicketIn(Request):
+    account_id: str = Field(min_length=1, max_length=64)
+    contact: str = Field(min_length=1, max_length=300, description="who complained, how to reach")
+    channel: Channel
+    category: Category
+    severity: int = Field(
+        ge=1, le=3, description="1 severe (safety, major loss), 2 defect, 3 minor"
+    )
+    description: str = Field(min_length=1, max_length=5000)
+    order_refs: list[str] = Field(default_factory=list, max_length=50)
+
+
+class InvestigateIn(Request):
+    department: Department | None = None
+
+
+class AssignIn(Request):
+    department: Department
+    handler: str | None = Field(default=None, max_length=64)
+
+
+class ProposeSolutionIn(Request):
+    remedy: Remedy
+    solution: str = Field(min_length=1, max_length=5000)
+
+
+class ReasonIn(Request):
+    reason: str = Field(min_length=1, max_length=5000)
+
+
+class ResolveIn(Request):
+    root_cause: str = Field(min_length=1, max_length=5000)
+
+
+class FollowUpIn(Request):
+    note: str = Field(default="", max_length=5000)
+
+
+class CloseIn(Request):
+    satisfaction: int | None = Field(default=None, ge=1, le=5)
+
+
+class ReviewReturnIn(Request):
+    remedy: Literal["replace", "refund"]
+
+
+class ClockOut(BaseModel):
+    clock: ClockName
+    state: Literal["pending", "running", "paused", "stopped"]
+    outcome: Literal["met", "breached"] | None
+    cycle: int
+    target: str
+    calendar: str | None
+    pausable: bool
+    starts_on: str
+    stops_on: str
+    started_at: datetime | None
+    deadline: datetime | None
+    budget_seconds: float | None
+    used_seconds: float
+    remaining_seconds: float | None
+    paused_seconds: float
+    paused_since: datetime | None
+    pause_reason: str | None
+    warnings_fired: int
+    thresholds: list[int]
+    breached_at: datetime | None
+    stopped_at: datetime | None
+
+
+class HistoryOut(BaseModel):
+    at: datetime
+    actor: str
+    action: str
+    detail: dict[str, Any]
+
+
+class TicketSummaryOut(BaseModel):
+    id: str
+    account_id: str
+    account_name: str
+    channel: Channel
+    category: Category
+    severity: int
+    status: Status
+    vip: bool
+    tier: Tier | None
+    department: Department | None
+    handler: str | None
+    opened_at: datetime
+    next_deadline_at: datetime | None
+    escalation_level: int
+    repeat_count: int
+    cause_repeat_count: int
+
+
+class TicketOut(TicketSummaryOut):
+    contact: str
+    description: str
+    order_refs: list[str]
+    policy_version: int
+    opened_by: str
+    remedy: Remedy | None
+    solution: str | None
+    root_cause: str | None
+    satisfaction: int | None
+    reopen_count: int
+    clocks: list[ClockOut]
+    history: list[HistoryOut]
+
+
+class TicketPage(BaseModel):
+    items: list[TicketSummaryOut]
+    total: int
+    page: int
+    page_size: int
+
+
+class QueueQuery(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    status: Status | None = None
+    severity: int | None = Field(default=None, ge=1, le=3)
+    account_id: str | None = Field(default=None, max_length=64)
+    include_closed: bool = False
+    page: int = Field(default=1, ge=1)
+    page_size: int = Field(default=50, ge=1, le=500)
+
+
+class CalendarIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    actor: str = Field(min_length=1, max_length=64)
+    time_zone: str = Field(min_length=1, max_length=64, examples=["Asia/Shanghai"])
+    week: dict[str, list[str]] = Field(
+        description='working periods per weekday, e.g. {"monday": ["09:00-12:00", "13:00-18:00"]}'
+    )
+    holidays: list[str] = Field(default_factory=list, description="dates, e.g. 2026-10-01")
+
+
+class CalendarOut(BaseModel):
+    name: str
+    version: int
+    time_zone: str
+    week: dict[str, list[str]]
+    holidays: list[str]
+    updated_at: datetime
+    updated_by: str
+
+
+class TargetIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    amount: int = Field(gt=0)
+    unit: Unit
+    calendar: str | None = Field(default=None, description="absent: wall time")
+    pausable: bool = False
+
+
+class RuleIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    name: str = Field(default="", max_length=200)
+    severity: int | None = Field(default=None, ge=1, le=3)
+    category: Category | None = None
+    tier: Tier | None = None
+    vip: bool | None = None
+    targets: dict[ClockName, TargetIn]
+
+
+class PolicyIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    actor: str = Field(min_length=1, max_length=64)
+    note: str = Field(default="", max_length=500)
+    warning_thresholds: list[int] = Field(default_factory=lambda: [75, 90])
+    rules: list[RuleIn] = Field(min_length=1)
+    activate: bool = True
+
+    def document(self) -> dict[str, Any]:
+        return self.model_dump(mode="json", exclude={"actor", "activate"})
+
+
+class PolicyOut(BaseModel):
+    version: int
+    active: bool
+    created_at: datetime
+    created_by: str
+    document: dict[str, Any]
+
+
+class StandardAnswerIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    category: Category
+    title: str = Field(min_length=1, max_length=200)
+    body: str = Field(min_length=1, max_length=5000)
+
+
+class StandardAnswerOut(BaseModel):
+    id: int
+    category: Category
+    title: str
+    body: str
+
+
+class BoardClockOut(BaseModel):
+    id: str
+    account_id: str
+    account_name: str
+    severity: int
+    status: Status
+    vip: bool
+    escalation_level: int
+    clock: ClockName
+    deadline: datetime | None
+    breached_at: datetime | None
+    warnings_fired: int
+
+
+class BoardOut(BaseModel):
+    now: datetime
+    open_total: int
+    open_by_severity: dict[int, int]
+    breached_total: int
+    warned_total: int
+    breached: list[BoardClockOut]
+    warned: list[BoardClockOut]
+
+
+class AccountOut(BaseModel):
+    """What complaints knows of an account, from the accounts events."""
+
+    account_id: str
+    name: str
+    tier: Tier | None
+    vip: bool

@@ -1,0 +1,484 @@
+"""The complaint ticket: its flow, its SLA clocks, escalation and the history of who did what.
+
+Flow (DOMAIN.md §3): received -> acknowledged -> investigating -> solution_proposed -> resolved
+-> follow_up -> closed; a closed ticket can be reopened (back to investigating). Steps reach
+milestones, and milestones start and stop clocks (CLOCK_SPANS). Every step first catches up
+with time: a warning or breach due before the step is recorded before the step.
+"""
+
+from collections.abc import Collection, Mapping
+from dataclasses import dataclass, field, replace
+from datetime import datetime, timedelta
+from typing import Literal, get_args
+
+from complaints.domain.calendar import WALL_TIME, BusinessCalendar, TimeMeasure
+from complaints.domain.clocks import SlaClock
+from complaints.domain.errors import InvalidInput, InvalidTransition
+from complaints.domain.events import (
+    ClockBreached,
+    ClockEvent,
+    DomainEvent,
+    TicketAcknowledged,
+    TicketAssigned,
+    TicketClosed,
+    TicketEscalated,
+    TicketFiled,
+    TicketReopened,
+    TicketResolved,
+)
+from complaints.domain.policy import (
+    CATEGORIES,
+    CLOCK_NAMES,
+    Category,
+    ClockName,
+    SlaPolicy,
+    TicketProfile,
+    Tier,
+)
+
+Status = Literal[
+    "received",
+    "acknowledged",
+    "investigating",
+    "solution_proposed",
+    "resolved",
+    "follow_up",
+    "closed",
+]
+STATUSES: tuple[Status, ...] = get_args(Status)
+UNRESOLVED: frozenset[Status] = frozenset(
+    {"received", "acknowledged", "investigating", "solution_proposed"}
+)
+Channel = Literal["hotline", "online", "email", "visit", "social"]
+CHANNELS: tuple[Channel, ...] = get_args(Channel)
+Department = Literal["sales", "quality", "logistics", "finance"]
+DEPARTMENTS: tuple[Department, ...] = get_args(Department)
+Remedy = Literal["replace", "repair", "refund", "compensation", "explanation"]
+REMEDIES: tuple[Remedy, ...] = get_args(Remedy)
+Milestone = Literal[
+    "filed",
+    "acknowledged",
+    "confirmed",
+    "resolved",
+    "closed",
+    "return_reviewed",
+    "replacement_approved",
+    "replacement_shipped",
+    "goods_received",
+    "refund_paid",
+]
+
+# Which milestone starts and which stops each clock.
+CLOCK_SPANS: dict[ClockName, tuple[Milestone, Milestone]] = {
+    "respond": ("filed", "acknowledged"),
+    "confirm": ("filed", "confirmed"),
+    "resolve": ("filed", "resolved"),
+    "feedback": ("resolved", "closed"),
+    "return_review": ("filed", "return_reviewed"),
+    "replacement": ("replacement_approved", "replacement_shipped"),
+    "refund": ("goods_received", "refund_paid"),
+}
+MAX_TEXT = 5000
+SYSTEM = "system"
+
+
+@dataclass(frozen=True)
+class HistoryEntry:
+    at: datetime
+    actor: str
+    action: str
+    detail: Mapping[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class SlaContext:
+    """What the clocks need besides the ticket: the calendars and the escalation delay."""
+
+    calendars: Mapping[str, BusinessCalendar]
+    ops_escalation_after: timedelta
+
+    def measure(self, calendar: str | None) -> TimeMeasure:
+        if calendar is None:
+            return WALL_TIME
+        try:
+            return self.calendars[calendar]
+        except KeyError:
+            raise InvalidInput(f"calendar {calendar!r} does not exist") from None
+
+
+@dataclass(frozen=True)
+class AccountView:
+    """What the complaints service knows about an account (from the accounts events)."""
+
+    account_id: str
+    name: str
+    tier: Tier | None
+    vip: bool
+
+
+def _text(value: str | None, what: str, *, required: bool = True) -> str | None:
+    cleaned = (value or "").strip()
+    if required and not cleaned:
+        raise InvalidInput(f"{what} is required")
+    if len(cleaned) > MAX_TEXT:
+        raise InvalidInput(f"{what} is longer than {MAX_TEXT} characters")
+    return cleaned or None
+
+
+def _choice(value: str | None, allowed: tuple[str, ...], what: str) -> str:
+    if value not in allowed:
+        raise InvalidInput(f"{what} must be one of {', '.join(allowed)}; got {value!r}")
+    return value
+
+
+@dataclass
+class Ticket:
+    id: str
+    account_id: str
+    contact: str
+    channel: Channel
+    category: Category
+    severity: int
+    description: str
+    order_refs: tuple[str, ...]
+    policy_version: int
+    tier: Tier | None
+    vip: bool
+    opened_at: datetime
+    opened_by: str
+    status: Status = "received"
+    department: Department | None = None
+    handler: str | None = None
+    remedy: Remedy | None = None
+    solution: str | None = None
+    root_cause: str | None = None
+    satisfaction: int | None = None
+    escalation_level: int = 0
+    ops_escalation_due: datetime | None = None
+    reopen_count: int = 0
+    repeat_count: int = 0
+    cause_repeat_count: int = 0
+    milestones: dict[str, datetime] = field(default_factory=dict)
+    clocks: dict[ClockName, SlaClock] = field(default_factory=dict)
+    events: list[DomainEvent] = field(default_factory=list, repr=False)
+    history: list[HistoryEntry] = field(default_factory=list, repr=False)
+
+    @classmethod
+    def file(
+        cls,
+        *,
+        ticket_id: str,
+        account: AccountView,
+        contact: str,
+        channel: str,
+        category: str,
+        severity: int,
+        description: str,
+        order_refs: tuple[str, ...],
+        policy: SlaPolicy,
+        ctx: SlaContext,
+        at: datetime,
+        actor: str,
+        repeat_count: int = 0,
+    ) -> "Ticket":
+        """Open a ticket: targets come from the policy for the account's tier and VIP now."""
+        if severity not in (1, 2, 3):
+            raise InvalidInput("severity must be 1 (severe), 2 (defect) or 3 (minor)")
+        profile = TicketProfile(
+            severity=severity,
+            category=_choice(category, CATEGORIES, "category"),  # type: ignore[arg-type]
+            tier=account.tier,
+            vip=account.vip,
+        )
+        ticket = cls(
+            id=ticket_id,
+            account_id=account.account_id,
+            contact=_text(contact, "contact") or "",
+            channel=_choice(channel, CHANNELS, "channel"),  # type: ignore[arg-type]
+            category=profile.category,
+            severity=severity,
+            description=_text(description, "description") or "",
+            order_refs=tuple(ref.strip() for ref in order_refs if ref.strip()),
+            policy_version=policy.version,
+            tier=account.tier,
+            vip=account.vip,
+            opened_at=at,
+            opened_by=actor,
+            repeat_count=repeat_count,
+        )
+        ticket.clocks = {
+            name: SlaClock(name, target, policy.warning_thresholds)
+            for name, target in policy.targets_for(profile).items()
+        }
+        for target in ticket.clocks.values():
+            ctx.measure(target.target.calendar)
+        ticket.events.append(TicketFiled(at, actor))
+        ticket._record(at, actor, "filed", severity=str(severity), category=category)
+        ticket._reach("filed", at, ctx)
+        return ticket
+
+    # ----- the flow -------------------------------------------------------------------------
+
+    def acknowledge(self, *, at: datetime, actor: str, ctx: SlaContext) -> None:
+        self._step(at, ctx, {"received"}, "acknowledge")
+        self.status = "acknowledged"
+        self.events.append(TicketAcknowledged(at, actor))
+        self._record(at, actor, "acknowledged")
+        self._reach("acknowledged", at, ctx)
+
+    def investigate(
+        self, *, at: datetime, actor: str, ctx: SlaContext, department: str | None = None
+    ) -> None:
+        """The issue is confirmed and recorded, and sent to the department concerned."""
+        self._step(at, ctx, {"acknowledged"}, "investigate")
+        if department is not None:
+            self._assign(at, actor, department, self.handler)
+        if self.department is None:
+            raise InvalidInput("name the department that investigates (or assign one first)")
+        self.status = "investigating"
+        self._record(at, actor, "investigating", department=self.department)
+        self._reach("confirmed", at, ctx)
+
+    def assign(
+        self, *, at: datetime, actor: str, ctx: SlaContext, department: str, handler: str | None
+    ) -> None:
+        self._step(at, ctx, set(STATUSES) - {"closed"}, "assign")
+        self._assign(at, actor, department, handler)
+
+    def _assign(self, at: datetime, actor: str, department: str, handler: str | None) -> None:
+        chosen = _choice(department, DEPARTMENTS, "department")
+        self.department = chosen  # type: ignore[assignment]
+        self.handler = _text(handler, "handler", required=False)
+        self.events.append(TicketAssigned(at, actor, chosen, self.handler))
+        self._record(at, actor, "assigned", department=department, handler=self.handler or "")
+
+    def propose_solution(
+        self, *, at: datetime, actor: str, ctx: SlaContext, remedy: str, solution: str
+    ) -> None:
+        self._step(at, ctx, {"investigating"}, "propose a solution")
+        self.remedy = _choice(remedy, REMEDIES, "remedy")  # type: ignore[assignment]
+        self.solution = _text(solution, "solution")
+        self.status = "solution_proposed"
+        self._record(at, actor, "solution_proposed", remedy=remedy, solution=self.solution or "")
+
+    def reject_solution(self, *, at: datetime, actor: str, ctx: SlaContext, reason: str) -> None:
+        """The customer did not agree: back to investigating."""
+        self._step(at, ctx, {"solution_proposed"}, "reject the solution")
+        why = _text(reason, "reason") or ""
+        self.status = "investigating"
+        self._record(at, actor, "solution_rejected", reason=why)
+
+    def resolve(
+        self,
+        *,
+        at: datetime,
+        actor: str,
+        ctx: SlaContext,
+        root_cause: str,
+        cause_repeat_count: int = 0,
+    ) -> None:
+        self._step(at, ctx, {"solution_proposed"}, "resolve")
+        self.root_cause = _text(root_cause, "root cause")
+        self.cause_repeat_count = cause_repeat_count
+        self.status = "resolved"
+        self.events.append(TicketResolved(at, actor))
+        self._record(at, actor, "resolved", root_cause=self.root_cause or "")
+        self._reach("resolved", at, ctx)
+
+    def follow_up(self, *, at: datetime, actor: str, ctx: SlaContext, note: str) -> None:
+        """The customer was told the result."""
+        self._step(at, ctx, {"resolved"}, "follow up")
+        self.status = "follow_up"
+        self._record(at, actor, "followed_up", note=_text(note, "note", required=False) or "")
+
+    def close(self, *, at: datetime, actor: str, ctx: SlaContext, satisfaction: int | None) -> None:
+        self._step(at, ctx, {"follow_up"}, "close")
+        if satisfaction is not None and satisfaction not in range(1, 6):
+            raise InvalidInput("satisfaction is a score from 1 to 5")
+        self.satisfaction = satisfaction
+        self.status = "closed"
+        self.events.append(TicketClosed(at, actor))
+        self._record(at, actor, "closed", satisfaction=str(satisfaction or ""))
+        self._reach("closed", at, ctx)
+
+    def reopen(self, *, at: datetime, actor: str, ctx: SlaContext, reason: str) -> None:
+        """Back to investigating; resolve and feedback start a new cycle with full targets."""
+        self._step(at, ctx, {"closed"}, "reopen")
+        why = _text(reason, "reason") or ""
+        self.status = "investigating"
+        self.reopen_count += 1
+        self.escalation_level = 0
+        self.ops_escalation_due = None
+        for milestone in ("resolved", "closed"):
+            self.milestones.pop(milestone, None)
+        for name, clock in self.clocks.items():
+            if name in ("resolve", "feedback"):
+                clock.restart(at, ctx.measure(clock.target.calendar), start=name == "resolve")
+        self.events.append(TicketReopened(at, actor))
+        self._record(at, actor, "reopened", reason=why)
+
+    # ----- returns --------------------------------------------------------------------------
+
+    def review_return(self, *, at: datetime, actor: str, ctx: SlaContext, remedy: str) -> None:
+        """The return request was reviewed: goods are replaced or refunded."""
+        self._returns_step(at, ctx, needs=None, done="return_reviewed")
+        self.remedy = _choice(remedy, ("replace", "refund"), "return remedy")  # type: ignore[assignment]
+        self._record(at, actor, "return_reviewed", remedy=remedy)
+        self._reach("return_reviewed", at, ctx)
+        if remedy == "replace":
+            self._reach("replacement_approved", at, ctx)
+
+    def record_goods_received(self, *, at: datetime, actor: str, ctx: SlaContext) -> None:
+        self._returns_step(at, ctx, needs="return_reviewed", done="goods_received")
+        self._record(at, actor, "goods_received")
+        if self.remedy == "refund":
+            self._reach("goods_received", at, ctx)
+        else:
+            self.milestones["goods_received"] = at
+
+    def record_replacement_shipped(self, *, at: datetime, actor: str, ctx: SlaContext) -> None:
+        self._returns_step(at, ctx, needs="replacement_approved", done="replacement_shipped")
+        self._record(at, actor, "replacement_shipped")
+        self._reach("replacement_shipped", at, ctx)
+
+    def record_refund_paid(self, *, at: datetime, actor: str, ctx: SlaContext) -> None:
+        if self.remedy != "refund":
+            raise InvalidTransition("the return was not reviewed as a refund")
+        self._returns_step(at, ctx, needs="goods_received", done="refund_paid")
+        self._record(at, actor, "refund_paid")
+        self._reach("refund_paid", at, ctx)
+
+    def _returns_step(
+        self, at: datetime, ctx: SlaContext, *, needs: Milestone | None, done: Milestone
+    ) -> None:
+        self._step(at, ctx, set(STATUSES) - {"closed"}, done.replace("_", " "))
+        if self.category != "returns":
+            raise InvalidTransition("return steps apply only to tickets of category returns")
+        if done in self.milestones:
+            raise InvalidTransition(f"{done.replace('_', ' ')} was already recorded")
+        if needs is not None and needs not in self.milestones:
+            raise InvalidTransition(f"{needs.replace('_', ' ')} must come first")
+
+    # ----- clocks ---------------------------------------------------------------------------
+
+    def clock(self, name: str) -> SlaClock:
+        if name not in CLOCK_NAMES:
+            raise InvalidInput(f"unknown clock {name!r}; clocks are {', '.join(CLOCK_NAMES)}")
+        found = self.clocks.get(name)
+        if found is None:
+            raise InvalidInput(f"this ticket has no {name} clock under its policy")
+        return found
+
+    def pause_clock(
+        self, *, name: str, at: datetime, actor: str, ctx: SlaContext, reason: str
+    ) -> None:
+        """Stop counting a clock while the ticket waits (on the customer, for instance)."""
+        clock = self.clock(name)
+        why = _text(reason, "reason") or ""
+        self.process_due(now=at, ctx=ctx)
+        clock.pause(at, why, ctx.measure(clock.target.calendar))
+        self._record(at, actor, "clock_paused", clock=name, reason=why)
+
+    def resume_clock(self, *, name: str, at: datetime, actor: str, ctx: SlaContext) -> None:
+        clock = self.clock(name)
+        self.process_due(now=at, ctx=ctx)
+        clock.resume(at, ctx.measure(clock.target.calendar))
+        self._record(at, actor, "clock_resumed", clock=name)
+
+    def process_due(self, *, now: datetime, ctx: SlaContext) -> None:
+        """Record every warning, breach and escalation due at `now`, each exactly once."""
+        for name in CLOCK_NAMES:
+            clock = self.clocks.get(name)
+            if clock is None:
+                continue
+            for event in clock.fire_due(now, ctx.measure(clock.target.calendar)):
+                self.events.append(event)
+                if isinstance(event, ClockBreached):
+                    self._record(now, SYSTEM, "sla_breached", clock=name)
+                    self._escalate_on_breach(event, ctx)
+                else:
+                    self._record(now, SYSTEM, "sla_warning", clock=name)
+        due = self.ops_escalation_due
+        if due is not None and due <= now:
+            self.ops_escalation_due = None
+            still_breached = [
+                clock.name
+                for clock in self.clocks.values()
+                if clock.breached_at is not None and clock.state != "stopped"
+            ]
+            if still_breached and self.status != "closed" and self.escalation_level < 2:
+                self.escalation_level = 2
+                self.events.append(TicketEscalated(2, still_breached[0], now))
+                self._record(now, SYSTEM, "escalated", to="ops", clock=still_breached[0])
+
+    def _escalate_on_breach(self, breach: ClockBreached, ctx: SlaContext) -> None:
+        if self.escalation_level >= 1:
+            return
+        self.escalation_level = 1
+        self.ops_escalation_due = breach.at + ctx.ops_escalation_after
+        self.events.append(TicketEscalated(1, breach.clock, breach.at))
+        self._record(breach.at, SYSTEM, "escalated", to="supervisor", clock=breach.clock)
+
+    def due_moments(self, ctx: SlaContext) -> dict[str, datetime]:
+        """When this ticket next needs the scheduler: per running clock, and for escalation."""
+        moments: dict[str, datetime] = {}
+        for name, clock in self.clocks.items():
+            due = clock.next_due(ctx.measure(clock.target.calendar))
+            if due is not None:
+                moments[f"clock:{name}"] = due
+        if self.ops_escalation_due is not None:
+            moments["escalation"] = self.ops_escalation_due
+        return moments
+
+    def rebase_calendar(
+        self,
+        *,
+        calendar: str,
+        at: datetime,
+        old: BusinessCalendar,
+        new: BusinessCalendar,
+        ctx: SlaContext,
+    ) -> None:
+        """A calendar was edited: running clocks on it keep the time used and recount the rest.
+
+        What fell due under the old calendar is recorded first.
+        """
+        self.process_due(now=at, ctx=replace(ctx, calendars={**ctx.calendars, calendar: old}))
+        for clock in self.clocks.values():
+            if clock.target.calendar == calendar:
+                clock.rebase(at, old, new)
+
+    def next_deadline(self) -> datetime | None:
+        """The earliest deadline of a running clock, passed ones included (the queue's order)."""
+        deadlines = [
+            clock.deadline
+            for clock in self.clocks.values()
+            if clock.running and clock.deadline is not None
+        ]
+        return min(deadlines, default=None)
+
+    # ----- internals ------------------------------------------------------------------------
+
+    def _step(self, at: datetime, ctx: SlaContext, allowed: Collection[str], action: str) -> None:
+        if self.status not in allowed:
+            raise InvalidTransition(f"cannot {action} a ticket that is {self.status}")
+        self.process_due(now=at, ctx=ctx)
+
+    def _reach(self, milestone: Milestone, at: datetime, ctx: SlaContext) -> None:
+        self.milestones[milestone] = at
+        events: list[ClockEvent] = []
+        for name, (starts_on, stops_on) in CLOCK_SPANS.items():
+            clock = self.clocks.get(name)
+            if clock is None:
+                continue
+            measure = ctx.measure(clock.target.calendar)
+            if stops_on == milestone:
+                events += clock.stop(at, measure)
+            if starts_on == milestone:
+                clock.start(at, measure)
+        for event in events:
+            self.events.append(event)
+            self._record(at, SYSTEM, "sla_met", clock=event.clock)
+
+    def _record(self, at: datetime, actor: str, action: str, **detail: str) -> None:
+        self.history.append(HistoryEntry(at, actor, action, detail))

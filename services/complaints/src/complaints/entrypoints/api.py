@@ -1,0 +1,54 @@
+"""The API process: JSON API, pages, health and metrics. `python -m complaints.entrypoints.api`."""
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+import uvicorn
+from fastapi import FastAPI
+
+from chassis.http import create_app
+from chassis.logging import configure_logging
+from chassis.web import mount_static
+from complaints.api.errors import install_complaint_errors
+from complaints.api.routes import router as api_router
+from complaints.bootstrap import Complaints, bootstrap
+from complaints.config import ComplaintsSettings
+from complaints.ui.pages import STATIC_PREFIX
+from complaints.ui.pages import router as pages_router
+
+
+def create(complaints: Complaints | None = None) -> FastAPI:
+    app_state = complaints or bootstrap()
+
+    @asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        yield
+        await app_state.dispose()
+
+    app = create_app(
+        service="complaints",
+        title="Rapport complaints",
+        readiness_checks=[app_state.check_database],
+        routers=[api_router, pages_router],
+    )
+    app.router.lifespan_context = lifespan
+    app.state.complaints = app_state
+    install_complaint_errors(app)
+    mount_static(app, static_prefix=STATIC_PREFIX)
+    return app
+
+
+def main() -> None:
+    settings = ComplaintsSettings()
+    configure_logging("complaints-api", settings.log_level)
+    uvicorn.run(
+        create(bootstrap(settings)),
+        host=settings.bind_host,
+        port=settings.api_port,
+        log_config=None,
+        access_log=False,
+    )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,121 @@
+"""The worker process: accounts consumer, outbox relay, SLA timer scheduler, gauges, health and
+metrics. `python -m complaints.entrypoints.worker`; several copies may run side by side."""
+
+import asyncio
+import contextlib
+import logging
+from datetime import datetime
+
+import uvicorn
+
+from chassis.http import create_app
+from chassis.kafka import ensure_topics, make_broker
+from chassis.logging import configure_logging
+from chassis.outbox import OutboxRelay
+from chassis.scheduler import DueTimer, TimerScheduler
+from chassis.unit_of_work import SqlUnitOfWork
+from complaints.adapters.tables import outbox, timers
+from complaints.bootstrap import Complaints, bootstrap
+from complaints.config import ComplaintsSettings
+from complaints.messaging.accounts_subscriber import register_accounts_consumer
+from complaints.metrics import (
+    BREACHED_OPEN,
+    CLOCKS_BY_TIME_TO_BREACH,
+    OPEN_TICKETS,
+    SECONDS_TO_NEXT_BREACH,
+    TIME_TO_BREACH_BUCKETS,
+)
+from complaints.service_layer.handlers import fire_due_timers
+from contracts.accounts_v1 import ACCOUNTS_TOPIC
+from contracts.complaints_v1 import TICKETS_TOPIC
+
+log = logging.getLogger(__name__)
+
+
+def sla_scheduler(app: Complaints) -> TimerScheduler:
+    async def handle(*, uow: SqlUnitOfWork, timers: list[DueTimer], now: datetime) -> None:
+        await fire_due_timers(uow=uow, timers=timers, now=now, settings=app.sla)
+
+    return TimerScheduler(
+        name="complaints-sla",
+        engine=app.engine,
+        table=timers,
+        unit_of_work=app.uow,
+        handler=handle,
+        clock=app.clock,
+        batch_size=app.settings.timer_batch_size,
+        max_sleep_seconds=app.settings.timer_max_sleep_seconds,
+    )
+
+
+async def refresh_gauges(app: Complaints) -> None:
+    """Keep the SLA gauges current; any copy of the worker may do it (they agree)."""
+    while True:
+        try:
+            async with app.uow() as uow:
+                now = app.clock.now()
+                figures = await uow.queries.sla_gauges(now=now, within=TIME_TO_BREACH_BUCKETS)
+            for severity, count in figures["open_by_severity"].items():
+                OPEN_TICKETS.labels(str(severity)).set(count)
+            BREACHED_OPEN.set(figures["breached_open"])
+            nearest = figures["nearest_deadline"]
+            SECONDS_TO_NEXT_BREACH.set(
+                (nearest - now).total_seconds() if nearest is not None else float("inf")
+            )
+            for label, count in figures["running_within"].items():
+                CLOCKS_BY_TIME_TO_BREACH.labels(label).set(count)
+        except Exception:
+            log.exception("refreshing the SLA gauges failed")
+        await asyncio.sleep(app.settings.gauge_refresh_seconds)
+
+
+async def run(app: Complaints) -> None:
+    settings = app.settings
+    broker = make_broker(settings.kafka_bootstrap_servers, client_id="complaints-worker")
+    register_accounts_consumer(broker, app)
+    relay = OutboxRelay(
+        engine=app.engine,
+        table=outbox,
+        bootstrap_servers=settings.kafka_bootstrap_servers,
+        batch_size=settings.outbox_batch_size,
+        poll_seconds=settings.outbox_poll_seconds,
+    )
+
+    async def kafka_ready() -> None:
+        await broker.ping(timeout=2.0)
+
+    ops = create_app(
+        service="complaints-worker",
+        title="Rapport complaints worker",
+        readiness_checks=[app.check_database, kafka_ready],
+    )
+    server = uvicorn.Server(
+        uvicorn.Config(ops, host=settings.bind_host, port=settings.worker_port, log_config=None)
+    )
+    await ensure_topics(settings.kafka_bootstrap_servers, [ACCOUNTS_TOPIC, TICKETS_TOPIC])
+    await broker.start()
+    tasks = [
+        asyncio.create_task(relay.run(), name="outbox-relay"),
+        asyncio.create_task(sla_scheduler(app).run(), name="sla-timers"),
+        asyncio.create_task(refresh_gauges(app), name="sla-gauges"),
+    ]
+    try:
+        await server.serve()
+    finally:
+        for task in tasks:
+            task.cancel()
+        for task in tasks:
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+        await broker.stop()
+        await app.dispose()
+
+
+def main() -> None:
+    settings = ComplaintsSettings()
+    configure_logging("complaints-worker", settings.log_level)
+    asyncio.run(run(bootstrap(settings)))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,292 @@
+"""Command and event handlers: load, let the domain decide, save, publish, reschedule timers.
+
+Every handler runs in one unit of work: ticket rows, clocks, history, outbox events and timer
+rows change together or not at all.
+"""
+
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from datetime import datetime, timedelta
+from typing import Any
+
+from chassis.clock import Clock
+from chassis.inbox import claim_new_events
+from chassis.kafka import ReceivedEvent
+from chassis.scheduler import (
+    DueTimer,
+    Timer,
+    cancel_timers,
+    ceil_to_millisecond,
+    pending_timers,
+    schedule_timers,
+)
+from chassis.unit_of_work import SqlUnitOfWork
+from complaints.adapters.documents import calendar_from_document, policy_from_document
+from complaints.adapters.published import to_contract
+from complaints.adapters.tables import inbox, standard_answers, timers
+from complaints.domain.calendar import BusinessCalendar
+from complaints.domain.errors import ComplaintError, InvalidInput
+from complaints.domain.events import ClockBreached, ClockWarning, TicketEscalated
+from complaints.domain.policy import CATEGORIES, SlaPolicy
+from complaints.domain.tickets import SlaContext, Ticket
+from complaints.metrics import ESCALATIONS, SLA_BREACHES, SLA_WARNINGS
+from complaints.service_layer.commands import (
+    ActivatePolicy,
+    AddStandardAnswer,
+    FileComplaint,
+    PublishPolicy,
+    Resolve,
+    TicketCommand,
+    UpdateCalendar,
+)
+from complaints.service_layer.unit_of_work import ComplaintsUnitOfWork
+from contracts import accounts_v1
+
+
+class NotFound(ComplaintError):
+    code = "not_found"
+
+
+class UnknownAccount(ComplaintError):
+    code = "unknown_account"
+
+
+class NoActivePolicy(ComplaintError):
+    code = "no_active_policy"
+
+
+@dataclass(frozen=True)
+class SlaSettings:
+    """The configuration handlers need."""
+
+    ops_escalation_after: timedelta
+    repeat_window: timedelta
+
+
+def new_ticket_id() -> str:
+    return f"CMP-{uuid.uuid4().hex[:12].upper()}"
+
+
+async def sla_context(uow: ComplaintsUnitOfWork, settings: SlaSettings) -> SlaContext:
+    return SlaContext(
+        calendars=await uow.calendars.all(), ops_escalation_after=settings.ops_escalation_after
+    )
+
+
+async def file_complaint(
+    *, uow: ComplaintsUnitOfWork, command: FileComplaint, clock: Clock, settings: SlaSettings
+) -> Ticket:
+    async with uow:
+        account = await uow.accounts.get(command.account_id)
+        if account is None:
+            raise UnknownAccount(
+                f"no account {command.account_id!r} is known to complaints "
+                "(accounts arrive from the accounts service's events)"
+            )
+        policy = await uow.policies.active()
+        if policy is None:
+            raise NoActivePolicy("no SLA policy is active; publish one first")
+        now = clock.now()
+        ctx = await sla_context(uow, settings)
+        ticket = Ticket.file(
+            ticket_id=new_ticket_id(),
+            account=account,
+            contact=command.contact,
+            channel=command.channel,
+            category=command.category,
+            severity=command.severity,
+            description=command.description,
+            order_refs=command.order_refs,
+            policy=policy,
+            ctx=ctx,
+            at=now,
+            actor=command.actor,
+            repeat_count=await uow.tickets.count_recent_for_account(
+                account.account_id, since=now - settings.repeat_window
+            ),
+        )
+        await save_changes(uow=uow, changed=[ticket], ctx=ctx, now=now)
+        await uow.commit()
+        return ticket
+
+
+async def run_ticket_command(
+    *, uow: ComplaintsUnitOfWork, command: TicketCommand, clock: Clock, settings: SlaSettings
+) -> Ticket:
+    """Any step on an existing ticket; a refused step changes nothing (the transaction rolls back)."""
+    async with uow:
+        ticket = await uow.tickets.get(command.ticket_id)
+        if ticket is None:
+            raise NotFound(f"no ticket {command.ticket_id!r}")
+        now = clock.now()
+        if isinstance(command, Resolve):
+            repeats = await uow.tickets.count_same_root_cause(
+                command.root_cause, since=now - settings.repeat_window, other_than=ticket.id
+            )
+            command = replace(command, cause_repeat_count=repeats)
+        ctx = await sla_context(uow, settings)
+        command.apply(ticket, at=now, ctx=ctx)
+        await save_changes(uow=uow, changed=[ticket], ctx=ctx, now=now)
+        await uow.commit()
+        return ticket
+
+
+async def fire_due_timers(
+    *, uow: SqlUnitOfWork, timers: list[DueTimer], now: datetime, settings: SlaSettings
+) -> None:
+    """The scheduler's handler: let each ticket record what is due, in one batch."""
+    assert isinstance(uow, ComplaintsUnitOfWork)
+    tickets = await uow.tickets.get_many(timer.key for timer in timers)
+    ctx = await sla_context(uow, settings)
+    for ticket in tickets.values():
+        ticket.process_due(now=now, ctx=ctx)
+    await save_changes(uow=uow, changed=list(tickets.values()), ctx=ctx, now=now)
+
+
+async def save_changes(
+    *, uow: ComplaintsUnitOfWork, changed: Sequence[Ticket], ctx: SlaContext, now: datetime
+) -> None:
+    """Publish the tickets' new events, bring their timers in line, and save them."""
+    for ticket in changed:
+        for event in ticket.events:
+            uow.outbox.add(to_contract(ticket, event), time=getattr(event, "at", now))
+            # Counted when the event is written; the transaction is about to commit.
+            if isinstance(event, ClockBreached):
+                SLA_BREACHES.labels(event.clock, str(ticket.severity)).inc()
+            elif isinstance(event, ClockWarning):
+                SLA_WARNINGS.labels(event.clock, str(event.threshold)).inc()
+            elif isinstance(event, TicketEscalated):
+                ESCALATIONS.labels(str(event.level)).inc()
+        ticket.events.clear()
+    await sync_timers(uow=uow, changed=changed, ctx=ctx)
+    await uow.tickets.save(changed, now=now)
+
+
+async def sync_timers(
+    *, uow: ComplaintsUnitOfWork, changed: Sequence[Ticket], ctx: SlaContext
+) -> None:
+    """Make the pending timer rows exactly the tickets' next due moments."""
+    wanted: dict[tuple[str, str], datetime] = {
+        (ticket.id, kind): ceil_to_millisecond(due)
+        for ticket in changed
+        for kind, due in ticket.due_moments(ctx).items()
+    }
+    obsolete = []
+    for timer in await pending_timers(uow.session, timers, [t.id for t in changed]):
+        if wanted.get((timer.key, timer.kind)) == timer.due_at:
+            del wanted[(timer.key, timer.kind)]
+        else:
+            obsolete.append(timer.id)
+    await cancel_timers(uow.session, timers, obsolete)
+    await schedule_timers(
+        uow.session, timers, [Timer(key, kind, due) for (key, kind), due in wanted.items()]
+    )
+
+
+async def update_calendar(
+    *, uow: ComplaintsUnitOfWork, command: UpdateCalendar, clock: Clock, settings: SlaSettings
+) -> BusinessCalendar:
+    """Create or edit a calendar; running clocks on it keep time used and get new deadlines."""
+    async with uow:
+        await uow.calendars.lock(command.name)
+        ctx = await sla_context(uow, settings)
+        old = ctx.calendars.get(command.name)
+        new = calendar_from_document(
+            name=command.name,
+            version=(old.version + 1) if old else 1,
+            time_zone=command.time_zone,
+            week=command.week,
+            holidays=command.holidays,
+        )
+        now = clock.now()
+        await uow.calendars.save(new, actor=command.actor, now=now)
+        if old is not None:
+            affected = await uow.tickets.get_many(
+                await uow.tickets.ids_with_started_clocks_on(command.name)
+            )
+            for ticket in affected.values():
+                ticket.rebase_calendar(calendar=command.name, at=now, old=old, new=new, ctx=ctx)
+            new_ctx = replace(ctx, calendars={**ctx.calendars, command.name: new})
+            await save_changes(uow=uow, changed=list(affected.values()), ctx=new_ctx, now=now)
+        await uow.commit()
+        return new
+
+
+async def publish_policy(
+    *, uow: ComplaintsUnitOfWork, command: PublishPolicy, clock: Clock
+) -> SlaPolicy:
+    """A new policy version; open tickets keep the version they were filed under."""
+    async with uow:
+        version = await uow.policies.next_version()
+        policy = policy_from_document(version, command.document)
+        known = await uow.calendars.all()
+        missing = policy.calendars() - set(known)
+        if missing:
+            raise InvalidInput(f"the policy names calendars that do not exist: {sorted(missing)}")
+        await uow.policies.add(
+            policy, actor=command.actor, activate=command.activate, now=clock.now()
+        )
+        await uow.commit()
+        return policy
+
+
+async def activate_policy(*, uow: ComplaintsUnitOfWork, command: ActivatePolicy) -> None:
+    async with uow:
+        if not await uow.policies.activate(command.version):
+            raise NotFound(f"no policy version {command.version}")
+        await uow.commit()
+
+
+async def add_standard_answer(*, uow: ComplaintsUnitOfWork, command: AddStandardAnswer) -> int:
+    if command.category not in CATEGORIES:
+        raise InvalidInput(f"category must be one of {', '.join(CATEGORIES)}")
+    if not command.title.strip() or not command.body.strip():
+        raise InvalidInput("a standard answer needs a title and a body")
+    async with uow:
+        answer_id = await uow.session.scalar(
+            standard_answers.insert()
+            .values(
+                category=command.category, title=command.title.strip(), body=command.body.strip()
+            )
+            .returning(standard_answers.c.id)
+        )
+        await uow.commit()
+        return int(answer_id or 0)
+
+
+def _account_changes(data: Any) -> dict[str, Any]:
+    match data:
+        case accounts_v1.AccountRegistered():
+            return {"name": data.name, "registered": True, "updated_at": data.registered_at}
+        case accounts_v1.AccountClassified():
+            return {
+                "tier": data.value_class,
+                "frequency_class": data.frequency_class,
+                "updated_at": data.classified_at,
+            }
+        case accounts_v1.AccountVipGranted():
+            return {"vip": True, "updated_at": data.granted_at}
+        case accounts_v1.AccountVipRevoked():
+            return {"vip": False, "updated_at": data.revoked_at}
+    return {}
+
+
+async def apply_account_events(
+    *, uow: ComplaintsUnitOfWork, consumer: str, events: Sequence[ReceivedEvent]
+) -> None:
+    """Keep the local read model of accounts (name, tier, VIP); duplicates change nothing."""
+    async with uow:
+        fresh = await claim_new_events(
+            uow.session, inbox, consumer=consumer, event_ids=[e.id for e in events]
+        )
+        merged: dict[str, dict[str, Any]] = {}
+        # One account's events come from one partition, in order: fold them in that order.
+        for event in events:
+            changes = _account_changes(event.data) if event.id in fresh else {}
+            # Other account events (cards, lifecycle...) say nothing complaints keeps.
+            if changes:
+                account_id = event.data.subject()
+                merged.setdefault(account_id, {"account_id": account_id}).update(changes)
+        await uow.accounts.upsert(list(merged.values()))
+        await uow.commit()

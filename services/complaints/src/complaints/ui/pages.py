@@ -1,0 +1,350 @@
+"""Server-rendered pages of the complaints service under /complaints/.
+
+Forms post here as application/x-www-form-urlencoded; each action runs the same command
+handlers as the JSON API and redirects back (post/redirect/get). A refused action re-renders the
+page with the reason and a 4xx status; the ticket is unchanged.
+"""
+
+import json
+from collections.abc import Callable
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+from urllib.parse import parse_qsl
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+
+from chassis.web import templates as shared_templates
+from complaints.api.dependencies import ComplaintsApp, ReadUow
+from complaints.api.errors import status_of
+from complaints.bootstrap import Complaints
+from complaints.domain.calendar import WEEKDAYS
+from complaints.domain.errors import ComplaintError, InvalidInput
+from complaints.domain.policy import CATEGORIES
+from complaints.domain.tickets import CHANNELS, DEPARTMENTS, REMEDIES, STATUSES
+from complaints.service_layer import commands as c
+from complaints.service_layer.handlers import (
+    activate_policy,
+    file_complaint,
+    publish_policy,
+    run_ticket_command,
+    update_calendar,
+)
+from complaints.service_layer.views import ticket_detail
+
+STATIC_PREFIX = "/complaints/static"
+STAFF_COOKIE = "rapport_staff"
+templates = shared_templates(Path(__file__).parent / "templates", static_prefix=STATIC_PREFIX)
+templates.env.globals.update(
+    channels=CHANNELS,
+    categories=CATEGORIES,
+    departments=DEPARTMENTS,
+    remedies=REMEDIES,
+    statuses=STATUSES,
+    weekdays=WEEKDAYS,
+)
+
+router = APIRouter(prefix="/complaints", include_in_schema=False)
+
+Form = dict[str, str]
+
+
+async def form_of(request: Request) -> Form:
+    """The posted form (urlencoded); the last value wins for repeated names."""
+    return dict(parse_qsl((await request.body()).decode(), keep_blank_values=True))
+
+
+def staff(request: Request) -> str:
+    return request.cookies.get(STAFF_COOKIE) or "agent"
+
+
+def page(request: Request, name: str, context: dict[str, Any], status: int = 200) -> HTMLResponse:
+    context = {"staff": staff(request), **context}
+    return templates.TemplateResponse(request, name, context, status_code=status)
+
+
+def not_found(request: Request, message: str) -> HTMLResponse:
+    return page(request, "not_found.html", {"message": message}, status=404)
+
+
+def optional_int(value: str | None, what: str) -> int | None:
+    if not value:
+        return None
+    try:
+        return int(value)
+    except ValueError:
+        raise InvalidInput(f"{what} must be a whole number") from None
+
+
+@router.post("/acting-as")
+async def acting_as(request: Request) -> Response:
+    """Who the pages act as (kept in a cookie; sign-in comes with the users and roles work)."""
+    name = (await form_of(request)).get("staff", "").strip()[:64] or "agent"
+    back = request.headers.get("referer") or "/complaints/"
+    response = RedirectResponse(back, status_code=303)
+    response.set_cookie(STAFF_COOKIE, name, samesite="lax")
+    return response
+
+
+@router.get("/", response_class=HTMLResponse)
+async def queue(request: Request, app: ComplaintsApp, uow: ReadUow) -> HTMLResponse:
+    params = {k: v for k, v in request.query_params.items() if v}
+    status = params.get("status") if params.get("status") in STATUSES else None
+    severity = params.get("severity") if params.get("severity") in ("1", "2", "3") else None
+    rows, total = await uow.queries.queue(
+        status=status,
+        severity=int(severity) if severity else None,
+        account_id=params.get("account_id"),
+        include_closed=False,
+        limit=200,
+        offset=0,
+    )
+    return page(
+        request,
+        "queue.html",
+        {"rows": rows, "total": total, "params": params, "now": app.clock.now()},
+    )
+
+
+@router.get("/new", response_class=HTMLResponse)
+async def new_ticket(request: Request) -> HTMLResponse:
+    return page(request, "new_ticket.html", {"form": dict(request.query_params), "error": None})
+
+
+@router.post("/new")
+async def create_ticket(request: Request, app: ComplaintsApp) -> Response:
+    form = await form_of(request)
+    try:
+        ticket = await file_complaint(
+            uow=app.uow(),
+            command=c.FileComplaint(
+                account_id=form.get("account_id", "").strip(),
+                contact=form.get("contact", ""),
+                channel=form.get("channel", ""),
+                category=form.get("category", ""),
+                severity=optional_int(form.get("severity"), "severity") or 0,
+                description=form.get("description", ""),
+                actor=staff(request),
+                order_refs=tuple(form.get("order_refs", "").replace(",", " ").split()),
+            ),
+            clock=app.clock,
+            settings=app.sla,
+        )
+    except ComplaintError as error:
+        return page(
+            request,
+            "new_ticket.html",
+            {"form": form, "error": error.message},
+            status=status_of(error),
+        )
+    return RedirectResponse(f"/complaints/tickets/{ticket.id}", status_code=303)
+
+
+async def render_ticket(
+    request: Request,
+    app: Complaints,
+    ticket_id: str,
+    *,
+    error: str | None = None,
+    status: int = 200,
+) -> HTMLResponse:
+    async with app.uow() as uow:
+        detail = await ticket_detail(
+            uow=uow, ticket_id=ticket_id, settings=app.sla, now=app.clock.now()
+        )
+        if detail is None:
+            return not_found(request, f"No ticket {ticket_id}.")
+        answers = await uow.queries.standard_answers(detail["category"])
+    return page(
+        request,
+        "ticket.html",
+        {"ticket": detail, "answers": answers, "error": error, "now": app.clock.now()},
+        status=status,
+    )
+
+
+@router.get("/tickets/{ticket_id}", response_class=HTMLResponse)
+async def ticket_page(request: Request, app: ComplaintsApp, ticket_id: str) -> HTMLResponse:
+    return await render_ticket(request, app, ticket_id)
+
+
+CommandBuilder = Callable[[str, str, Form], c.TicketCommand]
+
+ACTIONS: dict[str, CommandBuilder] = {
+    "acknowledge": lambda t, a, f: c.Acknowledge(t, a),
+    "investigate": lambda t, a, f: c.Investigate(t, a, department=f.get("department") or None),
+    "assign": lambda t, a, f: c.Assign(
+        t, a, department=f.get("department", ""), handler=f.get("handler") or None
+    ),
+    "propose-solution": lambda t, a, f: c.ProposeSolution(
+        t, a, remedy=f.get("remedy", ""), solution=f.get("solution", "")
+    ),
+    "reject-solution": lambda t, a, f: c.RejectSolution(t, a, reason=f.get("reason", "")),
+    "resolve": lambda t, a, f: c.Resolve(t, a, root_cause=f.get("root_cause", "")),
+    "follow-up": lambda t, a, f: c.FollowUp(t, a, note=f.get("note", "")),
+    "close": lambda t, a, f: c.Close(
+        t, a, satisfaction=optional_int(f.get("satisfaction"), "satisfaction")
+    ),
+    "reopen": lambda t, a, f: c.Reopen(t, a, reason=f.get("reason", "")),
+    "pause": lambda t, a, f: c.PauseClock(
+        t, a, clock=f.get("clock", ""), reason=f.get("reason", "")
+    ),
+    "resume": lambda t, a, f: c.ResumeClock(t, a, clock=f.get("clock", "")),
+    "review-return": lambda t, a, f: c.ReviewReturn(t, a, remedy=f.get("remedy", "")),
+    "goods-received": lambda t, a, f: c.RecordGoodsReceived(t, a),
+    "replacement-shipped": lambda t, a, f: c.RecordReplacementShipped(t, a),
+    "refund-paid": lambda t, a, f: c.RecordRefundPaid(t, a),
+}
+
+
+@router.post("/tickets/{ticket_id}/do/{action}")
+async def ticket_action(
+    request: Request, app: ComplaintsApp, ticket_id: str, action: str
+) -> Response:
+    build = ACTIONS.get(action)
+    if build is None:
+        return not_found(request, f"No action {action}.")
+    form = await form_of(request)
+    try:
+        await run_ticket_command(
+            uow=app.uow(),
+            command=build(ticket_id, staff(request), form),
+            clock=app.clock,
+            settings=app.sla,
+        )
+    except ComplaintError as error:
+        return await render_ticket(
+            request, app, ticket_id, error=error.message, status=status_of(error)
+        )
+    return RedirectResponse(f"/complaints/tickets/{ticket_id}", status_code=303)
+
+
+async def board_context(app: Complaints, uow: ReadUow) -> dict[str, Any]:
+    now = app.clock.now()
+    return {
+        "board": await uow.queries.board(now=now),
+        "repeats": await uow.queries.repeat_counts(since=now - app.settings.repeat_window),
+        "now": now,
+        "refresh_seconds": app.settings.board_refresh_seconds,
+    }
+
+
+@router.get("/board", response_class=HTMLResponse)
+async def board(request: Request, app: ComplaintsApp, uow: ReadUow) -> HTMLResponse:
+    return page(request, "board.html", await board_context(app, uow))
+
+
+@router.get("/board/live", response_class=HTMLResponse)
+async def board_live(request: Request, app: ComplaintsApp, uow: ReadUow) -> HTMLResponse:
+    """The board's live part, fetched by htmx every few seconds."""
+    return page(request, "board_live.html", await board_context(app, uow))
+
+
+@router.get("/admin/calendars", response_class=HTMLResponse)
+async def calendars_page(request: Request, uow: ReadUow) -> HTMLResponse:
+    return page(
+        request, "calendars.html", {"calendars": await uow.queries.calendars(), "error": None}
+    )
+
+
+@router.post("/admin/calendars")
+async def save_calendar(request: Request, app: ComplaintsApp) -> Response:
+    form = await form_of(request)
+    try:
+        await update_calendar(
+            uow=app.uow(),
+            command=c.UpdateCalendar(
+                name=form.get("name", "").strip(),
+                time_zone=form.get("time_zone", "").strip(),
+                week={
+                    day: [p.strip() for p in form.get(day, "").split(",") if p.strip()]
+                    for day in WEEKDAYS
+                },
+                holidays=form.get("holidays", "").split(),
+                actor=staff(request),
+            ),
+            clock=app.clock,
+            settings=app.sla,
+        )
+    except ComplaintError as error:
+        async with app.uow() as uow:
+            calendars = await uow.queries.calendars()
+        return page(
+            request,
+            "calendars.html",
+            {"calendars": calendars, "error": error.message},
+            status=status_of(error),
+        )
+    return RedirectResponse("/complaints/admin/calendars", status_code=303)
+
+
+@router.get("/admin/policies", response_class=HTMLResponse)
+async def policies_page(request: Request, uow: ReadUow) -> HTMLResponse:
+    return await render_policies(request, uow, error=None, draft=None)
+
+
+async def render_policies(
+    request: Request, uow: ReadUow, *, error: str | None, draft: str | None, status: int = 200
+) -> HTMLResponse:
+    policies = await uow.queries.policies()
+    active = next((p for p in policies if p["active"]), None)
+    return page(
+        request,
+        "policies.html",
+        {
+            "policies": policies,
+            "active": active,
+            "draft": draft or json.dumps(active["document"] if active else {}, indent=2),
+            "error": error,
+        },
+        status=status,
+    )
+
+
+@router.post("/admin/policies")
+async def save_policy(request: Request, app: ComplaintsApp, uow: ReadUow) -> Response:
+    form = await form_of(request)
+    draft = form.get("document", "")
+    try:
+        try:
+            document = json.loads(draft)
+        except json.JSONDecodeError as exc:
+            raise InvalidInput(f"the policy is not valid JSON: {exc}") from exc
+        if not isinstance(document, dict):
+            raise InvalidInput("the policy must be a JSON object with rules")
+        await publish_policy(
+            uow=app.uow(),
+            command=c.PublishPolicy(document=document, actor=staff(request)),
+            clock=app.clock,
+        )
+    except ComplaintError as error:
+        return await render_policies(
+            request, uow, error=error.message, draft=draft, status=status_of(error)
+        )
+    return RedirectResponse("/complaints/admin/policies", status_code=303)
+
+
+@router.post("/admin/policies/{version}/activate")
+async def activate(request: Request, app: ComplaintsApp, version: int) -> Response:
+    await activate_policy(uow=app.uow(), command=c.ActivatePolicy(version, staff(request)))
+    return RedirectResponse("/complaints/admin/policies", status_code=303)
+
+
+def countdown_filter(seconds: float | None) -> str:
+    """`1 h 05 min`, `-3 min 10 s` (overdue)."""
+    if seconds is None:
+        return "—"
+    sign = "-" if seconds < 0 else ""
+    left = timedelta(seconds=abs(int(seconds)))
+    days, rest = left.days, left.seconds
+    hours, rest = divmod(rest, 3600)
+    minutes, secs = divmod(rest, 60)
+    if days:
+        return f"{sign}{days} d {hours} h"
+    if hours:
+        return f"{sign}{hours} h {minutes:02d} min"
+    return f"{sign}{minutes} min {secs:02d} s"
+
+
+templates.env.filters["duration"] = countdown_filter

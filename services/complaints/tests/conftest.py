@@ -1,0 +1,174 @@
+"""Fixtures of the complaints tests: a migrated schema, the service wired to it, and helpers that
+feed it accounts and policies the way production does (through its own handlers)."""
+
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from chassis.clock import FixedClock
+from chassis.kafka import ReceivedEvent, ensure_topics
+from chassis.testing import (
+    Infrastructure,
+    ServiceProcess,
+    free_port,
+    migrate_service,
+    start_group_at_end,
+    unique,
+)
+from complaints.bootstrap import Complaints, bootstrap
+from complaints.config import ComplaintsSettings
+from complaints.service_layer.commands import PublishPolicy
+from complaints.service_layer.handlers import apply_account_events, publish_policy
+from contracts import accounts_v1
+from contracts.envelope import CloudEvent, EventData
+
+T0 = datetime(2026, 11, 20, 10, 0, tzinfo=UTC)  # a Friday
+LOG_DIR = Path(__file__).resolve().parents[3] / ".local" / "test-logs"
+
+
+@pytest.fixture(scope="session")
+async def complaints_env(infrastructure: Infrastructure) -> dict[str, str]:
+    """Env for complaints processes: a migrated schema and a consumer group of their own that
+    starts at the end of the accounts topic (tests publish the accounts they need)."""
+    bootstrap = infrastructure.kafka_bootstrap_servers
+    group = unique("complaints-test")
+    await ensure_topics(bootstrap, [accounts_v1.ACCOUNTS_TOPIC])
+    await start_group_at_end(bootstrap, f"{group}.accounts", [accounts_v1.ACCOUNTS_TOPIC])
+    return {
+        "COMPLAINTS_DATABASE_URL": migrate_service(infrastructure, "complaints"),
+        "COMPLAINTS_KAFKA_BOOTSTRAP_SERVERS": bootstrap,
+        "COMPLAINTS_CONSUMER_GROUP_PREFIX": group,
+        "COMPLAINTS_API_PORT": str(free_port()),
+        "COMPLAINTS_WORKER_PORT": str(free_port()),
+        "COMPLAINTS_OUTBOX_POLL_SECONDS": "0.5",
+    }
+
+
+def settings_from(env: dict[str, str], **overrides: Any) -> ComplaintsSettings:
+    return ComplaintsSettings(
+        database_url=env["COMPLAINTS_DATABASE_URL"],
+        kafka_bootstrap_servers=env["COMPLAINTS_KAFKA_BOOTSTRAP_SERVERS"],
+        **overrides,
+    )
+
+
+@pytest.fixture
+async def complaints(complaints_env: dict[str, str]) -> AsyncIterator[Complaints]:
+    """The service's composition root on the test schema, with a clock the test moves."""
+    app = bootstrap(
+        settings_from(complaints_env, ops_escalation_after=timedelta(hours=1)),
+        clock=FixedClock(T0),
+    )
+    yield app
+    await app.dispose()
+
+
+def received(data: EventData) -> ReceivedEvent:
+    envelope = CloudEvent.wrap(data, source="accounts")
+    return ReceivedEvent(envelope, data, accounts_v1.ACCOUNTS_TOPIC, 0, 0)
+
+
+async def add_account(
+    app: Complaints, *, tier: str | None = "medium", vip: bool = False, name: str = "Acme Trading"
+) -> str:
+    """Register an account through the accounts-events handler, as the consumer would."""
+    account_id = unique("C")
+    now = datetime.now(UTC)
+    events: list[EventData] = [
+        accounts_v1.AccountRegistered(
+            account_id=account_id,
+            name=name,
+            region="East",
+            country="CN",
+            segment="pharmacy",
+            registered_at=now,
+        )
+    ]
+    if tier:
+        events.append(
+            accounts_v1.AccountClassified.model_validate(
+                {
+                    "account_id": account_id,
+                    "value_class": tier,
+                    "frequency_class": "medium",
+                    "reason": "test",
+                    "inputs": {
+                        "order_count_12m": 3,
+                        "net_revenue_12m": "300000",
+                        "currency": "CNY",
+                        "window_start": now - timedelta(days=365),
+                        "window_end": now,
+                        "value_high_threshold": "500000",
+                        "value_medium_threshold": "300000",
+                        "frequency_high_threshold": 5,
+                        "frequency_medium_threshold": 3,
+                    },
+                    "classified_at": now,
+                }
+            )
+        )
+    if vip:
+        events.append(
+            accounts_v1.AccountVipGranted(
+                account_id=account_id,
+                nominated_by="am-1",
+                approved_by="head-1",
+                reason="top 10",
+                granted_at=now,
+            )
+        )
+    await apply_account_events(
+        uow=app.uow(), consumer="complaints.accounts", events=[received(e) for e in events]
+    )
+    return account_id
+
+
+async def use_policy(app: Complaints, rules: list[dict[str, Any]], **document: Any) -> int:
+    """Publish and activate a policy; returns its version."""
+    policy = await publish_policy(
+        uow=app.uow(),
+        command=PublishPolicy(document={"rules": rules, **document}, actor="test-admin"),
+        clock=app.clock,
+    )
+    return policy.version
+
+
+AccountMaker = Callable[..., Awaitable[str]]
+PolicyMaker = Callable[..., Awaitable[int]]
+
+
+@pytest.fixture
+def new_account(complaints: Complaints) -> AccountMaker:
+    """`await new_account(tier="high", vip=True)` -> a registered account id."""
+    return lambda **options: add_account(complaints, **options)
+
+
+@pytest.fixture
+def activate_policy(complaints: Complaints) -> PolicyMaker:
+    """`await activate_policy(rules, warning_thresholds=[50])` -> the active version."""
+    return lambda rules, **document: use_policy(complaints, rules, **document)
+
+
+@pytest.fixture
+async def live_complaints(complaints_env: dict[str, str]) -> AsyncIterator[Complaints]:
+    """The service's composition root on the real clock, for tests against a running worker."""
+    app = bootstrap(settings_from(complaints_env))
+    yield app
+    await app.dispose()
+
+
+@pytest.fixture
+def complaints_worker(complaints_env: dict[str, str]) -> Iterator[ServiceProcess]:
+    """The real worker process (not started yet): `await complaints_worker.start().wait_ready()`."""
+    worker = ServiceProcess(
+        ["-m", "complaints.entrypoints.worker"],
+        env=complaints_env,
+        port=int(complaints_env["COMPLAINTS_WORKER_PORT"]),
+        log_path=LOG_DIR
+        / f"complaints-worker-{complaints_env['COMPLAINTS_CONSUMER_GROUP_PREFIX']}.log",
+    )
+    yield worker
+    worker.stop()

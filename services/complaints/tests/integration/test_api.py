@@ -1,0 +1,239 @@
+"""The JSON API on the real PostgreSQL: the flow, clocks, queue order, administration, and bad
+input answered with a clear 4xx that leaves the ticket unchanged."""
+
+from collections.abc import AsyncIterator
+from datetime import timedelta
+from typing import Any
+
+import httpx
+import pytest
+
+from chassis.clock import FixedClock
+from complaints.bootstrap import Complaints
+from complaints.entrypoints.api import create
+
+pytestmark = pytest.mark.integration
+
+RULES = [
+    {
+        "name": "base",
+        "targets": {
+            "respond": {"amount": 15, "unit": "minutes"},
+            "confirm": {"amount": 1, "unit": "hours"},
+            "resolve": {"amount": 24, "unit": "hours", "pausable": True},
+            "feedback": {"amount": 48, "unit": "hours", "pausable": True},
+        },
+    },
+    {"name": "major", "severity": 1, "targets": {"respond": {"amount": 5, "unit": "minutes"}}},
+]
+
+
+@pytest.fixture
+async def api(complaints: Complaints, activate_policy: Any) -> AsyncIterator[httpx.AsyncClient]:
+    await activate_policy(RULES)
+    transport = httpx.ASGITransport(app=create(complaints))
+    async with httpx.AsyncClient(transport=transport, base_url="http://complaints") as client:
+        yield client
+
+
+def new_ticket(account_id: str, **overrides: Any) -> dict[str, Any]:
+    return {
+        "actor": "agent-1",
+        "account_id": account_id,
+        "contact": "Ms Li",
+        "channel": "hotline",
+        "category": "delivery",
+        "severity": 2,
+        "description": "goods arrived two days late",
+        "order_refs": ["SO-77"],
+        **overrides,
+    }
+
+
+async def open_ticket(api: httpx.AsyncClient, account_id: str, **overrides: Any) -> dict[str, Any]:
+    response = await api.post(
+        "/api/v1/complaints/tickets", json=new_ticket(account_id, **overrides)
+    )
+    assert response.status_code == 201, response.text
+    return response.json()
+
+
+def clocks(ticket: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    return {clock["clock"]: clock for clock in ticket["clocks"]}
+
+
+async def test_open_a_ticket_and_read_every_clock(api: httpx.AsyncClient, new_account: Any) -> None:
+    account = await new_account(name="Golden Pharmacy")
+    ticket = await open_ticket(api, account)
+    assert ticket["status"] == "received"
+    assert ticket["account_name"] == "Golden Pharmacy"
+    assert ticket["order_refs"] == ["SO-77"]
+    by_name = clocks(ticket)
+    assert list(by_name) == ["respond", "confirm", "resolve", "feedback"]
+    respond = by_name["respond"]
+    assert (respond["state"], respond["budget_seconds"], respond["remaining_seconds"]) == (
+        "running",
+        900.0,
+        900.0,
+    )
+    assert by_name["feedback"]["state"] == "pending"
+    assert by_name["resolve"]["pausable"] is True
+    again = await api.get(f"/api/v1/complaints/tickets/{ticket['id']}")
+    assert again.json() == ticket
+
+
+async def test_the_flow_through_the_api(
+    api: httpx.AsyncClient, complaints: Complaints, new_account: Any
+) -> None:
+    ticket_id = (await open_ticket(api, await new_account()))["id"]
+    clock = complaints.clock
+    assert isinstance(clock, FixedClock)
+    base = f"/api/v1/complaints/tickets/{ticket_id}"
+    steps: list[tuple[str, dict[str, Any]]] = [
+        ("acknowledge", {}),
+        ("investigate", {"department": "logistics"}),
+        ("clocks/resolve/pause", {"reason": "waiting for the customer's photos"}),
+        ("clocks/resolve/resume", {}),
+        ("propose-solution", {"remedy": "compensation", "solution": "credit note 5%"}),
+        ("resolve", {"root_cause": "carrier delay"}),
+        ("follow-up", {"note": "customer satisfied"}),
+        ("close", {"satisfaction": 5}),
+    ]
+    for step, body in steps:
+        clock.advance(timedelta(minutes=2))
+        response = await api.post(f"{base}/{step}", json={"actor": "agent-2", **body})
+        assert response.status_code == 200, (step, response.text)
+    ticket = response.json()
+    assert ticket["status"] == "closed"
+    assert {name: c["outcome"] for name, c in clocks(ticket).items()} == {
+        "respond": "met",
+        "confirm": "met",
+        "resolve": "met",
+        "feedback": "met",
+    }
+    assert clocks(ticket)["resolve"]["paused_seconds"] == 120.0
+    assert [h["action"] for h in ticket["history"] if h["actor"] == "agent-2"][:3] == [
+        "acknowledged",
+        "assigned",
+        "investigating",
+    ]
+
+
+async def test_unknown_account_is_refused_with_a_clear_error(api: httpx.AsyncClient) -> None:
+    response = await api.post("/api/v1/complaints/tickets", json=new_ticket("C-ghost"))
+    assert response.status_code == 422
+    assert response.json()["error"]["code"] == "unknown_account"
+    assert "C-ghost" in response.json()["error"]["message"]
+
+
+async def test_bad_input_is_refused_before_anything_is_written(
+    api: httpx.AsyncClient, new_account: Any
+) -> None:
+    account = await new_account()
+    response = await api.post(
+        "/api/v1/complaints/tickets", json=new_ticket(account, severity=5, channel="fax")
+    )
+    assert response.status_code == 422
+    error = response.json()["error"]
+    assert error["code"] == "invalid_input"
+    assert {detail["field"] for detail in error["details"]} == {"body.severity", "body.channel"}
+    listed = await api.get("/api/v1/complaints/tickets", params={"account_id": account})
+    assert listed.json()["total"] == 0
+
+
+async def test_an_invalid_step_is_refused_and_the_ticket_is_unchanged(
+    api: httpx.AsyncClient, new_account: Any
+) -> None:
+    ticket = await open_ticket(api, await new_account())
+    base = f"/api/v1/complaints/tickets/{ticket['id']}"
+    refused = [
+        ("resolve", {"root_cause": "x"}, 409, "invalid_transition"),
+        ("clocks/respond/pause", {"reason": "waiting"}, 409, "clock_not_pausable"),
+        ("clocks/resolve/resume", {}, 409, "clock_not_paused"),
+        ("returns/review", {"remedy": "refund"}, 409, "invalid_transition"),
+        ("assign", {"department": "marketing"}, 422, "invalid_input"),
+        ("clocks/nonsense/pause", {"reason": "x"}, 422, "invalid_input"),
+    ]
+    for step, body, status, code in refused:
+        response = await api.post(f"{base}/{step}", json={"actor": "a", **body})
+        assert (response.status_code, response.json()["error"]["code"]) == (status, code), step
+    assert (await api.get(base)).json() == ticket
+
+
+async def test_an_unknown_ticket_is_404(api: httpx.AsyncClient) -> None:
+    response = await api.post(
+        "/api/v1/complaints/tickets/CMP-NOPE/acknowledge", json={"actor": "a"}
+    )
+    assert (response.status_code, response.json()["error"]["code"]) == (404, "not_found")
+
+
+async def test_the_queue_is_sorted_by_time_to_breach(
+    api: httpx.AsyncClient, new_account: Any
+) -> None:
+    account = await new_account()
+    minor = await open_ticket(api, account, severity=3)
+    severe = await open_ticket(api, account, severity=1)  # respond in 5 minutes
+    listed = (await api.get("/api/v1/complaints/tickets", params={"account_id": account})).json()
+    assert [item["id"] for item in listed["items"]] == [severe["id"], minor["id"]]
+    assert listed["items"][0]["next_deadline_at"] < listed["items"][1]["next_deadline_at"]
+
+
+async def test_calendar_and_policy_administration(api: httpx.AsyncClient) -> None:
+    calendar = {
+        "actor": "admin",
+        "time_zone": "Europe/Berlin",
+        "week": {"monday": ["08:00-16:00"], "friday": ["08:00-12:00"]},
+        "holidays": ["2026-12-25"],
+    }
+    created = await api.put("/api/v1/complaints/calendars/berlin-office", json=calendar)
+    assert created.status_code == 200, created.text
+    assert created.json()["week"]["monday"] == ["08:00-16:00"]
+    assert created.json()["week"]["tuesday"] == []
+
+    bad_zone = await api.put(
+        "/api/v1/complaints/calendars/berlin-office", json={**calendar, "time_zone": "Mars/Base"}
+    )
+    assert (bad_zone.status_code, bad_zone.json()["error"]["code"]) == (422, "invalid_input")
+    bad_hours = await api.put(
+        "/api/v1/complaints/calendars/berlin-office",
+        json={**calendar, "week": {"monday": ["16:00-08:00"]}},
+    )
+    assert bad_hours.status_code == 422
+    unchanged = await api.get("/api/v1/complaints/calendars/berlin-office")
+    assert unchanged.json()["version"] == 1
+
+    policy = {
+        "actor": "admin",
+        "note": "berlin office",
+        "rules": [
+            {"targets": {"respond": {"amount": 2, "unit": "hours", "calendar": "berlin-office"}}}
+        ],
+    }
+    missing_calendar = await api.post(
+        "/api/v1/complaints/policies",
+        json={
+            **policy,
+            "rules": [
+                {"targets": {"respond": {"amount": 2, "unit": "hours", "calendar": "nowhere"}}}
+            ],
+        },
+    )
+    assert missing_calendar.status_code == 422
+    published = await api.post("/api/v1/complaints/policies", json=policy)
+    assert published.status_code == 201, published.text
+    assert published.json()["active"] is True
+    versions = (await api.get("/api/v1/complaints/policies")).json()
+    assert [p["active"] for p in versions].count(True) == 1
+    assert versions[0]["version"] == published.json()["version"]
+
+
+async def test_standard_answers_are_kept_per_category(api: httpx.AsyncClient) -> None:
+    created = await api.post(
+        "/api/v1/complaints/standard-answers",
+        json={"category": "price", "title": "Price change", "body": "Prices follow the list."},
+    )
+    assert created.status_code == 201
+    listed = (
+        await api.get("/api/v1/complaints/standard-answers", params={"category": "price"})
+    ).json()
+    assert "Price change" in [answer["title"] for answer in listed]

@@ -1,0 +1,279 @@
+"""Complaint pages in headless Chromium, through the nginx front door (one origin): a handler
+opens, acknowledges, pauses and resolves a ticket; the ops board shows a breach live."""
+
+import json
+import shutil
+import subprocess
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime
+from pathlib import Path
+
+import httpx
+import pytest
+from aiokafka import AIOKafkaProducer
+from playwright.async_api import BrowserContext, async_playwright, expect
+
+from chassis.kafka import ensure_topics
+from chassis.testing import (
+    Infrastructure,
+    ServiceProcess,
+    eventually,
+    free_port,
+    migrate_service,
+    start_group_at_end,
+    unique,
+)
+from contracts import accounts_v1
+from contracts.envelope import CloudEvent
+
+pytestmark = [pytest.mark.integration, pytest.mark.browser]
+
+REPO = Path(__file__).resolve().parents[2]
+LOG_DIR = REPO / ".local" / "test-logs"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+@pytest.fixture(scope="module")
+async def complaints_site(infrastructure: Infrastructure) -> AsyncIterator[dict[str, str]]:
+    """The complaints API and worker processes on a migrated schema, and the front door. The
+    worker reads the accounts topic from its end: the tests publish the accounts they use."""
+    bootstrap = infrastructure.kafka_bootstrap_servers
+    group = unique("complaints-browser")
+    await ensure_topics(bootstrap, [accounts_v1.ACCOUNTS_TOPIC])
+    await start_group_at_end(bootstrap, f"{group}.accounts", [accounts_v1.ACCOUNTS_TOPIC])
+    env = {
+        "COMPLAINTS_DATABASE_URL": migrate_service(infrastructure, "complaints"),
+        "COMPLAINTS_KAFKA_BOOTSTRAP_SERVERS": bootstrap,
+        "COMPLAINTS_CONSUMER_GROUP_PREFIX": group,
+        "COMPLAINTS_API_PORT": str(free_port()),
+        "COMPLAINTS_WORKER_PORT": str(free_port()),
+        "COMPLAINTS_BOARD_REFRESH_SECONDS": "1",
+    }
+    processes = [
+        ServiceProcess(
+            ["-m", f"complaints.entrypoints.{kind}"],
+            env=env,
+            port=int(env[f"COMPLAINTS_{kind.upper()}_PORT"]),
+            log_path=LOG_DIR / f"complaints-{kind}-browser.log",
+        ).start()
+        for kind in ("api", "worker")
+    ]
+    door = FrontDoor(complaints_port=env["COMPLAINTS_API_PORT"])
+    try:
+        yield {"url": door.start(), **env}
+    finally:
+        door.stop()
+        for process in processes:
+            process.stop()
+
+
+class FrontDoor:
+    """deploy/local/nginx rendered into a temporary prefix, as services.sh renders it."""
+
+    def __init__(self, *, complaints_port: str) -> None:
+        self.home = LOG_DIR / unique("nginx")
+        self.values = {
+            "FRONT_DOOR_PORT": str(free_port()),
+            # Nothing listens there: the accounts pages are not under test here.
+            "ACCOUNTS_UPSTREAM": f"127.0.0.1:{free_port()}",
+            "COMPLAINTS_UPSTREAM": f"127.0.0.1:{complaints_port}",
+            "NGINX_HOME": str(self.home),
+            "NGINX_LOG_DIR": str(self.home),
+        }
+        self.process: subprocess.Popen[bytes] | None = None
+
+    def render(self, template: str, output: str) -> None:
+        text = (REPO / "deploy" / "local" / "nginx" / template).read_text()
+        for name, value in self.values.items():
+            text = text.replace("${" + name + "}", value)
+        (self.home / output).write_text(text)
+
+    def start(self) -> str:
+        nginx = shutil.which("nginx") or "/usr/sbin/nginx"
+        self.home.mkdir(parents=True)
+        self.render("rapport.conf.template", "rapport.conf")
+        self.render("nginx.conf.template", "nginx.conf")
+        flags = ["-p", str(self.home), "-c", str(self.home / "nginx.conf")]
+        flags += ["-e", str(self.home / "error.log")]
+        self.process = subprocess.Popen([nginx, *flags])
+        return f"http://127.0.0.1:{self.values['FRONT_DOOR_PORT']}"
+
+    def stop(self) -> None:
+        if self.process is not None:
+            self.process.terminate()
+            self.process.wait(timeout=10)
+
+
+@pytest.fixture
+async def site(complaints_site: dict[str, str]) -> AsyncIterator[httpx.AsyncClient]:
+    async with httpx.AsyncClient(base_url=complaints_site["url"], timeout=10) as client:
+
+        async def ready() -> bool:
+            try:
+                for path in ("/readyz", "/api/v1/complaints/board"):
+                    if (await client.get(path)).status_code != 200:
+                        return False
+                return True
+            except httpx.HTTPError:
+                return False
+
+        await eventually(ready, within=60)
+        yield client
+
+
+@pytest.fixture
+async def browser(browser_executable: str, tmp_path: Path) -> AsyncIterator[BrowserContext]:
+    """Debian's chromium with a fresh profile."""
+    async with async_playwright() as playwright:
+        context = await playwright.chromium.launch_persistent_context(
+            str(tmp_path / "profile"),
+            executable_path=browser_executable,
+            headless=True,
+            args=CHROMIUM_ARGS,
+        )
+        yield context
+        await context.close()
+
+
+async def known_account(producer: AIOKafkaProducer, site: httpx.AsyncClient, name: str) -> str:
+    """Published as the accounts service would; returned once complaints knows it."""
+    account_id = unique("C")
+    event = accounts_v1.AccountRegistered(
+        account_id=account_id,
+        name=name,
+        region="East",
+        country="CN",
+        segment="pharmacy",
+        registered_at=datetime.now(UTC),
+    )
+    envelope = CloudEvent.wrap(event, source="accounts")
+    await producer.send_and_wait(
+        accounts_v1.ACCOUNTS_TOPIC, envelope.to_json_bytes(), key=account_id.encode()
+    )
+
+    async def known() -> bool:
+        response = await site.get(f"/api/v1/complaints/accounts/{account_id}")
+        return response.status_code == 200
+
+    await eventually(known, within=60)
+    return account_id
+
+
+async def use_policy(site: httpx.AsyncClient, targets: dict[str, object]) -> None:
+    response = await site.post(
+        "/api/v1/complaints/policies",
+        json={"actor": "browser-test", "note": "browser test", "rules": [{"targets": targets}]},
+    )
+    assert response.status_code == 201, response.text
+
+
+async def test_open_acknowledge_pause_and_resolve_a_ticket(
+    browser: BrowserContext,
+    site: httpx.AsyncClient,
+    complaints_site: dict[str, str],
+    kafka_producer: AIOKafkaProducer,
+) -> None:
+    await use_policy(
+        site,
+        {
+            "respond": {"amount": 15, "unit": "minutes"},
+            "confirm": {"amount": 1, "unit": "hours"},
+            "resolve": {"amount": 24, "unit": "hours", "pausable": True},
+        },
+    )
+    account = await known_account(kafka_producer, site, "Jade Garden Pharmacy")
+    page = await browser.new_page()
+    await page.goto(f"{complaints_site['url']}/complaints/new")
+    await page.fill('input[name="staff"]', "li.wei")
+    await page.click("form.acting-as button")
+    await page.fill('input[name="account_id"]', account)
+    await page.fill('input[name="contact"]', "Ms Zhou, store manager")
+    await page.select_option('select[name="category"]', "product_quality")
+    await page.select_option('select[name="severity"]', "2")
+    await page.fill('textarea[name="description"]', "Ten cartons of lotion leaked in transit")
+    await page.click("#new-ticket button[type=submit]")
+
+    await expect(page.locator("#status")).to_have_attribute("data-status", "received")
+    await expect(page.locator("h1")).to_contain_text("CMP-")
+    await expect(page.locator(".facts")).to_contain_text("Jade Garden Pharmacy")
+    await expect(page.locator('#clocks tr[data-clock="respond"] .countdown')).to_contain_text("min")
+
+    await page.click("#actions button:has-text('Acknowledge')")
+    await expect(page.locator("#status")).to_have_attribute("data-status", "acknowledged")
+    await expect(
+        page.locator('#clocks tr[data-clock="respond"] [data-field="state"]')
+    ).to_have_text("stopped, met")
+
+    await page.fill('#clocks tr[data-clock="resolve"] input[name="reason"]', "awaiting photos")
+    await page.click('#clocks tr[data-clock="resolve"] button:has-text("Pause")')
+    resolve_state = page.locator('#clocks tr[data-clock="resolve"] [data-field="state"]')
+    await expect(resolve_state).to_have_text("paused")
+    await expect(page.locator('#clocks tr[data-clock="resolve"]')).to_contain_text(
+        "awaiting photos"
+    )
+    # Respond was met already, confirm keeps running: pausing resolve paused nothing else.
+    await expect(
+        page.locator('#clocks tr[data-clock="confirm"] [data-field="state"]')
+    ).to_have_text("running")
+
+    await page.select_option('#actions select[name="department"] >> nth=0', "logistics")
+    await page.click("#actions button:has-text('Confirm and investigate')")
+    await expect(page.locator("#status")).to_have_attribute("data-status", "investigating")
+    await page.select_option('#actions select[name="remedy"]', "replace")
+    await page.fill('#actions input[name="solution"]', "replace the ten cartons")
+    await page.click("#actions button:has-text('Propose solution')")
+    await page.fill('#actions input[name="root_cause"]', "caps not sealed at packing")
+    await page.click("#actions button:has-text('Resolve')")
+
+    await expect(page.locator("#status")).to_have_attribute("data-status", "resolved")
+    await expect(resolve_state).to_have_text("stopped, met")
+    history = page.locator("#history")
+    for action in ("filed", "acknowledged", "clock paused", "investigating", "resolved"):
+        await expect(history).to_contain_text(action)
+    await expect(history).to_contain_text("li.wei")
+
+
+async def test_the_ops_board_shows_a_breach_without_a_page_reload(
+    browser: BrowserContext,
+    site: httpx.AsyncClient,
+    complaints_site: dict[str, str],
+    kafka_producer: AIOKafkaProducer,
+) -> None:
+    account = await known_account(kafka_producer, site, "Silver Lake Clinic")
+    page = await browser.new_page()
+    await page.goto(f"{complaints_site['url']}/complaints/board")
+    await page.evaluate("window.loadedOnce = 'still the same page'")
+
+    await use_policy(site, {"respond": {"amount": 3, "unit": "seconds"}})
+    created = await site.post(
+        "/api/v1/complaints/tickets",
+        json={
+            "actor": "agent-1",
+            "account_id": account,
+            "contact": "Dr Wang",
+            "channel": "hotline",
+            "category": "service",
+            "severity": 1,
+            "description": "no answer on the hotline",
+        },
+    )
+    assert created.status_code == 201, created.text
+    ticket_id = created.json()["id"]
+
+    breach_row = page.locator(f'#breaches tr[data-ticket-id="{ticket_id}"]')
+    await expect(breach_row).to_be_visible(timeout=30_000)
+    await expect(breach_row).to_contain_text("respond")
+    await expect(breach_row.locator(".countdown")).to_contain_text("overdue")
+    assert await page.evaluate("window.loadedOnce") == "still the same page"
+    # The board answered the ticket's own question: it escalated to the supervisor.
+    ticket = (await site.get(f"/api/v1/complaints/tickets/{ticket_id}")).json()
+    assert ticket["escalation_level"] == 1
+    assert json.dumps(ticket).count('"outcome": "breached"') == 1
