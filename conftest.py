@@ -13,14 +13,16 @@ from pathlib import Path
 import pytest
 from aiokafka import AIOKafkaProducer
 
+from chassis.kafka import ensure_topics
 from chassis.testing import (
     Infrastructure,
     ServiceProcess,
     free_port,
     migrate_service,
+    start_group_at_end,
     unique,
 )
-from contracts import erp_v1
+from contracts import complaints_v1, engagement_v1, erp_v1
 from contracts.envelope import CloudEvent, EventData
 from contracts.registry import EVENT_TYPES
 
@@ -49,9 +51,27 @@ def accounts_worker_process(env: dict[str, str], argv: list[str] | None = None) 
     )
 
 
+ACCOUNTS_CONSUMED_TOPICS = {
+    "erp": [erp_v1.CUSTOMERS_TOPIC, erp_v1.ORDERS_TOPIC],
+    "signals": [engagement_v1.FEEDBACK_TOPIC, complaints_v1.TICKETS_TOPIC],
+}
+
+
+async def start_accounts_groups_at_end(infrastructure: Infrastructure, env: dict[str, str]) -> None:
+    """The broker keeps every earlier run's events; tests read only what they publish."""
+    prefix = env["ACCOUNTS_CONSUMER_GROUP_PREFIX"]
+    for group, topics in ACCOUNTS_CONSUMED_TOPICS.items():
+        await ensure_topics(infrastructure.kafka_bootstrap_servers, topics)
+        await start_group_at_end(
+            infrastructure.kafka_bootstrap_servers, f"{prefix}.{group}", topics
+        )
+
+
 @pytest.fixture(scope="session")
-def accounts_env(infrastructure: Infrastructure) -> dict[str, str]:
-    return accounts_environment(infrastructure)
+async def accounts_env(infrastructure: Infrastructure) -> dict[str, str]:
+    env = accounts_environment(infrastructure)
+    await start_accounts_groups_at_end(infrastructure, env)
+    return env
 
 
 @pytest.fixture(scope="session")
