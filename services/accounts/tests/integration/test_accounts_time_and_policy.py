@@ -263,12 +263,17 @@ async def test_an_order_ageing_out_changes_the_classes_on_that_day_with_no_event
         stack.bootstrap_servers,
         customer,
         "classified",
-        lambda kept: any(e["frequency_class"] == "medium" for e in kept),
+        lambda kept: any(aged_out(e) for e in kept),
     )
-    change = next(e for e in tiers if e["frequency_class"] == "medium")
-    assert change["previous_frequency_class"] == "high"
+    # The first batches may already have passed through medium on the way up: the ageing
+    # out is the step down from high.
+    change = next(e for e in tiers if aged_out(e))
     assert "4 orders in 12 months" in change["reason"]
     assert change["policy_version"] is not None
+
+
+def aged_out(event: dict[str, Any]) -> bool:
+    return event["frequency_class"] == "medium" and event["previous_frequency_class"] == "high"
 
 
 async def test_feedback_and_complaints_feed_the_scorecard_and_the_explanation_says_so(
