@@ -5,6 +5,8 @@ service's real processes against them, the same entrypoints `make up` starts. Im
 `contracts` package here also keeps the test folder `contracts/tests` from shadowing it.
 """
 
+import shutil
+import subprocess
 from collections.abc import AsyncIterator, Iterator
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
@@ -183,3 +185,39 @@ class Erp:
 @pytest.fixture
 def erp(kafka_producer: AIOKafkaProducer) -> Erp:
     return Erp(kafka_producer)
+
+
+class FrontDoor:
+    """deploy/local/nginx rendered into a temporary prefix, as services.sh renders it."""
+
+    def __init__(self, *, accounts_port: str, complaints_port: str) -> None:
+        self.home = LOG_DIR / unique("nginx")
+        self.values = {
+            "FRONT_DOOR_PORT": str(free_port()),
+            "ACCOUNTS_UPSTREAM": f"127.0.0.1:{accounts_port}",
+            "COMPLAINTS_UPSTREAM": f"127.0.0.1:{complaints_port}",
+            "NGINX_HOME": str(self.home),
+            "NGINX_LOG_DIR": str(self.home),
+        }
+        self.process: subprocess.Popen[bytes] | None = None
+
+    def render(self, template: str, output: str) -> None:
+        text = (Path(__file__).parent / "deploy" / "local" / "nginx" / template).read_text()
+        for name, value in self.values.items():
+            text = text.replace("${" + name + "}", value)
+        (self.home / output).write_text(text)
+
+    def start(self) -> str:
+        nginx = shutil.which("nginx") or "/usr/sbin/nginx"
+        self.home.mkdir(parents=True)
+        self.render("rapport.conf.template", "rapport.conf")
+        self.render("nginx.conf.template", "nginx.conf")
+        flags = ["-p", str(self.home), "-c", str(self.home / "nginx.conf")]
+        flags += ["-e", str(self.home / "error.log")]
+        self.process = subprocess.Popen([nginx, *flags])
+        return f"http://127.0.0.1:{self.values['FRONT_DOOR_PORT']}"
+
+    def stop(self) -> None:
+        if self.process is not None:
+            self.process.terminate()
+            self.process.wait(timeout=10)

@@ -2,8 +2,6 @@
 opens, acknowledges, pauses and resolves a ticket; the ops board shows a breach live."""
 
 import json
-import shutil
-import subprocess
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -23,6 +21,7 @@ from chassis.testing import (
     start_group_at_end,
     unique,
 )
+from conftest import FrontDoor
 from contracts import accounts_v1
 from contracts.envelope import CloudEvent
 
@@ -66,50 +65,14 @@ async def complaints_site(infrastructure: Infrastructure) -> AsyncIterator[dict[
         ).start()
         for kind in ("api", "worker")
     ]
-    door = FrontDoor(complaints_port=env["COMPLAINTS_API_PORT"])
+    # Nothing listens at the accounts upstream: the accounts pages are not under test here.
+    door = FrontDoor(accounts_port=str(free_port()), complaints_port=env["COMPLAINTS_API_PORT"])
     try:
         yield {"url": door.start(), **env}
     finally:
         door.stop()
         for process in processes:
             process.stop()
-
-
-class FrontDoor:
-    """deploy/local/nginx rendered into a temporary prefix, as services.sh renders it."""
-
-    def __init__(self, *, complaints_port: str) -> None:
-        self.home = LOG_DIR / unique("nginx")
-        self.values = {
-            "FRONT_DOOR_PORT": str(free_port()),
-            # Nothing listens there: the accounts pages are not under test here.
-            "ACCOUNTS_UPSTREAM": f"127.0.0.1:{free_port()}",
-            "COMPLAINTS_UPSTREAM": f"127.0.0.1:{complaints_port}",
-            "NGINX_HOME": str(self.home),
-            "NGINX_LOG_DIR": str(self.home),
-        }
-        self.process: subprocess.Popen[bytes] | None = None
-
-    def render(self, template: str, output: str) -> None:
-        text = (REPO / "deploy" / "local" / "nginx" / template).read_text()
-        for name, value in self.values.items():
-            text = text.replace("${" + name + "}", value)
-        (self.home / output).write_text(text)
-
-    def start(self) -> str:
-        nginx = shutil.which("nginx") or "/usr/sbin/nginx"
-        self.home.mkdir(parents=True)
-        self.render("rapport.conf.template", "rapport.conf")
-        self.render("nginx.conf.template", "nginx.conf")
-        flags = ["-p", str(self.home), "-c", str(self.home / "nginx.conf")]
-        flags += ["-e", str(self.home / "error.log")]
-        self.process = subprocess.Popen([nginx, *flags])
-        return f"http://127.0.0.1:{self.values['FRONT_DOOR_PORT']}"
-
-    def stop(self) -> None:
-        if self.process is not None:
-            self.process.terminate()
-            self.process.wait(timeout=10)
 
 
 @pytest.fixture

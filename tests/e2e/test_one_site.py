@@ -1,0 +1,127 @@
+"""Across services, through the front door: an ERP customer becomes an account, the complaints
+service learns it from the accounts events, and VIP status granted in accounts shortens its
+complaint targets. Every process is real: Kafka, PostgreSQL, both services, nginx."""
+
+from collections.abc import AsyncIterator
+from typing import Any
+
+import httpx
+import pytest
+
+from chassis.testing import (
+    Infrastructure,
+    ServiceProcess,
+    eventually,
+    free_port,
+    migrate_service,
+    unique,
+)
+from conftest import LOG_DIR, Erp, FrontDoor
+
+pytestmark = pytest.mark.integration
+
+MANAGER = {"X-Rapport-User": "AM-01"}
+SUPERVISOR = {"X-Rapport-User": "SUP-01", "X-Rapport-Role": "supervisor"}
+
+
+@pytest.fixture(scope="module")
+async def site(
+    infrastructure: Infrastructure, accounts_worker: ServiceProcess, accounts_api: ServiceProcess
+) -> AsyncIterator[httpx.AsyncClient]:
+    """Complaints processes reading the accounts topic from the start, and the front door."""
+    env = {
+        "COMPLAINTS_DATABASE_URL": migrate_service(infrastructure, "complaints"),
+        "COMPLAINTS_KAFKA_BOOTSTRAP_SERVERS": infrastructure.kafka_bootstrap_servers,
+        "COMPLAINTS_CONSUMER_GROUP_PREFIX": unique("complaints-e2e"),
+        "COMPLAINTS_API_PORT": str(free_port()),
+        "COMPLAINTS_WORKER_PORT": str(free_port()),
+    }
+    processes = [
+        ServiceProcess(
+            ["-m", f"complaints.entrypoints.{kind}"],
+            env=env,
+            port=int(env[f"COMPLAINTS_{kind.upper()}_PORT"]),
+            log_path=LOG_DIR / f"complaints-{kind}-e2e.log",
+        ).start()
+        for kind in ("api", "worker")
+    ]
+    door = FrontDoor(
+        accounts_port=str(accounts_api.port), complaints_port=env["COMPLAINTS_API_PORT"]
+    )
+    try:
+        for process in processes:
+            await process.wait_ready()
+        async with httpx.AsyncClient(base_url=door.start(), timeout=10) as client:
+
+            async def door_ready() -> bool:
+                try:
+                    return (await client.get("/readyz")).status_code == 200
+                except httpx.HTTPError:
+                    return False
+
+            await eventually(door_ready)
+            yield client
+    finally:
+        door.stop()
+        for process in processes:
+            process.stop()
+
+
+def ticket_for(account_id: str) -> dict[str, Any]:
+    return {
+        "actor": "CS-01",
+        "account_id": account_id,
+        "contact": "Ms Li, purchasing, 138 0000 0000",
+        "channel": "hotline",
+        "category": "delivery",
+        "severity": 2,
+        "description": "Half of the pallet arrived crushed.",
+    }
+
+
+def respond_target(ticket: dict[str, Any]) -> str:
+    return next(clock["target"] for clock in ticket["clocks"] if clock["clock"] == "respond")
+
+
+async def test_an_erp_customer_becomes_a_complaints_account_and_vip_shortens_its_targets(
+    site: httpx.AsyncClient, erp: Erp
+) -> None:
+    customer = unique("E2E")
+    await erp.publish(erp.customer(customer, name="Front Door Trading Co"))
+
+    unknown = await site.post("/api/v1/complaints/tickets", json=ticket_for(unique("NOBODY")))
+    assert unknown.status_code in (404, 422)
+    assert unknown.json()["error"]["message"]
+
+    async def filed() -> dict[str, Any] | None:
+        response = await site.post("/api/v1/complaints/tickets", json=ticket_for(customer))
+        return response.json() if response.status_code == 201 else None
+
+    # The complaints service knows the account only from the accounts events.
+    ordinary = await eventually(filed)
+
+    async def account_page() -> str | None:
+        page = await site.get(f"/accounts/{customer}")
+        return page.text if page.status_code == 200 else None
+
+    assert "Front Door Trading Co" in await eventually(account_page)
+
+    nominated = await site.post(
+        f"/api/v1/accounts/{customer}/vip-nominations",
+        json={"reason": "ten years of stable cooperation"},
+        headers=MANAGER,
+    )
+    assert nominated.status_code == 201, nominated.text
+    approved = await site.post(
+        f"/api/v1/accounts/vip-nominations/{nominated.json()['id']}/approve",
+        json={},
+        headers=SUPERVISOR,
+    )
+    assert approved.status_code == 200, approved.text
+
+    async def vip_ticket() -> dict[str, Any] | None:
+        ticket = await filed()
+        return ticket if ticket and respond_target(ticket) != respond_target(ordinary) else None
+
+    vip = await eventually(vip_ticket)
+    assert respond_target(vip) == "5 minutes (wall time)"
