@@ -8,15 +8,18 @@ from typing import Any
 import httpx
 import pytest
 
+from chassis.kafka import ensure_topics
 from chassis.testing import (
     Infrastructure,
     ServiceProcess,
     eventually,
     free_port,
     migrate_service,
+    start_group_at_end,
     unique,
 )
 from conftest import LOG_DIR, Erp, FrontDoor
+from contracts.accounts_v1 import ACCOUNTS_TOPIC
 
 pytestmark = pytest.mark.integration
 
@@ -28,11 +31,17 @@ SUPERVISOR = {"X-Rapport-User": "SUP-01", "X-Rapport-Role": "supervisor"}
 async def site(
     infrastructure: Infrastructure, accounts_worker: ServiceProcess, accounts_api: ServiceProcess
 ) -> AsyncIterator[httpx.AsyncClient]:
-    """Complaints processes reading the accounts topic from the start, and the front door."""
+    """Complaints processes reading what the accounts service publishes from now on, and the
+    front door routing to both services."""
+    group = unique("complaints-e2e")
+    await ensure_topics(infrastructure.kafka_bootstrap_servers, [ACCOUNTS_TOPIC])
+    await start_group_at_end(
+        infrastructure.kafka_bootstrap_servers, f"{group}.accounts", [ACCOUNTS_TOPIC]
+    )
     env = {
         "COMPLAINTS_DATABASE_URL": migrate_service(infrastructure, "complaints"),
         "COMPLAINTS_KAFKA_BOOTSTRAP_SERVERS": infrastructure.kafka_bootstrap_servers,
-        "COMPLAINTS_CONSUMER_GROUP_PREFIX": unique("complaints-e2e"),
+        "COMPLAINTS_CONSUMER_GROUP_PREFIX": group,
         "COMPLAINTS_API_PORT": str(free_port()),
         "COMPLAINTS_WORKER_PORT": str(free_port()),
     }

@@ -2,18 +2,14 @@
 metrics. `python -m complaints.entrypoints.worker`; several copies may run side by side."""
 
 import asyncio
-import contextlib
 import logging
 from datetime import datetime
 
-import uvicorn
-
-from chassis.http import create_app
-from chassis.kafka import ensure_topics, make_broker
+from chassis.kafka import make_broker
 from chassis.logging import configure_logging
-from chassis.outbox import OutboxRelay
 from chassis.scheduler import DueTimer, TimerScheduler
 from chassis.unit_of_work import SqlUnitOfWork
+from chassis.worker import run_worker
 from complaints.adapters.tables import outbox, timers
 from complaints.bootstrap import Complaints, bootstrap
 from complaints.config import ComplaintsSettings
@@ -70,44 +66,23 @@ async def refresh_gauges(app: Complaints) -> None:
 
 
 async def run(app: Complaints) -> None:
-    settings = app.settings
-    broker = make_broker(settings.kafka_bootstrap_servers, client_id="complaints-worker")
+    broker = make_broker(app.settings.kafka_bootstrap_servers, client_id="complaints-worker")
     register_accounts_consumer(broker, app)
-    relay = OutboxRelay(
-        engine=app.engine,
-        table=outbox,
-        bootstrap_servers=settings.kafka_bootstrap_servers,
-        batch_size=settings.outbox_batch_size,
-        poll_seconds=settings.outbox_poll_seconds,
-    )
-
-    async def kafka_ready() -> None:
-        await broker.ping(timeout=2.0)
-
-    ops = create_app(
-        service="complaints-worker",
-        title="Rapport complaints worker",
-        readiness_checks=[app.check_database, kafka_ready],
-    )
-    server = uvicorn.Server(
-        uvicorn.Config(ops, host=settings.bind_host, port=settings.worker_port, log_config=None)
-    )
-    await ensure_topics(settings.kafka_bootstrap_servers, [ACCOUNTS_TOPIC, TICKETS_TOPIC])
-    await broker.start()
-    tasks = [
-        asyncio.create_task(relay.run(), name="outbox-relay"),
-        asyncio.create_task(sla_scheduler(app).run(), name="sla-timers"),
-        asyncio.create_task(refresh_gauges(app), name="sla-gauges"),
-    ]
     try:
-        await server.serve()
+        await run_worker(
+            settings=app.settings,
+            broker=broker,
+            engine=app.engine,
+            outbox=outbox,
+            topics=[ACCOUNTS_TOPIC, TICKETS_TOPIC],
+            loops={
+                "sla-timers": sla_scheduler(app).run,
+                "sla-gauges": lambda: refresh_gauges(app),
+            },
+            readiness_checks=[app.check_database],
+            port=app.settings.worker_port,
+        )
     finally:
-        for task in tasks:
-            task.cancel()
-        for task in tasks:
-            with contextlib.suppress(asyncio.CancelledError):
-                await task
-        await broker.stop()
         await app.dispose()
 
 
