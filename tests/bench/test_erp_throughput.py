@@ -8,6 +8,7 @@ ratio are printed (`make bench`). Size: RAPPORT_BENCH_ORDERS (default 20000).
 
 import os
 import time
+from collections.abc import AsyncIterator
 from typing import Any
 
 import pytest
@@ -19,8 +20,8 @@ from chassis.db import asyncpg_url
 from chassis.kafka import ensure_topics
 from chassis.testing import (
     Infrastructure,
-    create_database,
     eventually,
+    scratch_database,
     start_group_at_end,
     topic_partitions,
     unique,
@@ -63,13 +64,17 @@ async def raw_consume_seconds(
         await consumer.stop()
 
 
+@pytest.fixture
+async def bench_database(infrastructure: Infrastructure) -> AsyncIterator[str]:
+    async with scratch_database(infrastructure, "rapport_bench") as database:
+        yield database
+
+
 @pytest.mark.integration
-async def test_erp_orders_per_second(infrastructure: Infrastructure) -> None:
+async def test_erp_orders_per_second(infrastructure: Infrastructure, bench_database: str) -> None:
     bootstrap = infrastructure.kafka_bootstrap_servers
     await ensure_topics(bootstrap, TOPICS)
-    database = unique("rapport_bench").replace("-", "_")
-    await create_database(infrastructure, database)
-    env = accounts_environment(infrastructure, database=database)
+    env = accounts_environment(infrastructure, database=bench_database)
     await start_group_at_end(bootstrap, f"{env['ACCOUNTS_CONSUMER_GROUP_PREFIX']}.erp", TOPICS)
     start = await end_offsets(bootstrap)
 

@@ -20,9 +20,9 @@ from chassis.kafka import BatchConsumer, ReceivedEvent
 from chassis.testing import (
     Infrastructure,
     ServiceProcess,
-    create_database,
     eventually,
     read_topic,
+    scratch_database,
     unique,
 )
 from conftest import accounts_environment, accounts_worker_process, start_accounts_groups_at_end
@@ -35,13 +35,12 @@ HARNESS = str(Path(__file__).with_name("crashing_worker.py"))
 
 
 @pytest.fixture
-async def fault_env(infrastructure: Infrastructure) -> dict[str, str]:
+async def fault_env(infrastructure: Infrastructure) -> AsyncIterator[dict[str, str]]:
     """A database of its own, and consumer groups that start after everything already published."""
-    database = unique("rapport_fault").replace("-", "_")
-    await create_database(infrastructure, database)
-    env = accounts_environment(infrastructure, database=database)
-    await start_accounts_groups_at_end(infrastructure, env)
-    return env
+    async with scratch_database(infrastructure, "rapport_fault") as database:
+        env = accounts_environment(infrastructure, database=database)
+        await start_accounts_groups_at_end(infrastructure, env)
+        yield env
 
 
 @pytest.fixture

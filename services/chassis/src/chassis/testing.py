@@ -18,7 +18,7 @@ import sys
 import time
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
-from contextlib import ExitStack
+from contextlib import ExitStack, asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
@@ -253,6 +253,17 @@ def migrate_service(infra: Infrastructure, service: str, *, database: str | None
 async def create_database(infra: Infrastructure, database: str) -> None:
     """A fresh, empty database on the test server (dropped first if it exists)."""
     await _recreate_database(infra, database)
+
+
+@asynccontextmanager
+async def scratch_database(infra: Infrastructure, prefix: str) -> AsyncIterator[str]:
+    """A database of its own for one test, dropped afterwards."""
+    database = unique(prefix).replace("-", "_")
+    await _recreate_database(infra, database)
+    try:
+        yield database
+    finally:
+        await _recreate_database(infra, database, create=False)
 
 
 async def start_group_at_end(bootstrap_servers: str, group: str, topics: list[str]) -> None:
