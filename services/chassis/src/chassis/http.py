@@ -5,7 +5,8 @@ Every error a client gets looks the same:
 """
 
 import uuid
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
+from contextlib import asynccontextmanager
 from typing import Any
 
 from fastapi import APIRouter, FastAPI, Request
@@ -111,8 +112,19 @@ def create_app(
     title: str,
     readiness_checks: Sequence[ReadinessCheck],
     routers: Sequence[APIRouter] = (),
+    on_shutdown: Callable[[], Awaitable[None]] | None = None,
 ) -> FastAPI:
-    app = FastAPI(title=title, docs_url="/api/docs", openapi_url="/api/openapi.json")
+    """`on_shutdown` runs when the server stops (e.g. disposing the database engine)."""
+
+    @asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        yield
+        if on_shutdown is not None:
+            await on_shutdown()
+
+    app = FastAPI(
+        title=title, docs_url="/api/docs", openapi_url="/api/openapi.json", lifespan=lifespan
+    )
     install_error_handlers(app)
 
     @app.middleware("http")

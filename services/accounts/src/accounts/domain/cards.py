@@ -264,6 +264,11 @@ def card_changes(before: Card, after: Card) -> list[Change]:
 # --- staleness --------------------------------------------------------------------------------
 
 
+def is_key_account(*, vip: bool, grade: str | None) -> bool:
+    """Key accounts (tier A and VIP) have their cards reviewed more often (DOMAIN.md §1)."""
+    return vip or grade == "A"
+
+
 def stale_after(key_account: bool, policy: CardPolicy) -> timedelta:
     """Key accounts (tier A or VIP) are reviewed more often."""
     return timedelta(days=policy.key_account_stale_days if key_account else policy.stale_days)

@@ -9,7 +9,7 @@ from datetime import datetime
 from decimal import Decimal
 
 from accounts.domain.abc import abc_class
-from accounts.domain.cards import CardPolicy, stale_after, stale_at
+from accounts.domain.cards import CardPolicy, is_key_account, stale_after, stale_at
 from accounts.domain.classification import (
     Classification,
     TrailingFigures,
@@ -158,7 +158,7 @@ def evaluate_account(
     stored_abc = previous.abc_class if previous else None
     abc = abc_class(abc_share, stored_abc, policy) if recompute_abc else stored_abc
     tier = Tier(classification.value_class, classification.frequency_class, abc, grade)
-    key_account = facts.vip or grade == "A"
+    key_account = is_key_account(vip=facts.vip, grade=grade)
     reviewed = facts.card_reviewed_at or facts.registered_at
     card_due = stale_at(reviewed, key_account, card_policy)
     card_stale = as_of >= card_due

@@ -1,8 +1,5 @@
 """The API process: JSON API, pages, health and metrics. `python -m accounts.entrypoints.api`."""
 
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
-
 import uvicorn
 from fastapi import FastAPI
 
@@ -26,15 +23,11 @@ from chassis.web import mount_static
 def create(accounts: Accounts | None = None) -> FastAPI:
     app_state = accounts or bootstrap()
 
-    @asynccontextmanager
-    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
-        yield
-        await app_state.dispose()
-
     app = create_app(
         service="accounts",
         title="Rapport accounts",
         readiness_checks=[app_state.check_database],
+        on_shutdown=app_state.dispose,
         # The fixed paths (tier-policies, vip-...) come before /api/v1/accounts/{account_id}.
         routers=[
             policies_router,
@@ -48,7 +41,6 @@ def create(accounts: Accounts | None = None) -> FastAPI:
         ],
     )
     install_domain_errors(app)
-    app.router.lifespan_context = lifespan
     app.state.accounts = app_state
     mount_static(app, static_prefix=STATIC_PREFIX)
     return app

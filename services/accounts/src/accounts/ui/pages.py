@@ -12,6 +12,7 @@ from pydantic import ValidationError
 from accounts.api.dependencies import AccountsApp, ReadUow
 from accounts.api.routes import submitted_card
 from accounts.api.schemas import AccountSearch, CardIn, ProspectIn
+from accounts.domain.cards import is_key_account, stale_after
 from accounts.domain.errors import DomainError
 from accounts.domain.vip import Actor
 from accounts.service_layer.accounts import NewProspect, register_prospect, set_referral
@@ -148,9 +149,9 @@ async def _account_context(
         "timeline": await uow.queries.timeline(account_id, app.settings.timeline_limit),
         "nominations": await uow.vip.nominations(account_id=account_id),
         "currency": app.settings.currency,
-        "stale_after_days": app.settings.card_stale_key_account_days
-        if account["vip"] or account["grade"] == "A"
-        else app.settings.card_stale_days,
+        "stale_after_days": stale_after(
+            is_key_account(vip=account["vip"], grade=account["grade"]), app.rules.cards
+        ).days,
     }
 
 

@@ -1,8 +1,5 @@
 """The API process: JSON API, pages, health and metrics. `python -m complaints.entrypoints.api`."""
 
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
-
 import uvicorn
 from fastapi import FastAPI
 
@@ -20,18 +17,13 @@ from complaints.ui.pages import router as pages_router
 def create(complaints: Complaints | None = None) -> FastAPI:
     app_state = complaints or bootstrap()
 
-    @asynccontextmanager
-    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
-        yield
-        await app_state.dispose()
-
     app = create_app(
         service="complaints",
         title="Rapport complaints",
         readiness_checks=[app_state.check_database],
+        on_shutdown=app_state.dispose,
         routers=[api_router, pages_router],
     )
-    app.router.lifespan_context = lifespan
     app.state.complaints = app_state
     install_complaint_errors(app)
     mount_static(app, static_prefix=STATIC_PREFIX)
