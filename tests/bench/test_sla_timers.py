@@ -3,10 +3,12 @@
 The tickets, their running respond clocks and their timer rows are bulk-inserted straight into
 a fresh complaints schema (setup, not the subject). The real worker process runs; the 5,000
 deadlines are spread evenly over one second a few seconds ahead, and added while the worker
-sleeps (it must wake for them). Lateness is measured from each deadline to the Kafka timestamp
-of its breach event. Early, missed and duplicate breaches must be 0; the target is p99 lateness
-<= 100 ms. Figures are printed (`make bench`). Sizes: RAPPORT_BENCH_TICKETS (100000),
-RAPPORT_BENCH_DEADLINES (5000); RAPPORT_BENCH_WORKERS (1) copies of the worker share the work.
+sleeps (it must wake for them, stage their events, and publish each at its deadline: decision
+0007). Lateness is measured from each deadline to the Kafka timestamp of its breach event.
+Early, missed and duplicate breaches must be 0, and every breach must then be recorded in its
+ticket, at its deadline; the target is p99 lateness <= 100 ms. Figures are printed
+(`make bench`). Sizes: RAPPORT_BENCH_TICKETS (100000), RAPPORT_BENCH_DEADLINES (5000);
+RAPPORT_BENCH_WORKERS (1) copies of the worker share the work.
 """
 
 import asyncio
@@ -129,7 +131,7 @@ Breach = tuple[str, datetime, datetime, int]
 async def collect_breaches(
     bootstrap: str, prefix: str, expected: int, *, until: datetime, started: asyncio.Event
 ) -> list[Breach]:
-    """(ticket id, deadline, fired at, Kafka timestamp in ms) of every breach of our tickets."""
+    """(ticket id, deadline, breached at, Kafka timestamp in ms) of every breach of our tickets."""
     consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap, enable_auto_commit=False)
     await consumer.start()
     found: list[Breach] = []
@@ -255,6 +257,7 @@ async def test_5000_deadlines_in_one_second_among_100000_open_tickets(
             hot=True,
         )
         breaches = await collector
+        recorded = await recorded_breaches(engine, prefix)
     finally:
         for worker in workers:
             worker.stop()
@@ -264,16 +267,14 @@ async def test_5000_deadlines_in_one_second_among_100000_open_tickets(
     hot = {f"{prefix}{n}" for n in range(DEADLINES)}
     per_ticket: dict[str, int] = {}
     published_ms: list[float] = []
-    fired_ms: list[float] = []
     early = 0
-    for ticket_id, deadline, fired_at, timestamp_ms in breaches:
+    for ticket_id, deadline, breached_at, timestamp_ms in breaches:
         per_ticket[ticket_id] = per_ticket.get(ticket_id, 0) + 1
         deadline_ms = deadline.timestamp() * 1000
         # Kafka timestamps are whole milliseconds: early means before the deadline's millisecond.
-        if timestamp_ms < int(deadline_ms) or fired_at < deadline:
+        if timestamp_ms < int(deadline_ms) or breached_at < deadline:
             early += 1
         published_ms.append(timestamp_ms - deadline_ms)
-        fired_ms.append((fired_at - deadline).total_seconds() * 1000)
     missed = len(hot - set(per_ticket))
     duplicates = sum(count - 1 for count in per_ticket.values())
     strangers = len(set(per_ticket) - hot)
@@ -283,10 +284,10 @@ async def test_5000_deadlines_in_one_second_among_100000_open_tickets(
         "deadlines in one second": DEADLINES,
         "breach events": len(breaches),
         **spread("lateness", published_ms),
-        **spread("fired after deadline", fired_ms),
         "early": early,
         "missed": missed,
         "duplicate": duplicates,
+        "recorded in tickets at the deadline": recorded,
     }
     target_met = bool(published_ms) and percentile(sorted(published_ms), 0.99) <= 100
     print(
@@ -296,6 +297,23 @@ async def test_5000_deadlines_in_one_second_among_100000_open_tickets(
     )
     # Correctness is asserted; the lateness target is reported, a figure to improve on.
     assert (early, missed, duplicates, strangers) == (0, 0, 0, 0), figures
+    assert recorded == DEADLINES, figures
+
+
+async def recorded_breaches(engine: AsyncEngine, prefix: str) -> int:
+    """How many hot tickets recorded their breach at the deadline, once the scheduler caught up
+    (it records a staged breach a grace period after the deadline)."""
+    query = text(
+        "SELECT count(*) FROM ticket_clocks WHERE ticket_id LIKE :pattern "
+        "AND breached_at = deadline AND deadline < now()"
+    )
+    give_up = datetime.now(UTC) + timedelta(seconds=60)
+    while True:
+        async with engine.connect() as connection:
+            count = int(await connection.scalar(query, {"pattern": f"{prefix}%"}) or 0)
+        if count >= DEADLINES or datetime.now(UTC) > give_up:
+            return count
+        await asyncio.sleep(0.5)
 
 
 def spread(name: str, values: list[float]) -> dict[str, float | None]:

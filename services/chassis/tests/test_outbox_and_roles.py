@@ -1,17 +1,19 @@
-"""The outbox relay run as two copies publishes every row once; a service role sees only its schema."""
+"""The outbox relay run as two copies publishes every row once; staged rows leave at their
+moment unless withdrawn; a service role sees only its schema."""
 
 import asyncio
 import json
 from collections.abc import AsyncIterator
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
-from sqlalchemy import MetaData, func, select, text
+from sqlalchemy import MetaData, Table, func, select, text
 from sqlalchemy.exc import ProgrammingError
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
 
+from chassis.clock import FixedClock
 from chassis.db import provision_service_database, service_database_url
-from chassis.outbox import Outbox, OutboxRelay, outbox_table
+from chassis.outbox import Outbox, OutboxRelay, outbox_table, withdraw_staged
 from chassis.testing import Infrastructure, read_topic, unique
 from contracts.accounts_v1 import ACCOUNTS_TOPIC, AccountVipRevoked
 
@@ -25,15 +27,23 @@ async def admin_engine(infrastructure: Infrastructure) -> AsyncIterator[AsyncEng
     await engine.dispose()
 
 
-async def test_two_relays_publish_each_row_exactly_once(
-    infrastructure: Infrastructure, admin_engine: AsyncEngine
-) -> None:
+@pytest.fixture
+async def table(admin_engine: AsyncEngine) -> AsyncIterator[Table]:
+    """An outbox table in a schema of its own, dropped afterwards."""
     schema = unique("outbox").replace("-", "_")
     metadata = MetaData(schema=schema)
     table = outbox_table(metadata)
     async with admin_engine.begin() as connection:
         await connection.execute(text(f'CREATE SCHEMA "{schema}"'))
         await connection.run_sync(metadata.create_all)
+    yield table
+    async with admin_engine.begin() as connection:
+        await connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+
+
+async def test_two_relays_publish_each_row_exactly_once(
+    infrastructure: Infrastructure, admin_engine: AsyncEngine, table: Table
+) -> None:
     account = unique("C")
     sessions = async_sessionmaker(admin_engine, expire_on_commit=False)
     async with sessions() as session, session.begin():
@@ -118,3 +128,66 @@ async def test_a_service_role_can_touch_only_its_own_schema(
                     await connection.execute(text(forbidden))
     finally:
         await engine.dispose()
+
+
+async def test_a_staged_event_leaves_at_its_moment_unless_withdrawn_and_ids_are_unique(
+    infrastructure: Infrastructure, admin_engine: AsyncEngine, table: Table
+) -> None:
+    account = unique("C")
+    t0 = datetime.now(UTC)
+
+    def revoked(reason: str) -> AccountVipRevoked:
+        return AccountVipRevoked(
+            account_id=account, revoked_by="SUP-1", reason=reason, revoked_at=t0
+        )
+
+    sessions = async_sessionmaker(admin_engine, expire_on_commit=False)
+    async with sessions() as session, session.begin():
+        outbox = Outbox(session, table, source="test")
+        outbox.stage(revoked("kept"), at=t0 + timedelta(minutes=5), by="T-1", id="kept")
+        outbox.stage(revoked("withdrawn"), at=t0 + timedelta(minutes=5), by="T-2", id="gone")
+        outbox.add(revoked("at once"))
+        await outbox.flush()
+    clock = FixedClock(t0)
+    relay = OutboxRelay(
+        engine=admin_engine,
+        table=table,
+        bootstrap_servers=infrastructure.kafka_bootstrap_servers,
+        clock=clock,
+    )
+    await relay.start()
+    try:
+        assert await relay.relay_once() == 1
+        assert await relay.relay_once() == 0
+        assert await relay.seconds_to_next_staged() == 1.0  # the poll interval is nearer
+        clock.set(t0 + timedelta(minutes=5) - timedelta(milliseconds=1))
+        assert await relay.relay_once() == 0
+        assert await relay.seconds_to_next_staged() == 0.001
+        async with sessions() as session, session.begin():
+            await withdraw_staged(session, table, ["T-2"])
+            # Written again under an id the outbox has: nothing changes.
+            again = Outbox(session, table, source="test")
+            again.add(revoked("a duplicate"), id="kept")
+            await again.flush()
+        clock.set(t0 + timedelta(minutes=5))
+        assert await relay.relay_once() == 1
+        async with sessions() as session, session.begin():
+            # Withdrawing after publication leaves the published row alone.
+            await withdraw_staged(session, table, ["T-1"])
+    finally:
+        await relay.stop()
+    async with admin_engine.connect() as connection:
+        rows = (await connection.execute(select(table.c.event_id, table.c.sent_at))).all()
+    # Two rows are left, both sent: the immediate one and "kept"; "gone" was withdrawn.
+    assert len(rows) == 2 and all(sent_at is not None for _, sent_at in rows)
+    assert "kept" in {event_id for event_id, _ in rows}
+    records = await read_topic(
+        infrastructure.kafka_bootstrap_servers,
+        ACCOUNTS_TOPIC,
+        keep=lambda record: record.key == account.encode(),
+        until=lambda kept: len(kept) >= 2,
+    )
+    assert [json.loads(record.value)["data"]["reason"] for record in records] == [
+        "at once",
+        "kept",
+    ]

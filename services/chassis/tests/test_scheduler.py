@@ -70,6 +70,18 @@ class Recorder:
         self.fired += [(timer, now, time.time()) for timer in timers]
 
 
+class Stager:
+    """Records which keys were staged, and with what reach."""
+
+    def __init__(self) -> None:
+        self.calls: list[tuple[list[str], datetime, datetime]] = []
+
+    async def __call__(
+        self, *, uow: SqlUnitOfWork, keys: list[str], now: datetime, until: datetime
+    ) -> None:
+        self.calls.append((keys, now, until))
+
+
 def scheduler(
     engine: AsyncEngine,
     tables: Tables,
@@ -77,6 +89,7 @@ def scheduler(
     clock: FixedClock | SystemClock,
     *,
     batch_size: int = 100,
+    stager: Stager | None = None,
 ) -> TimerScheduler:
     sessions = create_session_factory(engine)
     return TimerScheduler(
@@ -90,6 +103,9 @@ def scheduler(
         clock=clock,
         batch_size=batch_size,
         max_sleep_seconds=30,
+        stager=stager,
+        stage_ahead=timedelta(seconds=30),
+        staged_grace=timedelta(seconds=1),
     )
 
 
@@ -119,7 +135,7 @@ async def test_a_timer_fires_at_its_due_time_never_before_and_once(
     assert await timers.fire_due() == 0
     assert [(t.key, t.kind) for t, _, _ in recorder.fired] == [("ticket-1", "breach")]
     assert await effect_count(engine, tables) == 1
-    assert await timers.next_due_at() is None
+    assert await timers.next_wake_at() is None
 
 
 async def test_a_failing_handler_leaves_the_timer_due_and_writes_nothing(
@@ -197,3 +213,41 @@ def test_due_times_round_up_to_the_millisecond() -> None:
     moment = datetime(2026, 1, 1, 0, 0, 0, 1500, tzinfo=UTC)
     assert ceil_to_millisecond(moment) == datetime(2026, 1, 1, 0, 0, 0, 2000, tzinfo=UTC)
     assert ceil_to_millisecond(T0) == T0
+
+
+async def test_timers_coming_within_reach_are_staged_once_and_fire_after_the_grace(
+    db: tuple[AsyncEngine, Tables],
+) -> None:
+    engine, tables = db
+    clock = FixedClock(T0)
+    recorder, stager = Recorder(tables), Stager()
+    timers = scheduler(engine, tables, recorder, clock, stager=stager)
+    await add_timers(
+        engine,
+        tables,
+        [
+            Timer("overdue", "breach", T0 - timedelta(seconds=5)),
+            Timer("near", "breach", T0 + timedelta(seconds=10)),
+            Timer("near", "warning", T0 + timedelta(seconds=5)),
+            Timer("far", "breach", T0 + timedelta(minutes=5)),
+        ],
+    )
+    assert await timers.next_wake_at() == T0 - timedelta(seconds=35)
+    # Only what lies ahead within reach is staged; an overdue timer is the firing's business.
+    assert await timers.stage_due() == 2
+    assert stager.calls == [(["near"], T0, T0 + timedelta(seconds=30))]
+    assert await timers.stage_due() == 0
+    assert await timers.fire_due() == 1
+    assert [t.key for t, _, _ in recorder.fired] == ["overdue"]
+    assert await timers.next_wake_at() == T0 + timedelta(seconds=6)
+
+    # A staged timer fires `staged_grace` after its moment: its events left at the moment.
+    clock.set(T0 + timedelta(seconds=10))
+    assert await timers.fire_due() == 1
+    clock.set(T0 + timedelta(seconds=11))
+    assert await timers.fire_due() == 1
+    assert [(t.key, t.kind) for t, _, _ in recorder.fired][1:] == [
+        ("near", "warning"),
+        ("near", "breach"),
+    ]
+    assert await timers.next_wake_at() == T0 + timedelta(minutes=5) - timedelta(seconds=30)

@@ -11,6 +11,13 @@
 
 The handler is the service's: it gets the due rows of one batch inside a unit of work and
 writes its effects there; the scheduler commits.
+
+Staging (optional): a service whose timers publish events can stage them. When a timer comes
+within `stage_ahead` of its due time, the stager is called for its key and writes the events
+that will be due as staged outbox rows (`chassis.outbox`); the relay publishes each at its
+moment, so thousands of deadlines in one second cost only publishing at that second. The timer
+itself then fires `staged_grace` after its due time, to bring the stored state up to date (its
+events are already out, and their ids make writing them again a no-op).
 """
 
 import asyncio
@@ -32,8 +39,10 @@ from sqlalchemy import (
     MetaData,
     String,
     Table,
+    and_,
     delete,
     func,
+    or_,
     select,
     text,
     update,
@@ -67,7 +76,17 @@ def timer_table(metadata: MetaData, name: str = "timers") -> Table:
         Column("payload", JSONB, nullable=False, server_default=text("'{}'::jsonb")),
         Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
         Column("fired_at", DateTime(timezone=True)),
-        Index(f"ix_{name}_pending_due", "due_at", postgresql_where=text("fired_at IS NULL")),
+        Column("staged_at", DateTime(timezone=True)),
+        Index(
+            f"ix_{name}_unstaged_due",
+            "due_at",
+            postgresql_where=text("fired_at IS NULL AND staged_at IS NULL"),
+        ),
+        Index(
+            f"ix_{name}_staged_due",
+            "due_at",
+            postgresql_where=text("fired_at IS NULL AND staged_at IS NOT NULL"),
+        ),
         Index(f"ix_{name}_pending_key", "key", postgresql_where=text("fired_at IS NULL")),
     )
 
@@ -147,10 +166,35 @@ async def pending_timers(
     return [DueTimer(*row) for row in result]
 
 
+async def mark_staged(
+    session: AsyncSession, table: Table, keys: Iterable[str], *, until: datetime, now: datetime
+) -> None:
+    """Record that the events of these keys' timers due up to `until` are staged."""
+    wanted = list(set(keys))
+    if wanted:
+        await session.execute(
+            update(table)
+            .where(
+                table.c.key.in_(wanted),
+                table.c.fired_at.is_(None),
+                table.c.staged_at.is_(None),
+                table.c.due_at <= until,
+            )
+            .values(staged_at=now)
+        )
+
+
 class DueTimerHandler(Protocol):
     async def __call__(
         self, *, uow: SqlUnitOfWork, timers: list[DueTimer], now: datetime
     ) -> None: ...
+
+
+class StageHandler(Protocol):
+    async def __call__(
+        self, *, uow: SqlUnitOfWork, keys: list[str], now: datetime, until: datetime
+    ) -> None:
+        """Stage the events of these keys that fall due after `now`, up to `until`."""
 
 
 class TimerScheduler:
@@ -167,6 +211,9 @@ class TimerScheduler:
         clock: Clock,
         batch_size: int = 1000,
         max_sleep_seconds: float = 30.0,
+        stager: StageHandler | None = None,
+        stage_ahead: timedelta = timedelta(seconds=30),
+        staged_grace: timedelta = timedelta(seconds=1),
     ) -> None:
         self.name = name
         self._engine = engine
@@ -176,6 +223,9 @@ class TimerScheduler:
         self._clock = clock
         self._batch_size = batch_size
         self._max_sleep = max_sleep_seconds
+        self._stager = stager
+        self._stage_ahead = stage_ahead
+        self._staged_grace = staged_grace
         self._wake = asyncio.Event()
 
     async def fire_due(self) -> int:
@@ -185,8 +235,18 @@ class TimerScheduler:
             now = self._clock.now()
             rows = (
                 await uow.session.execute(
-                    select(table.c.id, table.c.key, table.c.kind, table.c.due_at, table.c.payload)
-                    .where(table.c.fired_at.is_(None), table.c.due_at <= now)
+                    select(table.c.id, table.c.key, table.c.kind, table.c.due_at, table.c.staged_at)
+                    .add_columns(table.c.payload)
+                    .where(
+                        table.c.fired_at.is_(None),
+                        or_(
+                            and_(table.c.staged_at.is_(None), table.c.due_at <= now),
+                            and_(
+                                table.c.staged_at.is_not(None),
+                                table.c.due_at <= now - self._staged_grace,
+                            ),
+                        ),
+                    )
                     .order_by(table.c.due_at)
                     .limit(self._batch_size)
                     .with_for_update(skip_locked=True)
@@ -194,7 +254,7 @@ class TimerScheduler:
             ).all()
             if not rows:
                 return 0
-            due = [DueTimer(*row) for row in rows]
+            due = [DueTimer(row.id, row.key, row.kind, row.due_at, row.payload) for row in rows]
             # Marked first, so the handler's own look at pending timers no longer sees them.
             await uow.session.execute(
                 update(table).where(table.c.id.in_([t.id for t in due])).values(fired_at=now)
@@ -202,17 +262,63 @@ class TimerScheduler:
             await self._handler(uow=uow, timers=due, now=now)
             await uow.commit()
         lateness = TIMER_LATENESS.labels(self.name)
-        for timer in due:
-            lateness.observe((now - timer.due_at).total_seconds())
+        # A staged timer's events left at their moment (see the outbox's staged lateness).
+        for row in rows:
+            if row.staged_at is None:
+                lateness.observe((now - row.due_at).total_seconds())
         TIMERS_FIRED.labels(self.name).inc(len(due))
         return len(due)
 
-    async def next_due_at(self) -> datetime | None:
+    async def stage_due(self) -> int:
+        """Stage the events of one batch of timers within `stage_ahead`; returns how many
+        timers were taken. Overdue timers are left to `fire_due`."""
+        if self._stager is None:
+            return 0
+        table = self._table
+        async with self._unit_of_work() as uow:
+            now = self._clock.now()
+            until = now + self._stage_ahead
+            keys = (
+                await uow.session.scalars(
+                    select(table.c.key)
+                    .where(
+                        table.c.fired_at.is_(None),
+                        table.c.staged_at.is_(None),
+                        table.c.due_at > now,
+                        table.c.due_at <= until,
+                    )
+                    .order_by(table.c.due_at)
+                    .limit(self._batch_size)
+                    .with_for_update(skip_locked=True)
+                )
+            ).all()
+            if not keys:
+                return 0
+            distinct = sorted(set(keys))
+            await self._stager(uow=uow, keys=distinct, now=now, until=until)
+            await mark_staged(uow.session, table, distinct, until=until, now=now)
+            await uow.commit()
+        return len(keys)
+
+    async def next_wake_at(self) -> datetime | None:
+        """The next moment there is work: a timer to stage, a timer to fire."""
+        table = self._table
+        pending = select(func.min(table.c.due_at)).where(table.c.fired_at.is_(None))
         async with self._engine.connect() as connection:
-            due: datetime | None = await connection.scalar(
-                select(func.min(self._table.c.due_at)).where(self._table.c.fired_at.is_(None))
-            )
-            return due
+            unstaged, staged = (
+                await connection.execute(
+                    select(
+                        pending.where(table.c.staged_at.is_(None)).scalar_subquery(),
+                        pending.where(table.c.staged_at.is_not(None)).scalar_subquery(),
+                    )
+                )
+            ).one()
+        moments: list[datetime] = []
+        if unstaged is not None:
+            moments.append(unstaged - self._stage_ahead if self._stager else unstaged)
+        if staged is not None:
+            moments.append(staged + self._staged_grace)
+        return min(moments, default=None)
 
     def seconds_until(self, due: datetime | None) -> float:
         """How long to sleep: until the due time (rounded up), never longer than max sleep."""
@@ -236,9 +342,12 @@ class TimerScheduler:
             while True:
                 self._wake.clear()
                 try:
+                    # Staging first: it is what makes the coming moments precise.
+                    while await self.stage_due() == self._batch_size:
+                        pass
                     while await self.fire_due() == self._batch_size:
                         pass
-                    delay = self.seconds_until(await self.next_due_at())
+                    delay = self.seconds_until(await self.next_wake_at())
                 except Exception:
                     # A database hiccup must not kill the timers: log, back off, try again.
                     log.exception("timer scheduler %s failed; retrying", self.name)

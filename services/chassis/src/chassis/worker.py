@@ -11,6 +11,7 @@ from faststream.kafka import KafkaBroker
 from sqlalchemy import Table
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from chassis.clock import Clock
 from chassis.http import ReadinessCheck, create_app
 from chassis.kafka import ensure_topics
 from chassis.outbox import OutboxRelay
@@ -27,6 +28,7 @@ async def run_worker(
     loops: Mapping[str, Callable[[], Coroutine[Any, Any, None]]],
     readiness_checks: Sequence[ReadinessCheck],
     port: int,
+    clock: Clock | None = None,
 ) -> None:
     """Run until the ops server is told to stop; then cancel the loops and stop the broker."""
     relay = OutboxRelay(
@@ -35,6 +37,7 @@ async def run_worker(
         bootstrap_servers=settings.kafka_bootstrap_servers,
         batch_size=settings.outbox_batch_size,
         poll_seconds=settings.outbox_poll_seconds,
+        clock=clock,
     )
 
     async def kafka_ready() -> None:

@@ -26,6 +26,7 @@ class Complaints:
         return SlaSettings(
             ops_escalation_after=self.settings.ops_escalation_after,
             repeat_window=self.settings.repeat_window,
+            stage_ahead=self.settings.stage_ahead,
         )
 
     def uow(self) -> ComplaintsUnitOfWork:

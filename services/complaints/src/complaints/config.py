@@ -20,6 +20,10 @@ class ComplaintsSettings(ServiceSettings):
     repeat_window: timedelta = timedelta(days=90)
     timer_batch_size: int = 2000
     timer_max_sleep_seconds: float = 30.0
+    # Warnings, breaches and escalations due within this reach are staged in the outbox and
+    # published at their moment; the scheduler records them in the tickets this long after.
+    stage_ahead: timedelta = timedelta(seconds=30)
+    staged_grace: timedelta = timedelta(seconds=1)
     gauge_refresh_seconds: float = 5.0
     # How often the ops board asks the server for news.
     board_refresh_seconds: float = 2.0

@@ -10,8 +10,10 @@ from typing import Any, TypeAlias
 
 import pytest
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, ConsumerRecord
+from sqlalchemy import select
 
 from chassis.kafka import ensure_topics
+from chassis.scheduler import ceil_to_millisecond
 from chassis.testing import (
     Infrastructure,
     ServiceProcess,
@@ -19,6 +21,7 @@ from chassis.testing import (
     topic_partitions,
     unique,
 )
+from complaints.adapters.tables import outbox
 from complaints.bootstrap import Complaints
 from complaints.service_layer import commands as c
 from complaints.service_layer.handlers import file_complaint, run_ticket_command
@@ -198,6 +201,31 @@ async def test_the_breach_appears_at_the_deadline_and_not_before(
         assert stamped(warning) >= ms_floor(moment)
         assert event_of(warning)["data"]["threshold"] == round(share * 100)
 
+    # The board shows the breach as soon as it is on the topic, recorded in the ticket or not.
+    async with live_complaints.uow() as uow:
+        board = await uow.queries.board(now=datetime.now(UTC))
+    assert (ticket.id, "respond") in {(row["id"], row["clock"]) for row in board["breached"]}
+    # It was staged when the ticket was filed (within reach), to leave at the deadline.
+    async with live_complaints.uow() as uow:
+        staged = (
+            await uow.session.execute(
+                select(outbox.c.publish_at, outbox.c.staged_by, outbox.c.created_at).where(
+                    outbox.c.event_id == event_of(breach)["id"]
+                )
+            )
+        ).one()
+    assert staged.publish_at == ceil_to_millisecond(deadline)
+    assert staged.staged_by == ticket.id and staged.created_at < deadline
+
+    # The scheduler records it in the ticket a moment later, at the deadline, once.
+    async def recorded() -> bool:
+        async with live_complaints.uow() as uow:
+            stored = await uow.tickets.get(ticket.id, lock=False)
+        assert stored is not None
+        return stored.clocks["respond"].breached_at == deadline and stored.escalation_level == 1
+
+    await eventually(recorded, within=10)
+
 
 async def test_resolved_before_the_deadline_gives_met_and_no_breach(
     tickets_topic: TopicTail,
@@ -273,9 +301,10 @@ async def test_a_deadline_passed_while_the_worker_was_down_fires_once_at_start_u
     breaches = [r for r in records if of_ticket(ticket.id, "sla_breached")(r)]
     assert len(breaches) == 1
     assert stamped(breaches[0]) >= ms_floor(restarted_at)
-    # The warning due during the outage is moot next to the breach: not sent.
+    # The warning due during the outage is reported too, before its breach.
     assert [kind(r) for r in records if of_ticket(ticket.id)(r)] == [
         "filed",
+        "sla_warning",
         "sla_breached",
         "escalated",
     ]

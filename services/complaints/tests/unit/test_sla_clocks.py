@@ -121,11 +121,54 @@ def test_the_breach_fires_once_at_the_deadline_and_escalates_to_the_supervisor()
     assert ticket.escalation_level == 1
 
 
-def test_a_breach_found_late_skips_the_moot_warnings() -> None:
+def test_events_found_late_happen_at_their_own_moments_warnings_first() -> None:
+    ticket = file(severity=1)  # respond 15 min, confirm 1 h, wall time
+    respond = ticket.clocks["respond"]
+    ticket.process_due(now=FRIDAY_10 + timedelta(hours=3), ctx=CTX)
+    respond_events = [
+        (type(e).__name__, e.at)
+        for e in ticket.events
+        if isinstance(e, ClockWarning | ClockBreached) and e.clock == "respond"
+    ]
+    assert respond_events == [
+        ("ClockWarning", FRIDAY_10 + timedelta(minutes=11, seconds=15)),
+        ("ClockWarning", FRIDAY_10 + timedelta(minutes=13, seconds=30)),
+        ("ClockBreached", FRIDAY_10 + timedelta(minutes=15)),
+    ]
+    assert respond.breached_at == FRIDAY_10 + timedelta(minutes=15)
+    # Escalation dates from the first breach, so ops is due 2 h after it, and has been reached.
+    escalations = events_of(ticket, TicketEscalated)
+    assert [(e.level, e.at) for e in escalations] == [
+        (1, FRIDAY_10 + timedelta(minutes=15)),
+        (2, FRIDAY_10 + timedelta(hours=2, minutes=15)),
+    ]
+
+
+def test_foresight_lists_the_coming_time_driven_events_without_changing_the_ticket() -> None:
     ticket = file(severity=1)
-    ticket.process_due(now=FRIDAY_10 + timedelta(hours=1), ctx=CTX)
-    assert events_of(ticket, ClockWarning) == []
-    assert {b.clock for b in events_of(ticket, ClockBreached)} == {"respond", "confirm"}
+    deadline = FRIDAY_10 + timedelta(minutes=15)
+    foreseen = ticket.foresee(now=FRIDAY_10, until=deadline, ctx=CTX)
+    assert [(type(e).__name__, e.at) for e in foreseen] == [
+        ("ClockWarning", FRIDAY_10 + timedelta(minutes=11, seconds=15)),
+        ("ClockWarning", FRIDAY_10 + timedelta(minutes=13, seconds=30)),
+        ("ClockBreached", deadline),
+        ("TicketEscalated", deadline),
+    ]
+    # The same events, recorded when they happen, are equal to the foreseen ones (same ids).
+    assert ticket.events and not any(isinstance(e, ClockWarning) for e in ticket.events)
+    ticket.events.clear()
+    ticket.process_due(now=FRIDAY_10 + timedelta(minutes=12), ctx=CTX)
+    ticket.process_due(now=deadline + timedelta(seconds=3), ctx=CTX)
+    assert ticket.events == foreseen
+    # Nothing is foreseen past `until`, and a stopped clock foresees nothing.
+    later = file(severity=1)
+    assert later.foresee(now=FRIDAY_10, until=FRIDAY_10 + timedelta(minutes=11), ctx=CTX) == []
+    later.acknowledge(at=FRIDAY_10 + timedelta(minutes=1), actor="a", ctx=CTX)
+    assert [
+        e.clock
+        for e in later.foresee(now=FRIDAY_10, until=deadline, ctx=CTX)
+        if isinstance(e, ClockBreached)
+    ] == []
 
 
 def test_escalation_to_ops_follows_after_the_configured_time_if_still_breached() -> None:

@@ -1,11 +1,34 @@
 """Domain events -> the published complaints contract (ids and codes, no personal details)."""
 
+import uuid
+
 from complaints.domain import events as domain
 from complaints.domain.tickets import Ticket
 from contracts import complaints_v1 as v1
 from contracts.envelope import EventData
 
 ESCALATION_TARGETS: dict[int, v1.EscalationTarget] = {1: "supervisor", 2: "ops"}
+TIMED_EVENT_IDS = uuid.UUID("5f6b1f3e-2a43-4c1e-9a55-6f0d3c2b7e11")
+
+
+def timed_event_id(ticket: Ticket, event: domain.TimedEvent) -> str:
+    """The CloudEvent id of a time-driven event, derived from what it is, so staging it ahead
+    and recording it when it happens write one event."""
+    match event:
+        case domain.ClockWarning(clock=clock, cycle=cycle, threshold=threshold):
+            name = f"{ticket.id}/{clock}/{cycle}/warning/{threshold}"
+        case domain.ClockBreached(clock=clock, cycle=cycle):
+            name = f"{ticket.id}/{clock}/{cycle}/breached"
+        case domain.TicketEscalated(level=level, reopen_count=reopen_count):
+            name = f"{ticket.id}/escalated/{level}/{reopen_count}"
+    return str(uuid.uuid5(TIMED_EVENT_IDS, name))
+
+
+def event_id(ticket: Ticket, event: domain.DomainEvent) -> str | None:
+    """The id a domain event is published under; None means a fresh one."""
+    if isinstance(event, domain.TimedEvent):
+        return timed_event_id(ticket, event)
+    return None
 
 
 def to_contract(ticket: Ticket, event: domain.DomainEvent) -> EventData:

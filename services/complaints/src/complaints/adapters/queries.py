@@ -4,7 +4,7 @@ from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Select, and_, func, select
+from sqlalchemy import ColumnElement, Select, and_, func, not_, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from complaints.adapters.tables import (
@@ -18,6 +18,19 @@ from complaints.adapters.tables import (
 )
 
 STARTED = ("running", "paused")
+# A breach happens at the deadline; the scheduler records it in the row a moment later.
+BREACHED_AT = func.coalesce(ticket_clocks.c.breached_at, ticket_clocks.c.deadline)
+
+
+def breached_by(now: datetime) -> ColumnElement[bool]:
+    """A started clock that breached, recorded or not yet recorded."""
+    return and_(
+        ticket_clocks.c.state.in_(STARTED),
+        or_(
+            ticket_clocks.c.breached_at.is_not(None),
+            and_(ticket_clocks.c.state == "running", ticket_clocks.c.deadline <= now),
+        ),
+    )
 
 
 class ComplaintQueries:
@@ -132,41 +145,34 @@ class ComplaintQueries:
                 ticket_clocks.c.clock,
                 ticket_clocks.c.state.label("clock_state"),
                 ticket_clocks.c.deadline,
-                ticket_clocks.c.breached_at,
+                BREACHED_AT.label("breached_at"),
                 ticket_clocks.c.warnings_fired,
             )
             .join(ticket_clocks, ticket_clocks.c.ticket_id == tickets.c.id)
         )
-        breached = (
+        breached = breached_by(now)
+        warned = and_(
+            ticket_clocks.c.state.in_(STARTED), not_(breached), ticket_clocks.c.warnings_fired > 0
+        )
+        breached_rows = (
             await self._session.execute(
-                clock_rows.where(
-                    ticket_clocks.c.state.in_(STARTED), ticket_clocks.c.breached_at.is_not(None)
-                )
+                clock_rows.where(breached)
                 # A live feed: the newest breach on top.
-                .order_by(ticket_clocks.c.breached_at.desc(), tickets.c.id)
+                .order_by(BREACHED_AT.desc(), tickets.c.id)
                 .limit(limit)
             )
         ).mappings()
-        breached_items = [dict(row) for row in breached]
-        warned = (
+        breached_items = [dict(row) for row in breached_rows]
+        warned_rows = (
             await self._session.execute(
-                clock_rows.where(
-                    ticket_clocks.c.state.in_(STARTED),
-                    ticket_clocks.c.breached_at.is_(None),
-                    ticket_clocks.c.warnings_fired > 0,
-                )
-                .order_by(ticket_clocks.c.deadline)
-                .limit(limit)
+                clock_rows.where(warned).order_by(ticket_clocks.c.deadline).limit(limit)
             )
         ).mappings()
         totals = (
             await self._session.execute(
-                select(
-                    func.count().filter(ticket_clocks.c.breached_at.is_not(None)),
-                    func.count().filter(
-                        ticket_clocks.c.breached_at.is_(None), ticket_clocks.c.warnings_fired > 0
-                    ),
-                ).where(ticket_clocks.c.state.in_(STARTED))
+                select(func.count().filter(breached), func.count().filter(warned)).where(
+                    ticket_clocks.c.state.in_(STARTED)
+                )
             )
         ).one()
         return {
@@ -176,7 +182,7 @@ class ComplaintQueries:
             "breached_total": int(totals[0]),
             "warned_total": int(totals[1]),
             "breached": breached_items,
-            "warned": [dict(row) for row in warned],
+            "warned": [dict(row) for row in warned_rows],
         }
 
     async def open_by_severity(self) -> dict[int, int]:
@@ -194,11 +200,9 @@ class ComplaintQueries:
     ) -> dict[str, Any]:
         """Figures for the Prometheus gauges: open tickets, breached clocks, time to breach."""
         breached = await self._session.scalar(
-            select(func.count())
-            .select_from(ticket_clocks)
-            .where(ticket_clocks.c.state.in_(STARTED), ticket_clocks.c.breached_at.is_not(None))
+            select(func.count()).select_from(ticket_clocks).where(breached_by(now))
         )
-        running = and_(ticket_clocks.c.state == "running", ticket_clocks.c.breached_at.is_(None))
+        running = and_(ticket_clocks.c.state == "running", ticket_clocks.c.deadline > now)
         counts = [
             func.count().filter(ticket_clocks.c.deadline <= now + timedelta(seconds=seconds))
             if seconds != float("inf")

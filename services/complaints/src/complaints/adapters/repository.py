@@ -10,6 +10,7 @@ from sqlalchemy import Table, bindparam, func, select, text, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from chassis.outbox import withdraw_staged
 from complaints.adapters.documents import (
     calendar_from_document,
     calendar_holidays,
@@ -20,6 +21,7 @@ from complaints.adapters.documents import (
 from complaints.adapters.tables import (
     accounts,
     calendars,
+    outbox,
     sla_policies,
     ticket_clocks,
     ticket_history,
@@ -186,12 +188,19 @@ class TicketRepository:
         return (await self.get_many([ticket_id], lock=lock)).get(ticket_id)
 
     async def get_many(self, ticket_ids: Iterable[str], *, lock: bool = True) -> dict[str, Ticket]:
-        """Load tickets, locked in id order so concurrent batches never deadlock."""
+        """Load tickets, locked in id order so concurrent batches never deadlock.
+
+        Locked for a change, a ticket's staged events are withdrawn (the change stages them
+        anew): read the clock only after this, so that an event a relay published meanwhile
+        is part of the past the change sees.
+        """
         ids = sorted(set(ticket_ids))
         if not ids:
             return {}
         query = select(tickets).where(tickets.c.id.in_(ids)).order_by(tickets.c.id)
         rows = (await self._session.execute(query.with_for_update() if lock else query)).all()
+        if lock:
+            await withdraw_staged(self._session, outbox, ids)
         clocks: dict[str, list[Any]] = {}
         for clock in await self._session.execute(
             select(ticket_clocks).where(ticket_clocks.c.ticket_id.in_(ids))

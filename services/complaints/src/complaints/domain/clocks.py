@@ -90,23 +90,26 @@ class SlaClock:
         return None
 
     def fire_due(self, now: datetime, measure: TimeMeasure) -> list[ClockEvent]:
-        """Warnings and breach whose moment has come, each once; never before its moment."""
+        """Warnings and breach whose moment has come, each once; never before its moment.
+
+        Each happens at its moment (the breach at the deadline), however late it is noticed.
+        """
         if not self.running or self.deadline is None:
             return []
         breach_due = self.breached_at is None and self.deadline <= now
         events: list[ClockEvent] = []
         while self.warnings_fired < len(self.thresholds):
             threshold = self.thresholds[self.warnings_fired]
-            if self._threshold_moment(threshold, measure) > now:
+            moment = self._threshold_moment(threshold, measure)
+            if moment > now:
                 break
             self.warnings_fired += 1
-            # A warning found only together with its breach (the service was down) is moot:
-            # the breach says more, so the warning is counted as passed without an event.
-            if not breach_due:
-                events.append(ClockWarning(self.name, threshold, self.deadline, now))
+            # Found late together with its breach (the service was down), the warning is still
+            # reported, before the breach: it happened, and its staged copy may be out already.
+            events.append(ClockWarning(self.name, self.cycle, threshold, self.deadline, moment))
         if breach_due:
-            self.breached_at = now
-            events.append(ClockBreached(self.name, self.deadline, now))
+            self.breached_at = self.deadline
+            events.append(ClockBreached(self.name, self.cycle, self.deadline, self.deadline))
         return events
 
     def pause(self, at: datetime, reason: str, measure: TimeMeasure) -> None:

@@ -1,4 +1,9 @@
-"""Domain events: what happened to a ticket. The adapters map them to the published contracts."""
+"""Domain events: what happened to a ticket. The adapters map them to the published contracts.
+
+Time-driven events (warning, breach, escalation) happen at the moment they fall due, whenever
+they are noticed, and carry what makes each one unique (clock cycle, reopen count): the same
+event foreseen ahead and recorded later is one event.
+"""
 
 from dataclasses import dataclass
 from datetime import datetime
@@ -47,6 +52,7 @@ class TicketReopened:
 @dataclass(frozen=True)
 class ClockWarning:
     clock: ClockName
+    cycle: int
     threshold: int
     deadline: datetime
     at: datetime
@@ -55,6 +61,7 @@ class ClockWarning:
 @dataclass(frozen=True)
 class ClockBreached:
     clock: ClockName
+    cycle: int
     deadline: datetime
     at: datetime
 
@@ -71,9 +78,11 @@ class TicketEscalated:
     level: int
     clock: ClockName
     at: datetime
+    reopen_count: int
 
 
 ClockEvent = ClockWarning | ClockBreached | ClockMet
+TimedEvent = ClockWarning | ClockBreached | TicketEscalated
 DomainEvent = (
     TicketFiled
     | TicketAcknowledged

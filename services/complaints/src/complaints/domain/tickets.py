@@ -6,6 +6,7 @@ milestones, and milestones start and stop clocks (CLOCK_SPANS). Every step first
 with time: a warning or breach due before the step is recorded before the step.
 """
 
+import copy
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
@@ -25,6 +26,7 @@ from complaints.domain.events import (
     TicketFiled,
     TicketReopened,
     TicketResolved,
+    TimedEvent,
 )
 from complaints.domain.policy import (
     CATEGORIES,
@@ -386,7 +388,8 @@ class Ticket:
         self._record(at, actor, "clock_resumed", clock=name)
 
     def process_due(self, *, now: datetime, ctx: SlaContext) -> None:
-        """Record every warning, breach and escalation due at `now`, each exactly once."""
+        """Record every warning, breach and escalation due at `now`, each exactly once and at
+        the moment it fell due."""
         for name in CLOCK_NAMES:
             clock = self.clocks.get(name)
             if clock is None:
@@ -394,10 +397,10 @@ class Ticket:
             for event in clock.fire_due(now, ctx.measure(clock.target.calendar)):
                 self.events.append(event)
                 if isinstance(event, ClockBreached):
-                    self._record(now, SYSTEM, "sla_breached", clock=name)
+                    self._record(event.at, SYSTEM, "sla_breached", clock=name)
                     self._escalate_on_breach(event, ctx)
                 else:
-                    self._record(now, SYSTEM, "sla_warning", clock=name)
+                    self._record(event.at, SYSTEM, "sla_warning", clock=name)
         due = self.ops_escalation_due
         if due is not None and due <= now:
             self.ops_escalation_due = None
@@ -408,15 +411,32 @@ class Ticket:
             ]
             if still_breached and self.status != "closed" and self.escalation_level < 2:
                 self.escalation_level = 2
-                self.events.append(TicketEscalated(2, still_breached[0], now))
-                self._record(now, SYSTEM, "escalated", to="ops", clock=still_breached[0])
+                self.events.append(TicketEscalated(2, still_breached[0], due, self.reopen_count))
+                self._record(due, SYSTEM, "escalated", to="ops", clock=still_breached[0])
+
+    def foresee(self, *, now: datetime, until: datetime, ctx: SlaContext) -> list[TimedEvent]:
+        """The warnings, breaches and escalations that will happen after `now`, up to `until`,
+        if nothing changes the ticket meanwhile: each due moment in turn, on a copy."""
+        future = copy.deepcopy(self)
+        future.process_due(now=now, ctx=ctx)
+        future.events.clear()
+        foreseen: list[TimedEvent] = []
+        moment = now
+        while True:
+            upcoming = [due for due in future.due_moments(ctx).values() if due > moment]
+            moment = min(upcoming, default=until)
+            if not upcoming or moment > until:
+                return foreseen
+            future.process_due(now=moment, ctx=ctx)
+            foreseen += [event for event in future.events if isinstance(event, TimedEvent)]
+            future.events.clear()
 
     def _escalate_on_breach(self, breach: ClockBreached, ctx: SlaContext) -> None:
         if self.escalation_level >= 1:
             return
         self.escalation_level = 1
         self.ops_escalation_due = breach.at + ctx.ops_escalation_after
-        self.events.append(TicketEscalated(1, breach.clock, breach.at))
+        self.events.append(TicketEscalated(1, breach.clock, breach.at, self.reopen_count))
         self._record(breach.at, SYSTEM, "escalated", to="supervisor", clock=breach.clock)
 
     def due_moments(self, ctx: SlaContext) -> dict[str, datetime]:

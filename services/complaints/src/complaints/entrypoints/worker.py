@@ -21,7 +21,7 @@ from complaints.metrics import (
     SECONDS_TO_NEXT_BREACH,
     TIME_TO_BREACH_BUCKETS,
 )
-from complaints.service_layer.handlers import fire_due_timers
+from complaints.service_layer.handlers import fire_due_timers, stage_coming_events
 from contracts.accounts_v1 import ACCOUNTS_TOPIC
 from contracts.complaints_v1 import TICKETS_TOPIC
 
@@ -32,6 +32,9 @@ def sla_scheduler(app: Complaints) -> TimerScheduler:
     async def handle(*, uow: SqlUnitOfWork, timers: list[DueTimer], now: datetime) -> None:
         await fire_due_timers(uow=uow, timers=timers, now=now, settings=app.sla)
 
+    async def stage(*, uow: SqlUnitOfWork, keys: list[str], now: datetime, until: datetime) -> None:
+        await stage_coming_events(uow=uow, keys=keys, now=now, until=until, settings=app.sla)
+
     return TimerScheduler(
         name="complaints-sla",
         engine=app.engine,
@@ -41,6 +44,9 @@ def sla_scheduler(app: Complaints) -> TimerScheduler:
         clock=app.clock,
         batch_size=app.settings.timer_batch_size,
         max_sleep_seconds=app.settings.timer_max_sleep_seconds,
+        stager=stage,
+        stage_ahead=app.settings.stage_ahead,
+        staged_grace=app.settings.staged_grace,
     )
 
 
@@ -81,6 +87,7 @@ async def run(app: Complaints) -> None:
             },
             readiness_checks=[app.check_database],
             port=app.settings.worker_port,
+            clock=app.clock,
         )
     finally:
         await app.dispose()

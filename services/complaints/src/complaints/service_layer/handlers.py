@@ -2,13 +2,22 @@
 
 Every handler runs in one unit of work: ticket rows, clocks, history, outbox events and timer
 rows change together or not at all.
+
+Staged events (decision 0007): after every change, the warnings, breaches and escalations a
+ticket will reach within `stage_ahead` are staged in the outbox, so the relay publishes each at
+its moment. Loading a ticket for a change withdraws them (`TicketRepository.get_many`); the
+change stages them anew. When the scheduler later records them, their ids are already taken
+and nothing is published twice.
 """
 
 import uuid
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any
+
+from sqlalchemy import String, any_, bindparam, select
+from sqlalchemy.dialects.postgresql import ARRAY
 
 from chassis.clock import Clock
 from chassis.inbox import claim_new_events
@@ -18,13 +27,14 @@ from chassis.scheduler import (
     Timer,
     cancel_timers,
     ceil_to_millisecond,
+    mark_staged,
     pending_timers,
     schedule_timers,
 )
 from chassis.unit_of_work import SqlUnitOfWork
 from complaints.adapters.documents import calendar_from_document, policy_from_document
-from complaints.adapters.published import to_contract
-from complaints.adapters.tables import inbox, standard_answers, timers
+from complaints.adapters.published import event_id, timed_event_id, to_contract
+from complaints.adapters.tables import inbox, outbox, standard_answers, timers
 from complaints.domain.calendar import BusinessCalendar
 from complaints.domain.errors import ComplaintError, InvalidInput
 from complaints.domain.events import ClockBreached, ClockWarning, TicketEscalated
@@ -62,6 +72,8 @@ class SlaSettings:
 
     ops_escalation_after: timedelta
     repeat_window: timedelta
+    # How far ahead warnings, breaches and escalations are staged in the outbox.
+    stage_ahead: timedelta
 
 
 def new_ticket_id() -> str:
@@ -106,7 +118,7 @@ async def file_complaint(
                 account.account_id, since=now - settings.repeat_window
             ),
         )
-        await save_changes(uow=uow, changed=[ticket], ctx=ctx, now=now)
+        await save_changes(uow=uow, changed=[ticket], ctx=ctx, now=now, settings=settings)
         await uow.commit()
         return ticket
 
@@ -127,7 +139,7 @@ async def run_ticket_command(
             command = replace(command, cause_repeat_count=repeats)
         ctx = await sla_context(uow, settings)
         command.apply(ticket, at=now, ctx=ctx)
-        await save_changes(uow=uow, changed=[ticket], ctx=ctx, now=now)
+        await save_changes(uow=uow, changed=[ticket], ctx=ctx, now=now, settings=settings)
         await uow.commit()
         return ticket
 
@@ -141,26 +153,88 @@ async def fire_due_timers(
     ctx = await sla_context(uow, settings)
     for ticket in tickets.values():
         ticket.process_due(now=now, ctx=ctx)
-    await save_changes(uow=uow, changed=list(tickets.values()), ctx=ctx, now=now)
+    await save_changes(uow=uow, changed=list(tickets.values()), ctx=ctx, now=now, settings=settings)
+
+
+async def stage_coming_events(
+    *, uow: SqlUnitOfWork, keys: list[str], now: datetime, until: datetime, settings: SlaSettings
+) -> None:
+    """The scheduler's stager: tickets whose timers came within reach stage their events."""
+    assert isinstance(uow, ComplaintsUnitOfWork)
+    tickets = await uow.tickets.get_many(keys)
+    ctx = await sla_context(uow, settings)
+    stage_events(uow=uow, tickets=tickets.values(), ctx=ctx, now=now, until=until)
+
+
+def stage_events(
+    *,
+    uow: ComplaintsUnitOfWork,
+    tickets: Iterable[Ticket],
+    ctx: SlaContext,
+    now: datetime,
+    until: datetime,
+) -> None:
+    for ticket in tickets:
+        for event in ticket.foresee(now=now, until=until, ctx=ctx):
+            uow.outbox.stage(
+                to_contract(ticket, event),
+                at=ceil_to_millisecond(event.at),
+                by=ticket.id,
+                id=timed_event_id(ticket, event),
+            )
 
 
 async def save_changes(
-    *, uow: ComplaintsUnitOfWork, changed: Sequence[Ticket], ctx: SlaContext, now: datetime
+    *,
+    uow: ComplaintsUnitOfWork,
+    changed: Sequence[Ticket],
+    ctx: SlaContext,
+    now: datetime,
+    settings: SlaSettings,
 ) -> None:
-    """Publish the tickets' new events, bring their timers in line, and save them."""
+    """Publish the tickets' new events, bring their timers in line, save them, and stage what
+    they will reach within `stage_ahead`."""
+    in_outbox = await already_in_outbox(uow, changed)
     for ticket in changed:
         for event in ticket.events:
-            uow.outbox.add(to_contract(ticket, event), time=getattr(event, "at", now))
-            # Counted when the event is written; the transaction is about to commit.
+            known_id = event_id(ticket, event)
+            # Counted when the event is recorded (once: the state records it once), even if
+            # its staged copy was published at its moment already.
             if isinstance(event, ClockBreached):
                 SLA_BREACHES.labels(event.clock, str(ticket.severity)).inc()
             elif isinstance(event, ClockWarning):
                 SLA_WARNINGS.labels(event.clock, str(event.threshold)).inc()
             elif isinstance(event, TicketEscalated):
                 ESCALATIONS.labels(str(event.level)).inc()
+            if known_id is None or known_id not in in_outbox:
+                uow.outbox.add(
+                    to_contract(ticket, event), time=getattr(event, "at", now), id=known_id
+                )
         ticket.events.clear()
     await sync_timers(uow=uow, changed=changed, ctx=ctx)
     await uow.tickets.save(changed, now=now)
+    until = now + settings.stage_ahead
+    stage_events(uow=uow, tickets=changed, ctx=ctx, now=now, until=until)
+    await mark_staged(uow.session, timers, [t.id for t in changed], until=until, now=now)
+
+
+async def already_in_outbox(uow: ComplaintsUnitOfWork, changed: Sequence[Ticket]) -> set[str]:
+    """Ids of the tickets' new time-driven events that are in the outbox already: staged copies
+    published at their moment (writing them again would be a no-op; this spares the work)."""
+    ids = [
+        known
+        for ticket in changed
+        for event in ticket.events
+        if (known := event_id(ticket, event)) is not None
+    ]
+    if not ids:
+        return set()
+    found = await uow.session.scalars(
+        select(outbox.c.event_id).where(
+            outbox.c.event_id == any_(bindparam("ids", ids, type_=ARRAY(String)))
+        )
+    )
+    return set(found)
 
 
 async def sync_timers(
@@ -199,16 +273,20 @@ async def update_calendar(
             week=command.week,
             holidays=command.holidays,
         )
+        affected = (
+            await uow.tickets.get_many(await uow.tickets.ids_with_started_clocks_on(command.name))
+            if old is not None
+            else {}
+        )
         now = clock.now()
         await uow.calendars.save(new, actor=command.actor, now=now)
         if old is not None:
-            affected = await uow.tickets.get_many(
-                await uow.tickets.ids_with_started_clocks_on(command.name)
-            )
             for ticket in affected.values():
                 ticket.rebase_calendar(calendar=command.name, at=now, old=old, new=new, ctx=ctx)
             new_ctx = replace(ctx, calendars={**ctx.calendars, command.name: new})
-            await save_changes(uow=uow, changed=list(affected.values()), ctx=new_ctx, now=now)
+            await save_changes(
+                uow=uow, changed=list(affected.values()), ctx=new_ctx, now=now, settings=settings
+            )
         await uow.commit()
         return new
 

@@ -17,10 +17,12 @@ def clock_view(clock: SlaClock, *, ctx: SlaContext, now: datetime) -> dict[str, 
     if clock.state == "paused" and clock.paused_since is not None:
         paused += now - clock.paused_since
     starts_on, stops_on = CLOCK_SPANS[clock.name]
+    # A breach happens at the deadline, a moment before the scheduler records it.
+    unrecorded_breach = clock.running and clock.deadline is not None and clock.deadline <= now
     return {
         "clock": clock.name,
         "state": clock.state,
-        "outcome": clock.outcome,
+        "outcome": clock.outcome or ("breached" if unrecorded_breach else None),
         "cycle": clock.cycle,
         "target": clock.target.describe(),
         "calendar": clock.target.calendar,
@@ -37,7 +39,7 @@ def clock_view(clock: SlaClock, *, ctx: SlaContext, now: datetime) -> dict[str, 
         "pause_reason": clock.pause_reason,
         "warnings_fired": clock.warnings_fired,
         "thresholds": list(clock.thresholds),
-        "breached_at": clock.breached_at,
+        "breached_at": clock.breached_at or (clock.deadline if unrecorded_breach else None),
         "stopped_at": clock.stopped_at,
     }
 
