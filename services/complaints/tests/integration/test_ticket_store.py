@@ -1,14 +1,16 @@
 """Handlers on the real PostgreSQL: tickets, clocks, history, outbox events and durable timers
 change together; timers fire on a clock the test moves."""
 
-from datetime import timedelta
+import asyncio
+from datetime import datetime, timedelta
 from typing import Any
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text, update
 
 from chassis.clock import FixedClock
 from chassis.scheduler import TimerScheduler
+from chassis.testing import eventually
 from complaints.adapters.tables import outbox, ticket_history, timers
 from complaints.bootstrap import Complaints
 from complaints.domain.errors import ClockRefused, InvalidTransition
@@ -18,6 +20,7 @@ from complaints.service_layer.handlers import (
     file_complaint,
     fire_due_timers,
     run_ticket_command,
+    stage_coming_events,
     update_calendar,
 )
 
@@ -309,3 +312,132 @@ async def test_repeat_complaints_of_an_account_are_counted(
     assert (first.repeat_count, second.repeat_count, third.repeat_count) == (0, 1, 2)
     [*_, filed] = await published(complaints, account)
     assert filed["data"]["repeat_count"] == 2
+
+
+def staging_scheduler(app: Complaints) -> TimerScheduler:
+    async def handle(**batch: Any) -> None:
+        await fire_due_timers(**batch, settings=app.sla)
+
+    async def stage(**batch: Any) -> None:
+        await stage_coming_events(**batch, settings=app.sla)
+
+    return TimerScheduler(
+        name="complaints-test",
+        engine=app.engine,
+        table=timers,
+        unit_of_work=app.uow,
+        handler=handle,
+        clock=app.clock,
+        stager=stage,
+        stage_ahead=app.settings.stage_ahead,
+        staged_grace=app.settings.staged_grace,
+    )
+
+
+async def breach_timer_within_reach(app: Complaints, deadline: datetime) -> TimerScheduler:
+    """Record the respond warnings (the timer moves to the deadline, still out of reach), then
+    move the clock to 20 s before the deadline; returns the staging scheduler."""
+    timers_ = staging_scheduler(app)
+    clock = clock_of(app)
+    clock.set(deadline - timedelta(seconds=90))
+    await timers_.fire_due()
+    await timers_.stage_due()
+    clock.set(deadline - timedelta(seconds=20))
+    return timers_
+
+
+async def outbox_rows(app: Complaints, ticket_id: str) -> list[Any]:
+    async with app.engine.connect() as connection:
+        rows = await connection.execute(
+            select(
+                outbox.c.event_id,
+                outbox.c.publish_at,
+                outbox.c.staged_by,
+                outbox.c.sent_at,
+                outbox.c.payload["type"].astext.label("type"),
+            )
+            .where(outbox.c.payload["data"]["ticket_id"].astext == ticket_id)
+            .order_by(outbox.c.id)
+        )
+        return list(rows)
+
+
+async def test_a_breach_is_staged_ahead_and_recorded_once_after_its_moment(
+    complaints: Complaints, new_account: Any, activate_policy: Any
+) -> None:
+    await activate_policy(HOURLY_RULES)
+    ticket = await file(complaints, await new_account())
+    deadline = ticket.clocks["respond"].deadline
+    timers_ = await breach_timer_within_reach(complaints, deadline)
+    assert [row for row in await outbox_rows(complaints, ticket.id) if row.staged_by] == []
+    # (Other tests' tickets share the schema and the clock: counts are not this ticket's.)
+    await timers_.stage_due()
+    staged = [row for row in await outbox_rows(complaints, ticket.id) if row.staged_by]
+    assert [(row.type.split(".")[2], row.publish_at) for row in staged] == [
+        ("sla_breached", deadline),
+        ("escalated", deadline),
+    ]
+    # At the deadline the relay publishes; the timer waits out the grace.
+    clock = clock_of(complaints)
+    clock.set(deadline)
+    await timers_.fire_due()
+    assert "clock:respond" in await pending(complaints, ticket.id)
+    clock.set(deadline + complaints.settings.staged_grace)
+    await timers_.fire_due()
+    assert "clock:respond" not in await pending(complaints, ticket.id)
+    rows = await outbox_rows(complaints, ticket.id)
+    breaches = [row for row in rows if row.type.endswith("sla_breached.v1")]
+    # No relay ran: the catch-up withdrew the unsent staged row and wrote the same event.
+    assert len(breaches) == 1 and breaches[0].event_id == staged[0].event_id
+    async with complaints.uow() as uow:
+        stored = await uow.tickets.get(ticket.id, lock=False)
+    assert stored is not None and stored.clocks["respond"].breached_at == deadline
+
+
+async def test_a_change_racing_the_relay_sees_the_breach_the_relay_published(
+    complaints: Complaints, new_account: Any, activate_policy: Any
+) -> None:
+    await activate_policy(HOURLY_RULES)
+    ticket = await file(complaints, await new_account())
+    deadline = ticket.clocks["respond"].deadline
+    await (await breach_timer_within_reach(complaints, deadline)).stage_due()
+    clock = clock_of(complaints)
+    breach_id = next(
+        row.event_id
+        for row in await outbox_rows(complaints, ticket.id)
+        if row.type.endswith("sla_breached.v1")
+    )
+
+    # A relay claims the staged breach at its deadline and is busy publishing it...
+    async with complaints.engine.connect() as relay:
+        await relay.execute(
+            select(outbox.c.id).where(outbox.c.event_id == breach_id).with_for_update()
+        )
+        # ...while someone acknowledges the ticket a millisecond before the deadline.
+        clock.set(deadline - timedelta(milliseconds=1))
+        acknowledging = asyncio.create_task(run(complaints, c.Acknowledge(ticket.id, "agent-2")))
+
+        async def waiting_for_the_relay() -> bool:
+            async with complaints.engine.connect() as connection:
+                waiting = await connection.scalar(
+                    text(
+                        "SELECT count(*) FROM pg_stat_activity "
+                        "WHERE wait_event_type = 'Lock' AND query LIKE 'DELETE FROM%outbox%'"
+                    )
+                )
+            return bool(waiting)
+
+        await eventually(waiting_for_the_relay, within=10)
+        clock.set(deadline + timedelta(milliseconds=2))
+        await relay.execute(
+            update(outbox).where(outbox.c.event_id == breach_id).values(sent_at=func.now())
+        )
+        await relay.commit()
+    acknowledged = await acknowledging
+
+    # The breach is on Kafka, so the acknowledgement comes after it: breached, never met.
+    assert acknowledged.clocks["respond"].breached_at == deadline
+    rows = await outbox_rows(complaints, ticket.id)
+    kinds = [row.type.split(".")[2] for row in rows if row.staged_by is None]
+    assert "sla_met" not in kinds
+    assert [row.event_id for row in rows if row.type.endswith("sla_breached.v1")] == [breach_id]

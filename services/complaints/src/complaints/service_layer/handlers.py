@@ -131,6 +131,7 @@ async def run_ticket_command(
         ticket = await uow.tickets.get(command.ticket_id)
         if ticket is None:
             raise NotFound(f"no ticket {command.ticket_id!r}")
+        # Only now: a staged breach a relay published while we waited is in our past.
         now = clock.now()
         if isinstance(command, Resolve):
             repeats = await uow.tickets.count_same_root_cause(
@@ -278,6 +279,7 @@ async def update_calendar(
             if old is not None
             else {}
         )
+        # Only after loading the tickets (see run_ticket_command).
         now = clock.now()
         await uow.calendars.save(new, actor=command.actor, now=now)
         if old is not None:
