@@ -1,7 +1,9 @@
 """The outbox relay run as two copies publishes every row once; staged rows leave at their
-moment unless withdrawn; a service role sees only its schema."""
+moment unless withdrawn; the relay survives a database fault; a service role sees only its
+schema."""
 
 import asyncio
+import contextlib
 import json
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
@@ -14,7 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async
 from chassis.clock import FixedClock
 from chassis.db import provision_service_database, service_database_url
 from chassis.outbox import Outbox, OutboxRelay, outbox_table, withdraw_staged
-from chassis.testing import Infrastructure, read_topic, unique
+from chassis.testing import Infrastructure, eventually, read_topic, unique
 from contracts.accounts_v1 import ACCOUNTS_TOPIC, AccountVipRevoked
 
 pytestmark = pytest.mark.integration
@@ -191,3 +193,55 @@ async def test_a_staged_event_leaves_at_its_moment_unless_withdrawn_and_ids_are_
         "at once",
         "kept",
     ]
+
+
+async def test_the_relay_keeps_running_through_a_database_fault(
+    infrastructure: Infrastructure,
+    admin_engine: AsyncEngine,
+    table: Table,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    relay = OutboxRelay(
+        engine=admin_engine,
+        table=table,
+        bootstrap_servers=infrastructure.kafka_bootstrap_servers,
+        poll_seconds=0.1,
+    )
+    task = asyncio.create_task(relay.run())
+    qualified = f'"{table.schema}".outbox'
+    try:
+        async with admin_engine.begin() as connection:
+            await connection.execute(text(f"ALTER TABLE {qualified} RENAME TO outbox_away"))
+
+        async def failed() -> bool:
+            return "outbox relay failed; retrying" in caplog.text
+
+        await eventually(failed, within=10)
+        async with admin_engine.begin() as connection:
+            await connection.execute(
+                text(f'ALTER TABLE "{table.schema}".outbox_away RENAME TO outbox')
+            )
+        account = unique("C")
+        async with async_sessionmaker(admin_engine)() as session, session.begin():
+            outbox = Outbox(session, table, source="test")
+            outbox.add(
+                AccountVipRevoked(
+                    account_id=account,
+                    revoked_by="SUP-1",
+                    reason="after the fault",
+                    revoked_at=datetime.now(UTC),
+                )
+            )
+            await outbox.flush()
+        records = await read_topic(
+            infrastructure.kafka_bootstrap_servers,
+            ACCOUNTS_TOPIC,
+            keep=lambda record: record.key == account.encode(),
+            until=lambda kept: len(kept) >= 1,
+        )
+        assert json.loads(records[0].value)["data"]["reason"] == "after the fault"
+        assert not task.done()
+    finally:
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task

@@ -15,6 +15,7 @@ nothing.
 
 import asyncio
 import contextlib
+import logging
 import math
 from collections import Counter
 from collections.abc import Iterable, Sequence
@@ -51,6 +52,8 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from chassis.clock import Clock, SystemClock
 from contracts.envelope import CLOUDEVENTS_CONTENT_TYPE, CloudEvent, EventData
 from contracts.registry import EVENT_TYPES
+
+log = logging.getLogger(__name__)
 
 PUBLISHED = MetricCounter("rapport_outbox_published_total", "Outbox events published", ["topic"])
 RELAY_LAG = Histogram(
@@ -222,10 +225,16 @@ class OutboxRelay:
             while True:
                 # Cleared before draining: a NOTIFY that arrives meanwhile wakes the next wait.
                 self._wake.clear()
-                # Until nothing is publishable: staged rows keep falling due while it drains.
-                while await self.relay_once():
-                    pass
-                delay = await self.seconds_to_next_staged()
+                try:
+                    # Until nothing is publishable: staged rows keep falling due meanwhile.
+                    while await self.relay_once():
+                        pass
+                    delay = await self.seconds_to_next_staged()
+                except Exception:
+                    # Kafka or the database hiccuped: the batch was rolled back, so its rows
+                    # are still unsent. Log, back off, try again.
+                    log.exception("outbox relay failed; retrying")
+                    delay = self._poll_seconds
                 with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(self._wake.wait(), timeout=delay)
         finally:
