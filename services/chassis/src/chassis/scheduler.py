@@ -40,6 +40,8 @@ from sqlalchemy import (
     String,
     Table,
     and_,
+    any_,
+    bindparam,
     delete,
     func,
     or_,
@@ -47,7 +49,7 @@ from sqlalchemy import (
     text,
     update,
 )
-from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.dialects.postgresql import ARRAY, JSONB
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
 from chassis.clock import Clock
@@ -175,7 +177,7 @@ async def mark_staged(
         await session.execute(
             update(table)
             .where(
-                table.c.key.in_(wanted),
+                table.c.key == any_(bindparam("keys", wanted, type_=ARRAY(String))),
                 table.c.fired_at.is_(None),
                 table.c.staged_at.is_(None),
                 table.c.due_at <= until,
