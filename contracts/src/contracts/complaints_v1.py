@@ -19,7 +19,14 @@ Category = Literal["product_quality", "delivery", "price", "service", "billing",
 Department = Literal["sales", "quality", "logistics", "finance"]
 Remedy = Literal["replace", "repair", "refund", "compensation", "explanation"]
 ClockName = Literal[
-    "respond", "confirm", "resolve", "feedback", "return_review", "replacement", "refund"
+    "respond",
+    "confirm",
+    "resolve",
+    "feedback",
+    "return_review",
+    "replacement",
+    "refund",
+    "regulator",
 ]
 EscalationTarget = Literal["supervisor", "ops"]
 

@@ -1,5 +1,5 @@
-"""The JSON API on the real PostgreSQL: the flow, clocks, queue order, administration, and bad
-input answered with a clear 4xx that leaves the ticket unchanged."""
+"""The JSON API on the real PostgreSQL: the flow, clocks, queue order, administration, the
+regulator report, and bad input answered with a clear 4xx that leaves the ticket unchanged."""
 
 from collections.abc import AsyncIterator
 from datetime import timedelta
@@ -7,9 +7,16 @@ from typing import Any
 
 import httpx
 import pytest
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import create_async_engine
 
 from chassis.clock import FixedClock
+from chassis.db import asyncpg_url
+from chassis.testing import Infrastructure, migrate_service, scratch_database
+from complaints.adapters.documents import policy_from_document
+from complaints.adapters.tables import sla_policies
 from complaints.bootstrap import Complaints
+from complaints.domain.policy import ClockTarget, TicketProfile
 from complaints.entrypoints.api import create
 
 pytestmark = pytest.mark.integration
@@ -237,3 +244,62 @@ async def test_standard_answers_are_kept_per_category(api: httpx.AsyncClient) ->
         await api.get("/api/v1/complaints/standard-answers", params={"category": "price"})
     ).json()
     assert "Price change" in [answer["title"] for answer in listed]
+
+
+async def test_a_product_safety_ticket_records_its_report_to_the_regulator(
+    api: httpx.AsyncClient, new_account: Any, activate_policy: Any
+) -> None:
+    safety_rule = {
+        "name": "safety",
+        "severity": 1,
+        "category": "product_quality",
+        "targets": {"regulator": {"amount": 24, "unit": "hours"}},
+    }
+    await activate_policy([*RULES, safety_rule])
+    account = await new_account()
+    safety = await open_ticket(api, account, severity=1, category="product_quality")
+    assert clocks(safety)["regulator"]["state"] == "running"
+    url = f"/api/v1/complaints/tickets/{safety['id']}/regulator-report"
+
+    without_reference = await api.post(url, json={"actor": "qa-1"})
+    assert without_reference.status_code == 422
+    reported = await api.post(url, json={"actor": "qa-1", "reference": "NMPA-2026-117"})
+    assert reported.status_code == 200, reported.text
+    assert clocks(reported.json())["regulator"]["outcome"] == "met"
+    assert reported.json()["history"][-2]["detail"] == {"reference": "NMPA-2026-117"}
+    again = await api.post(url, json={"actor": "qa-1", "reference": "NMPA-2026-118"})
+    assert (again.status_code, again.json()["error"]["code"]) == (409, "invalid_transition")
+
+    ordinary = await open_ticket(api, account)
+    refused = await api.post(
+        f"/api/v1/complaints/tickets/{ordinary['id']}/regulator-report",
+        json={"actor": "qa-1", "reference": "NMPA-2026-119"},
+    )
+    assert (refused.status_code, refused.json()["error"]["code"]) == (422, "invalid_input")
+    assert "regulator" in refused.json()["error"]["message"]
+
+
+async def test_the_migrated_policy_gives_product_safety_issues_the_regulator_clock(
+    infrastructure: Infrastructure,
+) -> None:
+    async with scratch_database(infrastructure, "rapport_migrate") as database:
+        url = migrate_service(infrastructure, "complaints", database=database)
+        engine = create_async_engine(asyncpg_url(url))
+        try:
+            async with engine.connect() as connection:
+                policies = (
+                    await connection.execute(
+                        select(
+                            sla_policies.c.version, sla_policies.c.active, sla_policies.c.document
+                        ).order_by(sla_policies.c.version)
+                    )
+                ).all()
+        finally:
+            await engine.dispose()
+    assert [(version, active) for version, active, _ in policies] == [(1, False), (2, True)]
+    seeded, current = (policy_from_document(v, document) for v, _, document in policies)
+    safety = TicketProfile(severity=1, category="product_quality", tier=None, vip=False)
+    assert "regulator" not in seeded.targets_for(safety)
+    assert current.targets_for(safety)["regulator"] == ClockTarget(24, "hours")
+    # Everything else is as it was.
+    assert current.rules[:-1] == seeded.rules

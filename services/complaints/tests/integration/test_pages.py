@@ -122,3 +122,31 @@ async def test_calendar_and_policy_forms(site: httpx.AsyncClient) -> None:
 
     broken = await site.post("/complaints/admin/policies", data={"document": "{not json"})
     assert broken.status_code == 422 and "not valid JSON" in broken.text
+
+
+async def test_a_product_safety_ticket_page_records_the_regulator_report(
+    site: httpx.AsyncClient, new_account: Any, activate_policy: Any
+) -> None:
+    regulator = {"amount": 24, "unit": "hours"}
+    await activate_policy([*RULES, {"severity": 1, "targets": {"regulator": regulator}}])
+    response = await site.post(
+        "/complaints/new",
+        data={
+            "account_id": await new_account(),
+            "contact": "Dr Wang, QA",
+            "channel": "hotline",
+            "category": "product_quality",
+            "severity": "1",
+            "description": "glass splinters in a sealed bottle",
+        },
+    )
+    ticket_page = response.headers["location"]
+    html = (await site.get(ticket_page)).text
+    assert 'data-clock="regulator"' in html and "Record the report" in html
+    ticket_id = ticket_page.rsplit("/", 1)[-1]
+    reported = await site.post(
+        f"/complaints/tickets/{ticket_id}/do/regulator-report", data={"reference": "NMPA-7"}
+    )
+    assert reported.status_code == 303
+    html = (await site.get(ticket_page)).text
+    assert "NMPA-7" in html and "Record the report" not in html

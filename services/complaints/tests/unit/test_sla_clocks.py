@@ -6,7 +6,7 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 
 from complaints.domain.calendar import BusinessCalendar, WorkingPeriod
-from complaints.domain.errors import ClockRefused
+from complaints.domain.errors import ClockRefused, InvalidInput, InvalidTransition
 from complaints.domain.events import (
     ClockBreached,
     ClockMet,
@@ -304,3 +304,42 @@ def test_warning_thresholds_are_configurable() -> None:
     ticket = file(policy=policy)
     ticket.process_due(now=FRIDAY_10 + timedelta(minutes=50), ctx=CTX)
     assert [w.threshold for w in events_of(ticket, ClockWarning)] == [50]
+
+
+def test_a_product_safety_issue_gets_24_hours_to_reach_the_regulator() -> None:
+    safety = file(severity=1, category="product_quality")
+    regulator = safety.clocks["regulator"]
+    assert (regulator.deadline, regulator.target.calendar) == (
+        FRIDAY_10 + timedelta(hours=24),
+        None,
+    )
+    assert "regulator" not in file(severity=2, category="product_quality").clocks
+    assert "regulator" not in file(severity=1, category="delivery").clocks
+
+    safety.report_to_regulator(
+        at=FRIDAY_10 + timedelta(hours=20), actor="qa-1", ctx=CTX, reference="NMPA-2026-117"
+    )
+    assert (regulator.state, regulator.outcome) == ("stopped", "met")
+    assert safety.history[-2].detail == {"reference": "NMPA-2026-117"}
+    with pytest.raises(InvalidTransition, match="already recorded"):
+        safety.report_to_regulator(
+            at=FRIDAY_10 + timedelta(hours=21), actor="qa-1", ctx=CTX, reference="again"
+        )
+
+
+def test_a_late_report_to_the_regulator_is_a_breach_and_other_tickets_cannot_report() -> None:
+    safety = file(severity=1, category="product_quality")
+    safety.process_due(now=FRIDAY_10 + timedelta(hours=24), ctx=CTX)
+    assert [b.clock for b in events_of(safety, ClockBreached)].count("regulator") == 1
+    safety.report_to_regulator(
+        at=FRIDAY_10 + timedelta(hours=30), actor="qa-1", ctx=CTX, reference="late"
+    )
+    assert safety.clocks["regulator"].outcome == "breached"
+    with pytest.raises(InvalidInput, match="no regulator clock"):
+        file(severity=3).report_to_regulator(
+            at=FRIDAY_10, actor="qa-1", ctx=CTX, reference="NMPA-1"
+        )
+    with pytest.raises(InvalidInput, match="reference is required"):
+        file(severity=1, category="product_quality").report_to_regulator(
+            at=FRIDAY_10, actor="qa-1", ctx=CTX, reference=" "
+        )

@@ -21,6 +21,7 @@ from complaints.api.schemas import (
     ProposeSolutionIn,
     QueueQuery,
     ReasonIn,
+    RegulatorReportIn,
     Request,
     ResolveIn,
     ReviewReturnIn,
@@ -183,6 +184,17 @@ async def resume_clock(
 @router.post("/tickets/{ticket_id}/returns/review", response_model=TicketOut)
 async def review_return(app: ComplaintsApp, ticket_id: str, body: ReviewReturnIn) -> TicketOut:
     return await run(app, c.ReviewReturn(ticket_id, body.actor, remedy=body.remedy))
+
+
+@router.post(
+    "/tickets/{ticket_id}/regulator-report",
+    response_model=TicketOut,
+    summary="Record the report of a product-safety issue to the regulator (stops its clock)",
+)
+async def report_to_regulator(
+    app: ComplaintsApp, ticket_id: str, body: RegulatorReportIn
+) -> TicketOut:
+    return await run(app, c.ReportToRegulator(ticket_id, body.actor, reference=body.reference))
 
 
 @router.post("/tickets/{ticket_id}/returns/goods-received", response_model=TicketOut)

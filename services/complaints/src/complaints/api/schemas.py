@@ -61,6 +61,12 @@ class ReviewReturnIn(Request):
     remedy: Literal["replace", "refund"]
 
 
+class RegulatorReportIn(Request):
+    reference: str = Field(
+        min_length=1, max_length=200, description="the regulator's case or filing reference"
+    )
+
+
 class ClockOut(BaseModel):
     clock: ClockName
     state: Literal["pending", "running", "paused", "stopped"]

@@ -15,7 +15,14 @@ from complaints.domain.calendar import BusinessCalendar, TimeMeasure
 from complaints.domain.errors import InvalidInput
 
 ClockName = Literal[
-    "respond", "confirm", "resolve", "feedback", "return_review", "replacement", "refund"
+    "respond",
+    "confirm",
+    "resolve",
+    "feedback",
+    "return_review",
+    "replacement",
+    "refund",
+    "regulator",
 ]
 CLOCK_NAMES: tuple[ClockName, ...] = get_args(ClockName)
 Unit = Literal["seconds", "minutes", "hours", "days", "working_days"]
@@ -137,7 +144,8 @@ def _hours(amount: int, *, pausable: bool = False, calendar: str | None = "defau
 
 def default_policy(version: int = 1) -> SlaPolicy:
     """DOMAIN.md §3: respond 15 min, confirm 1 h, resolve 24 h (48 h major), feedback 48 h,
-    returns review 24 h, replacement 15 working days, refund 7 days; VIP shorter.
+    returns review 24 h, replacement 15 working days, refund 7 days; a severity-1 product
+    quality (safety) issue reported to the regulator within 24 h; VIP shorter.
 
     Ordinary tickets count business hours of the `default` calendar; severity 1 (safety or a
     major loss) runs on wall time, nights and holidays included.
@@ -172,6 +180,12 @@ def default_policy(version: int = 1) -> SlaPolicy:
                     "confirm": ClockTarget(1, "hours"),
                     "resolve": ClockTarget(48, "hours", pausable=True),
                 },
+            ),
+            PolicyRule(
+                name="product safety: report to the regulator",
+                severity=1,
+                category="product_quality",
+                targets={"regulator": ClockTarget(24, "hours")},
             ),
             PolicyRule(
                 name="high-value accounts",

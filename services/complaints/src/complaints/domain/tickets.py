@@ -68,6 +68,7 @@ Milestone = Literal[
     "replacement_shipped",
     "goods_received",
     "refund_paid",
+    "regulator_reported",
 ]
 
 # Which milestone starts and which stops each clock.
@@ -79,6 +80,7 @@ CLOCK_SPANS: dict[ClockName, tuple[Milestone, Milestone]] = {
     "return_review": ("filed", "return_reviewed"),
     "replacement": ("replacement_approved", "replacement_shipped"),
     "refund": ("goods_received", "refund_paid"),
+    "regulator": ("filed", "regulator_reported"),
 }
 MAX_TEXT = 5000
 SYSTEM = "system"
@@ -360,6 +362,21 @@ class Ticket:
             raise InvalidTransition(f"{done.replace('_', ' ')} was already recorded")
         if needs is not None and needs not in self.milestones:
             raise InvalidTransition(f"{needs.replace('_', ' ')} must come first")
+
+    # ----- the regulator ----------------------------------------------------------------------
+
+    def report_to_regulator(
+        self, *, at: datetime, actor: str, ctx: SlaContext, reference: str
+    ) -> None:
+        """A product-safety issue was reported to the regulator (its own clock, DOMAIN.md §3);
+        it may be recorded in any status, closed included."""
+        self.clock("regulator")
+        self._step(at, ctx, STATUSES, "report to the regulator")
+        if "regulator_reported" in self.milestones:
+            raise InvalidTransition("the report to the regulator was already recorded")
+        filed_as = _text(reference, "the regulator's reference") or ""
+        self._record(at, actor, "regulator_reported", reference=filed_as)
+        self._reach("regulator_reported", at, ctx)
 
     # ----- clocks ---------------------------------------------------------------------------
 

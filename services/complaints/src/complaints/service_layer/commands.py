@@ -157,6 +157,14 @@ class RecordRefundPaid(TicketCommand):
 
 
 @dataclass(frozen=True)
+class ReportToRegulator(TicketCommand):
+    reference: str = ""
+
+    def apply(self, ticket: Ticket, *, at: datetime, ctx: SlaContext) -> None:
+        ticket.report_to_regulator(at=at, actor=self.actor, ctx=ctx, reference=self.reference)
+
+
+@dataclass(frozen=True)
 class UpdateCalendar:
     name: str
     time_zone: str

@@ -192,6 +192,7 @@ ACTIONS: dict[str, CommandBuilder] = {
     ),
     "resume": lambda t, a, f: c.ResumeClock(t, a, clock=f.get("clock", "")),
     "review-return": lambda t, a, f: c.ReviewReturn(t, a, remedy=f.get("remedy", "")),
+    "regulator-report": lambda t, a, f: c.ReportToRegulator(t, a, reference=f.get("reference", "")),
     "goods-received": lambda t, a, f: c.RecordGoodsReceived(t, a),
     "replacement-shipped": lambda t, a, f: c.RecordReplacementShipped(t, a),
     "refund-paid": lambda t, a, f: c.RecordRefundPaid(t, a),
