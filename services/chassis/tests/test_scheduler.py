@@ -7,6 +7,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 from sqlalchemy import Column, MetaData, String, Table, func, select, text
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
 from chassis.clock import FixedClock, SystemClock
@@ -56,17 +57,22 @@ async def db(infrastructure: Infrastructure) -> AsyncIterator[tuple[AsyncEngine,
 class Recorder:
     """A handler that writes one effect row per timer, in the scheduler's transaction."""
 
-    def __init__(self, tables: Tables, *, fail: bool = False) -> None:
+    def __init__(
+        self, tables: Tables, *, fail: Exception | None = None, poison: str | None = None
+    ) -> None:
         self.tables = tables
         self.fail = fail
+        self.poison = poison
         self.fired: list[tuple[DueTimer, datetime, float]] = []
 
     async def __call__(self, *, uow: SqlUnitOfWork, timers: list[DueTimer], now: datetime) -> None:
         await uow.session.execute(
             self.tables.effects.insert(), [{"timer_key": timer.key} for timer in timers]
         )
-        if self.fail:
-            raise RuntimeError("handler failed")
+        if self.fail is not None:
+            raise self.fail
+        if any(timer.key == self.poison for timer in timers):
+            raise ValueError(f"cannot handle {self.poison}")
         self.fired += [(timer, now, time.time()) for timer in timers]
 
 
@@ -138,18 +144,52 @@ async def test_a_timer_fires_at_its_due_time_never_before_and_once(
     assert await timers.next_wake_at() is None
 
 
-async def test_a_failing_handler_leaves_the_timer_due_and_writes_nothing(
+async def test_a_connection_fault_leaves_the_timer_due_and_writes_nothing(
     db: tuple[AsyncEngine, Tables],
 ) -> None:
     engine, tables = db
     clock = FixedClock(T0)
     await add_timers(engine, tables, [Timer("ticket-2", "breach", T0)])
-    with pytest.raises(RuntimeError):
-        await scheduler(engine, tables, Recorder(tables, fail=True), clock).fire_due()
+    lost = OperationalError("SELECT 1", {}, ConnectionResetError("connection lost"))
+    with pytest.raises(OperationalError):
+        await scheduler(engine, tables, Recorder(tables, fail=lost), clock).fire_due()
     assert await effect_count(engine, tables) == 0
     recorder = Recorder(tables)
     assert await scheduler(engine, tables, recorder, clock).fire_due() == 1
     assert await effect_count(engine, tables) == 1
+
+
+async def test_a_timer_that_cannot_fire_is_set_aside_and_the_others_fire(
+    db: tuple[AsyncEngine, Tables],
+) -> None:
+    engine, tables = db
+    clock = FixedClock(T0)
+    await add_timers(
+        engine,
+        tables,
+        [Timer(f"ticket-{n}", "breach", T0 - timedelta(seconds=n)) for n in range(5)],
+    )
+    recorder = Recorder(tables, poison="ticket-2")
+    timers = scheduler(engine, tables, recorder, clock)
+    assert await timers.fire_due() == 5
+    assert sorted(t.key for t, _, _ in recorder.fired) == [
+        "ticket-0",
+        "ticket-1",
+        "ticket-3",
+        "ticket-4",
+    ]
+    assert await effect_count(engine, tables) == 4  # the poison row's effects rolled back
+    async with engine.connect() as connection:
+        set_aside = (
+            await connection.execute(
+                select(
+                    tables.timers.c.key, tables.timers.c.fired_at, tables.timers.c.failure
+                ).where(tables.timers.c.failure.is_not(None))
+            )
+        ).all()
+    assert set_aside == [("ticket-2", T0, "ValueError: cannot handle ticket-2")]
+    assert await timers.fire_due() == 0
+    assert await timers.next_wake_at() is None
 
 
 async def test_two_schedulers_never_fire_a_row_twice(db: tuple[AsyncEngine, Tables]) -> None:

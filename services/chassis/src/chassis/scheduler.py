@@ -5,7 +5,9 @@
   (state change, outbox events); rows are claimed with `FOR UPDATE SKIP LOCKED`, so several
   scheduler copies share the work without firing a row twice.
 - Never missed: rows live in the database; rows that fell due while no scheduler ran are
-  overdue at start-up and fire then, once.
+  overdue at start-up and fire then, once. A batch that fails is fired again one row at a
+  time, so a row its handler cannot fire (poison: its data, not the connection) is set aside
+  with its error (`failure`, a metric, an alert) instead of holding up the others.
 - Precise: the scheduler sleeps until the earliest due time and wakes early when a nearer row
   is added (`schedule_timers` sends a NOTIFY that commits with the row).
 
@@ -33,12 +35,15 @@ from prometheus_client import Counter, Histogram
 from sqlalchemy import (
     BigInteger,
     Column,
+    ColumnElement,
     DateTime,
     Identity,
     Index,
     MetaData,
+    Select,
     String,
     Table,
+    Text,
     and_,
     any_,
     bindparam,
@@ -50,6 +55,7 @@ from sqlalchemy import (
     update,
 )
 from sqlalchemy.dialects.postgresql import ARRAY, JSONB
+from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
 from chassis.clock import Clock
@@ -58,6 +64,11 @@ from chassis.unit_of_work import SqlUnitOfWork
 log = logging.getLogger(__name__)
 
 TIMERS_FIRED = Counter("rapport_timers_fired_total", "Timer rows fired", ["scheduler"])
+TIMERS_SET_ASIDE = Counter(
+    "rapport_timers_set_aside_total",
+    "Timer rows whose handler failed on them alone, set aside with their error",
+    ["scheduler"],
+)
 TIMER_LATENESS = Histogram(
     "rapport_timer_lateness_seconds",
     "From a timer's due time to the moment its scheduler fired it",
@@ -79,6 +90,8 @@ def timer_table(metadata: MetaData, name: str = "timers") -> Table:
         Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
         Column("fired_at", DateTime(timezone=True)),
         Column("staged_at", DateTime(timezone=True)),
+        # Why a row was set aside unfired (its `fired_at` says when); NULL for fired rows.
+        Column("failure", Text),
         Index(
             f"ix_{name}_unstaged_due",
             "due_at",
@@ -199,6 +212,24 @@ class StageHandler(Protocol):
         """Stage the events of these keys that fall due after `now`, up to `until`."""
 
 
+# SQLSTATE classes worth a retry as they are: connection, transaction rollback (deadlock,
+# serialization), insufficient resources, operator intervention.
+TRANSIENT_SQLSTATE_CLASSES = ("08", "40", "53", "57")
+
+
+def is_transient(error: BaseException) -> bool:
+    """A fault of the connection or the server, to retry as it is. Anything else a handler
+    raises is about the data of what it handles."""
+    if isinstance(error, DBAPIError):
+        sqlstate = str(getattr(error.orig, "sqlstate", "") or "")
+        return (
+            error.connection_invalidated
+            or isinstance(error, OperationalError | InterfaceError)
+            or sqlstate.startswith(TRANSIENT_SQLSTATE_CLASSES)
+        )
+    return isinstance(error, OSError | TimeoutError)
+
+
 class TimerScheduler:
     """Fires due rows of one timer table in batches; safe to run as several copies."""
 
@@ -230,8 +261,62 @@ class TimerScheduler:
         self._staged_grace = staged_grace
         self._wake = asyncio.Event()
 
+    def _due(self, now: datetime) -> ColumnElement[bool]:
+        table = self._table
+        return and_(
+            table.c.fired_at.is_(None),
+            or_(
+                and_(table.c.staged_at.is_(None), table.c.due_at <= now),
+                and_(table.c.staged_at.is_not(None), table.c.due_at <= now - self._staged_grace),
+            ),
+        )
+
     async def fire_due(self) -> int:
-        """Fire one batch of due rows in one transaction; returns how many fired."""
+        """Fire one batch of due rows in one transaction; returns how many were taken. If the
+        batch fails on the data of a row, its rows are fired one at a time instead."""
+        try:
+            return await self._fire(only=None)
+        except Exception as error:
+            if is_transient(error):
+                raise
+            log.exception("a batch of %s timers failed; firing them one at a time", self.name)
+        async with self._engine.connect() as connection:
+            ids = (
+                await connection.scalars(
+                    select(self._table.c.id)
+                    .where(self._due(self._clock.now()))
+                    .order_by(self._table.c.due_at)
+                    .limit(self._batch_size)
+                )
+            ).all()
+        return sum([await self._fire_alone(timer_id) for timer_id in ids])
+
+    async def _fire_alone(self, timer_id: int) -> int:
+        """Fire one row; one that fails twice on its own is set aside."""
+        failure: Exception | None = None
+        for _ in range(2):
+            try:
+                return await self._fire(only=timer_id)
+            except Exception as error:
+                if is_transient(error):
+                    raise
+                failure = error
+        assert failure is not None
+        log.error("timer %s of %s cannot fire and is set aside: %r", timer_id, self.name, failure)
+        table = self._table
+        async with self._engine.begin() as connection:
+            await connection.execute(
+                update(table)
+                .where(table.c.id == timer_id, table.c.fired_at.is_(None))
+                .values(
+                    fired_at=self._clock.now(),
+                    failure=f"{type(failure).__name__}: {failure}"[:2000],
+                )
+            )
+        TIMERS_SET_ASIDE.labels(self.name).inc()
+        return 1
+
+    async def _fire(self, *, only: int | None) -> int:
         table = self._table
         async with self._unit_of_work() as uow:
             now = self._clock.now()
@@ -239,16 +324,7 @@ class TimerScheduler:
                 await uow.session.execute(
                     select(table.c.id, table.c.key, table.c.kind, table.c.due_at, table.c.staged_at)
                     .add_columns(table.c.payload)
-                    .where(
-                        table.c.fired_at.is_(None),
-                        or_(
-                            and_(table.c.staged_at.is_(None), table.c.due_at <= now),
-                            and_(
-                                table.c.staged_at.is_not(None),
-                                table.c.due_at <= now - self._staged_grace,
-                            ),
-                        ),
-                    )
+                    .where(self._due(now), *([table.c.id == only] if only is not None else []))
                     .order_by(table.c.due_at)
                     .limit(self._batch_size)
                     .with_for_update(skip_locked=True)
@@ -273,25 +349,60 @@ class TimerScheduler:
 
     async def stage_due(self) -> int:
         """Stage the events of one batch of timers within `stage_ahead`; returns how many
-        timers were taken. Overdue timers are left to `fire_due`."""
+        timers were taken. Overdue timers are left to `fire_due`. If the batch fails on the
+        data of a key, its keys are staged one at a time; a key that fails alone is marked
+        staged without events, so its timers fire (and are set aside if they fail too)."""
         if self._stager is None:
             return 0
+        try:
+            return await self._stage(only=None)
+        except Exception as error:
+            if is_transient(error):
+                raise
+            log.exception("staging a batch of %s timers failed; one key at a time", self.name)
+        now = self._clock.now()
+        async with self._engine.connect() as connection:
+            keys = (await connection.scalars(self._to_stage(now).limit(self._batch_size))).all()
+        taken = 0
+        for key in dict.fromkeys(keys):
+            try:
+                taken += await self._stage(only=key)
+            except Exception as error:
+                if is_transient(error):
+                    raise
+                log.exception("staging the timers of %s (%s) failed", key, self.name)
+                async with self._unit_of_work() as uow:
+                    until = now + self._stage_ahead
+                    await mark_staged(uow.session, self._table, [key], until=until, now=now)
+                    await uow.commit()
+                taken += 1
+        return taken
+
+    def _to_stage(self, now: datetime) -> Select[Any]:
+        table = self._table
+        return (
+            select(table.c.key)
+            .where(
+                table.c.fired_at.is_(None),
+                table.c.staged_at.is_(None),
+                table.c.due_at > now,
+                table.c.due_at <= now + self._stage_ahead,
+            )
+            .order_by(table.c.due_at)
+        )
+
+    async def _stage(self, *, only: str | None) -> int:
+        assert self._stager is not None
         table = self._table
         async with self._unit_of_work() as uow:
             now = self._clock.now()
             until = now + self._stage_ahead
+            query = self._to_stage(now)
+            if only is not None:
+                query = query.where(table.c.key == only)
             keys = (
                 await uow.session.scalars(
-                    select(table.c.key)
-                    .where(
-                        table.c.fired_at.is_(None),
-                        table.c.staged_at.is_(None),
-                        table.c.due_at > now,
-                        table.c.due_at <= until,
-                    )
-                    .order_by(table.c.due_at)
-                    .limit(self._batch_size)
-                    .with_for_update(skip_locked=True)
+                    query.limit(self._batch_size).with_for_update(skip_locked=True)
                 )
             ).all()
             if not keys:
