@@ -31,6 +31,7 @@ from chassis.testing import (
     Infrastructure,
     ServiceProcess,
     create_database,
+    eventually,
     free_port,
     migrate_service,
     start_group_at_end,
@@ -260,7 +261,7 @@ async def test_5000_deadlines_in_one_second_among_100000_open_tickets(
             hot=True,
         )
         breaches = await collector
-        recorded, recorded_at = await recorded_breaches(engine, prefix)
+        recorded_at = await all_breaches_recorded(engine, prefix)
     finally:
         for worker in workers:
             worker.stop()
@@ -291,8 +292,7 @@ async def test_5000_deadlines_in_one_second_among_100000_open_tickets(
         "early": early,
         "missed": missed,
         "duplicate": duplicates,
-        "recorded in tickets at the deadline": recorded,
-        "all recorded, s after the last deadline": round(
+        "all recorded in tickets at the deadline, s after the last deadline": round(
             (recorded_at - (deadline0 + timedelta(seconds=1))).total_seconds(), 1
         ),
     }
@@ -306,23 +306,22 @@ async def test_5000_deadlines_in_one_second_among_100000_open_tickets(
     )
     # Correctness is asserted; the lateness target is reported, a figure to improve on.
     assert (early, missed, duplicates, strangers) == (0, 0, 0, 0), figures
-    assert recorded == DEADLINES, figures
 
 
-async def recorded_breaches(engine: AsyncEngine, prefix: str) -> tuple[int, datetime]:
-    """How many hot tickets recorded their breach at the deadline once the scheduler caught up
-    (it records a staged breach a grace period after the deadline), and when (to 0.2 s)."""
+async def all_breaches_recorded(engine: AsyncEngine, prefix: str) -> datetime:
+    """When every hot ticket has recorded its breach at the deadline (the scheduler records a
+    staged breach a grace period after the deadline), to 0.2 s."""
     query = text(
         "SELECT count(*) FROM ticket_clocks WHERE ticket_id LIKE :pattern "
         "AND breached_at = deadline AND deadline < now()"
     )
-    give_up = datetime.now(UTC) + timedelta(seconds=60)
-    while True:
+
+    async def recorded() -> datetime | None:
         async with engine.connect() as connection:
-            count = int(await connection.scalar(query, {"pattern": f"{prefix}%"}) or 0)
-        if count >= DEADLINES or datetime.now(UTC) > give_up:
-            return count, datetime.now(UTC)
-        await asyncio.sleep(0.2)
+            count = await connection.scalar(query, {"pattern": f"{prefix}%"})
+        return datetime.now(UTC) if count == DEADLINES else None
+
+    return await eventually(recorded, within=60)
 
 
 async def bare_producer_lateness(bootstrap: str, count: int) -> list[float]:

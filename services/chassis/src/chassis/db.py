@@ -1,11 +1,14 @@
 """Async engine and sessions, per-service role and schema provisioning, migrations."""
 
 import asyncio
+from collections.abc import Iterable
 from pathlib import Path
+from typing import Any
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import text
+from sqlalchemy import ColumnElement, any_, bindparam, text
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
@@ -15,6 +18,12 @@ from sqlalchemy.ext.asyncio import (
 )
 
 from chassis.settings import ServiceSettings
+
+
+def is_any_of(column: ColumnElement[Any], values: Iterable[Any]) -> ColumnElement[bool]:
+    """`column = ANY(:array)`: one parameter however many values, where `IN` would render (and
+    compile) one parameter per value on bulk paths."""
+    return column == any_(bindparam(None, list(values), type_=ARRAY(column.type)))
 
 
 def asyncpg_url(url: str) -> str:

@@ -37,7 +37,6 @@ from sqlalchemy import (
     String,
     Table,
     Text,
-    any_,
     bindparam,
     cast,
     delete,
@@ -46,10 +45,11 @@ from sqlalchemy import (
     text,
     update,
 )
-from sqlalchemy.dialects.postgresql import ARRAY, JSONB, insert
+from sqlalchemy.dialects.postgresql import JSONB, insert
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from chassis.clock import Clock, SystemClock
+from chassis.db import is_any_of
 from contracts.envelope import CLOUDEVENTS_CONTENT_TYPE, CloudEvent, EventData
 from contracts.registry import EVENT_TYPES
 
@@ -175,7 +175,7 @@ async def withdraw_staged(session: AsyncSession, table: Table, stagers: Iterable
     if wanted:
         await session.execute(
             delete(table).where(
-                table.c.staged_by == any_(bindparam("stagers", wanted, type_=ARRAY(String))),
+                is_any_of(table.c.staged_by, wanted),
                 table.c.sent_at.is_(None),
             )
         )
@@ -335,7 +335,5 @@ class OutboxRelay:
     async def _mark_sent(self, session: AsyncSession, ids: list[int]) -> None:
         table = self._table
         await session.execute(
-            update(table)
-            .where(table.c.id == any_(bindparam("ids", ids, type_=ARRAY(BigInteger))))
-            .values(sent_at=func.now())
+            update(table).where(is_any_of(table.c.id, ids)).values(sent_at=func.now())
         )

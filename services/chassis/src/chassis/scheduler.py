@@ -45,8 +45,6 @@ from sqlalchemy import (
     Table,
     Text,
     and_,
-    any_,
-    bindparam,
     delete,
     func,
     or_,
@@ -54,11 +52,12 @@ from sqlalchemy import (
     text,
     update,
 )
-from sqlalchemy.dialects.postgresql import ARRAY, JSONB
+from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
 from chassis.clock import Clock
+from chassis.db import is_any_of
 from chassis.unit_of_work import SqlUnitOfWork
 
 log = logging.getLogger(__name__)
@@ -190,7 +189,7 @@ async def mark_staged(
         await session.execute(
             update(table)
             .where(
-                table.c.key == any_(bindparam("keys", wanted, type_=ARRAY(String))),
+                is_any_of(table.c.key, wanted),
                 table.c.fired_at.is_(None),
                 table.c.staged_at.is_(None),
                 table.c.due_at <= until,
@@ -289,7 +288,10 @@ class TimerScheduler:
                     .limit(self._batch_size)
                 )
             ).all()
-        return sum([await self._fire_alone(timer_id) for timer_id in ids])
+        fired = 0
+        for timer_id in ids:
+            fired += await self._fire_alone(timer_id)
+        return fired
 
     async def _fire_alone(self, timer_id: int) -> int:
         """Fire one row; one that fails twice on its own is set aside."""

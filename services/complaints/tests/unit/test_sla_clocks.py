@@ -343,3 +343,11 @@ def test_a_late_report_to_the_regulator_is_a_breach_and_other_tickets_cannot_rep
         file(severity=1, category="product_quality").report_to_regulator(
             at=FRIDAY_10, actor="qa-1", ctx=CTX, reference=" "
         )
+
+
+def test_a_running_clock_past_its_deadline_has_breached_before_it_is_recorded() -> None:
+    respond = file(severity=1).clocks["respond"]
+    deadline = FRIDAY_10 + timedelta(minutes=15)
+    assert respond.breached_at_as_of(deadline - timedelta(microseconds=1)) is None
+    assert respond.breached_at is None
+    assert respond.breached_at_as_of(deadline + timedelta(seconds=1)) == deadline

@@ -155,6 +155,25 @@ async def _account_context(
     }
 
 
+async def _read_card(
+    request: Request,
+    app: AccountsApp,
+    account_id: str,
+    *,
+    purpose: str,
+    as_of: datetime | None = None,
+) -> dict[str, Any]:
+    """The card as this page's reader sees it (now, or as of a moment); the read is audited."""
+    return await read_card(
+        uow=app.uow(),
+        account_id=account_id,
+        as_of=as_of,
+        actor=reader(request),
+        purpose=purpose,
+        now=app.clock.now(),
+    )
+
+
 @router.get("/{account_id}", response_class=HTMLResponse)
 async def account_detail(
     request: Request, app: AccountsApp, uow: ReadUow, account_id: str
@@ -162,14 +181,7 @@ async def account_detail(
     account = await uow.queries.get(account_id)
     if account is None:
         return _not_found(request, account_id)
-    card = await read_card(
-        uow=app.uow(),
-        account_id=account_id,
-        as_of=None,
-        actor=reader(request),
-        purpose="account page",
-        now=app.clock.now(),
-    )
+    card = await _read_card(request, app, account_id, purpose="account page")
     context = await _account_context(app, uow, account)
     context["card"] = card
     context["error"] = request.query_params.get("error")
@@ -193,14 +205,7 @@ async def account_action(
         if account is None:
             return _not_found(request, account_id)
         context = await _account_context(app, uow, account)
-        context["card"] = await read_card(
-            uow=app.uow(),
-            account_id=account_id,
-            as_of=None,
-            actor=reader(request),
-            purpose="account page",
-            now=app.clock.now(),
-        )
+        context["card"] = await _read_card(request, app, account_id, purpose="account page")
         context["error"] = error_text(exc)
         context["values"] = form
         return render(
@@ -308,14 +313,7 @@ async def card_editor(
     account = await uow.queries.get(account_id)
     if account is None:
         return _not_found(request, account_id)
-    card = await read_card(
-        uow=app.uow(),
-        account_id=account_id,
-        as_of=None,
-        actor=reader(request),
-        purpose="card maintenance",
-        now=app.clock.now(),
-    )
+    card = await _read_card(request, app, account_id, purpose="card maintenance")
     return render(
         request, "card_form.html", {"account": account, "card": card, "hhmm": _time, "form": None}
     )
@@ -342,14 +340,7 @@ async def save_card_form(
         account = await uow.queries.get(account_id)
         if account is None:
             return _not_found(request, account_id)
-        stored = await read_card(
-            uow=app.uow(),
-            account_id=account_id,
-            as_of=None,
-            actor=reader(request),
-            purpose="card maintenance",
-            now=app.clock.now(),
-        )
+        stored = await _read_card(request, app, account_id, purpose="card maintenance")
         context = {
             "account": account,
             "card": stored,
@@ -387,13 +378,8 @@ async def card_history(
             moment = moment.replace(tzinfo=UTC)
             if len(context["as_of"]) == 10:
                 moment = moment.replace(hour=23, minute=59, second=59)
-        context["card_as_of"] = await read_card(
-            uow=app.uow(),
-            account_id=account_id,
-            as_of=moment,
-            actor=reader(request),
-            purpose="card history",
-            now=app.clock.now(),
+        context["card_as_of"] = await _read_card(
+            request, app, account_id, purpose="card history", as_of=moment
         )
         context["moment"] = moment
     return render(request, "card_history.html", context)

@@ -48,6 +48,13 @@ class SlaClock:
             return "breached"
         return "met" if self.state == "stopped" else None
 
+    def breached_at_as_of(self, now: datetime) -> datetime | None:
+        """When the clock breached, as of `now`: a running clock past its deadline breached at
+        the deadline, a moment before the scheduler records it."""
+        if self.breached_at is None and self.running and self.deadline is not None:
+            return self.deadline if self.deadline <= now else None
+        return self.breached_at
+
     def start(self, at: datetime, measure: TimeMeasure) -> None:
         if self.state != "pending":
             return

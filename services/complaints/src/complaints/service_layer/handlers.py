@@ -16,10 +16,10 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import String, any_, bindparam, select
-from sqlalchemy.dialects.postgresql import ARRAY
+from sqlalchemy import select
 
 from chassis.clock import Clock
+from chassis.db import is_any_of
 from chassis.inbox import claim_new_events
 from chassis.kafka import ReceivedEvent
 from chassis.scheduler import (
@@ -175,6 +175,7 @@ def stage_events(
     now: datetime,
     until: datetime,
 ) -> None:
+    """Stage what the tickets will reach after `now`, up to `until`, each at its moment."""
     for ticket in tickets:
         for event in ticket.foresee(now=now, until=until, ctx=ctx):
             uow.outbox.stage(
@@ -195,22 +196,22 @@ async def save_changes(
 ) -> None:
     """Publish the tickets' new events, bring their timers in line, save them, and stage what
     they will reach within `stage_ahead`."""
-    in_outbox = await already_in_outbox(uow, changed)
+    recorded = [
+        (ticket, event, event_id(ticket, event)) for ticket in changed for event in ticket.events
+    ]
+    in_outbox = await already_in_outbox(uow, [known for *_, known in recorded if known])
+    for ticket, event, known_id in recorded:
+        # Counted when the event is recorded (once: the state records it once), even if its
+        # staged copy was published at its moment already.
+        if isinstance(event, ClockBreached):
+            SLA_BREACHES.labels(event.clock, str(ticket.severity)).inc()
+        elif isinstance(event, ClockWarning):
+            SLA_WARNINGS.labels(event.clock, str(event.threshold)).inc()
+        elif isinstance(event, TicketEscalated):
+            ESCALATIONS.labels(str(event.level)).inc()
+        if known_id not in in_outbox:
+            uow.outbox.add(to_contract(ticket, event), time=event.at, id=known_id)
     for ticket in changed:
-        for event in ticket.events:
-            known_id = event_id(ticket, event)
-            # Counted when the event is recorded (once: the state records it once), even if
-            # its staged copy was published at its moment already.
-            if isinstance(event, ClockBreached):
-                SLA_BREACHES.labels(event.clock, str(ticket.severity)).inc()
-            elif isinstance(event, ClockWarning):
-                SLA_WARNINGS.labels(event.clock, str(event.threshold)).inc()
-            elif isinstance(event, TicketEscalated):
-                ESCALATIONS.labels(str(event.level)).inc()
-            if known_id is None or known_id not in in_outbox:
-                uow.outbox.add(
-                    to_contract(ticket, event), time=getattr(event, "at", now), id=known_id
-                )
         ticket.events.clear()
     await sync_timers(uow=uow, changed=changed, ctx=ctx)
     await uow.tickets.save(changed, now=now)
@@ -219,21 +220,13 @@ async def save_changes(
     await mark_staged(uow.session, timers, [t.id for t in changed], until=until, now=now)
 
 
-async def already_in_outbox(uow: ComplaintsUnitOfWork, changed: Sequence[Ticket]) -> set[str]:
-    """Ids of the tickets' new time-driven events that are in the outbox already: staged copies
-    published at their moment (writing them again would be a no-op; this spares the work)."""
-    ids = [
-        known
-        for ticket in changed
-        for event in ticket.events
-        if (known := event_id(ticket, event)) is not None
-    ]
+async def already_in_outbox(uow: ComplaintsUnitOfWork, ids: list[str]) -> set[str]:
+    """Which of these event ids are in the outbox already: staged copies published at their
+    moment (writing them again would be a no-op; this spares the work)."""
     if not ids:
         return set()
     found = await uow.session.scalars(
-        select(outbox.c.event_id).where(
-            outbox.c.event_id == any_(bindparam("ids", ids, type_=ARRAY(String)))
-        )
+        select(outbox.c.event_id).where(is_any_of(outbox.c.event_id, ids))
     )
     return set(found)
 

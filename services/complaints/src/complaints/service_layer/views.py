@@ -17,12 +17,11 @@ def clock_view(clock: SlaClock, *, ctx: SlaContext, now: datetime) -> dict[str, 
     if clock.state == "paused" and clock.paused_since is not None:
         paused += now - clock.paused_since
     starts_on, stops_on = CLOCK_SPANS[clock.name]
-    # A breach happens at the deadline, a moment before the scheduler records it.
-    unrecorded_breach = clock.running and clock.deadline is not None and clock.deadline <= now
+    breached_at = clock.breached_at_as_of(now)
     return {
         "clock": clock.name,
         "state": clock.state,
-        "outcome": clock.outcome or ("breached" if unrecorded_breach else None),
+        "outcome": "breached" if breached_at is not None else clock.outcome,
         "cycle": clock.cycle,
         "target": clock.target.describe(),
         "calendar": clock.target.calendar,
@@ -39,7 +38,7 @@ def clock_view(clock: SlaClock, *, ctx: SlaContext, now: datetime) -> dict[str, 
         "pause_reason": clock.pause_reason,
         "warnings_fired": clock.warnings_fired,
         "thresholds": list(clock.thresholds),
-        "breached_at": clock.breached_at or (clock.deadline if unrecorded_breach else None),
+        "breached_at": breached_at,
         "stopped_at": clock.stopped_at,
     }
 
