@@ -12,7 +12,7 @@ import bisect
 import math
 import random
 import uuid
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta, timezone
 from decimal import ROUND_HALF_UP, Decimal
@@ -139,10 +139,6 @@ class DemoData:
         return CloudEvent.wrap(
             event, source=SOURCE, time=event_time(event), id=self.event_id(event)
         )
-
-    def cloud_events(self) -> Iterator[CloudEvent]:
-        for event in self.events():
-            yield self.cloud_event(event)
 
     def expected_trailing(self) -> dict[str, CustomerTotals]:
         """Per customer, orders placed in (as_of - 365 days, as_of] that were not cancelled, and
