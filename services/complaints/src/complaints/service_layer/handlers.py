@@ -181,7 +181,7 @@ async def save_changes(
         for event in ticket.events:
             # Counted when the event is recorded (once: the state records it once), even if
             # its staged copy was published at its moment already.
-            count(ticket, event)
+            count_in_metrics(ticket, event)
     await uow.published.record(changed)
     for ticket in changed:
         ticket.events.clear()
@@ -199,7 +199,7 @@ async def save_changes(
     await uow.timers.mark_staged([ticket.id for ticket in changed], until=until, now=now)
 
 
-def count(ticket: Ticket, event: DomainEvent) -> None:
+def count_in_metrics(ticket: Ticket, event: DomainEvent) -> None:
     """The SLA metrics of a recorded event."""
     if isinstance(event, ClockBreached):
         SLA_BREACHES.labels(event.clock, str(ticket.severity)).inc()
