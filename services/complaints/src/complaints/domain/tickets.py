@@ -85,6 +85,14 @@ CLOCK_SPANS: dict[ClockName, tuple[Milestone, Milestone]] = {
 MAX_TEXT = 5000
 SYSTEM = "system"
 
+# The kinds of a ticket's scheduler timers: one per running clock, and the ops escalation.
+ESCALATION_TIMER = "escalation"
+
+
+def clock_timer(clock: str) -> str:
+    """The timer kind of a clock's next due moment (warning or breach)."""
+    return f"clock:{clock}"
+
 
 @dataclass(frozen=True)
 class HistoryEntry:
@@ -462,9 +470,9 @@ class Ticket:
         for name, clock in self.clocks.items():
             due = clock.next_due(ctx.measure(clock.target.calendar))
             if due is not None:
-                moments[f"clock:{name}"] = due
+                moments[clock_timer(name)] = due
         if self.ops_escalation_due is not None:
-            moments["escalation"] = self.ops_escalation_due
+            moments[ESCALATION_TIMER] = self.ops_escalation_due
         return moments
 
     def rebase_calendar(

@@ -16,28 +16,14 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import select
-
 from chassis.clock import Clock
-from chassis.db import is_any_of
-from chassis.inbox import claim_new_events
 from chassis.kafka import ReceivedEvent
-from chassis.scheduler import (
-    DueTimer,
-    Timer,
-    cancel_timers,
-    ceil_to_millisecond,
-    mark_staged,
-    pending_timers,
-    schedule_timers,
-)
+from chassis.scheduler import DueTimer
 from chassis.unit_of_work import SqlUnitOfWork
 from complaints.adapters.documents import calendar_from_document, policy_from_document
-from complaints.adapters.published import event_id, timed_event_id, to_contract
-from complaints.adapters.tables import inbox, outbox, standard_answers, timers
 from complaints.domain.calendar import BusinessCalendar
 from complaints.domain.errors import ComplaintError, InvalidInput
-from complaints.domain.events import ClockBreached, ClockWarning, TicketEscalated
+from complaints.domain.events import ClockBreached, ClockWarning, DomainEvent, TicketEscalated
 from complaints.domain.policy import CATEGORIES, SlaPolicy
 from complaints.domain.tickets import SlaContext, Ticket
 from complaints.metrics import ESCALATIONS, SLA_BREACHES, SLA_WARNINGS
@@ -178,12 +164,7 @@ def stage_events(
     """Stage what the tickets will reach after `now`, up to `until`, each at its moment."""
     for ticket in tickets:
         for event in ticket.foresee(now=now, until=until, ctx=ctx):
-            uow.outbox.stage(
-                to_contract(ticket, event),
-                at=ceil_to_millisecond(event.at),
-                by=ticket.id,
-                id=timed_event_id(ticket, event),
-            )
+            uow.published.stage(ticket, event)
 
 
 async def save_changes(
@@ -196,60 +177,36 @@ async def save_changes(
 ) -> None:
     """Publish the tickets' new events, bring their timers in line, save them, and stage what
     they will reach within `stage_ahead`."""
-    recorded = [
-        (ticket, event, event_id(ticket, event)) for ticket in changed for event in ticket.events
-    ]
-    in_outbox = await already_in_outbox(uow, [known for *_, known in recorded if known])
-    for ticket, event, known_id in recorded:
-        # Counted when the event is recorded (once: the state records it once), even if its
-        # staged copy was published at its moment already.
-        if isinstance(event, ClockBreached):
-            SLA_BREACHES.labels(event.clock, str(ticket.severity)).inc()
-        elif isinstance(event, ClockWarning):
-            SLA_WARNINGS.labels(event.clock, str(event.threshold)).inc()
-        elif isinstance(event, TicketEscalated):
-            ESCALATIONS.labels(str(event.level)).inc()
-        if known_id not in in_outbox:
-            uow.outbox.add(to_contract(ticket, event), time=event.at, id=known_id)
+    for ticket in changed:
+        for event in ticket.events:
+            # Counted when the event is recorded (once: the state records it once), even if
+            # its staged copy was published at its moment already.
+            count_in_metrics(ticket, event)
+    await uow.published.record(changed)
     for ticket in changed:
         ticket.events.clear()
-    await sync_timers(uow=uow, changed=changed, ctx=ctx)
+    await uow.timers.set_pending(
+        [ticket.id for ticket in changed],
+        {
+            (ticket.id, kind): due
+            for ticket in changed
+            for kind, due in ticket.due_moments(ctx).items()
+        },
+    )
     await uow.tickets.save(changed, now=now)
     until = now + settings.stage_ahead
     stage_events(uow=uow, tickets=changed, ctx=ctx, now=now, until=until)
-    await mark_staged(uow.session, timers, [t.id for t in changed], until=until, now=now)
+    await uow.timers.mark_staged([ticket.id for ticket in changed], until=until, now=now)
 
 
-async def already_in_outbox(uow: ComplaintsUnitOfWork, ids: list[str]) -> set[str]:
-    """Which of these event ids are in the outbox already: staged copies published at their
-    moment (writing them again would be a no-op; this spares the work)."""
-    if not ids:
-        return set()
-    found = await uow.session.scalars(
-        select(outbox.c.event_id).where(is_any_of(outbox.c.event_id, ids))
-    )
-    return set(found)
-
-
-async def sync_timers(
-    *, uow: ComplaintsUnitOfWork, changed: Sequence[Ticket], ctx: SlaContext
-) -> None:
-    """Make the pending timer rows exactly the tickets' next due moments."""
-    wanted: dict[tuple[str, str], datetime] = {
-        (ticket.id, kind): ceil_to_millisecond(due)
-        for ticket in changed
-        for kind, due in ticket.due_moments(ctx).items()
-    }
-    obsolete = []
-    for timer in await pending_timers(uow.session, timers, [t.id for t in changed]):
-        if wanted.get((timer.key, timer.kind)) == timer.due_at:
-            del wanted[(timer.key, timer.kind)]
-        else:
-            obsolete.append(timer.id)
-    await cancel_timers(uow.session, timers, obsolete)
-    await schedule_timers(
-        uow.session, timers, [Timer(key, kind, due) for (key, kind), due in wanted.items()]
-    )
+def count_in_metrics(ticket: Ticket, event: DomainEvent) -> None:
+    """The SLA metrics of a recorded event."""
+    if isinstance(event, ClockBreached):
+        SLA_BREACHES.labels(event.clock, str(ticket.severity)).inc()
+    elif isinstance(event, ClockWarning):
+        SLA_WARNINGS.labels(event.clock, str(event.threshold)).inc()
+    elif isinstance(event, TicketEscalated):
+        ESCALATIONS.labels(str(event.level)).inc()
 
 
 async def update_calendar(
@@ -317,15 +274,11 @@ async def add_standard_answer(*, uow: ComplaintsUnitOfWork, command: AddStandard
     if not command.title.strip() or not command.body.strip():
         raise InvalidInput("a standard answer needs a title and a body")
     async with uow:
-        answer_id = await uow.session.scalar(
-            standard_answers.insert()
-            .values(
-                category=command.category, title=command.title.strip(), body=command.body.strip()
-            )
-            .returning(standard_answers.c.id)
+        answer_id = await uow.standard_answers.add(
+            category=command.category, title=command.title.strip(), body=command.body.strip()
         )
         await uow.commit()
-        return int(answer_id or 0)
+        return answer_id
 
 
 def _account_changes(data: Any) -> dict[str, Any]:
@@ -350,9 +303,7 @@ async def apply_account_events(
 ) -> None:
     """Keep the local read model of accounts (name, tier, VIP); duplicates change nothing."""
     async with uow:
-        fresh = await claim_new_events(
-            uow.session, inbox, consumer=consumer, event_ids=[e.id for e in events]
-        )
+        fresh = await uow.inbox.claim_new(consumer=consumer, event_ids=[e.id for e in events])
         merged: dict[str, dict[str, Any]] = {}
         # One account's events come from one partition, in order: fold them in that order.
         for event in events:

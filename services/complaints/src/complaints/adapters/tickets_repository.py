@@ -1,36 +1,19 @@
-"""Bulk reads and writes of the complaints schema: tickets with clocks, accounts, calendars,
-policies. One statement per kind of change per batch."""
+"""Tickets with their clocks and history: bulk reads and writes, one statement per kind of
+change per batch."""
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Table, bindparam, func, select, text, update
-from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy import Table, bindparam, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from chassis.outbox import withdraw_staged
-from complaints.adapters.documents import (
-    calendar_from_document,
-    calendar_holidays,
-    calendar_week,
-    policy_document,
-    policy_from_document,
-)
-from complaints.adapters.tables import (
-    accounts,
-    calendars,
-    outbox,
-    sla_policies,
-    ticket_clocks,
-    ticket_history,
-    tickets,
-)
-from complaints.domain.calendar import BusinessCalendar
+from complaints.adapters.tables import outbox, ticket_clocks, ticket_history, tickets
 from complaints.domain.clocks import SlaClock
-from complaints.domain.policy import ClockTarget, SlaPolicy
-from complaints.domain.tickets import AccountView, Ticket
+from complaints.domain.policy import ClockTarget
+from complaints.domain.tickets import Ticket
 
 TICKET_FIELDS = (
     "account_id",
@@ -167,14 +150,6 @@ class RowWrites:
             await session.execute(statement, rows)
 
 
-def _upsert(table: Any, rows: list[dict[str, Any]], keys: Sequence[str]) -> Any:
-    statement = insert(table)
-    return statement.on_conflict_do_update(
-        index_elements=list(keys),
-        set_={column: statement.excluded[column] for column in rows[0] if column not in keys},
-    )
-
-
 class TicketRepository:
     """Tickets with their clocks. Rows as loaded are remembered, so saving writes only the
     columns that changed (the scheduler's batches touch a few columns of thousands of rows)."""
@@ -287,109 +262,3 @@ class TicketRepository:
             .distinct()
         )
         return list(result.scalars())
-
-
-class AccountRepository:
-    def __init__(self, session: AsyncSession) -> None:
-        self._session = session
-
-    async def get(self, account_id: str) -> AccountView | None:
-        row = (
-            await self._session.execute(
-                select(accounts).where(accounts.c.account_id == account_id, accounts.c.registered)
-            )
-        ).first()
-        if row is None:
-            return None
-        return AccountView(row.account_id, row.name, row.tier, row.vip)
-
-    async def upsert(self, rows: Sequence[dict[str, Any]]) -> None:
-        """Merge account facts; each row names only the columns its event knows."""
-        for columns in {tuple(sorted(row)) for row in rows}:
-            same_shape = [row for row in rows if tuple(sorted(row)) == columns]
-            await self._session.execute(_upsert(accounts, same_shape, ["account_id"]), same_shape)
-
-
-class CalendarRepository:
-    def __init__(self, session: AsyncSession) -> None:
-        self._session = session
-
-    async def all(self) -> dict[str, BusinessCalendar]:
-        result = await self._session.execute(select(calendars).order_by(calendars.c.name))
-        return {
-            row.name: calendar_from_document(
-                name=row.name,
-                version=row.version,
-                time_zone=row.time_zone,
-                week=row.week,
-                holidays=row.holidays,
-            )
-            for row in result
-        }
-
-    async def lock(self, name: str) -> None:
-        """Serialise edits of one calendar."""
-        await self._session.execute(
-            select(calendars.c.name).where(calendars.c.name == name).with_for_update()
-        )
-
-    async def save(self, calendar: BusinessCalendar, *, actor: str, now: datetime) -> None:
-        row = {
-            "name": calendar.name,
-            "version": calendar.version,
-            "time_zone": calendar.time_zone,
-            "week": calendar_week(calendar),
-            "holidays": calendar_holidays(calendar),
-            "updated_at": now,
-            "updated_by": actor,
-        }
-        await self._session.execute(_upsert(calendars, [row], ["name"]), [row])
-
-
-class PolicyRepository:
-    def __init__(self, session: AsyncSession) -> None:
-        self._session = session
-
-    async def active(self) -> SlaPolicy | None:
-        row = (
-            await self._session.execute(select(sla_policies).where(sla_policies.c.active))
-        ).first()
-        return policy_from_document(row.version, row.document) if row else None
-
-    async def get(self, version: int) -> SlaPolicy | None:
-        row = (
-            await self._session.execute(
-                select(sla_policies).where(sla_policies.c.version == version)
-            )
-        ).first()
-        return policy_from_document(row.version, row.document) if row else None
-
-    async def next_version(self) -> int:
-        # Two administrators publishing at once must not take the same number.
-        await self._session.execute(text("LOCK TABLE sla_policies IN EXCLUSIVE MODE"))
-        latest = await self._session.scalar(select(func.max(sla_policies.c.version)))
-        return int(latest or 0) + 1
-
-    async def add(self, policy: SlaPolicy, *, actor: str, activate: bool, now: datetime) -> None:
-        if activate:
-            await self._session.execute(
-                update(sla_policies).where(sla_policies.c.active).values(active=False)
-            )
-        await self._session.execute(
-            sla_policies.insert().values(
-                version=policy.version,
-                document=policy_document(policy),
-                active=activate,
-                created_at=now,
-                created_by=actor,
-            )
-        )
-
-    async def activate(self, version: int) -> bool:
-        await self._session.execute(
-            update(sla_policies).where(sla_policies.c.active).values(active=False)
-        )
-        result = await self._session.execute(
-            update(sla_policies).where(sla_policies.c.version == version).values(active=True)
-        )
-        return bool(result.rowcount)  # type: ignore[attr-defined]
