@@ -88,7 +88,7 @@ async def register_prospect(
     async with uow:
         policy = await active_policy(uow, rules, now)
         referrers = [prospect.referred_by] if prospect.referred_by else []
-        await uow.accounts.lock_accounts([account_id, *referrers])
+        await uow.locks.lock_accounts([account_id, *referrers])
         if prospect.referred_by:
             await _referrer(uow, account_id, prospect.referred_by)
         priority_lead = prospect.referred_by is not None
@@ -158,7 +158,7 @@ async def set_referral(
         if account is None:
             raise NotFound("account_not_found", f"no account with id {account_id!r}")
         involved = {account_id, referred_by or "", account["referred_by"] or ""} - {""}
-        await uow.accounts.lock_accounts(involved)
+        await uow.locks.lock_accounts(involved)
         if referred_by == account["referred_by"]:
             return
         if referred_by:

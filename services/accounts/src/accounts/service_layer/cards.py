@@ -128,7 +128,7 @@ async def save_card(
     """
     async with uow:
         policy = await active_policy(uow, rules, now)
-        await uow.accounts.lock_accounts([account_id])
+        await uow.locks.lock_accounts([account_id])
         await _require_account(uow, account_id)
         stored = await uow.cards.current(account_id, for_update=True)
         version = stored["version"] if stored else 0
@@ -193,7 +193,7 @@ async def review_card(
     """The manager confirms the card is current: the stale flag clears, the clock restarts."""
     async with uow:
         policy = await active_policy(uow, rules, now)
-        await uow.accounts.lock_accounts([account_id])
+        await uow.locks.lock_accounts([account_id])
         await _require_account(uow, account_id)
         await uow.cards.add_review(account_id=account_id, by=actor.user, at=now, note=note.strip())
         await uow.accounts.update_account(account_id, card_reviewed_at=now)

@@ -73,7 +73,7 @@ async def decide_vip(
         )
         cleaned = check_decision(nomination=nomination, actor=actor, approve=approve, note=note)
         account_id = nomination.account_id
-        await uow.accounts.lock_accounts([account_id])
+        await uow.locks.lock_accounts([account_id])
         await uow.vip.decide(
             nomination_id,
             status="approved" if approve else "rejected",
@@ -123,7 +123,7 @@ async def revoke_vip(
 ) -> None:
     async with uow:
         policy = await active_policy(uow, rules, now)
-        await uow.accounts.lock_accounts([account_id])
+        await uow.locks.lock_accounts([account_id])
         account = await _account(uow, account_id)
         cleaned = check_revocation(actor=actor, is_vip=account["vip"], reason=reason)
         await uow.accounts.update_account(account_id, vip=False, vip_since=None)
