@@ -52,15 +52,18 @@ def _classified(event: domain.TierChanged) -> v1.AccountClassified:
 
 def to_contract(event: domain.DomainEvent) -> EventData:
     match event:
-        case domain.AccountRegistered(account_id=account_id, master=master, at=at):
+        case domain.AccountRegistered(master=master):
             return v1.AccountRegistered(
-                account_id=account_id,
+                account_id=event.account_id,
                 name=master.name,
                 region=master.region,
                 country=master.country,
                 segment=master.segment,
                 account_manager=master.account_manager,
-                registered_at=at,
+                registered_at=event.at,
+                origin=event.origin,
+                referred_by=event.referred_by,
+                priority_lead=event.priority_lead,
             )
         case domain.AccountUpdated():
             master = event.master
@@ -74,7 +77,15 @@ def to_contract(event: domain.DomainEvent) -> EventData:
                 account_manager=master.account_manager,
                 referred_by=event.referred_by,
                 priority_lead=event.priority_lead,
+                updated_by=event.by,
                 updated_at=event.at,
+            )
+        case domain.ReferralRecorded():
+            return v1.AccountReferralRecorded(
+                account_id=event.account_id,
+                referred_account_id=event.referred_account_id,
+                recorded_by=event.by,
+                recorded_at=event.at,
             )
         case domain.TierChanged():
             return _classified(event)
@@ -99,4 +110,50 @@ def to_contract(event: domain.DomainEvent) -> EventData:
                 stale_after_days=event.stale_after_days,
                 key_account=event.key_account,
                 flagged_at=event.at,
+            )
+        case domain.CardUpdated():
+            return v1.AccountCardUpdated(
+                account_id=event.account_id,
+                card_version=event.version,
+                changed_sections=event.changed_sections,
+                contact_count=event.contact_count,
+                updated_by=event.by,
+                updated_at=event.at,
+            )
+        case domain.CardReviewed():
+            return v1.AccountCardReviewed(
+                account_id=event.account_id, reviewed_by=event.by, reviewed_at=event.at
+            )
+        case domain.VipNominated():
+            return v1.AccountVipNominated(
+                account_id=event.account_id,
+                nomination_id=event.nomination_id,
+                nominated_by=event.by,
+                reason=event.reason,
+                nominated_at=event.at,
+            )
+        case domain.VipGranted():
+            return v1.AccountVipGranted(
+                account_id=event.account_id,
+                nominated_by=event.nominated_by,
+                approved_by=event.by,
+                reason=event.reason,
+                granted_at=event.at,
+                nomination_id=event.nomination_id,
+            )
+        case domain.VipRejected():
+            return v1.AccountVipRejected(
+                account_id=event.account_id,
+                nomination_id=event.nomination_id,
+                nominated_by=event.nominated_by,
+                rejected_by=event.by,
+                note=event.note,
+                rejected_at=event.at,
+            )
+        case domain.VipRevoked():
+            return v1.AccountVipRevoked(
+                account_id=event.account_id,
+                revoked_by=event.by,
+                reason=event.reason,
+                revoked_at=event.at,
             )

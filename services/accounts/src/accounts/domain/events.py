@@ -3,6 +3,7 @@ the published accounts contract; the service layer never builds contract events 
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Literal
 
 from accounts.domain.evaluation import Evaluation, Tier
 from accounts.domain.tier_policy import TierPolicy
@@ -21,9 +22,14 @@ class MasterData:
 
 @dataclass(frozen=True)
 class AccountRegistered:
+    """From the ERP, or a prospect a manager entered (a referred one is a priority lead)."""
+
     account_id: str
     master: MasterData
     at: datetime
+    origin: Literal["erp", "manager"] = "erp"
+    referred_by: str | None = None
+    priority_lead: bool = False
 
 
 @dataclass(frozen=True)
@@ -33,6 +39,18 @@ class AccountUpdated:
     master: MasterData
     referred_by: str | None
     priority_lead: bool
+    at: datetime
+    # The staff member who changed it; None when the ERP did.
+    by: str | None = None
+
+
+@dataclass(frozen=True)
+class ReferralRecorded:
+    """`account_id` referred `referred_account_id` (the referrer is the one to thank)."""
+
+    account_id: str
+    referred_account_id: str
+    by: str
     at: datetime
 
 
@@ -69,6 +87,71 @@ class CardFlaggedStale:
     at: datetime
 
 
+@dataclass(frozen=True)
+class CardUpdated:
+    account_id: str
+    version: int
+    changed_sections: list[str]
+    contact_count: int
+    by: str
+    at: datetime
+
+
+@dataclass(frozen=True)
+class CardReviewed:
+    account_id: str
+    by: str
+    at: datetime
+
+
+@dataclass(frozen=True)
+class VipNominated:
+    account_id: str
+    nomination_id: int
+    by: str
+    reason: str
+    at: datetime
+
+
+@dataclass(frozen=True)
+class VipGranted:
+    account_id: str
+    nomination_id: int
+    nominated_by: str
+    by: str
+    reason: str
+    at: datetime
+
+
+@dataclass(frozen=True)
+class VipRejected:
+    account_id: str
+    nomination_id: int
+    nominated_by: str
+    by: str
+    note: str
+    at: datetime
+
+
+@dataclass(frozen=True)
+class VipRevoked:
+    account_id: str
+    by: str
+    reason: str
+    at: datetime
+
+
 DomainEvent = (
-    AccountRegistered | AccountUpdated | TierChanged | LifecycleStageChanged | CardFlaggedStale
+    AccountRegistered
+    | AccountUpdated
+    | ReferralRecorded
+    | TierChanged
+    | LifecycleStageChanged
+    | CardFlaggedStale
+    | CardUpdated
+    | CardReviewed
+    | VipNominated
+    | VipGranted
+    | VipRejected
+    | VipRevoked
 )
