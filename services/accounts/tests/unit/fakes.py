@@ -13,6 +13,7 @@ from types import TracebackType
 from typing import Any, Self
 
 from accounts.adapters.erp_repository import MASTER_FIELDS, MasterDataChange
+from accounts.domain import timers
 from accounts.domain.changes import EvaluationChange, StoredAccount
 from accounts.domain.classification import TrailingFigures
 from accounts.domain.evaluation import AccountFacts, CurrentState, Tier
@@ -21,6 +22,8 @@ from accounts.domain.lifecycle import OrderHistory
 from accounts.domain.scorecard import ScorecardFacts
 from accounts.domain.tier_policy import TierPolicy
 from chassis.kafka import ReceivedEvent
+from contracts.complaints_v1 import TicketFiled
+from contracts.engagement_v1 import FeedbackRecorded
 from contracts.erp_v1 import CustomerUpserted, OrderCancelled, OrderPlaced, OrderReturned
 
 
@@ -78,6 +81,9 @@ class Store:
     cards: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     card_reviews: list[dict[str, Any]] = field(default_factory=list)
     access_log: list[dict[str, Any]] = field(default_factory=list)
+    feedback: dict[str, FeedbackRecorded] = field(default_factory=dict)
+    complaints: dict[str, TicketFiled] = field(default_factory=dict)
+    feeds: dict[str, datetime] = field(default_factory=dict)
 
 
 class FakeLocks:
@@ -306,13 +312,32 @@ class FakeEvaluations:
                 row["lifecycle_reason"] = evaluation.lifecycle.reason
 
 
+class FakeSignals:
+    def __init__(self, store: Store) -> None:
+        self._store = store
+
+    async def record_feedback(self, answers: Sequence[FeedbackRecorded]) -> None:
+        for a in answers:
+            self._store.feedback.setdefault(a.feedback_id, a)
+
+    async def record_complaints(self, filed: Sequence[TicketFiled]) -> None:
+        for t in filed:
+            self._store.complaints.setdefault(t.ticket_id, t)
+
+    async def mark_feed_started(self, feed: str, at: datetime) -> bool:
+        if feed in self._store.feeds:
+            return False
+        self._store.feeds[feed] = at
+        return True
+
+
 class FakeTimers:
     def __init__(self, store: Store) -> None:
         self._store = store
 
     async def reschedule_evaluations(self, due: dict[str, datetime | None]) -> None:
         for account_id, at in due.items():
-            self._store.timers[f"account:{account_id}"] = ("evaluate", at)
+            self._store.timers[timers.evaluation_key(account_id)] = (timers.EVALUATE, at)
 
     async def ensure_timer(self, key: str, kind: str, at: datetime) -> None:
         self._store.timers.setdefault(key, (kind, at))
@@ -414,6 +439,7 @@ class FakeUnitOfWork:
         self.erp = FakeErp(self.store)
         self.evaluations = FakeEvaluations(self.store)
         self.timers = FakeTimers(self.store)
+        self.signals = FakeSignals(self.store)
         self.accounts = FakeAccounts(self.store)
         self.vip = FakeVip(self.store)
         self.cards = FakeCards(self.store)

@@ -15,10 +15,12 @@ from accounts.domain.vip import Actor
 from accounts.service_layer.cards import review_card
 from accounts.service_layer.erp_ingest import ingest_erp_events
 from accounts.service_layer.evaluation import EvaluationRules
+from accounts.service_layer.signals import ingest_signals
 from accounts.service_layer.vip import decide_vip, nominate_vip
 from chassis.clock import FixedClock
 from chassis.kafka import ReceivedEvent
 from contracts import accounts_v1
+from contracts.complaints_v1 import TicketFiled
 from contracts.envelope import CloudEvent, EventData
 from contracts.erp_v1 import CustomerUpserted, OrderCancelled, OrderPlaced
 from services.accounts.tests.unit.fakes import FakeUnitOfWork, account_row
@@ -244,3 +246,34 @@ async def test_a_card_review_clears_the_stale_flag() -> None:
     assert isinstance(contract, accounts_v1.AccountCardReviewed)
     row = uow.store.accounts["C-1"]
     assert (row["card_reviewed_at"], row["card_stale"]) == (NOW, False)
+
+
+def ticket(ticket_id: str, filed_at: datetime) -> TicketFiled:
+    return TicketFiled(
+        ticket_id=ticket_id,
+        account_id="C-1",
+        channel="email",
+        category="delivery",
+        severity=2,
+        policy_version=1,
+        filed_by="AG-01",
+        filed_at=filed_at,
+    )
+
+
+async def test_the_first_complaint_starts_the_feed_and_evaluates_every_account_once() -> None:
+    uow = FakeUnitOfWork()
+    await ingest(uow, customer(), order("O-1", "500.00", 20))
+
+    for n in range(2):
+        await ingest_signals(
+            uow=uow,  # type: ignore[arg-type]
+            consumer="accounts.signals",
+            events=received(ticket(f"T-{n}", NOW - (2 - n) * DAY)),
+            rules=RULES,
+            clock=FixedClock(NOW + n * DAY),
+        )
+
+    assert uow.store.feeds == {"complaints": NOW - 2 * DAY}
+    assert uow.store.timers[timers.EVALUATE_ALL_KEY] == (timers.EVALUATE_ALL, NOW)
+    assert sorted(uow.store.complaints) == ["T-0", "T-1"]

@@ -25,7 +25,7 @@ from accounts.domain.changes import EvaluationChange, StoredAccount, scorecard_d
 from accounts.domain.classification import TrailingFigures
 from accounts.domain.evaluation import AccountFacts, CurrentState, Tier
 from accounts.domain.lifecycle import OrderHistory
-from accounts.domain.scorecard import ScorecardFacts
+from accounts.domain.scorecard import COMPLAINTS_FEED, ScorecardFacts
 from chassis.db import is_any_of
 
 
@@ -232,7 +232,7 @@ class EvaluationRepository:
         answers, filed, referred = await self._signal_aggregates(
             ids, window_start=window_start, until=until
         )
-        complaints_since = await self.feed_started_at("complaints")
+        complaints_since = await self.feed_started_at(COMPLAINTS_FEED)
         complaints_known = complaints_since is not None and complaints_since <= as_of
         facts: dict[str, AccountFacts] = {}
         empty = (OrderHistory(None, None, ()), None)

@@ -8,14 +8,13 @@ the first complaint starts the feed and every account is evaluated again.
 from collections.abc import Sequence
 
 from accounts.domain import timers
+from accounts.domain.scorecard import COMPLAINTS_FEED
 from accounts.service_layer.evaluation import EvaluationRules, active_policy, evaluate_accounts
 from accounts.service_layer.unit_of_work import AccountsUnitOfWork
 from chassis.clock import Clock
 from chassis.kafka import ReceivedEvent
 from contracts.complaints_v1 import TicketFiled
 from contracts.engagement_v1 import FeedbackRecorded
-
-COMPLAINTS_FEED = "complaints"
 
 
 async def ingest_signals(
