@@ -4,8 +4,10 @@ import subprocess
 import sys
 from pathlib import Path
 
+import httpx
 import pytest
 
+from chassis.testing import Infrastructure, ServiceUnderTest, scratch_database
 from scaffold.generator import NewService, generate
 
 REPO = Path(__file__).resolve().parents[3]
@@ -67,6 +69,23 @@ def test_the_service_imports_and_renders_its_page(generated: Path) -> None:
         text=True,
     )
     assert result.returncode == 0, result.stderr
+
+
+async def test_the_service_migrates_and_its_processes_start(
+    generated: Path, infrastructure: Infrastructure, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Its migration creates the chassis tables the worker's relay reads; the API serves pages."""
+    source = str(generated / "src")
+    monkeypatch.setenv("PYTHONPATH", source)  # the migration runs in a subprocess of this env
+    async with scratch_database(infrastructure, "rapport_scaffold") as database:
+        widgets = await ServiceUnderTest.prepare(
+            infrastructure, "widgets", consumes={}, database=database, env={"PYTHONPATH": source}
+        )
+        async with widgets.running("api", "worker") as processes:
+            async with httpx.AsyncClient(base_url=processes["api"].base_url) as client:
+                page = await client.get("/widgets/")
+            assert page.status_code == 200
+            assert "<h1>Widgets</h1>" in page.text
 
 
 @pytest.mark.parametrize("name", ["widgets", "engagement"])
