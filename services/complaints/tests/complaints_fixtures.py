@@ -29,12 +29,15 @@ COMPLAINTS_CONSUMES = {"accounts": [accounts_v1.ACCOUNTS_TOPIC]}
 
 
 async def prepare_complaints(
-    infrastructure: Infrastructure, *, env: dict[str, str] | None = None
+    infrastructure: Infrastructure,
+    *,
+    database: str | None = None,
+    env: dict[str, str] | None = None,
 ) -> ServiceUnderTest:
     """The complaints service on a migrated schema; it reads the accounts topic from its end
     (tests publish the accounts they need)."""
     return await ServiceUnderTest.prepare(
-        infrastructure, "complaints", consumes=COMPLAINTS_CONSUMES, env=env
+        infrastructure, "complaints", consumes=COMPLAINTS_CONSUMES, database=database, env=env
     )
 
 

@@ -6,6 +6,7 @@ earlier run's events; a test reads only what it publishes), and free ports. Its 
 builds the service's settings for tests that run it in-process.
 """
 
+import dataclasses
 import os
 import signal
 import socket
@@ -124,6 +125,11 @@ class ServiceUnderTest:
         }
         return cls(name, {**values, **(env or {})})
 
+    def another_copy(self) -> "ServiceUnderTest":
+        """The same service (schema, consumer groups) on ports of its own: copies side by side."""
+        ports = {f"{self.name.upper()}_{kind}_PORT": str(free_port()) for kind in ("API", "WORKER")}
+        return dataclasses.replace(self, env={**self.env, **ports})
+
     def setting(self, key: str) -> str:
         """One of the service's env settings: `setting("DATABASE_URL")`."""
         return self.env[f"{self.name.upper()}_{key}"]
@@ -134,11 +140,13 @@ class ServiceUnderTest:
 
     def process(self, kind: str, *, argv: list[str] | None = None) -> ServiceProcess:
         """The `api` or `worker` entrypoint (or `argv` run in its place, on its port), not started."""
+        port = int(self.setting(f"{kind.upper()}_PORT"))
+        log_name = f"{self.name}-{kind}-{self.setting('CONSUMER_GROUP_PREFIX')}-{port}.log"
         return ServiceProcess(
             argv or ["-m", f"{self.name}.entrypoints.{kind}"],
             env=self.env,
-            port=int(self.setting(f"{kind.upper()}_PORT")),
-            log_path=LOG_DIR / f"{self.name}-{kind}-{self.setting('CONSUMER_GROUP_PREFIX')}.log",
+            port=port,
+            log_path=LOG_DIR / log_name,
         )
 
     @asynccontextmanager
