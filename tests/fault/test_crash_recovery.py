@@ -73,7 +73,7 @@ async def test_worker_killed_between_database_commit_and_offset_commit(
     erp: Any, fault_accounts: ServiceUnderTest, accounts_db: AsyncEngine
 ) -> None:
     customer = unique("C")
-    crashing = fault_accounts.process("worker", argv=[HARNESS, "after-db-commit"]).start()
+    crashing = fault_accounts.process("worker", argv=[HARNESS, "after-db-commit", customer]).start()
     await crashing.wait_ready()
     await erp.publish(
         erp.customer(customer),
@@ -106,7 +106,7 @@ async def test_relay_killed_between_publish_and_mark_sent(
     accounts_db: AsyncEngine,
 ) -> None:
     customer = unique("C")
-    crashing = fault_accounts.process("worker", argv=[HARNESS, "after-publish"]).start()
+    crashing = fault_accounts.process("worker", argv=[HARNESS, "after-publish", customer]).start()
     await crashing.wait_ready()
     await erp.publish(erp.customer(customer), erp.order(customer, f"{customer}-SO1", "9.00"))
     assert await crashing.wait_exit() == -signal.SIGKILL

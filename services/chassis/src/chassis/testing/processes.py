@@ -112,12 +112,14 @@ class ServiceUnderTest:
         `env` adds or overrides settings (`<NAME>_...`)."""
         bootstrap = infrastructure.kafka_bootstrap_servers
         prefix = unique(f"{name}-test")
+        database_url = migrate_service(infrastructure, name, database=database)
+        # Last, so that what others publish in the meantime (the broker is shared) stays out.
         for group, topics in consumes.items():
             await ensure_topics(bootstrap, list(topics))
             await start_group_at_end(bootstrap, f"{prefix}.{group}", list(topics))
         variable = name.upper()
         values = {
-            f"{variable}_DATABASE_URL": migrate_service(infrastructure, name, database=database),
+            f"{variable}_DATABASE_URL": database_url,
             f"{variable}_KAFKA_BOOTSTRAP_SERVERS": bootstrap,
             f"{variable}_CONSUMER_GROUP_PREFIX": prefix,
             f"{variable}_API_PORT": str(free_port()),
