@@ -74,6 +74,8 @@ BatchHandler = Callable[[list[ReceivedEvent]], Awaitable[None]]
 BusinessCheck = Callable[[EventData], str | None]
 RecordKey = tuple[str, int, int]
 
+# The dead-letter reason of an event the handler failed on alone after the retries (poison).
+HANDLER_FAILED = "handler-failed"
 # The longest rejection detail a dead letter carries in its headers.
 MAX_DETAIL_LENGTH = 2000
 
@@ -278,7 +280,7 @@ class BatchConsumer:
                     exc_info=error,
                     extra={"consumer": self.name, "event_id": event.id},
                 )
-                return [Rejected(record, "handler-failed", f"{type(error).__name__}: {error}")]
+                return [Rejected(record, HANDLER_FAILED, f"{type(error).__name__}: {error}")]
             middle = len(events) // 2
             return await self._handle(events[:middle], by_position) + await self._handle(
                 events[middle:], by_position
