@@ -76,6 +76,8 @@ RecordKey = tuple[str, int, int]
 
 # The dead-letter reason of an event the handler failed on alone after the retries (poison).
 HANDLER_FAILED = "handler-failed"
+# Records decoded between two turns of the event loop.
+DECODE_SLICE = 50
 # The longest rejection detail a dead letter carries in its headers.
 MAX_DETAIL_LENGTH = 2000
 
@@ -234,7 +236,7 @@ class BatchConsumer:
 
     async def consume(self, body: Any, message: KafkaMessage) -> None:
         records: tuple[ConsumerRecord[Any, Any], ...] = message.raw_message
-        decoded = [decode_record(record, self._accepts, self._business_check) for record in records]
+        decoded = await self._decode_all(records)
         rejected = [item for item in decoded if isinstance(item, Rejected)]
         events = [item for item in decoded if isinstance(item, ReceivedEvent)]
         by_position = {
@@ -257,6 +259,21 @@ class BatchConsumer:
                 return
             raise
         await self._commit_offsets(message)
+
+    async def _decode_all(
+        self, records: tuple[ConsumerRecord[Any, Any], ...]
+    ) -> list[ReceivedEvent | Rejected]:
+        """Decode the batch, letting the event loop run between slices: a long stretch of CPU
+        (a batch of large records) would starve the group heartbeats, the consumer would be
+        dropped from its group and the batch read again."""
+        decoded: list[ReceivedEvent | Rejected] = []
+        for start in range(0, len(records), DECODE_SLICE):
+            decoded += [
+                decode_record(record, self._accepts, self._business_check)
+                for record in records[start : start + DECODE_SLICE]
+            ]
+            await asyncio.sleep(0)
+        return decoded
 
     async def _handle(
         self, events: list[ReceivedEvent], by_position: dict[RecordKey, ConsumerRecord[Any, Any]]
