@@ -1,9 +1,10 @@
 """Idempotent consumption: (consumer, event id) is recorded in the handler's own transaction."""
 
 from collections.abc import Iterable, Sequence
+from datetime import datetime
 
 from prometheus_client import Counter
-from sqlalchemy import Column, DateTime, MetaData, String, Table, func
+from sqlalchemy import Column, DateTime, MetaData, String, Table, delete, func
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -49,3 +50,13 @@ async def new_events(
         session, table, consumer=consumer, event_ids=[event.id for event in unique]
     )
     return [event for event in unique if event.id in fresh]
+
+
+async def purge_inbox(session: AsyncSession, table: Table, *, older_than: datetime) -> int:
+    """Forget the ids received before `older_than`; returns how many were deleted.
+
+    Retention is a trade: an event re-delivered after its id is purged is handled again, so
+    `older_than` must lie well beyond any redelivery (a rewind, a replay of the dead letters).
+    """
+    result = await session.execute(delete(table).where(table.c.received_at < older_than))
+    return int(result.rowcount)  # type: ignore[attr-defined]

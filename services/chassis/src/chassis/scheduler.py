@@ -53,11 +53,10 @@ from sqlalchemy import (
     update,
 )
 from sqlalchemy.dialects.postgresql import JSONB
-from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
 from chassis.clock import Clock
-from chassis.db import is_any_of
+from chassis.db import is_any_of, is_transient
 from chassis.unit_of_work import SqlUnitOfWork
 
 log = logging.getLogger(__name__)
@@ -209,24 +208,6 @@ class StageHandler(Protocol):
         self, *, uow: SqlUnitOfWork, keys: list[str], now: datetime, until: datetime
     ) -> None:
         """Stage the events of these keys that fall due after `now`, up to `until`."""
-
-
-# SQLSTATE classes worth a retry as they are: connection, transaction rollback (deadlock,
-# serialization), insufficient resources, operator intervention.
-TRANSIENT_SQLSTATE_CLASSES = ("08", "40", "53", "57")
-
-
-def is_transient(error: BaseException) -> bool:
-    """A fault of the connection or the server, to retry as it is. Anything else a handler
-    raises is about the data of what it handles."""
-    if isinstance(error, DBAPIError):
-        sqlstate = str(getattr(error.orig, "sqlstate", "") or "")
-        return (
-            error.connection_invalidated
-            or isinstance(error, OperationalError | InterfaceError)
-            or sqlstate.startswith(TRANSIENT_SQLSTATE_CLASSES)
-        )
-    return isinstance(error, OSError | TimeoutError)
 
 
 class TimerScheduler:
