@@ -332,6 +332,7 @@ class OutboxRelay:
         self._max_backoff_seconds = max_backoff_seconds
         self._wake = asyncio.Event()
         self._producer: AIOKafkaProducer | None = None
+        self._stopping: set[asyncio.Future[None]] = set()
         # Rows of a batch the broker refused: sent one per batch next, to find the culprit.
         self._suspects: set[int] = set()
         self._last_success = -math.inf
@@ -356,10 +357,20 @@ class OutboxRelay:
         self._producer = producer
 
     async def stop(self) -> None:
+        """Stop the producer, waiting at most `send_timeout` for what it still has in flight:
+        in a broker outage that would last its whole request timeout, and every row it holds
+        is still unsent in the table anyway."""
         producer, self._producer = self._producer, None
-        if producer is not None:
-            await producer.stop()
         self.healthy = False
+        if producer is None:
+            return
+        stopping = asyncio.ensure_future(producer.stop())
+        done, _ = await asyncio.wait([stopping], timeout=self._send_timeout)
+        if not done:
+            # It ends by itself once its batches expire; kept referenced until then.
+            log.warning("outbox relay producer still flushing; left to finish in the background")
+            self._stopping.add(stopping)
+            stopping.add_done_callback(self._stopping.discard)
 
     async def run(self) -> None:
         """Relay forever: drain what is publishable, then sleep until NOTIFY, the next staged
