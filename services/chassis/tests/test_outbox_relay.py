@@ -218,9 +218,9 @@ async def test_two_racing_relays_keep_one_accounts_events_in_outbox_order(
     tasks = [asyncio.create_task(relay.run()) for relay in relays]
     try:
         total = 0
-        for round_ in range(6):
-            await write_events(admin_engine, table, account, [f"{round_}-{n}" for n in range(150)])
-            total += 150
+        for round_ in range(10):
+            await write_events(admin_engine, table, account, [f"{round_}-{n}" for n in range(200)])
+            total += 200
             await asyncio.sleep(0.05)
         records = await read_topic(
             infrastructure.kafka_bootstrap_servers,
