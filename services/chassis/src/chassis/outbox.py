@@ -335,7 +335,7 @@ class OutboxRelay:
         self._stopping: set[asyncio.Future[None]] = set()
         # Rows of a batch the broker refused: sent one per batch next, to find the culprit.
         self._suspects: set[int] = set()
-        self._last_success = -math.inf
+        self._broker_answered_at = -math.inf
         self.healthy = False
         self.last_error: str | None = None
 
@@ -461,7 +461,7 @@ class OutboxRelay:
         so an outage does not hold row locks for the whole send timeout of every pass."""
         producer = self._producer
         assert producer is not None
-        if time.monotonic() - self._last_success < 1.0:
+        if time.monotonic() - self._broker_answered_at < 1.0:
             return
         try:
             updated = await asyncio.wait_for(
@@ -471,6 +471,7 @@ class OutboxRelay:
             updated = False
         if not updated:
             raise KafkaConnectionError(f"broker {self._bootstrap_servers} does not answer")
+        self._broker_answered_at = time.monotonic()
 
     async def _pass(self) -> tuple[int, int]:
         """One locked batch: returns (rows settled, rows held back for key order)."""
@@ -507,7 +508,7 @@ class OutboxRelay:
             await self._set_aside(
                 session, [row for row in ready if row.id in sent.refused], sent.refused
             )
-        self._last_success = time.monotonic()
+        self._broker_answered_at = time.monotonic()
         if sent.producer_broken:
             # A refused batch leaves a gap in the idempotent producer's sequence numbers of its
             # partition: a fresh producer (new producer id) starts them again.
