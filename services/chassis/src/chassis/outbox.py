@@ -36,6 +36,7 @@ from aiokafka.errors import (
     CorruptRecordException,
     KafkaConnectionError,
     KafkaError,
+    KafkaTimeoutError,
     MessageSizeTooLargeError,
     RecordListTooLargeError,
     RecordTooLargeError,
@@ -502,7 +503,12 @@ class OutboxRelay:
             if not ready:
                 return 0, len(rows)
             # Bounded: an outage that starts mid-send rolls back within the timeout.
-            sent = await asyncio.wait_for(self._publish(ready), timeout=self._send_timeout)
+            try:
+                sent = await asyncio.wait_for(self._publish(ready), timeout=self._send_timeout)
+            except TimeoutError as error:
+                raise KafkaTimeoutError(
+                    f"the broker did not acknowledge within {self._send_timeout} s"
+                ) from error
             if sent.published:
                 await self._mark_sent(session, sorted(sent.published))
             await self._set_aside(
