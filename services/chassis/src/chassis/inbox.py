@@ -4,7 +4,7 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime
 
 from prometheus_client import Counter
-from sqlalchemy import Column, DateTime, MetaData, String, Table, delete, func
+from sqlalchemy import Column, DateTime, Index, MetaData, String, Table, delete, func
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -22,6 +22,8 @@ def inbox_table(metadata: MetaData) -> Table:
         Column("consumer", String(100), primary_key=True),
         Column("event_id", String(200), primary_key=True),
         Column("received_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+        # What the retention job deletes by.
+        Index("ix_inbox_received_at", "received_at"),
     )
 
 

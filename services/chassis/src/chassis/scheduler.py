@@ -101,6 +101,8 @@ def timer_table(metadata: MetaData, name: str = "timers") -> Table:
             postgresql_where=text("fired_at IS NULL AND staged_at IS NOT NULL"),
         ),
         Index(f"ix_{name}_pending_key", "key", postgresql_where=text("fired_at IS NULL")),
+        # What the retention job deletes by.
+        Index(f"ix_{name}_fired", "fired_at", postgresql_where=text("fired_at IS NOT NULL")),
     )
 
 
