@@ -188,6 +188,15 @@ async def consume(broker: KafkaBroker, bootstrap_servers: str, topics: Sequence[
         await broker.stop()
 
 
+async def relay_until_it_stops(relay: OutboxRelay) -> None:
+    """Run the relay; when it stops, stop its producer too, so a restart does not leak one (a
+    relay that fails between starting its producer and listening does not stop it itself)."""
+    try:
+        await relay.run()
+    finally:
+        await relay.stop()
+
+
 async def run_worker(
     *,
     settings: ServiceSettings,
@@ -218,7 +227,7 @@ async def run_worker(
     supervisor.add(
         "kafka-consumers", lambda: consume(broker, settings.kafka_bootstrap_servers, topics)
     )
-    supervisor.add("outbox-relay", relay.run)
+    supervisor.add("outbox-relay", lambda: relay_until_it_stops(relay))
     for name, loop in loops.items():
         supervisor.add(name, loop)
     if retention:
