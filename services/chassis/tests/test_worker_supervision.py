@@ -2,6 +2,7 @@
 started again (and counted), and readiness says which tasks are down until they run."""
 
 import asyncio
+import contextlib
 import uuid
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
@@ -19,7 +20,14 @@ from chassis.db import asyncpg_url, create_session_factory
 from chassis.http import create_app
 from chassis.kafka import make_broker
 from chassis.outbox import OutboxRelay, outbox_table
-from chassis.scheduler import DueTimer, Timer, TimerScheduler, schedule_timers, timer_table
+from chassis.scheduler import (
+    DueTimer,
+    Timer,
+    TimerScheduler,
+    schedule_timers,
+    timer_channel,
+    timer_table,
+)
 from chassis.testing import Infrastructure, eventually, free_port, unique
 from chassis.unit_of_work import SqlUnitOfWork
 from chassis.worker import Supervisor, consume, relay_until_it_stops
@@ -220,4 +228,65 @@ async def test_relay_and_scheduler_started_without_their_database_recover_when_i
         assert await eventually(fired_rows) == 1
     finally:
         await supervisor.stop()
+        await engine.dispose()
+
+
+async def test_the_scheduler_listens_again_when_its_listener_connection_is_lost(
+    infrastructure: Infrastructure,
+) -> None:
+    schema = unique("relisten").replace("-", "_")
+    metadata = MetaData(schema=schema)
+    outbox, timers = outbox_table(metadata), timer_table(metadata)
+    engine = create_async_engine(
+        asyncpg_url(infrastructure.admin_database_url),
+        connect_args={"server_settings": {"timezone": "UTC"}},
+    )
+    async with engine.begin() as connection:
+        await connection.execute(text(f'CREATE SCHEMA "{schema}"'))
+        await connection.run_sync(metadata.create_all)
+    sessions = create_session_factory(engine)
+    fired = Fired()
+    scheduler = TimerScheduler(
+        name=unique("relisten"),
+        engine=engine,
+        table=timers,
+        unit_of_work=lambda: SqlUnitOfWork(
+            session_factory=sessions, outbox_table=outbox, source="test"
+        ),
+        handler=fired,
+        clock=SystemClock(),
+        # Only a NOTIFY can wake it in time: a lost listener would never fire the timer below.
+        max_sleep_seconds=3600,
+    )
+    channel = timer_channel(timers)
+
+    async def listening_backends() -> list[int]:
+        async with engine.connect() as connection:
+            pids = await connection.scalars(
+                text("SELECT pid FROM pg_stat_activity WHERE query = :listen"),
+                {"listen": f'LISTEN "{channel}"'},
+            )
+            return list(pids)
+
+    task = asyncio.create_task(scheduler.run())
+    try:
+        [first] = await eventually(listening_backends)
+        async with engine.connect() as connection:
+            await connection.execute(text("SELECT pg_terminate_backend(:pid)"), {"pid": first})
+
+        async def listening_anew() -> list[int]:
+            return [pid for pid in await listening_backends() if pid != first]
+
+        await eventually(listening_anew)
+        key = unique("timer")
+        async with sessions() as session, session.begin():
+            due = datetime.now(UTC) + timedelta(milliseconds=200)
+            await schedule_timers(session, timers, [Timer(key=key, kind="t", due_at=due)])
+        await eventually(lambda: holds(key in fired.keys))
+    finally:
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
+        async with engine.begin() as connection:
+            await connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
         await engine.dispose()

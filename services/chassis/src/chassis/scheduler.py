@@ -471,6 +471,8 @@ class TimerScheduler:
                 self._wake.set()
 
             await listening.add_listener(channel, wake)
+            # A lost connection wakes the loop below, which then listens anew.
+            listening.add_termination_listener(wake)
             try:
                 while not listening.is_closed():
                     self._wake.clear()
@@ -491,10 +493,15 @@ class TimerScheduler:
                         await asyncio.wait_for(self._wake.wait(), timeout=max(delay, 0.001))
             finally:
                 # The connection goes back to the pool: it must not keep waking this one.
+                listening.remove_termination_listener(wake)
                 if not listening.is_closed():
                     await listening.remove_listener(channel, wake)
         finally:
-            raw.close()
+            # A lost connection must not go back to the pool for others to trip on.
+            if raw.driver_connection is None or raw.driver_connection.is_closed():
+                raw.invalidate()
+            else:
+                raw.close()
         raise ConnectionError(f"the listener connection of timer scheduler {self.name} closed")
 
 
