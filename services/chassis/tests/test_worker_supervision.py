@@ -130,6 +130,29 @@ async def test_consumers_that_cannot_reach_the_broker_are_retried(
     await eventually(lambda: holds(task in supervisor.down()))
 
 
+async def test_consumers_count_as_started_once_the_broker_has_subscribed(
+    infrastructure: Infrastructure, supervisor: Supervisor
+) -> None:
+    topic = unique("supervised")
+    broker = make_broker(infrastructure.kafka_bootstrap_servers, client_id="supervision-test")
+    received: list[bytes] = []
+
+    @broker.subscriber(topic, group_id=unique("group"), auto_offset_reset="earliest")
+    async def record(body: bytes) -> None:
+        received.append(body)
+
+    supervisor.add(
+        "kafka-consumers",
+        lambda: consume(broker, infrastructure.kafka_bootstrap_servers, [topic]),
+        started=lambda: broker.running,
+    )
+    assert supervisor.down() == ["kafka-consumers"]
+    supervisor.start()
+    await eventually(lambda: holds(not supervisor.down()))
+    await broker.publish(b"hello", topic=topic)
+    await eventually(lambda: holds(received == [b"hello"]))
+
+
 class Fired:
     def __init__(self) -> None:
         self.keys: list[str] = []

@@ -67,11 +67,17 @@ class Supervisor:
         self._stable_after = stable_after
         self._factories: dict[str, TaskFactory] = {}
         self._running: dict[str, bool] = {}
+        self._started: dict[str, Callable[[], bool]] = {}
         self._tasks: list[asyncio.Task[None]] = []
 
-    def add(self, name: str, factory: TaskFactory) -> None:
-        """Register a task; it counts as not running until `start`."""
+    def add(
+        self, name: str, factory: TaskFactory, *, started: Callable[[], bool] | None = None
+    ) -> None:
+        """Register a task; it counts as not running until `start`, and, with `started`, until
+        that says the task has finished starting (e.g. a broker has subscribed)."""
         self._factories[name] = factory
+        if started is not None:
+            self._started[name] = started
         self._running[name] = False
         TASK_UP.labels(name).set(0)
 
@@ -91,7 +97,11 @@ class Supervisor:
 
     def down(self) -> list[str]:
         """Names of the tasks not running now."""
-        return [name for name, running in self._running.items() if not running]
+        return [
+            name
+            for name, running in self._running.items()
+            if not (running and self._started.get(name, lambda: True)())
+        ]
 
     async def tasks_running(self) -> None:
         """Readiness check: raises naming the tasks that are down or not yet started."""
@@ -225,7 +235,9 @@ async def run_worker(
         max_backoff=settings.restart_max_backoff_seconds,
     )
     supervisor.add(
-        "kafka-consumers", lambda: consume(broker, settings.kafka_bootstrap_servers, topics)
+        "kafka-consumers",
+        lambda: consume(broker, settings.kafka_bootstrap_servers, topics),
+        started=lambda: broker.running,
     )
     supervisor.add("outbox-relay", lambda: relay_until_it_stops(relay))
     for name, loop in loops.items():
@@ -241,7 +253,8 @@ async def run_worker(
         )
 
     async def kafka_ready() -> None:
-        await broker.ping(timeout=2.0)
+        if not await broker.ping(timeout=2.0):
+            raise ConnectionError("the Kafka broker does not answer")
 
     ops = create_app(
         service=f"{settings.service_name}-worker",
