@@ -10,14 +10,16 @@ from collections.abc import Callable
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
-from urllib.parse import parse_qsl
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from pydantic import ValidationError
 
+from chassis.http import IntId, parse_form
 from chassis.web import templates as shared_templates
 from complaints.api.dependencies import ComplaintsApp, ReadUow
 from complaints.api.errors import status_of
+from complaints.api.schemas import PolicyDocumentIn
 from complaints.bootstrap import Complaints
 from complaints.domain.calendar import WEEKDAYS
 from complaints.domain.errors import ComplaintError, InvalidInput
@@ -51,8 +53,8 @@ Form = dict[str, str]
 
 
 async def form_of(request: Request) -> Form:
-    """The posted form (urlencoded); the last value wins for repeated names."""
-    return dict(parse_qsl((await request.body()).decode(), keep_blank_values=True))
+    """The posted form (urlencoded, strict UTF-8)."""
+    return parse_form(await request.body())
 
 
 def staff(request: Request) -> str:
@@ -314,6 +316,14 @@ async def save_policy(request: Request, app: ComplaintsApp, uow: ReadUow) -> Res
             raise InvalidInput(f"the policy is not valid JSON: {exc}") from exc
         if not isinstance(document, dict):
             raise InvalidInput("the policy must be a JSON object with rules")
+        try:
+            PolicyDocumentIn.model_validate(document)
+        except ValidationError as exc:
+            problems = "; ".join(
+                f"{'.'.join(str(part) for part in error['loc'])}: {error['msg']}"
+                for error in exc.errors()[:5]
+            )
+            raise InvalidInput(f"the policy is out of bounds: {problems}") from exc
         await publish_policy(
             uow=app.uow(),
             command=c.PublishPolicy(document=document, actor=staff(request)),
@@ -327,7 +337,7 @@ async def save_policy(request: Request, app: ComplaintsApp, uow: ReadUow) -> Res
 
 
 @router.post("/admin/policies/{version}/activate")
-async def activate(request: Request, app: ComplaintsApp, version: int) -> Response:
+async def activate(request: Request, app: ComplaintsApp, version: IntId) -> Response:
     await activate_policy(uow=app.uow(), command=c.ActivatePolicy(version, staff(request)))
     return RedirectResponse("/complaints/admin/policies", status_code=303)
 
