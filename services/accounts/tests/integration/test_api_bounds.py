@@ -113,6 +113,13 @@ async def test_a_query_that_is_not_utf8_is_400(client: httpx.AsyncClient) -> Non
     assert error_of(response, 400)["code"] == "bad_encoding"
 
 
+async def test_an_empty_referrer_is_422_not_a_missing_account(client: httpx.AsyncClient) -> None:
+    response = await client.post(
+        "/api/v1/accounts", json={"name": unique("Prospect"), "referred_by": ""}, headers=MANAGER
+    )
+    assert any(d["field"].endswith("referred_by") for d in error_of(response, 422)["details"])
+
+
 async def test_a_nul_character_is_400(client: httpx.AsyncClient) -> None:
     named = await client.post("/api/v1/accounts", json={"name": "a\u0000b"}, headers=MANAGER)
     assert error_of(named, 400)["code"] == "bad_request"

@@ -144,11 +144,14 @@ class ProspectIn(Strict):
     segment: str = Field(default="", max_length=100)
     address: str = Field(default="", max_length=500)
     account_manager: str | None = Field(default=None, max_length=64)
-    referred_by: str | None = Field(default=None, max_length=64)
+    # An empty id would be stored as a referrer that does not exist: absent is null.
+    referred_by: str | None = Field(default=None, min_length=1, max_length=64)
 
 
 class ReferralIn(Strict):
-    referred_by: str | None = Field(max_length=64, description="the referring account; null clears")
+    referred_by: str | None = Field(
+        min_length=1, max_length=64, description="the referring account; null clears"
+    )
 
 
 # --- relationship card -------------------------------------------------------------------------
