@@ -23,7 +23,8 @@ from chassis.logging import correlation_id
 # PostgreSQL `integer`, the type of every numeric id and version a path names.
 INT4_MAX = 2**31 - 1
 IntId = Annotated[int, Path(ge=1, le=INT4_MAX, description="a positive 32-bit id")]
-# Far above any form or JSON document the services take; a larger body is refused unread.
+# Far above any form or JSON document the services take; a larger body is refused as soon as
+# that much has arrived.
 MAX_BODY_BYTES = 1024 * 1024
 
 ReadinessCheck = Callable[[], Awaitable[None]]

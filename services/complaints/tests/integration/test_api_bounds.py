@@ -168,6 +168,22 @@ async def test_a_bad_form_is_400_and_opens_nothing(api: httpx.AsyncClient, body:
     assert (await api.get("/api/v1/complaints/tickets")).json()["total"] == before
 
 
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("contact", "x" * 301),
+        ("account_id", "C" * 65),
+        ("order_refs", " ".join(f"SO-{n}" for n in range(51))),
+    ],
+)
+async def test_a_page_form_past_the_api_bounds_is_422(
+    api: httpx.AsyncClient, new_account: Any, field: str, value: str
+) -> None:
+    form = {"account_id": await new_account(), "contact": "Ms Li", "severity": "2", field: value}
+    response = await api.post("/complaints/new", data=form)
+    assert error_of(response, 422)["details"][0]["field"] == field
+
+
 async def test_a_form_without_content_type_is_still_decoded_strictly(
     api: httpx.AsyncClient,
 ) -> None:
