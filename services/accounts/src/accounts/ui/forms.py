@@ -8,7 +8,6 @@ form. Reading a card is logged under the remembered staff id.
 import re
 from pathlib import Path
 from typing import Any
-from urllib.parse import parse_qsl
 
 from fastapi import Request
 from fastapi.responses import HTMLResponse, RedirectResponse
@@ -17,6 +16,7 @@ from pydantic import ValidationError
 from accounts.api.errors import status_of
 from accounts.domain.errors import DomainError, InvalidInput, Problem
 from accounts.domain.vip import Actor
+from chassis.http import parse_form
 from chassis.web import templates as shared_templates
 
 STATIC_PREFIX = "/accounts/static"
@@ -94,6 +94,5 @@ def done(url: str, actor: Actor) -> RedirectResponse:
 
 
 async def form_data(request: Request) -> dict[str, Any]:
-    """The fields of a submitted form (the pages post `application/x-www-form-urlencoded`)."""
-    body = (await request.body()).decode("utf-8", errors="replace")
-    return dict(parse_qsl(body, keep_blank_values=True))
+    """The fields of a submitted form (the pages post `application/x-www-form-urlencoded`, strict UTF-8)."""
+    return parse_form(await request.body())
