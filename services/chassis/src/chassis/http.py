@@ -15,6 +15,14 @@ from fastapi.responses import JSONResponse, PlainTextResponse, Response
 from prometheus_client import CONTENT_TYPE_LATEST, Counter, generate_latest
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from chassis.errors import (
+    Conflict,
+    Forbidden,
+    InvalidInput,
+    NotFound,
+    RapportError,
+    TooLarge,
+)
 from chassis.logging import correlation_id
 
 ReadinessCheck = Callable[[], Awaitable[None]]
@@ -47,8 +55,29 @@ class ApiError(Exception):
         self.details = list(details)
 
 
+_STATUS_OF_KIND: dict[type[RapportError], int] = {
+    InvalidInput: 422,
+    NotFound: 404,
+    Conflict: 409,
+    Forbidden: 403,
+    TooLarge: 413,
+}
+
+
 def error_body(code: str, message: str, details: Sequence[Any] = ()) -> dict[str, Any]:
     return {"error": {"code": code, "message": message, "details": list(details)}}
+
+
+def status_of(error: RapportError) -> int:
+    """The HTTP status of a refusal: its kind's (a subclass counts as its kind), else 400."""
+    return next(
+        (status for kind, status in _STATUS_OF_KIND.items() if isinstance(error, kind)), 400
+    )
+
+
+def _refusal_body(error: RapportError) -> dict[str, Any]:
+    details = [{"field": p.field, "message": p.message} for p in error.details]
+    return error_body(error.code, error.message, details)
 
 
 def _validation_details(exc: RequestValidationError) -> list[dict[str, Any]]:
@@ -59,6 +88,10 @@ def _validation_details(exc: RequestValidationError) -> list[dict[str, Any]]:
 
 
 def install_error_handlers(app: FastAPI) -> None:
+    @app.exception_handler(RapportError)
+    async def _refused(_: Request, exc: RapportError) -> JSONResponse:
+        return JSONResponse(_refusal_body(exc), status_code=status_of(exc))
+
     @app.exception_handler(ApiError)
     async def _api_error(_: Request, exc: ApiError) -> JSONResponse:
         return JSONResponse(error_body(exc.code, exc.message, exc.details), status_code=exc.status)

@@ -15,12 +15,13 @@ from urllib.parse import parse_qsl
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
+from chassis.errors import RapportError
+from chassis.http import status_of
 from chassis.web import templates as shared_templates
 from complaints.api.dependencies import ComplaintsApp, ReadUow
-from complaints.api.errors import status_of
 from complaints.bootstrap import Complaints
 from complaints.domain.calendar import WEEKDAYS
-from complaints.domain.errors import ComplaintError, InvalidInput
+from complaints.domain.errors import InvalidInput
 from complaints.domain.policy import CATEGORIES
 from complaints.domain.tickets import CHANNELS, DEPARTMENTS, REMEDIES, STATUSES
 from complaints.service_layer import commands as c
@@ -131,7 +132,7 @@ async def create_ticket(request: Request, app: ComplaintsApp) -> Response:
             clock=app.clock,
             settings=app.sla,
         )
-    except ComplaintError as error:
+    except RapportError as error:
         return page(
             request,
             "new_ticket.html",
@@ -214,7 +215,7 @@ async def ticket_action(
             clock=app.clock,
             settings=app.sla,
         )
-    except ComplaintError as error:
+    except RapportError as error:
         return await render_ticket(
             request, app, ticket_id, error=error.message, status=status_of(error)
         )
@@ -268,7 +269,7 @@ async def save_calendar(request: Request, app: ComplaintsApp) -> Response:
             clock=app.clock,
             settings=app.sla,
         )
-    except ComplaintError as error:
+    except RapportError as error:
         async with app.uow() as uow:
             calendars = await uow.queries.calendars()
         return page(
@@ -319,7 +320,7 @@ async def save_policy(request: Request, app: ComplaintsApp, uow: ReadUow) -> Res
             command=c.PublishPolicy(document=document, actor=staff(request)),
             clock=app.clock,
         )
-    except ComplaintError as error:
+    except RapportError as error:
         return await render_policies(
             request, uow, error=error.message, draft=draft, status=status_of(error)
         )
