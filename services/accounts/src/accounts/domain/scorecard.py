@@ -17,6 +17,10 @@ HUNDRED = Decimal(100)
 TENTH = Decimal("0.1")
 
 
+# The signal feed whose start makes complaint data known (before it, no account has any).
+COMPLAINTS_FEED = "complaints"
+
+
 @dataclass(frozen=True)
 class ScorecardFacts:
     """What the scorecard reads about one account, as of a moment."""

@@ -7,10 +7,15 @@ from datetime import UTC, datetime
 from typing import Any
 
 from accounts.domain.errors import Conflict, InvalidInput, NotFound, Problem
+from accounts.domain.events import (
+    AccountRegistered,
+    AccountUpdated,
+    MasterData,
+    ReferralRecorded,
+)
 from accounts.domain.vip import Actor
 from accounts.service_layer.evaluation import EvaluationRules, active_policy, evaluate_accounts
 from accounts.service_layer.unit_of_work import AccountsUnitOfWork
-from contracts.accounts_v1 import AccountReferralRecorded, AccountRegistered, AccountUpdated
 
 # Path segments of the accounts pages and API that an account id must not take.
 RESERVED_IDS = {
@@ -88,7 +93,7 @@ async def register_prospect(
     async with uow:
         policy = await active_policy(uow, rules, now)
         referrers = [prospect.referred_by] if prospect.referred_by else []
-        await uow.accounts.lock_accounts([account_id, *referrers])
+        await uow.locks.lock_accounts([account_id, *referrers])
         if prospect.referred_by:
             await _referrer(uow, account_id, prospect.referred_by)
         priority_lead = prospect.referred_by is not None
@@ -112,27 +117,29 @@ async def register_prospect(
         )
         if not added:
             raise Conflict("account_exists", f"an account with id {account_id!r} exists already")
-        uow.outbox.add(
+        uow.publish(
             AccountRegistered(
                 account_id=account_id,
-                name=prospect.name.strip(),
-                region=prospect.region.strip(),
-                country=prospect.country.strip(),
-                segment=prospect.segment.strip(),
-                account_manager=manager,
-                registered_at=now,
+                master=MasterData(
+                    name=prospect.name.strip(),
+                    region=prospect.region.strip(),
+                    country=prospect.country.strip(),
+                    segment=prospect.segment.strip(),
+                    account_manager=manager,
+                ),
+                at=now,
                 origin="manager",
                 referred_by=prospect.referred_by,
                 priority_lead=priority_lead,
             )
         )
         if prospect.referred_by:
-            uow.outbox.add(
-                AccountReferralRecorded(
+            uow.publish(
+                ReferralRecorded(
                     account_id=prospect.referred_by,
                     referred_account_id=account_id,
-                    recorded_by=actor.user,
-                    recorded_at=now,
+                    by=actor.user,
+                    at=now,
                 )
             )
         await evaluate_accounts(
@@ -158,7 +165,7 @@ async def set_referral(
         if account is None:
             raise NotFound("account_not_found", f"no account with id {account_id!r}")
         involved = {account_id, referred_by or "", account["referred_by"] or ""} - {""}
-        await uow.accounts.lock_accounts(involved)
+        await uow.locks.lock_accounts(involved)
         if referred_by == account["referred_by"]:
             return
         if referred_by:
@@ -167,28 +174,27 @@ async def set_referral(
         await uow.accounts.update_account(
             account_id, referred_by=referred_by, priority_lead=priority_lead
         )
-        uow.outbox.add(
+        uow.publish(
             AccountUpdated(
                 account_id=account_id,
                 changed_fields=["referred_by", "priority_lead"],
-                name=account["name"],
-                region=account["region"],
-                country=account["country"],
-                segment=account["segment"],
-                account_manager=account["account_manager"],
+                master=MasterData(
+                    name=account["name"],
+                    region=account["region"],
+                    country=account["country"],
+                    segment=account["segment"],
+                    account_manager=account["account_manager"],
+                ),
                 referred_by=referred_by,
                 priority_lead=priority_lead,
-                updated_by=actor.user,
-                updated_at=now,
+                at=now,
+                by=actor.user,
             )
         )
         if referred_by:
-            uow.outbox.add(
-                AccountReferralRecorded(
-                    account_id=referred_by,
-                    referred_account_id=account_id,
-                    recorded_by=actor.user,
-                    recorded_at=now,
+            uow.publish(
+                ReferralRecorded(
+                    account_id=referred_by, referred_account_id=account_id, by=actor.user, at=now
                 )
             )
         await evaluate_accounts(

@@ -18,10 +18,10 @@ from accounts.domain.cards import (
     changed_sections,
 )
 from accounts.domain.errors import Conflict, NotFound, invalid
+from accounts.domain.events import CardReviewed, CardUpdated
 from accounts.domain.vip import Actor
 from accounts.service_layer.evaluation import EvaluationRules, active_policy, evaluate_accounts
 from accounts.service_layer.unit_of_work import AccountsUnitOfWork
-from contracts.accounts_v1 import AccountCardReviewed, AccountCardUpdated
 
 
 @dataclass(frozen=True)
@@ -128,7 +128,7 @@ async def save_card(
     """
     async with uow:
         policy = await active_policy(uow, rules, now)
-        await uow.accounts.lock_accounts([account_id])
+        await uow.locks.lock_accounts([account_id])
         await _require_account(uow, account_id)
         stored = await uow.cards.current(account_id, for_update=True)
         version = stored["version"] if stored else 0
@@ -164,14 +164,14 @@ async def save_card(
             at=now,
         )
         await uow.accounts.update_account(account_id, card_reviewed_at=now)
-        uow.outbox.add(
-            AccountCardUpdated(
+        uow.publish(
+            CardUpdated(
                 account_id=account_id,
-                card_version=version,
+                version=version,
                 changed_sections=changed_sections(changes),
                 contact_count=len(card.contacts),
-                updated_by=actor.user,
-                updated_at=now,
+                by=actor.user,
+                at=now,
             )
         )
         await evaluate_accounts(
@@ -193,13 +193,11 @@ async def review_card(
     """The manager confirms the card is current: the stale flag clears, the clock restarts."""
     async with uow:
         policy = await active_policy(uow, rules, now)
-        await uow.accounts.lock_accounts([account_id])
+        await uow.locks.lock_accounts([account_id])
         await _require_account(uow, account_id)
         await uow.cards.add_review(account_id=account_id, by=actor.user, at=now, note=note.strip())
         await uow.accounts.update_account(account_id, card_reviewed_at=now)
-        uow.outbox.add(
-            AccountCardReviewed(account_id=account_id, reviewed_by=actor.user, reviewed_at=now)
-        )
+        uow.publish(CardReviewed(account_id=account_id, by=actor.user, at=now))
         await evaluate_accounts(
             uow=uow, account_ids=[account_id], as_of=now, rules=rules, policy=policy
         )

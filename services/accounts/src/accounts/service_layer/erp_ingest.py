@@ -7,13 +7,11 @@ disorder across topics (order before customer, cancellation before order) change
 from collections.abc import Sequence
 from typing import Any
 
-from accounts.adapters.tables import inbox
+from accounts.domain.events import AccountRegistered, AccountUpdated, MasterData
 from accounts.service_layer.evaluation import EvaluationRules, active_policy, evaluate_accounts
 from accounts.service_layer.unit_of_work import AccountsUnitOfWork
 from chassis.clock import Clock
-from chassis.inbox import new_events
 from chassis.kafka import ReceivedEvent
-from contracts.accounts_v1 import AccountRegistered, AccountUpdated
 from contracts.erp_v1 import CustomerUpserted, OrderCancelled, OrderPlaced, OrderReturned
 
 
@@ -37,8 +35,7 @@ async def ingest_erp_events(
 ) -> None:
     async with uow:
         fresh = [
-            event.data
-            for event in await new_events(uow.session, inbox, consumer=consumer, events=events)
+            event.data for event in await uow.inbox.new_events(consumer=consumer, events=events)
         ]
         if not fresh:
             return
@@ -52,42 +49,35 @@ async def ingest_erp_events(
         returned = [d for d in fresh if isinstance(d, OrderReturned)]
         affected = {d.subject() for d in fresh}
 
-        await uow.accounts.lock_accounts(affected)
-        registered, updated = await uow.accounts.upsert_customers(customers)
-        await uow.accounts.record_placed_orders(_latest_per_key(placed, "order_id", "placed_at"))
-        await uow.accounts.record_cancellations(
-            _latest_per_key(cancelled, "order_id", "cancelled_at")
-        )
+        await uow.locks.lock_accounts(affected)
+        registered, updated = await uow.erp.upsert_customers(customers)
+        await uow.erp.record_placed_orders(_latest_per_key(placed, "order_id", "placed_at"))
+        await uow.erp.record_cancellations(_latest_per_key(cancelled, "order_id", "cancelled_at"))
         # A return is identified by its order and time: a re-sent return counts once.
-        await uow.accounts.record_returns(
+        await uow.erp.record_returns(
             list({(r.order_id, r.returned_at): r for r in returned}.values())
         )
         for customer in customers:
+            master = MasterData(
+                name=customer.name,
+                region=customer.region,
+                country=customer.country,
+                segment=customer.segment,
+                account_manager=customer.account_manager,
+            )
             if customer.customer_id in registered:
-                uow.outbox.add(
-                    AccountRegistered(
-                        account_id=customer.customer_id,
-                        name=customer.name,
-                        region=customer.region,
-                        country=customer.country,
-                        segment=customer.segment,
-                        account_manager=customer.account_manager,
-                        registered_at=now,
-                    )
+                uow.publish(
+                    AccountRegistered(account_id=customer.customer_id, master=master, at=now)
                 )
             elif change := updated.get(customer.customer_id):
-                uow.outbox.add(
+                uow.publish(
                     AccountUpdated(
                         account_id=customer.customer_id,
                         changed_fields=change.changed_fields,
-                        name=customer.name,
-                        region=customer.region,
-                        country=customer.country,
-                        segment=customer.segment,
-                        account_manager=customer.account_manager,
+                        master=master,
                         referred_by=change.referred_by,
                         priority_lead=change.priority_lead,
-                        updated_at=now,
+                        at=now,
                     )
                 )
         await evaluate_accounts(

@@ -26,7 +26,7 @@ async def explain_account(
     if account is None:
         raise NotFound("account_not_found", f"no account with id {account_id!r}")
     policy = await uow.policies.active() or rules.default_policy
-    revenues = await uow.accounts.all_revenues()
+    revenues = await uow.evaluations.all_revenues()
     shares = shares_ranked_above({key: revenue for key, (revenue, _) in revenues.items()})
     (assessed,) = await assess_accounts(
         uow, account_ids=[account_id], as_of=now, rules=rules, policy=policy, abc_shares=shares

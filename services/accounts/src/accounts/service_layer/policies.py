@@ -121,7 +121,7 @@ async def activate_policy(
         raise Forbidden("supervisor_only", "only a supervisor can activate a tier policy")
     async with uow:
         # Exclusive: no evaluation under the old policy can commit after this one.
-        await uow.accounts.lock_policy_exclusive()
+        await uow.locks.lock_policy_exclusive()
         policy = await _draft(uow, version)
         await uow.policies.activate(version, by=actor.user, at=now)
         shares = await fresh_abc_shares(uow, as_of=now)

@@ -4,12 +4,13 @@ end of the period, stored for the supervisor's review and for printing."""
 from datetime import datetime
 from decimal import Decimal
 
+from accounts.domain.changes import scorecard_document
 from accounts.domain.classification import window_start
 from accounts.domain.errors import Conflict, Forbidden, InvalidInput, NotFound, Problem
 from accounts.domain.evaluation import CurrentState, evaluate_account
 from accounts.domain.periods import parse_period
 from accounts.domain.vip import Actor
-from accounts.service_layer.evaluation import EvaluationRules, active_policy, scorecard_document
+from accounts.service_layer.evaluation import EvaluationRules, active_policy
 from accounts.service_layer.unit_of_work import AccountsUnitOfWork
 
 
@@ -35,15 +36,15 @@ async def generate_report(
         lines = []
         for start in range(0, len(ids), rules.chunk_size):
             chunk = ids[start : start + rules.chunk_size]
-            stored = await uow.accounts.stored_accounts(chunk)
-            facts = await uow.accounts.evaluation_facts(
+            stored = await uow.evaluations.stored_accounts(chunk)
+            facts = await uow.evaluations.evaluation_facts(
                 stored,
                 as_of=as_of,
                 window_start=window_start(as_of),
                 recent_orders=rules.recent_orders,
                 until=as_of,
             )
-            in_period = await uow.accounts.trailing_figures(
+            in_period = await uow.evaluations.trailing_figures(
                 chunk, window_start=bounds.start, until=bounds.end
             )
             people = await uow.queries.names(chunk)

@@ -7,17 +7,14 @@ the first complaint starts the feed and every account is evaluated again.
 
 from collections.abc import Sequence
 
-from accounts.adapters.tables import inbox
+from accounts.domain import timers
+from accounts.domain.scorecard import COMPLAINTS_FEED
 from accounts.service_layer.evaluation import EvaluationRules, active_policy, evaluate_accounts
-from accounts.service_layer.timers import EVALUATE_ALL_TIMER
 from accounts.service_layer.unit_of_work import AccountsUnitOfWork
 from chassis.clock import Clock
-from chassis.inbox import new_events
 from chassis.kafka import ReceivedEvent
 from contracts.complaints_v1 import TicketFiled
 from contracts.engagement_v1 import FeedbackRecorded
-
-COMPLAINTS_FEED = "complaints"
 
 
 async def ingest_signals(
@@ -34,8 +31,7 @@ async def ingest_signals(
         return
     async with uow:
         fresh = [
-            event.data
-            for event in await new_events(uow.session, inbox, consumer=consumer, events=relevant)
+            event.data for event in await uow.inbox.new_events(consumer=consumer, events=relevant)
         ]
         if not fresh:
             return
@@ -44,13 +40,13 @@ async def ingest_signals(
         answers = [d for d in fresh if isinstance(d, FeedbackRecorded)]
         filed = [d for d in fresh if isinstance(d, TicketFiled)]
         affected = {d.subject() for d in fresh}
-        await uow.accounts.lock_accounts(affected)
+        await uow.locks.lock_accounts(affected)
         await uow.signals.record_feedback(answers)
         await uow.signals.record_complaints(filed)
         if filed and await uow.signals.mark_feed_started(
             COMPLAINTS_FEED, min(t.filed_at for t in filed)
         ):
-            await uow.accounts.ensure_timer("all", EVALUATE_ALL_TIMER, now)
+            await uow.timers.ensure_timer(timers.EVALUATE_ALL_KEY, timers.EVALUATE_ALL, now)
         await evaluate_accounts(
             uow=uow, account_ids=affected, as_of=now, rules=rules, policy=policy
         )

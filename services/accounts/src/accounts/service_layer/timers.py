@@ -1,20 +1,18 @@
-"""Time-driven evaluation: what the durable timers fire.
+"""Time-driven evaluation: what the durable timers (`accounts.domain.timers`) fire.
 
-- `evaluate` (one per account): the moment time alone changes something for the account (an
-  order, answer or complaint ages out of the 12-month window, a lifecycle stage is reached, a
-  recency band or tenure year ends, the card falls due for review).
-- `abc`: revenue moved somewhere, so the Pareto ranking of every account is recomputed.
-- `evaluate_all`: every account is evaluated (after an upgrade, or when a signal feed starts).
+An account's `evaluate` timer is the moment time alone changes something for it: an order,
+answer or complaint ages out of the 12-month window, a lifecycle stage is reached, a recency
+band or tenure year ends, the card falls due for review.
 """
 
 from collections.abc import Collection
 from datetime import datetime
 from decimal import Decimal
 
+from accounts.domain import timers as kinds
 from accounts.domain.abc import abc_class, shares_ranked_above
 from accounts.domain.tier_policy import TierPolicy
 from accounts.service_layer.evaluation import (
-    ABC_TIMER,
     EvaluationRules,
     active_policy,
     evaluate_accounts,
@@ -23,8 +21,6 @@ from accounts.service_layer.evaluation import (
 from accounts.service_layer.unit_of_work import AccountsUnitOfWork
 from chassis.scheduler import DueTimer
 from chassis.unit_of_work import SqlUnitOfWork
-
-EVALUATE_ALL_TIMER = "evaluate_all"
 
 
 async def evaluate_in_chunks(
@@ -55,7 +51,7 @@ async def refresh_abc(
     uow: AccountsUnitOfWork, *, as_of: datetime, rules: EvaluationRules, policy: TierPolicy
 ) -> list[str]:
     """Recompute the Pareto ranking; evaluate (and publish) the accounts whose class moves."""
-    stored = await uow.accounts.all_revenues()
+    stored = await uow.evaluations.all_revenues()
     shares = shares_ranked_above(
         {account_id: revenue for account_id, (revenue, _) in stored.items()}
     )
@@ -74,13 +70,13 @@ async def handle_due_timers(
 ) -> None:
     """Fire a batch of due timers inside the scheduler's unit of work."""
     assert isinstance(uow, AccountsUnitOfWork)
-    kinds = {timer.kind for timer in timers}
-    accounts_due = {timer.payload["account_id"] for timer in timers if timer.kind == "evaluate"}
-    if kinds & {EVALUATE_ALL_TIMER, ABC_TIMER}:
+    due_kinds = {timer.kind for timer in timers}
+    accounts_due = {timer.payload["account_id"] for timer in timers if timer.kind == kinds.EVALUATE}
+    if due_kinds & {kinds.EVALUATE_ALL, kinds.ABC}:
         # Work over every account: hold the policy lock exclusively instead of every account's.
-        await uow.accounts.lock_policy_exclusive()
+        await uow.locks.lock_policy_exclusive()
         policy = await active_policy(uow, rules, now)
-        if EVALUATE_ALL_TIMER in kinds:
+        if kinds.EVALUATE_ALL in due_kinds:
             shares = await fresh_abc_shares(uow, as_of=now)
             await evaluate_in_chunks(
                 uow,
@@ -94,7 +90,7 @@ async def handle_due_timers(
         await refresh_abc(uow, as_of=now, rules=rules, policy=policy)
     else:
         policy = await active_policy(uow, rules, now)
-        await uow.accounts.lock_accounts(accounts_due)
+        await uow.locks.lock_accounts(accounts_due)
     await evaluate_in_chunks(
         uow, account_ids=accounts_due, as_of=now, rules=rules, policy=policy, abc_shares=None
     )

@@ -4,6 +4,7 @@ from datetime import datetime
 from typing import Any
 
 from accounts.domain.errors import NotFound
+from accounts.domain.events import VipGranted, VipNominated, VipRejected, VipRevoked
 from accounts.domain.vip import (
     Actor,
     Nomination,
@@ -13,12 +14,6 @@ from accounts.domain.vip import (
 )
 from accounts.service_layer.evaluation import EvaluationRules, active_policy, evaluate_accounts
 from accounts.service_layer.unit_of_work import AccountsUnitOfWork
-from contracts.accounts_v1 import (
-    AccountVipGranted,
-    AccountVipNominated,
-    AccountVipRejected,
-    AccountVipRevoked,
-)
 
 
 async def _account(uow: AccountsUnitOfWork, account_id: str) -> dict[str, Any]:
@@ -39,13 +34,13 @@ async def nominate_vip(
         nomination_id = await uow.vip.nominate(
             account_id=account_id, reason=cleaned, by=actor.user, at=now
         )
-        uow.outbox.add(
-            AccountVipNominated(
+        uow.publish(
+            VipNominated(
                 account_id=account_id,
                 nomination_id=nomination_id,
-                nominated_by=actor.user,
+                by=actor.user,
                 reason=cleaned,
-                nominated_at=now,
+                at=now,
             )
         )
         await uow.commit()
@@ -73,7 +68,7 @@ async def decide_vip(
         )
         cleaned = check_decision(nomination=nomination, actor=actor, approve=approve, note=note)
         account_id = nomination.account_id
-        await uow.accounts.lock_accounts([account_id])
+        await uow.locks.lock_accounts([account_id])
         await uow.vip.decide(
             nomination_id,
             status="approved" if approve else "rejected",
@@ -83,14 +78,14 @@ async def decide_vip(
         )
         if approve:
             await uow.accounts.update_account(account_id, vip=True, vip_since=now)
-            uow.outbox.add(
-                AccountVipGranted(
+            uow.publish(
+                VipGranted(
                     account_id=account_id,
-                    nominated_by=nomination.nominated_by,
-                    approved_by=actor.user,
-                    reason=nomination.reason,
-                    granted_at=now,
                     nomination_id=nomination_id,
+                    nominated_by=nomination.nominated_by,
+                    by=actor.user,
+                    reason=nomination.reason,
+                    at=now,
                 )
             )
             # A VIP is a key account: its card is reviewed more often.
@@ -98,14 +93,14 @@ async def decide_vip(
                 uow=uow, account_ids=[account_id], as_of=now, rules=rules, policy=policy
             )
         else:
-            uow.outbox.add(
-                AccountVipRejected(
+            uow.publish(
+                VipRejected(
                     account_id=account_id,
                     nomination_id=nomination_id,
                     nominated_by=nomination.nominated_by,
-                    rejected_by=actor.user,
+                    by=actor.user,
                     note=cleaned,
-                    rejected_at=now,
+                    at=now,
                 )
             )
         await uow.commit()
@@ -123,16 +118,12 @@ async def revoke_vip(
 ) -> None:
     async with uow:
         policy = await active_policy(uow, rules, now)
-        await uow.accounts.lock_accounts([account_id])
+        await uow.locks.lock_accounts([account_id])
         account = await _account(uow, account_id)
         cleaned = check_revocation(actor=actor, is_vip=account["vip"], reason=reason)
         await uow.accounts.update_account(account_id, vip=False, vip_since=None)
         await uow.vip.mark_revoked(account_id, by=actor.user, at=now, reason=cleaned)
-        uow.outbox.add(
-            AccountVipRevoked(
-                account_id=account_id, revoked_by=actor.user, reason=cleaned, revoked_at=now
-            )
-        )
+        uow.publish(VipRevoked(account_id=account_id, by=actor.user, reason=cleaned, at=now))
         await evaluate_accounts(
             uow=uow, account_ids=[account_id], as_of=now, rules=rules, policy=policy
         )
