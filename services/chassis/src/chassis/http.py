@@ -42,19 +42,6 @@ _STATUS_CODES = {
 }
 
 
-class ApiError(Exception):
-    """A domain or input error meant for the client, with a stable machine-readable code."""
-
-    def __init__(
-        self, status: int, code: str, message: str, details: Sequence[dict[str, Any]] = ()
-    ) -> None:
-        super().__init__(message)
-        self.status = status
-        self.code = code
-        self.message = message
-        self.details = list(details)
-
-
 _STATUS_OF_KIND: dict[type[RapportError], int] = {
     InvalidInput: 422,
     NotFound: 404,
@@ -91,10 +78,6 @@ def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(RapportError)
     async def _refused(_: Request, exc: RapportError) -> JSONResponse:
         return JSONResponse(_refusal_body(exc), status_code=status_of(exc))
-
-    @app.exception_handler(ApiError)
-    async def _api_error(_: Request, exc: ApiError) -> JSONResponse:
-        return JSONResponse(error_body(exc.code, exc.message, exc.details), status_code=exc.status)
 
     @app.exception_handler(RequestValidationError)
     async def _invalid(_: Request, exc: RequestValidationError) -> JSONResponse:
