@@ -4,7 +4,7 @@ export UV_PYTHON_DOWNLOADS := never
 UV ?= uv
 RUN := $(UV) run --frozen --all-packages
 
-.PHONY: up down test bench check lint format typecheck schemas asyncapi install status
+.PHONY: up down test unit bench check lint format typecheck schemas asyncapi install status
 
 install: ## Install the Python workspace into .venv (from uv.lock)
 	$(UV) sync --frozen --all-packages
@@ -31,7 +31,7 @@ lint:
 	$(RUN) ruff format --check .
 
 typecheck:
-	$(RUN) mypy contracts/src services/chassis/src services/accounts/src services/complaints/src tools/demo/src
+	$(RUN) mypy contracts/src services/chassis/src services/accounts/src services/complaints/src tools/demo/src tools/scaffold/src
 
 format:
 	$(RUN) ruff check --fix .
@@ -39,6 +39,9 @@ format:
 
 test: install check ## Every test: unit, integration, end-to-end, browser (real Kafka and PostgreSQL)
 	$(RUN) pytest
+
+unit: install ## Every unit test: no Kafka, no PostgreSQL (whatever uses `infrastructure` is integration)
+	$(RUN) pytest -m "not integration" -q
 
 bench: install ## Benchmarks (print their figures)
 	$(RUN) pytest tests/bench -s -p no:randomly

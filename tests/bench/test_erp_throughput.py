@@ -16,17 +16,16 @@ from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import create_async_engine
 
+from accounts_fixtures import Erp, prepare_accounts
 from chassis.db import asyncpg_url
 from chassis.kafka import ensure_topics
 from chassis.testing import (
     Infrastructure,
     eventually,
     scratch_database,
-    start_group_at_end,
     topic_partitions,
     unique,
 )
-from conftest import Erp, accounts_environment, accounts_worker_process
 from contracts import erp_v1
 
 ORDERS = int(os.environ.get("RAPPORT_BENCH_ORDERS", "20000"))
@@ -74,8 +73,8 @@ async def bench_database(infrastructure: Infrastructure) -> AsyncIterator[str]:
 async def test_erp_orders_per_second(infrastructure: Infrastructure, bench_database: str) -> None:
     bootstrap = infrastructure.kafka_bootstrap_servers
     await ensure_topics(bootstrap, TOPICS)
-    env = accounts_environment(infrastructure, database=bench_database)
-    await start_group_at_end(bootstrap, f"{env['ACCOUNTS_CONSUMER_GROUP_PREFIX']}.erp", TOPICS)
+    accounts = await prepare_accounts(infrastructure, database=bench_database)
+    env = accounts.env
     start = await end_offsets(bootstrap)
 
     prefix = unique("B")
@@ -118,7 +117,7 @@ async def test_erp_orders_per_second(infrastructure: Infrastructure, bench_datab
     async def all_reflected() -> bool:
         return await orders_reflected() >= ORDERS
 
-    worker = accounts_worker_process(env).start()
+    worker = accounts.process("worker").start()
     try:
         await worker.wait_ready()
         began = time.perf_counter()

@@ -1,43 +1,18 @@
 """The account pages in headless Chromium: edit a card and read its history, open the tier
 explanation, nominate a VIP and have a supervisor approve it."""
 
-from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
-from pathlib import Path
 
 import httpx
 import pytest
-from playwright.async_api import BrowserContext, Page, async_playwright, expect
+from playwright.async_api import Page, expect
 
+from accounts_fixtures import Erp
 from chassis.testing import ServiceProcess, eventually, unique
-from conftest import Erp
 from contracts import erp_v1
 
 pytestmark = [pytest.mark.integration, pytest.mark.browser]
-
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-
-
-@pytest.fixture
-async def page(browser_executable: str, tmp_path: Path) -> AsyncIterator[Page]:
-    async with async_playwright() as playwright:
-        context: BrowserContext = await playwright.chromium.launch_persistent_context(
-            str(tmp_path / "profile"),
-            executable_path=browser_executable,
-            headless=True,
-            args=CHROMIUM_ARGS,
-        )
-        yield await context.new_page()
-        await context.close()
 
 
 async def new_prospect(api: ServiceProcess, name: str) -> str:

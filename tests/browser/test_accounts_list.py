@@ -1,12 +1,11 @@
 """The accounts page in headless Chromium shows the demo accounts with their classes."""
 
-from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from playwright.async_api import Browser, async_playwright
+from playwright.async_api import BrowserContext
 
 from chassis.testing import Infrastructure, ServiceProcess, eventually, unique
 from demo.generator import generate
@@ -14,37 +13,13 @@ from demo.publish import publish
 
 pytestmark = [pytest.mark.integration, pytest.mark.browser]
 
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-
-
-@pytest.fixture
-async def browser(browser_executable: str, tmp_path: Path) -> AsyncIterator[Browser]:
-    async with async_playwright() as playwright:
-        context = await playwright.chromium.launch_persistent_context(
-            str(tmp_path / "profile"),
-            executable_path=browser_executable,
-            headless=True,
-            args=CHROMIUM_ARGS,
-        )
-        assert context.browser is not None
-        yield context.browser
-        await context.close()
-
 
 def expected_value_class(revenue: Decimal) -> str:
     return "high" if revenue >= 500_000 else "medium" if revenue >= 300_000 else "low"
 
 
 async def test_accounts_page_shows_demo_accounts_with_classes(
-    browser: Browser,
+    browser: BrowserContext,
     infrastructure: Infrastructure,
     accounts_worker: ServiceProcess,
     accounts_api: ServiceProcess,

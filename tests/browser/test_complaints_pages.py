@@ -4,75 +4,34 @@ opens, acknowledges, pauses and resolves a ticket; the ops board shows a breach 
 import json
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime
-from pathlib import Path
 
 import httpx
 import pytest
 from aiokafka import AIOKafkaProducer
-from playwright.async_api import BrowserContext, async_playwright, expect
+from playwright.async_api import BrowserContext, expect
 
-from chassis.kafka import ensure_topics
-from chassis.testing import (
-    Infrastructure,
-    ServiceProcess,
-    eventually,
-    free_port,
-    migrate_service,
-    start_group_at_end,
-    unique,
-)
-from conftest import FrontDoor
+from chassis.testing import FrontDoor, Infrastructure, eventually, unique
+from complaints_fixtures import prepare_complaints
 from contracts import accounts_v1
 from contracts.envelope import CloudEvent
 
 pytestmark = [pytest.mark.integration, pytest.mark.browser]
-
-REPO = Path(__file__).resolve().parents[2]
-LOG_DIR = REPO / ".local" / "test-logs"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 
 
 @pytest.fixture(scope="module")
 async def complaints_site(infrastructure: Infrastructure) -> AsyncIterator[dict[str, str]]:
     """The complaints API and worker processes on a migrated schema, and the front door. The
     worker reads the accounts topic from its end: the tests publish the accounts they use."""
-    bootstrap = infrastructure.kafka_bootstrap_servers
-    group = unique("complaints-browser")
-    await ensure_topics(bootstrap, [accounts_v1.ACCOUNTS_TOPIC])
-    await start_group_at_end(bootstrap, f"{group}.accounts", [accounts_v1.ACCOUNTS_TOPIC])
-    env = {
-        "COMPLAINTS_DATABASE_URL": migrate_service(infrastructure, "complaints"),
-        "COMPLAINTS_KAFKA_BOOTSTRAP_SERVERS": bootstrap,
-        "COMPLAINTS_CONSUMER_GROUP_PREFIX": group,
-        "COMPLAINTS_API_PORT": str(free_port()),
-        "COMPLAINTS_WORKER_PORT": str(free_port()),
-        "COMPLAINTS_BOARD_REFRESH_SECONDS": "1",
-    }
-    processes = [
-        ServiceProcess(
-            ["-m", f"complaints.entrypoints.{kind}"],
-            env=env,
-            port=int(env[f"COMPLAINTS_{kind.upper()}_PORT"]),
-            log_path=LOG_DIR / f"complaints-{kind}-browser.log",
-        ).start()
-        for kind in ("api", "worker")
-    ]
-    # Nothing listens at the accounts upstream: the accounts pages are not under test here.
-    door = FrontDoor(accounts_port=str(free_port()), complaints_port=env["COMPLAINTS_API_PORT"])
-    try:
-        yield {"url": door.start(), **env}
-    finally:
-        door.stop()
-        for process in processes:
-            process.stop()
+    complaints = await prepare_complaints(
+        infrastructure, env={"COMPLAINTS_BOARD_REFRESH_SECONDS": "1"}
+    )
+    async with complaints.running("api", "worker") as processes:
+        # The accounts pages are not under test here: the front door gets no accounts upstream.
+        door = FrontDoor({"complaints": processes["api"].port})
+        try:
+            yield {"url": door.start(), **complaints.env}
+        finally:
+            door.stop()
 
 
 @pytest.fixture
@@ -90,20 +49,6 @@ async def site(complaints_site: dict[str, str]) -> AsyncIterator[httpx.AsyncClie
 
         await eventually(ready, within=60)
         yield client
-
-
-@pytest.fixture
-async def browser(browser_executable: str, tmp_path: Path) -> AsyncIterator[BrowserContext]:
-    """Debian's chromium with a fresh profile."""
-    async with async_playwright() as playwright:
-        context = await playwright.chromium.launch_persistent_context(
-            str(tmp_path / "profile"),
-            executable_path=browser_executable,
-            headless=True,
-            args=CHROMIUM_ARGS,
-        )
-        yield context
-        await context.close()
 
 
 async def known_account(producer: AIOKafkaProducer, site: httpx.AsyncClient, name: str) -> str:

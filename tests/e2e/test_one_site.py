@@ -8,18 +8,9 @@ from typing import Any
 import httpx
 import pytest
 
-from chassis.kafka import ensure_topics
-from chassis.testing import (
-    Infrastructure,
-    ServiceProcess,
-    eventually,
-    free_port,
-    migrate_service,
-    start_group_at_end,
-    unique,
-)
-from conftest import LOG_DIR, Erp, FrontDoor
-from contracts.accounts_v1 import ACCOUNTS_TOPIC
+from accounts_fixtures import Erp
+from chassis.testing import FrontDoor, Infrastructure, ServiceProcess, eventually, unique
+from complaints_fixtures import prepare_complaints
 
 pytestmark = pytest.mark.integration
 
@@ -33,47 +24,15 @@ async def site(
 ) -> AsyncIterator[httpx.AsyncClient]:
     """Complaints processes reading what the accounts service publishes from now on, and the
     front door routing to both services."""
-    group = unique("complaints-e2e")
-    await ensure_topics(infrastructure.kafka_bootstrap_servers, [ACCOUNTS_TOPIC])
-    await start_group_at_end(
-        infrastructure.kafka_bootstrap_servers, f"{group}.accounts", [ACCOUNTS_TOPIC]
-    )
-    env = {
-        "COMPLAINTS_DATABASE_URL": migrate_service(infrastructure, "complaints"),
-        "COMPLAINTS_KAFKA_BOOTSTRAP_SERVERS": infrastructure.kafka_bootstrap_servers,
-        "COMPLAINTS_CONSUMER_GROUP_PREFIX": group,
-        "COMPLAINTS_API_PORT": str(free_port()),
-        "COMPLAINTS_WORKER_PORT": str(free_port()),
-    }
-    processes = [
-        ServiceProcess(
-            ["-m", f"complaints.entrypoints.{kind}"],
-            env=env,
-            port=int(env[f"COMPLAINTS_{kind.upper()}_PORT"]),
-            log_path=LOG_DIR / f"complaints-{kind}-e2e.log",
-        ).start()
-        for kind in ("api", "worker")
-    ]
-    door = FrontDoor(
-        accounts_port=str(accounts_api.port), complaints_port=env["COMPLAINTS_API_PORT"]
-    )
-    try:
-        for process in processes:
-            await process.wait_ready()
-        async with httpx.AsyncClient(base_url=door.start(), timeout=10) as client:
-
-            async def door_ready() -> bool:
-                try:
-                    return (await client.get("/readyz")).status_code == 200
-                except httpx.HTTPError:
-                    return False
-
-            await eventually(door_ready)
-            yield client
-    finally:
-        door.stop()
-        for process in processes:
-            process.stop()
+    complaints = await prepare_complaints(infrastructure)
+    async with complaints.running("api", "worker") as processes:
+        door = FrontDoor({"accounts": accounts_api.port, "complaints": processes["api"].port})
+        try:
+            async with httpx.AsyncClient(base_url=door.start(), timeout=10) as client:
+                await door.wait_ready()
+                yield client
+        finally:
+            door.stop()
 
 
 def ticket_for(account_id: str) -> dict[str, Any]:

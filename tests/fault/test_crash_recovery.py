@@ -14,18 +14,19 @@ from sqlalchemy import Column, Integer, MetaData, String, Table, select, text
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
 
+from accounts_fixtures import prepare_accounts
 from chassis.db import asyncpg_url
 from chassis.inbox import inbox_table, new_events
 from chassis.kafka import BatchConsumer, ReceivedEvent
 from chassis.testing import (
     Infrastructure,
     ServiceProcess,
+    ServiceUnderTest,
     eventually,
     read_topic,
     scratch_database,
     unique,
 )
-from conftest import accounts_environment, accounts_worker_process, start_accounts_groups_at_end
 from contracts import accounts_v1
 from contracts.accounts_v1 import ACCOUNTS_TOPIC
 
@@ -35,17 +36,15 @@ HARNESS = str(Path(__file__).with_name("crashing_worker.py"))
 
 
 @pytest.fixture
-async def fault_env(infrastructure: Infrastructure) -> AsyncIterator[dict[str, str]]:
+async def fault_accounts(infrastructure: Infrastructure) -> AsyncIterator[ServiceUnderTest]:
     """A database of its own, and consumer groups that start after everything already published."""
     async with scratch_database(infrastructure, "rapport_fault") as database:
-        env = accounts_environment(infrastructure, database=database)
-        await start_accounts_groups_at_end(infrastructure, env)
-        yield env
+        yield await prepare_accounts(infrastructure, database=database)
 
 
 @pytest.fixture
-async def accounts_db(fault_env: dict[str, str]) -> AsyncIterator[AsyncEngine]:
-    engine = create_async_engine(asyncpg_url(fault_env["ACCOUNTS_DATABASE_URL"]))
+async def accounts_db(fault_accounts: ServiceUnderTest) -> AsyncIterator[AsyncEngine]:
+    engine = create_async_engine(asyncpg_url(fault_accounts.database_url))
     yield engine
     await engine.dispose()
 
@@ -71,10 +70,10 @@ async def metric(worker: ServiceProcess, name: str) -> float:
 
 
 async def test_worker_killed_between_database_commit_and_offset_commit(
-    erp: Any, fault_env: dict[str, str], accounts_db: AsyncEngine
+    erp: Any, fault_accounts: ServiceUnderTest, accounts_db: AsyncEngine
 ) -> None:
     customer = unique("C")
-    crashing = accounts_worker_process(fault_env, [HARNESS, "after-db-commit"]).start()
+    crashing = fault_accounts.process("worker", argv=[HARNESS, "after-db-commit", customer]).start()
     await crashing.wait_ready()
     await erp.publish(
         erp.customer(customer),
@@ -84,7 +83,7 @@ async def test_worker_killed_between_database_commit_and_offset_commit(
     committed = await figures(accounts_db, customer)
     assert committed is not None, "the batch's database commit happened before the kill"
 
-    restarted = accounts_worker_process(fault_env).start()
+    restarted = fault_accounts.process("worker").start()
     try:
         await restarted.wait_ready()
         await erp.publish(erp.order(customer, f"{customer}-LAST", "1.00"))
@@ -101,15 +100,18 @@ async def test_worker_killed_between_database_commit_and_offset_commit(
 
 
 async def test_relay_killed_between_publish_and_mark_sent(
-    erp: Any, fault_env: dict[str, str], infrastructure: Infrastructure, accounts_db: AsyncEngine
+    erp: Any,
+    fault_accounts: ServiceUnderTest,
+    infrastructure: Infrastructure,
+    accounts_db: AsyncEngine,
 ) -> None:
     customer = unique("C")
-    crashing = accounts_worker_process(fault_env, [HARNESS, "after-publish"]).start()
+    crashing = fault_accounts.process("worker", argv=[HARNESS, "after-publish", customer]).start()
     await crashing.wait_ready()
     await erp.publish(erp.customer(customer), erp.order(customer, f"{customer}-SO1", "9.00"))
     assert await crashing.wait_exit() == -signal.SIGKILL
 
-    restarted = accounts_worker_process(fault_env).start()
+    restarted = fault_accounts.process("worker").start()
     try:
         await restarted.wait_ready()
         # This worker's own events (other accounts workers share the topic): all sent at last.

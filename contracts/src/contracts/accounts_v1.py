@@ -2,9 +2,9 @@
 
 from typing import ClassVar, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
 
-from contracts.envelope import EventData
+from contracts.envelope import ContractModel, EventData
 from contracts.types import DecimalString, UtcDateTime
 
 ACCOUNTS_TOPIC = "accounts.accounts.v1"
@@ -45,7 +45,7 @@ class AccountUpdated(EventData):
     topic: ClassVar[str] = ACCOUNTS_TOPIC
 
     account_id: str
-    changed_fields: list[str]
+    changed_fields: list[str] = Field(max_length=100)
     name: str
     region: str
     country: str
@@ -57,10 +57,8 @@ class AccountUpdated(EventData):
     updated_at: UtcDateTime
 
 
-class ClassificationInputs(BaseModel):
+class ClassificationInputs(ContractModel):
     """What a classification decision was computed from."""
-
-    model_config = ConfigDict(extra="ignore", frozen=True)
 
     order_count_12m: int
     net_revenue_12m: DecimalString
@@ -73,10 +71,8 @@ class ClassificationInputs(BaseModel):
     frequency_medium_threshold: int
 
 
-class IndicatorScore(BaseModel):
+class IndicatorScore(ContractModel):
     """One line of the weighted relationship scorecard; `score` is null when there is no data."""
-
-    model_config = ConfigDict(extra="ignore", frozen=True)
 
     indicator: str
     weight: int
@@ -107,7 +103,7 @@ class AccountClassified(EventData):
     previous_grade: Grade | None = None
     score: DecimalString | None = None
     recommendation: Recommendation | None = None
-    indicators: list[IndicatorScore] | None = None
+    indicators: list[IndicatorScore] | None = Field(default=None, max_length=100)
     policy_version: int | None = None
 
 
@@ -138,7 +134,7 @@ class AccountCardUpdated(EventData):
 
     account_id: str
     card_version: int
-    changed_sections: list[str]
+    changed_sections: list[str] = Field(max_length=100)
     contact_count: int
     updated_by: str
     updated_at: UtcDateTime

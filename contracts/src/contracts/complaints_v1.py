@@ -45,7 +45,7 @@ class TicketFiled(EventData):
     policy_version: int
     tier: str | None = None
     vip: bool = False
-    order_refs: list[str] = Field(default_factory=list)
+    order_refs: list[str] = Field(default_factory=list, max_length=1_000)
     repeat_count: int = Field(default=0, description="earlier tickets of the account in the window")
     filed_by: str
     filed_at: UtcDateTime

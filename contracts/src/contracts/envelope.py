@@ -4,17 +4,28 @@ import uuid
 from datetime import UTC, datetime
 from typing import Any, ClassVar, Literal, Self
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from contracts.types import UtcDateTime
+from contracts.types import UtcDateTime, refuse_nul
 
 CLOUDEVENTS_CONTENT_TYPE = "application/cloudevents+json"
+# The longest string any contract field takes unless it says less: every value stays storable.
+MAX_TEXT_LENGTH = 10_000
 
 
-class EventData(BaseModel):
+class ContractModel(BaseModel):
+    """Base of every contract model: frozen, extra fields ignored, strings bounded and NUL-free."""
+
+    model_config = ConfigDict(extra="ignore", frozen=True, str_max_length=MAX_TEXT_LENGTH)
+
+    @field_validator("*")
+    @classmethod
+    def _refuse_nul(cls, value: Any) -> Any:
+        return refuse_nul(value)
+
+
+class EventData(ContractModel):
     """Base of every event payload. `event_type` and `topic` name where it travels."""
-
-    model_config = ConfigDict(extra="ignore", frozen=True)
 
     event_type: ClassVar[str]
     topic: ClassVar[str]
@@ -30,13 +41,19 @@ class CloudEvent(BaseModel):
     model_config = ConfigDict(extra="allow", frozen=True)
 
     specversion: Literal["1.0"]
-    id: str = Field(min_length=1)
-    source: str = Field(min_length=1)
-    type: str = Field(min_length=1)
-    subject: str = Field(min_length=1)
+    # Bounded by the inbox's event_id column.
+    id: str = Field(min_length=1, max_length=200)
+    source: str = Field(min_length=1, max_length=200)
+    type: str = Field(min_length=1, max_length=200)
+    subject: str = Field(min_length=1, max_length=200)
     time: UtcDateTime
-    datacontenttype: str = "application/json"
+    datacontenttype: str = Field(default="application/json", max_length=200)
     data: dict[str, Any]
+
+    @field_validator("id", "source", "type", "subject", "datacontenttype")
+    @classmethod
+    def _refuse_nul(cls, value: str) -> str:
+        return str(refuse_nul(value))
 
     @classmethod
     def wrap(

@@ -2,9 +2,9 @@
 
 from typing import ClassVar
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
 
-from contracts.envelope import EventData
+from contracts.envelope import ContractModel, EventData
 from contracts.types import CurrencyCode, DecimalString, NonNegativeDecimalString, UtcDateTime
 
 CUSTOMERS_TOPIC = "erp.customers.v1"
@@ -30,12 +30,12 @@ class CustomerUpserted(EventData):
     updated_at: UtcDateTime
 
 
-class OrderLine(BaseModel):
-    model_config = ConfigDict(extra="ignore", frozen=True)
+class OrderLine(ContractModel):
+    """One line of an order."""
 
     sku: str = Field(min_length=1, max_length=64)
     category: str = Field(max_length=100)
-    quantity: int = Field(gt=0)
+    quantity: int = Field(gt=0, le=1_000_000_000)
     unit_price: NonNegativeDecimalString
 
 
@@ -50,7 +50,7 @@ class OrderPlaced(EventData):
     placed_at: UtcDateTime
     currency: CurrencyCode
     total: NonNegativeDecimalString
-    lines: list[OrderLine] = Field(default_factory=list)
+    lines: list[OrderLine] = Field(default_factory=list, max_length=10_000)
 
 
 class OrderCancelled(EventData):

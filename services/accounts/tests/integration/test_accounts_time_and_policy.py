@@ -17,8 +17,6 @@ from typing import Any
 import httpx
 import pytest
 import uvicorn
-from aiokafka import AIOKafkaConsumer
-from aiokafka.structs import TopicPartition
 from sqlalchemy import text
 
 from accounts.adapters.tables import timers
@@ -26,11 +24,11 @@ from accounts.bootstrap import Accounts, bootstrap
 from accounts.config import AccountsSettings
 from accounts.entrypoints import worker
 from accounts.entrypoints.api import create
+from accounts_fixtures import Erp, prepare_accounts
 from chassis.clock import FixedClock
 from chassis.scheduler import timer_channel
 from chassis.testing import Infrastructure, create_database, eventually, read_topic, unique
-from conftest import Erp, accounts_environment
-from contracts import complaints_v1, engagement_v1, erp_v1
+from contracts import erp_v1
 from contracts.accounts_v1 import ACCOUNTS_TOPIC
 from contracts.complaints_v1 import TicketFiled
 from contracts.engagement_v1 import FeedbackRecorded
@@ -73,30 +71,6 @@ class ClockedStack:
             return await client.post(path, json=body, headers=headers)
 
 
-async def start_at_the_end(bootstrap_servers: str, group: str, topics: list[str]) -> None:
-    """Commit the group's offsets at the end of the topics: this worker reads only what the
-    tests of this module publish from now on, not every earlier test's events."""
-    consumer = AIOKafkaConsumer(
-        bootstrap_servers=bootstrap_servers, group_id=group, enable_auto_commit=False
-    )
-    await consumer.start()
-    try:
-        existing = [topic for topic in topics if topic in await consumer.topics()]
-        # Assigning partition 0 loads the topics' metadata (how many partitions they have).
-        consumer.assign([TopicPartition(topic, 0) for topic in existing])
-        await consumer.seek_to_end()
-        partitions = [
-            TopicPartition(topic, partition)
-            for topic in existing
-            for partition in consumer.partitions_for_topic(topic) or {0}
-        ]
-        if partitions:
-            consumer.assign(partitions)
-            await consumer.commit(await consumer.end_offsets(partitions))
-    finally:
-        await consumer.stop()
-
-
 async def wait_ready(url: str) -> None:
     async def ready() -> bool:
         try:
@@ -111,7 +85,7 @@ async def wait_ready(url: str) -> None:
 @pytest.fixture(scope="module")
 async def stack(infrastructure: Infrastructure) -> AsyncIterator[ClockedStack]:
     await create_database(infrastructure, DATABASE)
-    env = accounts_environment(infrastructure, database=DATABASE)
+    env = (await prepare_accounts(infrastructure, database=DATABASE)).env
     settings = AccountsSettings(
         database_url=env["ACCOUNTS_DATABASE_URL"],
         kafka_bootstrap_servers=infrastructure.kafka_bootstrap_servers,
@@ -119,17 +93,6 @@ async def stack(infrastructure: Infrastructure) -> AsyncIterator[ClockedStack]:
         api_port=int(env["ACCOUNTS_API_PORT"]),
         worker_port=int(env["ACCOUNTS_WORKER_PORT"]),
         outbox_poll_seconds=0.2,
-    )
-    prefix = settings.consumer_group_prefix
-    await start_at_the_end(
-        settings.kafka_bootstrap_servers,
-        f"{prefix}.erp",
-        [erp_v1.CUSTOMERS_TOPIC, erp_v1.ORDERS_TOPIC],
-    )
-    await start_at_the_end(
-        settings.kafka_bootstrap_servers,
-        f"{prefix}.signals",
-        [engagement_v1.FEEDBACK_TOPIC, complaints_v1.TICKETS_TOPIC],
     )
     clock = FixedClock(datetime.now(UTC).replace(microsecond=0))
     app = bootstrap(settings, clock)

@@ -10,6 +10,7 @@ from alembic.config import Config
 from sqlalchemy import ColumnElement, any_, bindparam, text
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
     AsyncSession,
@@ -24,6 +25,24 @@ def is_any_of(column: ColumnElement[Any], values: Iterable[Any]) -> ColumnElemen
     """`column = ANY(:array)`: one parameter however many values, where `IN` would render (and
     compile) one parameter per value on bulk paths."""
     return column == any_(bindparam(None, list(values), type_=ARRAY(column.type)))
+
+
+# SQLSTATE classes worth a retry as they are: connection, transaction rollback (deadlock,
+# serialization), insufficient resources, operator intervention.
+TRANSIENT_SQLSTATE_CLASSES = ("08", "40", "53", "57")
+
+
+def is_transient(error: BaseException) -> bool:
+    """A fault of the connection or the server, to retry as it is. Anything else a handler
+    raises is about the data of what it handles."""
+    if isinstance(error, DBAPIError):
+        sqlstate = str(getattr(error.orig, "sqlstate", "") or "")
+        return (
+            error.connection_invalidated
+            or isinstance(error, OperationalError | InterfaceError)
+            or sqlstate.startswith(TRANSIENT_SQLSTATE_CLASSES)
+        )
+    return isinstance(error, OSError | TimeoutError)
 
 
 def asyncpg_url(url: str) -> str:

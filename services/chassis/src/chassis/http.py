@@ -4,16 +4,19 @@ Every error a client gets looks the same:
 `{"error": {"code": "not_found", "message": "...", "details": [...]}}`.
 """
 
+import json
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from contextlib import asynccontextmanager
-from typing import Any
+from typing import Annotated, Any
+from urllib.parse import parse_qsl, unquote_to_bytes
 
-from fastapi import APIRouter, FastAPI, Request
+from fastapi import APIRouter, FastAPI, Path, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, PlainTextResponse, Response
 from prometheus_client import CONTENT_TYPE_LATEST, Counter, generate_latest
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from chassis.errors import (
     Conflict,
@@ -24,6 +27,13 @@ from chassis.errors import (
     TooLarge,
 )
 from chassis.logging import correlation_id
+
+# PostgreSQL `integer`, the type of every numeric id and version a path names.
+INT4_MAX = 2**31 - 1
+IntId = Annotated[int, Path(ge=1, le=INT4_MAX, description="a positive 32-bit id")]
+# Far above any form or JSON document the services take; a larger body is refused as soon as
+# that much has arrived.
+MAX_BODY_BYTES = 1024 * 1024
 
 ReadinessCheck = Callable[[], Awaitable[None]]
 
@@ -67,6 +77,15 @@ def _refusal_body(error: RapportError) -> dict[str, Any]:
     return error_body(error.code, error.message, details)
 
 
+def parse_form(body: bytes) -> dict[str, str]:
+    """An urlencoded form body, strict UTF-8 (raw or %-escaped); the last value wins for
+    repeated names. Bytes that are not UTF-8 are the client's error: a 400, not a guess."""
+    try:
+        return dict(parse_qsl(body.decode("utf-8"), keep_blank_values=True, errors="strict"))
+    except UnicodeDecodeError:
+        raise RapportError("the form body is not valid UTF-8", code="bad_encoding") from None
+
+
 def _validation_details(exc: RequestValidationError) -> list[dict[str, Any]]:
     return [
         {"field": ".".join(str(part) for part in error["loc"]), "message": error["msg"]}
@@ -91,6 +110,132 @@ def install_error_handlers(app: FastAPI) -> None:
     async def _http(_: Request, exc: StarletteHTTPException) -> JSONResponse:
         code = _STATUS_CODES.get(exc.status_code, "error")
         return JSONResponse(error_body(code, str(exc.detail)), status_code=exc.status_code)
+
+
+class InputProblem(Exception):
+    """Request input no handler can take: not UTF-8, a NUL character, too large or too deep."""
+
+    def __init__(self, status: int, code: str, where: str, message: str) -> None:
+        super().__init__(message)
+        self.status = status
+        self.code = code
+        self.where = where
+        self.message = message
+
+
+def _check_text(raw: bytes, where: str) -> None:
+    """Percent-decoded `raw` must be strict UTF-8 without NUL (PostgreSQL text refuses both)."""
+    try:
+        text = unquote_to_bytes(raw.replace(b"+", b" ")).decode("utf-8")
+    except UnicodeDecodeError:
+        raise InputProblem(400, "bad_encoding", where, f"the {where} is not valid UTF-8") from None
+    if "\x00" in text:
+        raise InputProblem(400, "bad_request", where, f"the {where} contains a NUL character")
+
+
+def _check_json(body: bytes) -> None:
+    """Strings of a JSON body must be storable: no NUL, no lone surrogate from a `\\ud800`
+    escape. Malformed JSON is left to FastAPI, which answers it with a 422."""
+    try:
+        document = json.loads(body)
+    except RecursionError:
+        raise InputProblem(
+            400, "bad_request", "body", "the JSON body is nested too deeply"
+        ) from None
+    except ValueError:
+        return
+    pending = [document]
+    while pending:
+        value = pending.pop()
+        if isinstance(value, dict):
+            pending.extend(value.keys())
+            pending.extend(value.values())
+        elif isinstance(value, list):
+            pending.extend(value)
+        elif isinstance(value, str):
+            if "\x00" in value:
+                raise InputProblem(400, "bad_request", "body", "a string contains a NUL character")
+            try:
+                value.encode("utf-8")
+            except UnicodeEncodeError:
+                raise InputProblem(
+                    400, "bad_encoding", "body", "a string has a lone UTF-16 surrogate"
+                ) from None
+
+
+def _check_body(content_type: str, body: bytes) -> None:
+    media_type = content_type.split(";", 1)[0].strip().lower()
+    if media_type == "application/x-www-form-urlencoded":
+        _check_text(body, "form body")
+    elif media_type == "application/json" or media_type.endswith("+json"):
+        _check_json(body)
+
+
+class InputGuard:
+    """Refuses, before any route runs, input that would otherwise end in a 500: a path, query
+    or form that is not strict UTF-8 (Starlette would replace or crash on the bad bytes), NUL
+    characters and lone surrogates (PostgreSQL refuses them), and bodies over MAX_BODY_BYTES.
+    The answer is the uniform error body with a 4xx."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        try:
+            raw_path = scope.get("raw_path") or scope["path"].encode("utf-8", "surrogateescape")
+            _check_text(raw_path.split(b"?", 1)[0], "path")
+            _check_text(scope.get("query_string", b""), "query")
+            body = await self._read_body(scope, receive)
+            headers = dict(scope.get("headers", ()))
+            _check_body(headers.get(b"content-type", b"").decode("latin-1"), body)
+        except InputProblem as problem:
+            response = JSONResponse(
+                error_body(
+                    problem.code,
+                    problem.message,
+                    [{"field": problem.where, "message": problem.message}],
+                ),
+                status_code=problem.status,
+            )
+            await response(scope, receive, send)
+            return
+        await self.app(scope, self._replay(body, receive), send)
+
+    @staticmethod
+    async def _read_body(scope: Scope, receive: Receive) -> bytes:
+        chunks: list[bytes] = []
+        size = 0
+        while True:
+            message = await receive()
+            if message["type"] != "http.request":
+                break
+            chunk = message.get("body", b"")
+            size += len(chunk)
+            if size > MAX_BODY_BYTES:
+                raise InputProblem(
+                    413, "too_large", "body", f"the body is larger than {MAX_BODY_BYTES} bytes"
+                )
+            chunks.append(chunk)
+            if not message.get("more_body", False):
+                break
+        return b"".join(chunks)
+
+    @staticmethod
+    def _replay(body: bytes, receive: Receive) -> Receive:
+        """The body already read, once; then whatever the server sends (e.g. a disconnect)."""
+        sent = False
+
+        async def replay() -> Message:
+            nonlocal sent
+            if not sent:
+                sent = True
+                return {"type": "http.request", "body": body, "more_body": False}
+            return await receive()
+
+        return replay
 
 
 def ops_router(service: str, readiness_checks: Sequence[ReadinessCheck]) -> APIRouter:
@@ -142,6 +287,9 @@ def create_app(
         title=title, docs_url="/api/docs", openapi_url="/api/openapi.json", lifespan=lifespan
     )
     install_error_handlers(app)
+    # Added before the correlation middleware, so wrapped by it: refusals are
+    # counted and carry a request id too.
+    app.add_middleware(InputGuard)
 
     @app.middleware("http")
     async def _correlate(

@@ -1,9 +1,10 @@
 """Idempotent consumption: (consumer, event id) is recorded in the handler's own transaction."""
 
 from collections.abc import Iterable, Sequence
+from datetime import datetime
 
 from prometheus_client import Counter
-from sqlalchemy import Column, DateTime, MetaData, String, Table, func
+from sqlalchemy import Column, DateTime, Index, MetaData, String, Table, delete, func
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -21,6 +22,8 @@ def inbox_table(metadata: MetaData) -> Table:
         Column("consumer", String(100), primary_key=True),
         Column("event_id", String(200), primary_key=True),
         Column("received_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+        # What the retention job deletes by.
+        Index("ix_inbox_received_at", "received_at"),
     )
 
 
@@ -49,3 +52,13 @@ async def new_events(
         session, table, consumer=consumer, event_ids=[event.id for event in unique]
     )
     return [event for event in unique if event.id in fresh]
+
+
+async def purge_inbox(session: AsyncSession, table: Table, *, older_than: datetime) -> int:
+    """Forget the ids received before `older_than`; returns how many were deleted.
+
+    Retention is a trade: an event re-delivered after its id is purged is handled again, so
+    `older_than` must lie well beyond any redelivery (a rewind, a replay of the dead letters).
+    """
+    result = await session.execute(delete(table).where(table.c.received_at < older_than))
+    return int(result.rowcount)  # type: ignore[attr-defined]

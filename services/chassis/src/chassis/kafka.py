@@ -1,13 +1,23 @@
 """Kafka: broker factory and batch subscribers that commit offsets only after the database.
 
-A batch subscriber decodes each record into a typed event; a record that cannot be decoded goes
-to the consumer's dead-letter topic with the reason in its headers and never stops the
-partition. The valid events are handed to the handler as one batch (one transaction); offsets
-are committed only after the handler returned, that is after the database commit.
+Every record of a batch ends in exactly one of three ways (decision 0008):
+
+- processed: decoded into a typed event and handled (the valid events of a batch in one
+  handler call, one transaction);
+- dead-lettered once: a record that cannot be decoded (for any reason: the decoding runs under
+  the protection), or that the handler fails on alone after the retries (poison), goes to the
+  consumer's dead-letter topic with the reason in its headers; the partition moves on;
+- retried: a transient fault (database or broker unreachable, `is_transient_fault`) sets nothing
+  aside; the batch is retried with backoff, then rewound and read again, for as long as it lasts.
+
+Dead letters are published once per batch outcome, after the handler, so a batch that is
+retried or rewound never dead-letters a record twice. Offsets are committed only after the
+handler returned and the dead letters are acknowledged, that is after the database commit.
 """
 
 import asyncio
 import contextlib
+import dataclasses
 import json
 import logging
 from collections.abc import Awaitable, Callable, Sequence
@@ -16,13 +26,14 @@ from typing import Any
 
 from aiokafka import ConsumerRecord
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
-from aiokafka.errors import TopicAlreadyExistsError
+from aiokafka.errors import KafkaError, TopicAlreadyExistsError
 from faststream import AckPolicy
 from faststream.kafka import KafkaBroker
 from faststream.kafka.annotations import KafkaMessage
 from prometheus_client import Counter, Histogram
 from pydantic import ValidationError
 
+from chassis.db import is_transient
 from contracts.envelope import CLOUDEVENTS_CONTENT_TYPE, CloudEvent, EventData
 from contracts.registry import dead_letter_topic
 
@@ -61,6 +72,19 @@ class Rejected:
 
 BatchHandler = Callable[[list[ReceivedEvent]], Awaitable[None]]
 BusinessCheck = Callable[[EventData], str | None]
+RecordKey = tuple[str, int, int]
+
+# The dead-letter reason of an event the handler failed on alone after the retries (poison).
+HANDLER_FAILED = "handler-failed"
+# Records decoded between two turns of the event loop.
+DECODE_SLICE = 50
+# The longest rejection detail a dead letter carries in its headers.
+MAX_DETAIL_LENGTH = 2000
+
+
+def is_transient_fault(error: BaseException) -> bool:
+    """The database or the broker is unreachable or busy: retry as it is, set nothing aside."""
+    return is_transient(error) or (isinstance(error, KafkaError) and error.retriable)
 
 
 async def ensure_topics(
@@ -106,7 +130,22 @@ def decode_record(
     accepts: dict[str, type[EventData]],
     business_check: BusinessCheck | None = None,
 ) -> ReceivedEvent | Rejected:
-    """Turn one Kafka record into a typed event, or say precisely why it cannot be."""
+    """Turn one Kafka record into a typed event, or say precisely why it cannot be.
+
+    Never raises: whatever goes wrong decoding one record (a JSON body nested too deep for the
+    parser, an integer too long to convert, a bug in a check) rejects that record alone.
+    """
+    try:
+        return _decode(record, accepts, business_check)
+    except Exception as exc:
+        return Rejected(record, "undecodable", f"{type(exc).__name__}: {exc}")
+
+
+def _decode(
+    record: ConsumerRecord[Any, Any],
+    accepts: dict[str, type[EventData]],
+    business_check: BusinessCheck | None,
+) -> ReceivedEvent | Rejected:
     try:
         raw = json.loads(record.value or b"")
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
@@ -141,6 +180,25 @@ def _summarise(exc: ValidationError, prefix: str = "") -> str:
     )
 
 
+async def _parse_ignoring_headers(
+    records: tuple[ConsumerRecord[Any, Any], ...],
+    original_parser: Callable[[tuple[ConsumerRecord[Any, Any], ...]], Awaitable[KafkaMessage]],
+) -> KafkaMessage:
+    """faststream's parser decodes every header as UTF-8 before the handler runs, so one header
+    with a bad byte would fail the whole batch there. Events travel in structured mode (every
+    attribute in the value): the headers carry nothing we read, so the parser never sees them."""
+    message = await original_parser(
+        tuple(dataclasses.replace(record, headers=()) for record in records)
+    )
+    message.raw_message = records
+    return message
+
+
+async def _leave_body_undecoded(message: KafkaMessage) -> None:
+    """faststream would parse a body it believes is JSON and fail the batch on one that is
+    not; decoding is `decode_record`'s alone."""
+
+
 class BatchConsumer:
     """One consumer group reading some topics in batches, with its dead-letter topic."""
 
@@ -172,33 +230,89 @@ class BatchConsumer:
             max_records=batch_size,
             batch_timeout_ms=100,
             title=name,
+            parser=_parse_ignoring_headers,
+            decoder=_leave_body_undecoded,
         )(self.consume)
 
     async def consume(self, body: Any, message: KafkaMessage) -> None:
         records: tuple[ConsumerRecord[Any, Any], ...] = message.raw_message
-        decoded = [decode_record(record, self._accepts, self._business_check) for record in records]
+        decoded = await self._decode_all(records)
         rejected = [item for item in decoded if isinstance(item, Rejected)]
         events = [item for item in decoded if isinstance(item, ReceivedEvent)]
+        by_position = {
+            (record.topic, record.partition, record.offset): record for record in records
+        }
         try:
-            for item in rejected:
-                await self._dead_letter(item)
             if events:
                 with BATCH_SECONDS.labels(self.name).time():
-                    await self._handle_with_retries(events)
-                CONSUMED.labels(self.name).inc(len(events))
-        except Exception:
-            # Transient trouble outlived the retries: rewind so the batch is read again.
+                    set_aside = await self._handle(events, by_position)
+                CONSUMED.labels(self.name).inc(len(events) - len(set_aside))
+                rejected += set_aside
+            await self._dead_letter(sorted(rejected, key=_position))
+        except Exception as error:
+            # The database or the broker outlived the retries (or, never expected, the consumer
+            # itself failed): rewind so the batch is read again rather than skipped; the inbox
+            # makes handling it again a no-op, and nothing was set aside.
             log.exception("batch failed, rewinding", extra={"consumer": self.name})
             await message.nack()
+            if is_transient_fault(error):
+                return
             raise
         await self._commit_offsets(message)
 
-    async def _handle_with_retries(self, events: list[ReceivedEvent]) -> None:
+    async def _decode_all(
+        self, records: tuple[ConsumerRecord[Any, Any], ...]
+    ) -> list[ReceivedEvent | Rejected]:
+        """Decode the batch, letting the event loop run between slices: a long stretch of CPU
+        (a batch of large records) would starve the group heartbeats, the consumer would be
+        dropped from its group and the batch read again."""
+        decoded: list[ReceivedEvent | Rejected] = []
+        for start in range(0, len(records), DECODE_SLICE):
+            decoded += [
+                decode_record(record, self._accepts, self._business_check)
+                for record in records[start : start + DECODE_SLICE]
+            ]
+            await asyncio.sleep(0)
+        return decoded
+
+    async def _handle(
+        self, events: list[ReceivedEvent], by_position: dict[RecordKey, ConsumerRecord[Any, Any]]
+    ) -> list[Rejected]:
+        """Handle the events; return those set aside because the handler fails on them alone.
+
+        A batch that fails on its data is split in halves, so the good events are handled and
+        only a single event that fails again after the retries is set aside.
+        """
+        try:
+            await self._call_handler(events, retry_data_errors=len(events) == 1)
+            return []
+        except Exception as error:
+            if is_transient_fault(error):
+                raise
+            if len(events) == 1:
+                (event,) = events
+                record = by_position[(event.topic, event.partition, event.offset)]
+                log.error(
+                    "handler failed on one event alone, setting it aside",
+                    exc_info=error,
+                    extra={"consumer": self.name, "event_id": event.id},
+                )
+                return [Rejected(record, HANDLER_FAILED, f"{type(error).__name__}: {error}")]
+            middle = len(events) // 2
+            return await self._handle(events[:middle], by_position) + await self._handle(
+                events[middle:], by_position
+            )
+
+    async def _call_handler(self, events: list[ReceivedEvent], *, retry_data_errors: bool) -> None:
+        """Call the handler, retrying with backoff after a transient fault (and after any fault
+        when `retry_data_errors`, for a single event about to be set aside)."""
         for delay in self._retry_delays:
             try:
                 await self._handler(events)
                 return
-            except Exception:
+            except Exception as error:
+                if not (retry_data_errors or is_transient_fault(error)):
+                    raise
                 log.warning("batch handler failed, retrying in %ss", delay, exc_info=True)
                 await asyncio.sleep(delay)
         await self._handler(events)
@@ -206,14 +320,24 @@ class BatchConsumer:
     async def _commit_offsets(self, message: KafkaMessage) -> None:
         await message.ack()
 
-    async def _dead_letter(self, item: Rejected) -> None:
+    async def _dead_letter(self, items: list[Rejected]) -> None:
+        """Publish the batch's dead letters together, and count them once they are acknowledged."""
+        await asyncio.gather(*(self._publish_dead_letter(item) for item in items))
+        for item in items:
+            record = item.record
+            DEAD_LETTERS.labels(self.name, item.reason).inc()
+            log.warning(
+                "dead-lettered a record: %s",
+                item.reason,
+                extra={
+                    "topic": record.topic,
+                    "partition": record.partition,
+                    "offset": record.offset,
+                },
+            )
+
+    async def _publish_dead_letter(self, item: Rejected) -> None:
         record = item.record
-        DEAD_LETTERS.labels(self.name, item.reason).inc()
-        log.warning(
-            "dead-lettered a record: %s",
-            item.reason,
-            extra={"topic": record.topic, "partition": record.partition, "offset": record.offset},
-        )
         await self._broker.publish(
             record.value or b"",
             topic=self.dead_letter_topic,
@@ -221,10 +345,17 @@ class BatchConsumer:
             headers={
                 "content-type": CLOUDEVENTS_CONTENT_TYPE,
                 "dlq-reason": item.reason,
-                "dlq-detail": item.detail[:2000],
+                # A detail can quote the record's own bytes: keep the header valid UTF-8.
+                "dlq-detail": item.detail[:MAX_DETAIL_LENGTH]
+                .encode("utf-8", "backslashreplace")
+                .decode(),
                 "dlq-consumer": self.name,
                 "dlq-original-topic": record.topic,
                 "dlq-original-partition": str(record.partition),
                 "dlq-original-offset": str(record.offset),
             },
         )
+
+
+def _position(item: Rejected) -> RecordKey:
+    return (item.record.topic, item.record.partition, item.record.offset)

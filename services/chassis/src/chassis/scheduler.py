@@ -53,11 +53,10 @@ from sqlalchemy import (
     update,
 )
 from sqlalchemy.dialects.postgresql import JSONB
-from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
 from chassis.clock import Clock
-from chassis.db import is_any_of
+from chassis.db import is_any_of, is_transient
 from chassis.unit_of_work import SqlUnitOfWork
 
 log = logging.getLogger(__name__)
@@ -102,6 +101,8 @@ def timer_table(metadata: MetaData, name: str = "timers") -> Table:
             postgresql_where=text("fired_at IS NULL AND staged_at IS NOT NULL"),
         ),
         Index(f"ix_{name}_pending_key", "key", postgresql_where=text("fired_at IS NULL")),
+        # What the retention job deletes by.
+        Index(f"ix_{name}_fired", "fired_at", postgresql_where=text("fired_at IS NOT NULL")),
     )
 
 
@@ -209,24 +210,6 @@ class StageHandler(Protocol):
         self, *, uow: SqlUnitOfWork, keys: list[str], now: datetime, until: datetime
     ) -> None:
         """Stage the events of these keys that fall due after `now`, up to `until`."""
-
-
-# SQLSTATE classes worth a retry as they are: connection, transaction rollback (deadlock,
-# serialization), insufficient resources, operator intervention.
-TRANSIENT_SQLSTATE_CLASSES = ("08", "40", "53", "57")
-
-
-def is_transient(error: BaseException) -> bool:
-    """A fault of the connection or the server, to retry as it is. Anything else a handler
-    raises is about the data of what it handles."""
-    if isinstance(error, DBAPIError):
-        sqlstate = str(getattr(error.orig, "sqlstate", "") or "")
-        return (
-            error.connection_invalidated
-            or isinstance(error, OperationalError | InterfaceError)
-            or sqlstate.startswith(TRANSIENT_SQLSTATE_CLASSES)
-        )
-    return isinstance(error, OSError | TimeoutError)
 
 
 class TimerScheduler:
@@ -443,35 +426,75 @@ class TimerScheduler:
         return min(self._max_sleep, max(0.0, math.ceil(seconds * 1000) / 1000))
 
     async def run(self) -> None:
-        """Fire what is due (overdue rows first, at start-up too), then sleep until the next."""
+        """Fire what is due (overdue rows first, at start-up too), then sleep until the next.
+        Listening is part of the retry: a database down at start-up or a lost listener
+        connection is retried with backoff (0.5 s doubling to 30 s)."""
+        loop = asyncio.get_running_loop()
+        backoff = 0.5
+        while True:
+            started = loop.time()
+            try:
+                await self._listen_and_fire()
+            except Exception:
+                log.exception("timer scheduler %s lost its database; retrying", self.name)
+            # A scheduler that ran for a while before it failed retries soon again.
+            if loop.time() - started > 60:
+                backoff = 0.5
+            await asyncio.sleep(backoff)
+            backoff = min(backoff * 2, 30.0)
+
+    async def _listen_and_fire(self) -> None:
         raw = await self._engine.raw_connection()
-        listening = raw.driver_connection
-        assert listening is not None
-        channel = timer_channel(self._table)
-
-        def wake(*_: object) -> None:
-            self._wake.set()
-
-        await listening.add_listener(channel, wake)
         try:
-            while True:
-                self._wake.clear()
-                try:
-                    # Staging first: it is what makes the coming moments precise.
-                    while await self.stage_due() == self._batch_size:
-                        pass
-                    while await self.fire_due() == self._batch_size:
-                        pass
-                    delay = self.seconds_until(await self.next_wake_at())
-                except Exception:
-                    # A database hiccup must not kill the timers: log, back off, try again.
-                    log.exception("timer scheduler %s failed; retrying", self.name)
-                    delay = 1.0
-                # At least a millisecond: rows due now but locked by another copy must not
-                # make this one spin.
-                with contextlib.suppress(TimeoutError):
-                    await asyncio.wait_for(self._wake.wait(), timeout=max(delay, 0.001))
+            listening = raw.driver_connection
+            assert listening is not None
+            channel = timer_channel(self._table)
+
+            def wake(*_: object) -> None:
+                self._wake.set()
+
+            await listening.add_listener(channel, wake)
+            # A lost connection wakes the loop below, which then listens anew.
+            listening.add_termination_listener(wake)
+            try:
+                while not listening.is_closed():
+                    self._wake.clear()
+                    try:
+                        # Staging first: it is what makes the coming moments precise.
+                        while await self.stage_due() == self._batch_size:
+                            pass
+                        while await self.fire_due() == self._batch_size:
+                            pass
+                        delay = self.seconds_until(await self.next_wake_at())
+                    except Exception:
+                        # A database hiccup must not kill the timers: log, back off, retry.
+                        log.exception("timer scheduler %s failed; retrying", self.name)
+                        delay = 1.0
+                    # At least a millisecond: rows due now but locked by another copy must
+                    # not make this one spin.
+                    with contextlib.suppress(TimeoutError):
+                        await asyncio.wait_for(self._wake.wait(), timeout=max(delay, 0.001))
+            finally:
+                # The connection goes back to the pool: it must not keep waking this one.
+                listening.remove_termination_listener(wake)
+                if not listening.is_closed():
+                    await listening.remove_listener(channel, wake)
         finally:
-            # The connection goes back to the pool: it must not keep waking this scheduler.
-            await listening.remove_listener(channel, wake)
-            raw.close()
+            # A lost connection must not go back to the pool for others to trip on.
+            if raw.driver_connection is None or raw.driver_connection.is_closed():
+                raw.invalidate()
+            else:
+                raw.close()
+        raise ConnectionError(f"the listener connection of timer scheduler {self.name} closed")
+
+
+async def purge_fired_timers(
+    session: AsyncSession, table: Table, *, older_than: datetime, limit: int | None = None
+) -> int:
+    """Delete timers fired before `older_than` (at most `limit` of them); returns how many.
+    Rows set aside with a `failure` stay until someone acts on them."""
+    doomed = select(table.c.id).where(table.c.fired_at < older_than, table.c.failure.is_(None))
+    if limit is not None:
+        doomed = doomed.limit(limit)
+    result = await session.execute(delete(table).where(table.c.id.in_(doomed.scalar_subquery())))
+    return int(result.rowcount)  # type: ignore[attr-defined]

@@ -19,6 +19,15 @@ class ServiceSettings(BaseSettings):
     consumer_batch_size: int = 2000
     outbox_batch_size: int = 500
     outbox_poll_seconds: float = 1.0
+    # A worker task that fails or stops starts again after this backoff, doubling to the cap.
+    restart_initial_backoff_seconds: float = 0.5
+    restart_max_backoff_seconds: float = 30.0
+    # Retention (docs/decisions/0010): sent outbox rows, seen inbox ids and fired timers older
+    # than this many days are deleted by the worker every `retention_interval_seconds`.
+    retention_outbox_days: float = 7
+    retention_inbox_days: float = 14
+    retention_timers_days: float = 30
+    retention_interval_seconds: float = 3600
     bind_host: str = Field(
         default="127.0.0.1",
         description="Address the HTTP servers listen on (0.0.0.0 in a container).",

@@ -1,21 +1,210 @@
 """The life of a worker process, the same in every service: topics, consumers, outbox relay,
-the service's own background loops, and `/healthz` `/readyz` `/metrics` until SIGTERM."""
+the service's own background loops, retention, and `/healthz` `/readyz` `/metrics` until
+SIGTERM.
+
+Every background task runs under a `Supervisor`: a task that cannot start or stops (raises or
+returns) is logged, counted and started again after a capped exponential backoff, so a
+database or broker that is down at start-up delays the worker instead of killing it. `/readyz`
+is red while any task is down or not yet started.
+"""
 
 import asyncio
 import contextlib
-from collections.abc import Callable, Coroutine, Mapping, Sequence
+import logging
+from collections.abc import Awaitable, Callable, Coroutine, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 from typing import Any
 
 import uvicorn
 from faststream.kafka import KafkaBroker
+from prometheus_client import Counter, Gauge
 from sqlalchemy import Table
-from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
-from chassis.clock import Clock
+from chassis.clock import Clock, SystemClock
 from chassis.http import ReadinessCheck, create_app
 from chassis.kafka import ensure_topics
 from chassis.outbox import OutboxRelay
+from chassis.scheduler import purge_fired_timers
 from chassis.settings import ServiceSettings
+
+log = logging.getLogger(__name__)
+
+TASK_RESTARTS = Counter(
+    "rapport_worker_task_restarts_total",
+    "Background tasks of a worker started again after they failed to start or stopped",
+    ["task"],
+)
+TASK_UP = Gauge("rapport_worker_task_up", "1 while a worker's background task runs", ["task"])
+RETENTION_PURGED = Counter(
+    "rapport_retention_purged_total", "Rows deleted by the retention job", ["job"]
+)
+
+TaskFactory = Callable[[], Coroutine[Any, Any, None]]
+
+
+class TasksNotRunningError(Exception):
+    """Some supervised tasks are down or not yet started."""
+
+
+class Supervisor:
+    """Runs named coroutines forever, restarting each one that fails or returns.
+
+    Backoff starts at `initial_backoff` and doubles up to `max_backoff`; it resets once a task
+    has run for `stable_after` seconds, so a task that fails rarely restarts quickly.
+    """
+
+    def __init__(
+        self,
+        *,
+        initial_backoff: float = 0.5,
+        max_backoff: float = 30.0,
+        stable_after: float = 60.0,
+    ) -> None:
+        self._initial = initial_backoff
+        self._max = max_backoff
+        self._stable_after = stable_after
+        self._factories: dict[str, TaskFactory] = {}
+        self._running: dict[str, bool] = {}
+        self._started: dict[str, Callable[[], bool]] = {}
+        self._tasks: list[asyncio.Task[None]] = []
+
+    def add(
+        self, name: str, factory: TaskFactory, *, started: Callable[[], bool] | None = None
+    ) -> None:
+        """Register a task; it counts as not running until `start`, and, with `started`, until
+        that says the task has finished starting (e.g. a broker has subscribed)."""
+        self._factories[name] = factory
+        if started is not None:
+            self._started[name] = started
+        self._running[name] = False
+        TASK_UP.labels(name).set(0)
+
+    def start(self) -> None:
+        self._tasks = [
+            asyncio.create_task(self._keep(name, factory), name=f"supervise-{name}")
+            for name, factory in self._factories.items()
+        ]
+
+    async def stop(self) -> None:
+        for task in self._tasks:
+            task.cancel()
+        for task in self._tasks:
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+        self._tasks = []
+
+    def down(self) -> list[str]:
+        """Names of the tasks not running now."""
+        return [
+            name
+            for name, running in self._running.items()
+            if not (running and self._started.get(name, lambda: True)())
+        ]
+
+    async def tasks_running(self) -> None:
+        """Readiness check: raises naming the tasks that are down or not yet started."""
+        down = self.down()
+        if down:
+            raise TasksNotRunningError(f"down: {', '.join(down)}")
+
+    async def _keep(self, name: str, factory: TaskFactory) -> None:
+        loop = asyncio.get_running_loop()
+        backoff = self._initial
+        while True:
+            started = loop.time()
+            self._set(name, running=True)
+            try:
+                await factory()
+                log.error("worker task %s returned; starting it again in %.1fs", name, backoff)
+            except asyncio.CancelledError:
+                self._set(name, running=False)
+                raise
+            except Exception:
+                log.exception("worker task %s failed; starting it again in %.1fs", name, backoff)
+            self._set(name, running=False)
+            if loop.time() - started >= self._stable_after:
+                backoff = self._initial
+            await asyncio.sleep(backoff)
+            backoff = min(backoff * 2, self._max)
+            TASK_RESTARTS.labels(name).inc()
+
+    def _set(self, name: str, *, running: bool) -> None:
+        self._running[name] = running
+        TASK_UP.labels(name).set(1 if running else 0)
+
+
+PURGE_BATCH_SIZE = 10_000
+
+Purge = Callable[[datetime], Awaitable[int]]
+"""Deletes the rows of one kind that are older than the moment given; returns how many."""
+
+
+@dataclass(frozen=True)
+class RetentionJob:
+    """One kind of row to purge: rows older than `keep` go."""
+
+    name: str
+    keep: timedelta
+    purge: Purge
+
+
+def timers_purge(engine: AsyncEngine, table: Table) -> Purge:
+    """Fired timers, in batches of their own transactions (set-aside rows stay)."""
+
+    async def purge(older_than: datetime) -> int:
+        total = 0
+        while True:
+            async with AsyncSession(engine) as session, session.begin():
+                deleted = await purge_fired_timers(
+                    session, table, older_than=older_than, limit=PURGE_BATCH_SIZE
+                )
+            total += deleted
+            if deleted < PURGE_BATCH_SIZE:
+                return total
+
+    return purge
+
+
+async def run_retention(
+    jobs: Sequence[RetentionJob], *, interval_seconds: float, clock: Clock
+) -> None:
+    """Purge every `interval_seconds`. A job that fails does not stop the others; the round
+    then raises, so the supervisor runs it again sooner than the interval."""
+    while True:
+        failed: list[str] = []
+        for job in jobs:
+            try:
+                deleted = await job.purge(clock.now() - job.keep)
+            except Exception:
+                log.exception("retention job %s failed", job.name)
+                failed.append(job.name)
+                continue
+            RETENTION_PURGED.labels(job.name).inc(deleted)
+            log.info("retention job %s deleted %d rows", job.name, deleted)
+        if failed:
+            raise RuntimeError(f"retention jobs failed: {', '.join(failed)}")
+        await asyncio.sleep(interval_seconds)
+
+
+async def consume(broker: KafkaBroker, bootstrap_servers: str, topics: Sequence[str]) -> None:
+    """Create the topics, start the broker (its subscribers), and hold it until cancelled."""
+    try:
+        await ensure_topics(bootstrap_servers, topics)
+        await broker.start()
+        await asyncio.Event().wait()
+    finally:
+        await broker.stop()
+
+
+async def relay_until_it_stops(relay: OutboxRelay) -> None:
+    """Run the relay; when it stops, stop its producer too, so a restart does not leak one (a
+    relay that fails between starting its producer and listening does not stop it itself)."""
+    try:
+        await relay.run()
+    finally:
+        await relay.stop()
 
 
 async def run_worker(
@@ -25,12 +214,14 @@ async def run_worker(
     engine: AsyncEngine,
     outbox: Table,
     topics: Sequence[str],
-    loops: Mapping[str, Callable[[], Coroutine[Any, Any, None]]],
+    loops: Mapping[str, TaskFactory],
     readiness_checks: Sequence[ReadinessCheck],
     port: int,
+    retention: Sequence[RetentionJob] = (),
     clock: Clock | None = None,
 ) -> None:
-    """Run until the ops server is told to stop; then cancel the loops and stop the broker."""
+    """Serve the ops endpoints at once and supervise the background tasks until the server is
+    told to stop; then cancel the tasks (stopping the broker)."""
     relay = OutboxRelay(
         engine=engine,
         table=outbox,
@@ -39,29 +230,42 @@ async def run_worker(
         poll_seconds=settings.outbox_poll_seconds,
         clock=clock,
     )
+    supervisor = Supervisor(
+        initial_backoff=settings.restart_initial_backoff_seconds,
+        max_backoff=settings.restart_max_backoff_seconds,
+    )
+    supervisor.add(
+        "kafka-consumers",
+        lambda: consume(broker, settings.kafka_bootstrap_servers, topics),
+        started=lambda: broker.running,
+    )
+    supervisor.add("outbox-relay", lambda: relay_until_it_stops(relay))
+    for name, loop in loops.items():
+        supervisor.add(name, loop)
+    if retention:
+        supervisor.add(
+            "retention",
+            lambda: run_retention(
+                retention,
+                interval_seconds=settings.retention_interval_seconds,
+                clock=clock or SystemClock(),
+            ),
+        )
 
     async def kafka_ready() -> None:
-        await broker.ping(timeout=2.0)
+        if not await broker.ping(timeout=2.0):
+            raise ConnectionError("the Kafka broker does not answer")
 
     ops = create_app(
         service=f"{settings.service_name}-worker",
         title=f"Rapport {settings.service_name} worker",
-        readiness_checks=[*readiness_checks, kafka_ready],
+        readiness_checks=[supervisor.tasks_running, *readiness_checks, kafka_ready],
     )
     server = uvicorn.Server(
         uvicorn.Config(ops, host=settings.bind_host, port=port, log_config=None)
     )
-    await ensure_topics(settings.kafka_bootstrap_servers, topics)
-    await broker.start()
-    tasks = [asyncio.create_task(relay.run(), name="outbox-relay")] + [
-        asyncio.create_task(loop(), name=name) for name, loop in loops.items()
-    ]
+    supervisor.start()
     try:
         await server.serve()
     finally:
-        for task in tasks:
-            task.cancel()
-        for task in tasks:
-            with contextlib.suppress(asyncio.CancelledError):
-                await task
-        await broker.stop()
+        await supervisor.stop()

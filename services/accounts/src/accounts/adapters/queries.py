@@ -50,6 +50,11 @@ SORTABLE = {
 }
 
 
+def escape_like(text: str) -> str:
+    """`text` matched literally by LIKE/ILIKE with `ESCAPE '\\'`: no `%`, `_` or `\\` wildcards."""
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
 class AccountQueries:
     def __init__(self, session: AsyncSession) -> None:
         self._session = session
@@ -112,8 +117,11 @@ class AccountQueries:
             accounts.c[name] == value for name, value in filters.items() if value is not None
         ]
         if text_query:
-            pattern = f"%{text_query}%"
-            conditions.append(accounts.c.name.ilike(pattern) | accounts.c.account_id.ilike(pattern))
+            pattern = f"%{escape_like(text_query)}%"
+            conditions.append(
+                accounts.c.name.ilike(pattern, escape="\\")
+                | accounts.c.account_id.ilike(pattern, escape="\\")
+            )
         where = and_(True, *conditions)
         total = await self._session.scalar(select(func.count()).select_from(accounts).where(where))
         column = SORTABLE[sort]

@@ -19,6 +19,7 @@ from accounts.domain.tier_policy import (
 )
 from accounts.service_layer.policies import activate_policy, draft_policy, preview_policy
 from chassis.errors import NotFound
+from chassis.http import IntId
 
 router = APIRouter(prefix="/api/v1/accounts/tier-policies", tags=["tier policies"])
 
@@ -34,7 +35,7 @@ async def list_policies(uow: ReadUow) -> list[PolicyOut]:
 
 
 @router.get("/{version}", response_model=PolicyOut, summary="One version")
-async def get_policy(uow: ReadUow, version: int) -> PolicyOut:
+async def get_policy(uow: ReadUow, version: IntId) -> PolicyOut:
     row = await uow.policies.get(version)
     if row is None:
         raise NotFound(f"no tier policy version {version}", code="policy_not_found")
@@ -63,7 +64,7 @@ async def create_draft(
     response_model=PolicyPreviewOut,
     summary="What a draft would do: the distribution and every account that would change",
 )
-async def preview(app: AccountsApp, uow: ReadUow, version: int) -> PolicyPreviewOut:
+async def preview(app: AccountsApp, uow: ReadUow, version: IntId) -> PolicyPreviewOut:
     result = await preview_policy(uow=uow, version=version, now=app.clock.now(), rules=app.rules)
     return PolicyPreviewOut.model_validate(result)
 
@@ -73,7 +74,7 @@ async def preview(app: AccountsApp, uow: ReadUow, version: int) -> PolicyPreview
     response_model=ActivationOut,
     summary="Switch to a draft (supervisor): every account is re-evaluated, changes published",
 )
-async def activate(app: AccountsApp, uow: WriteUow, actor: Acting, version: int) -> ActivationOut:
+async def activate(app: AccountsApp, uow: WriteUow, actor: Acting, version: IntId) -> ActivationOut:
     changed = await activate_policy(
         uow=uow, version=version, actor=actor, now=app.clock.now(), rules=app.rules
     )

@@ -7,6 +7,7 @@ from accounts.api.schemas import ReportDetailOut, ReportIn, ReportOut, ReviewIn
 from accounts.service_layer.reports import generate_report, review_report
 from accounts.service_layer.unit_of_work import AccountsUnitOfWork
 from chassis.errors import NotFound
+from chassis.http import IntId
 
 router = APIRouter(prefix="/api/v1/accounts/evaluation-reports", tags=["evaluation reports"])
 
@@ -36,13 +37,13 @@ async def create_report(
 
 
 @router.get("/{report_id}", response_model=ReportDetailOut, summary="A report with every account")
-async def get_report(uow: ReadUow, report_id: int) -> ReportDetailOut:
+async def get_report(uow: ReadUow, report_id: IntId) -> ReportDetailOut:
     return await report_detail(uow, report_id)
 
 
 @router.post("/{report_id}/review", status_code=204, summary="The supervisor reviewed the report")
 async def post_review(
-    app: AccountsApp, uow: WriteUow, actor: Acting, report_id: int, body: ReviewIn
+    app: AccountsApp, uow: WriteUow, actor: Acting, report_id: IntId, body: ReviewIn
 ) -> None:
     await review_report(
         uow=uow, report_id=report_id, note=body.note, actor=actor, now=app.clock.now()

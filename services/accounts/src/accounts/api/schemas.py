@@ -2,10 +2,11 @@
 
 from datetime import date, datetime, time
 from decimal import Decimal
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from chassis.http import INT4_MAX
 from contracts.types import DecimalString
 
 Level = Literal["high", "medium", "low"]
@@ -29,6 +30,17 @@ SortField = Literal[
 ]
 
 
+# The list pages far past any real list, and the offset stays a small number.
+MAX_PAGE = 10_000
+# Money as the database keeps it (numeric(18,2)); shares, rates and margins as small decimals.
+Money = Annotated[
+    Decimal, Field(ge=0, le=Decimal("1e15"), max_digits=18, decimal_places=2, allow_inf_nan=False)
+]
+Share = Annotated[Decimal, Field(ge=0, le=1, max_digits=7, decimal_places=6, allow_inf_nan=False)]
+Score = Annotated[Decimal, Field(ge=0, le=100, max_digits=6, decimal_places=3, allow_inf_nan=False)]
+Label = Annotated[str, Field(max_length=100)]
+
+
 class Strict(BaseModel):
     """Input models refuse fields they do not know (a typo is an error, not silently lost)."""
 
@@ -38,10 +50,10 @@ class Strict(BaseModel):
 class AccountSearch(Strict):
     """Filters, sort and page of the account list (API query string and page form alike)."""
 
-    region: str | None = None
-    country: str | None = None
-    segment: str | None = None
-    account_manager: str | None = None
+    region: str | None = Field(default=None, max_length=100)
+    country: str | None = Field(default=None, max_length=100)
+    segment: str | None = Field(default=None, max_length=100)
+    account_manager: str | None = Field(default=None, max_length=64)
     value_class: Level | None = None
     frequency_class: Level | None = None
     abc_class: AbcClass | None = None
@@ -50,11 +62,11 @@ class AccountSearch(Strict):
     vip: bool | None = None
     priority_lead: bool | None = None
     card_stale: bool | None = None
-    referred_by: str | None = None
+    referred_by: str | None = Field(default=None, max_length=64)
     q: str | None = Field(default=None, max_length=100, description="name or id contains")
     sort: SortField = "name"
     order: Literal["asc", "desc"] = "asc"
-    page: int = Field(default=1, ge=1)
+    page: int = Field(default=1, ge=1, le=MAX_PAGE)
     page_size: int = Field(default=50, ge=1, le=500)
 
     def filters(self) -> dict[str, Any]:
@@ -123,18 +135,23 @@ class LifecycleChangeOut(BaseModel):
 
 
 class ProspectIn(Strict):
-    account_id: str | None = Field(default=None, description="the id the ERP will use, if known")
+    account_id: str | None = Field(
+        default=None, max_length=64, description="the id the ERP will use, if known"
+    )
     name: str = Field(min_length=1, max_length=300)
     region: str = Field(default="", max_length=100)
     country: str = Field(default="", max_length=100)
     segment: str = Field(default="", max_length=100)
     address: str = Field(default="", max_length=500)
     account_manager: str | None = Field(default=None, max_length=64)
-    referred_by: str | None = Field(default=None, max_length=64)
+    # An empty id would be stored as a referrer that does not exist: absent is null.
+    referred_by: str | None = Field(default=None, min_length=1, max_length=64)
 
 
 class ReferralIn(Strict):
-    referred_by: str | None = Field(max_length=64, description="the referring account; null clears")
+    referred_by: str | None = Field(
+        min_length=1, max_length=64, description="the referring account; null clears"
+    )
 
 
 # --- relationship card -------------------------------------------------------------------------
@@ -156,8 +173,8 @@ class ContactIn(Strict):
 
 
 class PreferencesIn(Strict):
-    product_categories: list[str] = Field(default_factory=list)
-    brands: list[str] = Field(default_factory=list)
+    product_categories: list[Label] = Field(default_factory=list, max_length=100)
+    brands: list[Label] = Field(default_factory=list, max_length=100)
     price_sensitivity: Literal["", "low", "medium", "high"] = ""
     payment_habits: str = Field(default="", max_length=500)
     delivery_habits: str = Field(default="", max_length=500)
@@ -175,19 +192,22 @@ class NoteIn(Strict):
     text: str = Field(max_length=2000)
     purpose: str = Field(max_length=200, description="why this note is kept (privacy)")
     # Read back from GET and sent again unchanged: ignored, a note keeps its author and time.
-    written_by: str | None = None
+    written_by: str | None = Field(default=None, max_length=64)
     written_at: datetime | None = None
 
 
 class CardIn(Strict):
     """The whole card as it should be from now on (items left out are removed)."""
 
-    contacts: list[ContactIn] = Field(default_factory=list)
+    contacts: list[ContactIn] = Field(default_factory=list, max_length=100)
     preferences: PreferencesIn = Field(default_factory=PreferencesIn)
-    important_dates: list[ImportantDateIn] = Field(default_factory=list)
-    notes: list[NoteIn] = Field(default_factory=list)
+    important_dates: list[ImportantDateIn] = Field(default_factory=list, max_length=100)
+    notes: list[NoteIn] = Field(default_factory=list, max_length=200)
     expected_version: int | None = Field(
-        default=None, description="the version edited; a newer one on the server is a 409"
+        default=None,
+        ge=0,
+        le=INT4_MAX,
+        description="the version edited; a newer one on the server is a 409",
     )
 
 
@@ -296,30 +316,36 @@ class CandidateOut(BaseModel):
 
 
 class RecencyBandIn(Strict):
-    within_days: int = Field(gt=0)
+    within_days: int = Field(gt=0, le=3660, description="at most ten years")
     score: int = Field(ge=0, le=100)
 
 
 class TierPolicyIn(Strict):
     """A whole tier policy. Start from GET .../tier-policies/{active version} and change it."""
 
-    value_high: Decimal
-    value_medium: Decimal
-    frequency_high: int
-    frequency_medium: int
-    abc_a_share: Decimal
-    abc_b_share: Decimal
-    weights: dict[str, int]
-    recency_bands: list[RecencyBandIn]
-    complaint_rate_zero: Decimal
-    tenure_full_years: int
-    referrals_full: int
-    grade_a: Decimal
-    grade_b: Decimal
-    grade_c: Decimal
-    recommendations: dict[str, str]
-    grade_margin: Decimal
-    abc_margin: Decimal
+    value_high: Money
+    value_medium: Money
+    frequency_high: int = Field(ge=0, le=100_000)
+    frequency_medium: int = Field(ge=0, le=100_000)
+    abc_a_share: Share
+    abc_b_share: Share
+    weights: dict[Annotated[str, Field(max_length=32)], Annotated[int, Field(ge=0, le=100)]] = (
+        Field(max_length=20)
+    )
+    recency_bands: list[RecencyBandIn] = Field(max_length=20)
+    complaint_rate_zero: Decimal = Field(
+        ge=0, le=1000, max_digits=10, decimal_places=6, allow_inf_nan=False
+    )
+    tenure_full_years: int = Field(ge=0, le=100)
+    referrals_full: int = Field(ge=0, le=1000)
+    grade_a: Score
+    grade_b: Score
+    grade_c: Score
+    recommendations: dict[
+        Annotated[str, Field(max_length=8)], Annotated[str, Field(max_length=16)]
+    ] = Field(max_length=10)
+    grade_margin: Score
+    abc_margin: Share
 
 
 class PolicyDraftIn(Strict):

@@ -15,6 +15,7 @@ from accounts.api.schemas import (
 from accounts.service_layer.unit_of_work import AccountsUnitOfWork
 from accounts.service_layer.vip import decide_vip, nominate_vip, revoke_vip, vip_candidates
 from chassis.errors import NotFound
+from chassis.http import IntId
 
 router = APIRouter(prefix="/api/v1/accounts", tags=["VIP"])
 
@@ -92,7 +93,7 @@ async def approve(
     uow: WriteUow,
     read: ReadUow,
     actor: Acting,
-    nomination_id: int,
+    nomination_id: IntId,
     body: DecisionIn,
 ) -> NominationOut:
     return await _decide(app, uow, read, actor, nomination_id, True, body.note)
@@ -108,7 +109,7 @@ async def reject(
     uow: WriteUow,
     read: ReadUow,
     actor: Acting,
-    nomination_id: int,
+    nomination_id: IntId,
     body: DecisionIn,
 ) -> NominationOut:
     return await _decide(app, uow, read, actor, nomination_id, False, body.note)

@@ -8,7 +8,6 @@ form. Reading a card is logged under the remembered staff id.
 import re
 from pathlib import Path
 from typing import Any
-from urllib.parse import parse_qsl
 
 from fastapi import Request
 from fastapi.responses import HTMLResponse, RedirectResponse
@@ -16,7 +15,7 @@ from pydantic import ValidationError
 
 from accounts.domain.vip import Actor
 from chassis.errors import InvalidInput, Problem, RapportError
-from chassis.http import status_of
+from chassis.http import parse_form, status_of
 from chassis.web import templates as shared_templates
 
 STATIC_PREFIX = "/accounts/static"
@@ -92,6 +91,5 @@ def done(url: str, actor: Actor) -> RedirectResponse:
 
 
 async def form_data(request: Request) -> dict[str, Any]:
-    """The fields of a submitted form (the pages post `application/x-www-form-urlencoded`)."""
-    body = (await request.body()).decode("utf-8", errors="replace")
-    return dict(parse_qsl(body, keep_blank_values=True))
+    """The fields of a submitted form (the pages post `application/x-www-form-urlencoded`, strict UTF-8)."""
+    return parse_form(await request.body())

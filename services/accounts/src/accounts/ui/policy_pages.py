@@ -19,6 +19,7 @@ from accounts.domain.tier_policy import (
 from accounts.service_layer.policies import activate_policy, draft_policy, preview_policy
 from accounts.ui.forms import done, error_status, error_text, form_actor, form_data, render
 from chassis.errors import RapportError
+from chassis.http import IntId
 
 router = APIRouter(prefix="/accounts/policies", include_in_schema=False)
 
@@ -145,13 +146,13 @@ async def _policy_page(
 
 @router.get("/{version}", response_class=HTMLResponse)
 async def policy_page(
-    request: Request, app: AccountsApp, uow: ReadUow, version: int
+    request: Request, app: AccountsApp, uow: ReadUow, version: IntId
 ) -> HTMLResponse:
     return await _policy_page(request, app, uow, version)
 
 
 @router.post("/{version}/activate", response_class=HTMLResponse)
-async def activate(request: Request, app: AccountsApp, uow: ReadUow, version: int) -> Response:
+async def activate(request: Request, app: AccountsApp, uow: ReadUow, version: IntId) -> Response:
     form = await form_data(request)
     try:
         actor = form_actor(form)

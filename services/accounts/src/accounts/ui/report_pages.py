@@ -10,6 +10,7 @@ from accounts.api.dependencies import AccountsApp, ReadUow
 from accounts.service_layer.reports import generate_report, review_report
 from accounts.ui.forms import done, error_status, error_text, form_actor, form_data, render
 from chassis.errors import RapportError
+from chassis.http import IntId
 
 router = APIRouter(prefix="/accounts/reports", include_in_schema=False)
 
@@ -70,13 +71,13 @@ async def _report_page(
 
 @router.get("/{report_id}", response_class=HTMLResponse)
 async def report_page(
-    request: Request, app: AccountsApp, uow: ReadUow, report_id: int
+    request: Request, app: AccountsApp, uow: ReadUow, report_id: IntId
 ) -> HTMLResponse:
     return await _report_page(request, app, uow, report_id)
 
 
 @router.post("/{report_id}/review", response_class=HTMLResponse)
-async def review(request: Request, app: AccountsApp, uow: ReadUow, report_id: int) -> Response:
+async def review(request: Request, app: AccountsApp, uow: ReadUow, report_id: IntId) -> Response:
     form = await form_data(request)
     try:
         actor = form_actor(form)
@@ -96,7 +97,7 @@ async def review(request: Request, app: AccountsApp, uow: ReadUow, report_id: in
 
 @router.get("/{report_id}/{account_id}", response_class=HTMLResponse)
 async def account_report(
-    request: Request, app: AccountsApp, uow: ReadUow, report_id: int, account_id: str
+    request: Request, app: AccountsApp, uow: ReadUow, report_id: IntId, account_id: str
 ) -> HTMLResponse:
     report = await uow.reports.get(report_id)
     lines = await uow.reports.lines(report_id, account_id) if report else []

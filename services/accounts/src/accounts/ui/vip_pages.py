@@ -12,6 +12,7 @@ from accounts.service_layer.vip import decide_vip, nominate_vip, revoke_vip, vip
 from accounts.ui.forms import done, error_status, error_text, form_actor, form_data, render
 from accounts.ui.pages import account_action
 from chassis.errors import RapportError
+from chassis.http import IntId
 
 router = APIRouter(prefix="/accounts", include_in_schema=False)
 
@@ -40,7 +41,9 @@ async def vip_page(request: Request, app: AccountsApp, uow: ReadUow) -> HTMLResp
 
 
 @router.post("/vip/{nomination_id}/decide", response_class=HTMLResponse)
-async def decide(request: Request, app: AccountsApp, uow: ReadUow, nomination_id: int) -> Response:
+async def decide(
+    request: Request, app: AccountsApp, uow: ReadUow, nomination_id: IntId
+) -> Response:
     form = await form_data(request)
     try:
         actor = form_actor(form)

@@ -5,6 +5,7 @@ from typing import Annotated
 from fastapi import APIRouter, Path, Query
 
 from chassis.errors import NotFound
+from chassis.http import IntId
 from complaints.api.dependencies import ComplaintsApp, ReadUow
 from complaints.api.schemas import (
     AccountOut,
@@ -289,7 +290,7 @@ async def post_policy(app: ComplaintsApp, body: PolicyIn) -> PolicyOut:
 
 
 @router.post("/policies/{version}/activate", response_model=PolicyOut)
-async def post_activate(app: ComplaintsApp, version: int, body: Request) -> PolicyOut:
+async def post_activate(app: ComplaintsApp, version: IntId, body: Request) -> PolicyOut:
     await activate_policy(uow=app.uow(), command=c.ActivatePolicy(version, body.actor))
     return await policy_out(app, version)
 

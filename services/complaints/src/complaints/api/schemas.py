@@ -1,12 +1,26 @@
 """Request and response models of the complaints JSON API."""
 
 from datetime import datetime
-from typing import Any, Literal
+from typing import Annotated, Any, Literal, Self
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from complaints.domain.policy import Category, ClockName, Tier, Unit
 from complaints.domain.tickets import Channel, Department, Remedy, Status
+
+# Each clock target at most a year (wall time, or open time on a calendar): larger amounts
+# overflow the deadline arithmetic (docs/decisions/0011-input-bounds.md).
+MAX_TARGET: dict[Unit, int] = {
+    "seconds": 365 * 86400,
+    "minutes": 365 * 1440,
+    "hours": 365 * 24,
+    "days": 365,
+    "working_days": 260,
+}
+# The queue pages far past any real queue, and the offset stays a small number.
+MAX_PAGE = 10_000
+# An order reference as the ERP writes it (`SO-90001`).
+OrderRef = Annotated[str, Field(min_length=1, max_length=64)]
 
 
 class Request(BaseModel):
@@ -24,7 +38,7 @@ class FileTicketIn(Request):
         ge=1, le=3, description="1 severe (safety, major loss), 2 defect, 3 minor"
     )
     description: str = Field(min_length=1, max_length=5000)
-    order_refs: list[str] = Field(default_factory=list, max_length=50)
+    order_refs: list[OrderRef] = Field(default_factory=list, max_length=50)
 
 
 class InvestigateIn(Request):
@@ -146,7 +160,7 @@ class QueueQuery(BaseModel):
     severity: int | None = Field(default=None, ge=1, le=3)
     account_id: str | None = Field(default=None, max_length=64)
     include_closed: bool = False
-    page: int = Field(default=1, ge=1)
+    page: int = Field(default=1, ge=1, le=MAX_PAGE)
     page_size: int = Field(default=50, ge=1, le=500)
 
 
@@ -155,10 +169,16 @@ class CalendarIn(BaseModel):
 
     actor: str = Field(min_length=1, max_length=64)
     time_zone: str = Field(min_length=1, max_length=64, examples=["Asia/Shanghai"])
-    week: dict[str, list[str]] = Field(
-        description='working periods per weekday, e.g. {"monday": ["09:00-12:00", "13:00-18:00"]}'
+    week: dict[
+        Annotated[str, Field(max_length=16)],
+        list[Annotated[str, Field(max_length=16)]],
+    ] = Field(
+        max_length=7,
+        description='working periods per weekday, e.g. {"monday": ["09:00-12:00", "13:00-18:00"]}',
     )
-    holidays: list[str] = Field(default_factory=list, description="dates, e.g. 2026-10-01")
+    holidays: list[Annotated[str, Field(max_length=16)]] = Field(
+        default_factory=list, max_length=1000, description="dates, e.g. 2026-10-01"
+    )
 
 
 class CalendarOut(BaseModel):
@@ -174,10 +194,16 @@ class CalendarOut(BaseModel):
 class TargetIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    amount: int = Field(gt=0)
+    amount: int = Field(gt=0, description="at most a year: 365 days, 8760 hours, 260 working days")
     unit: Unit
-    calendar: str | None = Field(default=None, description="absent: wall time")
+    calendar: str | None = Field(default=None, max_length=64, description="absent: wall time")
     pausable: bool = False
+
+    @model_validator(mode="after")
+    def at_most_a_year(self) -> Self:
+        if self.amount > MAX_TARGET[self.unit]:
+            raise ValueError(f"at most {MAX_TARGET[self.unit]} {self.unit}")
+        return self
 
 
 class RuleIn(BaseModel):
@@ -191,13 +217,20 @@ class RuleIn(BaseModel):
     targets: dict[ClockName, TargetIn]
 
 
-class PolicyIn(BaseModel):
+class PolicyDocumentIn(BaseModel):
+    """A policy as stored and as the policies page edits it."""
+
     model_config = ConfigDict(extra="forbid")
 
-    actor: str = Field(min_length=1, max_length=64)
     note: str = Field(default="", max_length=500)
-    warning_thresholds: list[int] = Field(default_factory=lambda: [75, 90])
-    rules: list[RuleIn] = Field(min_length=1)
+    warning_thresholds: list[Annotated[int, Field(ge=1, le=99)]] = Field(
+        default_factory=lambda: [75, 90], max_length=10
+    )
+    rules: list[RuleIn] = Field(min_length=1, max_length=200)
+
+
+class PolicyIn(PolicyDocumentIn):
+    actor: str = Field(min_length=1, max_length=64)
     activate: bool = True
 
     def document(self) -> dict[str, Any]:

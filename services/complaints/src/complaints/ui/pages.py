@@ -10,15 +10,16 @@ from collections.abc import Callable
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
-from urllib.parse import parse_qsl
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from pydantic import ValidationError
 
-from chassis.errors import RapportError
-from chassis.http import status_of
+from chassis.errors import Problem, RapportError
+from chassis.http import IntId, parse_form, status_of
 from chassis.web import templates as shared_templates
 from complaints.api.dependencies import ComplaintsApp, ReadUow
+from complaints.api.schemas import PolicyDocumentIn
 from complaints.bootstrap import Complaints
 from complaints.domain.calendar import WEEKDAYS
 from complaints.domain.errors import InvalidInput
@@ -51,13 +52,37 @@ router = APIRouter(prefix="/complaints", include_in_schema=False)
 Form = dict[str, str]
 
 
+# The pages' free-text fields that the domain does not bound to their columns, with the API
+# schemas' lengths; and the API's bounds on order references.
+FIELD_LIMITS = {"account_id": 64, "contact": 300, "handler": 64, "reference": 200}
+MAX_ORDER_REFS = 50
+MAX_ORDER_REF = 64
+
+
+def order_refs_of(form: Form) -> tuple[str, ...]:
+    return tuple(form.get("order_refs", "").replace(",", " ").split())
+
+
 async def form_of(request: Request) -> Form:
-    """The posted form (urlencoded); the last value wins for repeated names."""
-    return dict(parse_qsl((await request.body()).decode(), keep_blank_values=True))
+    """The posted form (urlencoded, strict UTF-8), refused (422) past the API's bounds."""
+    form = parse_form(await request.body())
+    problems = [
+        Problem(name, f"at most {limit} characters")
+        for name, limit in FIELD_LIMITS.items()
+        if len(form.get(name, "")) > limit
+    ]
+    refs = order_refs_of(form)
+    if len(refs) > MAX_ORDER_REFS or any(len(ref) > MAX_ORDER_REF for ref in refs):
+        message = f"at most {MAX_ORDER_REFS} references of at most {MAX_ORDER_REF} characters"
+        problems.append(Problem("order_refs", message))
+    if problems:
+        raise InvalidInput("the form is out of bounds", details=problems)
+    return form
 
 
 def staff(request: Request) -> str:
-    return request.cookies.get(STAFF_COOKIE) or "agent"
+    """Who acts, from the cookie `/acting-as` sets (cut to the 64 characters it keeps)."""
+    return (request.cookies.get(STAFF_COOKIE) or "agent")[:64]
 
 
 def page(request: Request, name: str, context: dict[str, Any], status: int = 200) -> HTMLResponse:
@@ -127,7 +152,7 @@ async def create_ticket(request: Request, app: ComplaintsApp) -> Response:
                 severity=optional_int(form.get("severity"), "severity") or 0,
                 description=form.get("description", ""),
                 actor=staff(request),
-                order_refs=tuple(form.get("order_refs", "").replace(",", " ").split()),
+                order_refs=order_refs_of(form),
             ),
             clock=app.clock,
             settings=app.sla,
@@ -315,6 +340,14 @@ async def save_policy(request: Request, app: ComplaintsApp, uow: ReadUow) -> Res
             raise InvalidInput(f"the policy is not valid JSON: {exc}") from exc
         if not isinstance(document, dict):
             raise InvalidInput("the policy must be a JSON object with rules")
+        try:
+            PolicyDocumentIn.model_validate(document)
+        except ValidationError as exc:
+            problems = "; ".join(
+                f"{'.'.join(str(part) for part in error['loc'])}: {error['msg']}"
+                for error in exc.errors()[:5]
+            )
+            raise InvalidInput(f"the policy is out of bounds: {problems}") from exc
         await publish_policy(
             uow=app.uow(),
             command=c.PublishPolicy(document=document, actor=staff(request)),
@@ -328,7 +361,7 @@ async def save_policy(request: Request, app: ComplaintsApp, uow: ReadUow) -> Res
 
 
 @router.post("/admin/policies/{version}/activate")
-async def activate(request: Request, app: ComplaintsApp, version: int) -> Response:
+async def activate(request: Request, app: ComplaintsApp, version: IntId) -> Response:
     await activate_policy(uow=app.uow(), command=c.ActivatePolicy(version, staff(request)))
     return RedirectResponse("/complaints/admin/policies", status_code=303)
 

@@ -1,23 +1,20 @@
-"""Fixtures of the complaints tests: a migrated schema, the service wired to it, and helpers that
-feed it accounts and policies the way production does (through its own handlers)."""
+"""The complaints service in tests: its processes on a migrated schema, the service wired to it
+in-process, and helpers that feed it accounts and policies the way production does (through its
+own handlers).
+
+A pytest plugin (registered by the root `conftest.py`), so the complaints tests and the
+cross-service suites (tests/e2e, tests/browser) share one definition.
+"""
 
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 from typing import Any
 
 import pytest
 
 from chassis.clock import FixedClock
-from chassis.kafka import ReceivedEvent, ensure_topics
-from chassis.testing import (
-    Infrastructure,
-    ServiceProcess,
-    free_port,
-    migrate_service,
-    start_group_at_end,
-    unique,
-)
+from chassis.kafka import ReceivedEvent
+from chassis.testing import Infrastructure, ServiceProcess, ServiceUnderTest, unique
 from complaints.bootstrap import Complaints, bootstrap
 from complaints.config import ComplaintsSettings
 from complaints.service_layer.commands import PublishPolicy
@@ -26,25 +23,33 @@ from contracts import accounts_v1
 from contracts.envelope import CloudEvent, EventData
 
 T0 = datetime(2026, 11, 20, 10, 0, tzinfo=UTC)  # a Friday
-LOG_DIR = Path(__file__).resolve().parents[3] / ".local" / "test-logs"
+
+
+COMPLAINTS_CONSUMES = {"accounts": [accounts_v1.ACCOUNTS_TOPIC]}
+
+
+async def prepare_complaints(
+    infrastructure: Infrastructure,
+    *,
+    database: str | None = None,
+    env: dict[str, str] | None = None,
+) -> ServiceUnderTest:
+    """The complaints service on a migrated schema; it reads the accounts topic from its end
+    (tests publish the accounts they need)."""
+    return await ServiceUnderTest.prepare(
+        infrastructure, "complaints", consumes=COMPLAINTS_CONSUMES, database=database, env=env
+    )
 
 
 @pytest.fixture(scope="session")
-async def complaints_env(infrastructure: Infrastructure) -> dict[str, str]:
-    """Env for complaints processes: a migrated schema and a consumer group of their own that
-    starts at the end of the accounts topic (tests publish the accounts they need)."""
-    bootstrap = infrastructure.kafka_bootstrap_servers
-    group = unique("complaints-test")
-    await ensure_topics(bootstrap, [accounts_v1.ACCOUNTS_TOPIC])
-    await start_group_at_end(bootstrap, f"{group}.accounts", [accounts_v1.ACCOUNTS_TOPIC])
-    return {
-        "COMPLAINTS_DATABASE_URL": migrate_service(infrastructure, "complaints"),
-        "COMPLAINTS_KAFKA_BOOTSTRAP_SERVERS": bootstrap,
-        "COMPLAINTS_CONSUMER_GROUP_PREFIX": group,
-        "COMPLAINTS_API_PORT": str(free_port()),
-        "COMPLAINTS_WORKER_PORT": str(free_port()),
-        "COMPLAINTS_OUTBOX_POLL_SECONDS": "0.5",
-    }
+async def complaints_service(infrastructure: Infrastructure) -> ServiceUnderTest:
+    """The session's complaints service, its relay polling often."""
+    return await prepare_complaints(infrastructure, env={"COMPLAINTS_OUTBOX_POLL_SECONDS": "0.5"})
+
+
+@pytest.fixture(scope="session")
+def complaints_env(complaints_service: ServiceUnderTest) -> dict[str, str]:
+    return complaints_service.env
 
 
 def settings_from(env: dict[str, str], **overrides: Any) -> ComplaintsSettings:
@@ -161,14 +166,8 @@ async def live_complaints(complaints_env: dict[str, str]) -> AsyncIterator[Compl
 
 
 @pytest.fixture
-def complaints_worker(complaints_env: dict[str, str]) -> Iterator[ServiceProcess]:
+def complaints_worker(complaints_service: ServiceUnderTest) -> Iterator[ServiceProcess]:
     """The real worker process (not started yet): `await complaints_worker.start().wait_ready()`."""
-    worker = ServiceProcess(
-        ["-m", "complaints.entrypoints.worker"],
-        env=complaints_env,
-        port=int(complaints_env["COMPLAINTS_WORKER_PORT"]),
-        log_path=LOG_DIR
-        / f"complaints-worker-{complaints_env['COMPLAINTS_CONSUMER_GROUP_PREFIX']}.log",
-    )
+    worker = complaints_service.process("worker")
     yield worker
     worker.stop()

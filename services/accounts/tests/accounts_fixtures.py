@@ -1,0 +1,139 @@
+"""The accounts service in tests: its processes on a migrated schema, and a test ERP.
+
+A pytest plugin (registered by the root `conftest.py`), so the accounts tests and the
+cross-service suites (tests/e2e, tests/browser, tests/fault, tests/bench) share one definition.
+"""
+
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime, timedelta
+from decimal import Decimal
+
+import pytest
+from aiokafka import AIOKafkaProducer
+
+from chassis.testing import Infrastructure, ServiceProcess, ServiceUnderTest
+from contracts import complaints_v1, engagement_v1, erp_v1
+from contracts.envelope import CloudEvent, EventData
+from contracts.registry import EVENT_TYPES
+
+ACCOUNTS_CONSUMES = {
+    "erp": [erp_v1.CUSTOMERS_TOPIC, erp_v1.ORDERS_TOPIC],
+    "signals": [engagement_v1.FEEDBACK_TOPIC, complaints_v1.TICKETS_TOPIC],
+}
+
+
+async def prepare_accounts(
+    infrastructure: Infrastructure,
+    *,
+    database: str | None = None,
+    env: dict[str, str] | None = None,
+) -> ServiceUnderTest:
+    """The accounts service on a migrated schema, its consumer groups at the end of its topics."""
+    return await ServiceUnderTest.prepare(
+        infrastructure, "accounts", consumes=ACCOUNTS_CONSUMES, database=database, env=env
+    )
+
+
+@pytest.fixture(scope="session")
+async def accounts(infrastructure: Infrastructure) -> ServiceUnderTest:
+    """The session's accounts service (its processes: `accounts_worker`, `accounts_api`)."""
+    return await prepare_accounts(infrastructure)
+
+
+@pytest.fixture(scope="session")
+def accounts_env(accounts: ServiceUnderTest) -> dict[str, str]:
+    return accounts.env
+
+
+@pytest.fixture(scope="session")
+async def accounts_worker(accounts: ServiceUnderTest) -> AsyncIterator[ServiceProcess]:
+    async with accounts.running("worker") as processes:
+        yield processes["worker"]
+
+
+@pytest.fixture(scope="session")
+async def accounts_api(accounts: ServiceUnderTest) -> AsyncIterator[ServiceProcess]:
+    async with accounts.running("api") as processes:
+        yield processes["api"]
+
+
+class Erp:
+    """A plain-Kafka ERP for tests: builds contract events and publishes them as integrators do."""
+
+    def __init__(self, producer: AIOKafkaProducer) -> None:
+        self.producer = producer
+
+    @staticmethod
+    def customer(customer_id: str, **fields: object) -> erp_v1.CustomerUpserted:
+        values: dict[str, object] = {
+            "customer_id": customer_id,
+            "name": f"Company {customer_id}",
+            "region": "East",
+            "country": "CN",
+            "segment": "pharmacy",
+            "address": "1 Nanjing Road, Shanghai",
+            "account_manager": "AM-01",
+            "updated_at": datetime.now(UTC),
+        }
+        return erp_v1.CustomerUpserted.model_validate({**values, **fields})
+
+    @staticmethod
+    def order(
+        customer_id: str, order_id: str, total: str, *, days_ago: float = 1
+    ) -> erp_v1.OrderPlaced:
+        return erp_v1.OrderPlaced(
+            order_id=order_id,
+            customer_id=customer_id,
+            placed_at=datetime.now(UTC) - timedelta(days=days_ago),
+            currency="CNY",
+            total=Decimal(total),
+            lines=[
+                erp_v1.OrderLine(
+                    sku="SKU-1", category="skincare", quantity=1, unit_price=Decimal(total)
+                )
+            ],
+        )
+
+    @staticmethod
+    def cancellation(customer_id: str, order_id: str) -> erp_v1.OrderCancelled:
+        return erp_v1.OrderCancelled(
+            order_id=order_id,
+            customer_id=customer_id,
+            cancelled_at=datetime.now(UTC),
+            reason="customer changed mind",
+        )
+
+    @staticmethod
+    def return_of(customer_id: str, order_id: str, amount: str) -> erp_v1.OrderReturned:
+        return erp_v1.OrderReturned(
+            order_id=order_id,
+            customer_id=customer_id,
+            returned_at=datetime.now(UTC),
+            amount=Decimal(amount),
+            currency="CNY",
+            reason="damaged in transit",
+        )
+
+    @staticmethod
+    def envelope(event: EventData) -> CloudEvent:
+        return CloudEvent.wrap(event, source="erp")
+
+    async def publish(self, *events: EventData | CloudEvent) -> list[CloudEvent]:
+        """Publish and wait for the broker's acknowledgement; returns the envelopes sent."""
+        sent = []
+        for event in events:
+            envelope = event if isinstance(event, CloudEvent) else self.envelope(event)
+            topic = EVENT_TYPES[envelope.type].topic
+            await self.producer.send_and_wait(
+                topic, envelope.to_json_bytes(), key=envelope.subject.encode()
+            )
+            sent.append(envelope)
+        return sent
+
+    async def publish_raw(self, topic: str, key: str, value: bytes) -> None:
+        await self.producer.send_and_wait(topic, value, key=key.encode())
+
+
+@pytest.fixture
+def erp(kafka_producer: AIOKafkaProducer) -> Erp:
+    return Erp(kafka_producer)

@@ -1,0 +1,53 @@
+"""Pytest plugin (`-p chassis.testing`): the real Kafka broker and PostgreSQL, a service's
+processes, the front door and the browser, for every suite. Install with `rapport-chassis[testing]`.
+
+Any test that uses the `infrastructure` fixture, directly or through another fixture, is marked
+`integration`; `make unit` runs the rest (`-m "not integration"`).
+"""
+
+import pytest
+
+from chassis.testing.browser import CHROMIUM_ARGS, browser, browser_executable, page
+from chassis.testing.front_door import FrontDoor
+from chassis.testing.infrastructure import (
+    Infrastructure,
+    create_database,
+    infrastructure,
+    migrate_service,
+    scratch_database,
+    unique,
+)
+from chassis.testing.kafka import kafka_producer, read_topic, start_group_at_end, topic_partitions
+from chassis.testing.processes import LOG_DIR, ServiceProcess, ServiceUnderTest, free_port
+from chassis.testing.waiting import eventually
+
+__all__ = [
+    "CHROMIUM_ARGS",
+    "LOG_DIR",
+    "FrontDoor",
+    "Infrastructure",
+    "ServiceProcess",
+    "ServiceUnderTest",
+    "browser",
+    "browser_executable",
+    "create_database",
+    "eventually",
+    "free_port",
+    "infrastructure",
+    "kafka_producer",
+    "migrate_service",
+    "page",
+    "read_topic",
+    "scratch_database",
+    "start_group_at_end",
+    "topic_partitions",
+    "unique",
+]
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Before `-m` selects: whatever needs the broker or the database is an integration test."""
+    for item in items:
+        if "infrastructure" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.integration)

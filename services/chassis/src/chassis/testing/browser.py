@@ -1,0 +1,47 @@
+"""The one browser of the browser tests: Debian's chromium driven by Playwright, headless, with
+the launch arguments of ARCHITECTURE.md and a fresh profile per test. Never `playwright install`:
+it downloads a browser and fails here."""
+
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+from playwright.async_api import BrowserContext, Page, async_playwright
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+@pytest.fixture(scope="session")
+def browser_executable() -> str:
+    """Debian's chromium; never a downloaded browser."""
+    assert CHROMIUM.exists(), "install Debian's chromium package (deploy/local/install-prereqs.sh)"
+    return str(CHROMIUM)
+
+
+@pytest.fixture
+async def browser(browser_executable: str, tmp_path: Path) -> AsyncIterator[BrowserContext]:
+    """A headless chromium with a fresh profile: `await browser.new_page()`."""
+    async with async_playwright() as playwright:
+        context = await playwright.chromium.launch_persistent_context(
+            str(tmp_path / "profile"),
+            executable_path=browser_executable,
+            headless=True,
+            args=CHROMIUM_ARGS,
+        )
+        yield context
+        await context.close()
+
+
+@pytest.fixture
+async def page(browser: BrowserContext) -> Page:
+    """A new page of `browser`."""
+    return await browser.new_page()

@@ -1,0 +1,84 @@
+"""Kafka as tests see it: a plain producer, reading a topic, consumer groups started at the end."""
+
+import time
+from collections.abc import AsyncIterator, Callable
+from typing import Any
+
+import pytest
+from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, ConsumerRecord, TopicPartition
+from aiokafka.admin import AIOKafkaAdminClient
+
+from chassis.testing.infrastructure import Infrastructure
+
+
+@pytest.fixture
+async def kafka_producer(infrastructure: Infrastructure) -> AsyncIterator[AIOKafkaProducer]:
+    """A plain Kafka producer, as any ERP integrator would use."""
+    producer = AIOKafkaProducer(
+        bootstrap_servers=infrastructure.kafka_bootstrap_servers,
+        acks="all",
+        enable_idempotence=True,
+    )
+    await producer.start()
+    yield producer
+    await producer.stop()
+
+
+async def read_topic(
+    bootstrap_servers: str,
+    topic: str,
+    *,
+    until: Callable[[list[ConsumerRecord[Any, Any]]], bool],
+    keep: Callable[[ConsumerRecord[Any, Any]], bool] = lambda _: True,
+    within: float = 60.0,
+) -> list[ConsumerRecord[Any, Any]]:
+    """Read a topic from the beginning, keeping matching records, until `until(kept)` holds."""
+    consumer = AIOKafkaConsumer(
+        topic,
+        bootstrap_servers=bootstrap_servers,
+        group_id=None,
+        auto_offset_reset="earliest",
+        enable_auto_commit=False,
+    )
+    await consumer.start()
+    kept: list[ConsumerRecord[Any, Any]] = []
+    deadline = time.monotonic() + within
+    try:
+        while not until(kept):
+            if time.monotonic() > deadline:
+                raise AssertionError(f"{topic}: condition not met within {within}s; kept {kept!r}")
+            batches = await consumer.getmany(timeout_ms=500)
+            kept += [record for records in batches.values() for record in records if keep(record)]
+    finally:
+        await consumer.stop()
+    return kept
+
+
+async def start_group_at_end(bootstrap_servers: str, group: str, topics: list[str]) -> None:
+    """Commit a consumer group's offsets at the end of the topics, so it reads only what comes next."""
+    consumer = AIOKafkaConsumer(
+        bootstrap_servers=bootstrap_servers, group_id=group, enable_auto_commit=False
+    )
+    await consumer.start()
+    try:
+        partitions = [
+            partition
+            for topic in topics
+            for partition in await topic_partitions(bootstrap_servers, topic)
+        ]
+        consumer.assign(partitions)
+        await consumer.seek_to_end(*partitions)
+        await consumer.commit({tp: await consumer.position(tp) for tp in partitions})
+    finally:
+        await consumer.stop()
+
+
+async def topic_partitions(bootstrap_servers: str, topic: str) -> list[TopicPartition]:
+    """The partitions of a topic, as the broker describes them."""
+    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap_servers)
+    await admin.start()
+    try:
+        (description,) = await admin.describe_topics([topic])
+    finally:
+        await admin.close()
+    return [TopicPartition(topic, p["partition"]) for p in description["partitions"]]
