@@ -5,8 +5,8 @@ import os
 
 import pytest
 
-from chassis.fuzzing import fuzz_consumer
 from chassis.testing import Infrastructure
+from chassis.testing.event_fuzz import fuzz_consumer
 
 pytestmark = pytest.mark.integration
 

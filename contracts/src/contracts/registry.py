@@ -54,13 +54,6 @@ EVENT_TYPES: dict[str, type[EventData]] = {
 }
 
 
-def topic_of(name: str) -> TopicSpec:
-    for topic in TOPICS:
-        if topic.name == name:
-            return topic
-    raise KeyError(f"unknown topic {name!r}")
-
-
 def dead_letter_topic(consumer: str) -> str:
     """Each consumer has its own dead-letter topic."""
     return f"dlq.{consumer}"

@@ -11,9 +11,9 @@ from typing import Any
 import pytest
 from sqlalchemy.ext.asyncio import create_async_engine
 
-from chassis.fuzzing import ErpSink, Headers, dead_letter_offsets, erp_event
 from chassis.kafka import ReceivedEvent
 from chassis.testing import Infrastructure, eventually, free_port
+from chassis.testing.event_fuzz import ErpSink, Headers, dead_letter_offsets, erp_event
 
 pytestmark = pytest.mark.integration
 

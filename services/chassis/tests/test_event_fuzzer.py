@@ -3,8 +3,8 @@ lost, no crash, every invalid one dead-lettered exactly once (the 100,000 run: t
 
 import pytest
 
-from chassis.fuzzing import fuzz_consumer
 from chassis.testing import Infrastructure
+from chassis.testing.event_fuzz import fuzz_consumer
 
 pytestmark = pytest.mark.integration
 

@@ -12,9 +12,18 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, create_async_engin
 
 from chassis.clock import FixedClock
 from chassis.db import asyncpg_url
+from chassis.inbox import inbox_table
+from chassis.outbox import outbox_table
 from chassis.scheduler import purge_fired_timers, timer_table
+from chassis.settings import ServiceSettings
 from chassis.testing import Infrastructure, eventually, unique
-from chassis.worker import RetentionJob, Supervisor, run_retention, timers_purge
+from chassis.worker import (
+    RetentionJob,
+    Supervisor,
+    retention_jobs,
+    run_retention,
+    timers_purge,
+)
 
 pytestmark = pytest.mark.integration
 
@@ -139,3 +148,58 @@ async def test_the_retention_loop_runs_each_job_with_its_age_and_outlives_a_fail
     assert set(inbox.cutoffs) == {NOW - timedelta(days=14)}
     assert await keys(engine, metadata) == {"pending-old", "fired-recent", "set-aside-old"}
     assert REGISTRY.get_sample_value("rapport_retention_purged_total", {"job": name}) == 1
+
+
+async def test_the_standard_jobs_purge_sent_outbox_rows_seen_inbox_ids_and_fired_timers(
+    infrastructure: Infrastructure,
+) -> None:
+    schema = unique("retention").replace("-", "_")
+    metadata = MetaData(schema=schema)
+    outbox, inbox, timers = outbox_table(metadata), inbox_table(metadata), timer_table(metadata)
+    engine = create_async_engine(asyncpg_url(infrastructure.admin_database_url))
+    async with engine.begin() as connection:
+        await connection.execute(text(f'CREATE SCHEMA "{schema}"'))
+        await connection.run_sync(metadata.create_all)
+    settings = ServiceSettings(service_name="retention")
+    old, recent = NOW - timedelta(days=60), NOW - timedelta(days=1)
+    try:
+        async with engine.begin() as connection:
+            await connection.execute(
+                outbox.insert(),
+                [
+                    {"event_id": event_id, "topic": "t", "key": "k", "payload": {}, "sent_at": at}
+                    for event_id, at in (
+                        ("sent-old", old),
+                        ("sent-recent", recent),
+                        ("unsent", None),
+                    )
+                ],
+            )
+            await connection.execute(
+                inbox.insert(),
+                [
+                    {"consumer": "c", "event_id": "seen-old", "received_at": old},
+                    {"consumer": "c", "event_id": "seen-recent", "received_at": recent},
+                ],
+            )
+            await connection.execute(
+                timers.insert(),
+                [
+                    {"key": "fired-old", "kind": "k", "due_at": old, "fired_at": old},
+                    {"key": "pending", "kind": "k", "due_at": old, "fired_at": None},
+                ],
+            )
+        jobs = retention_jobs(settings, engine, outbox=outbox, inbox=inbox, timers=timers)
+        purged = {job.name: await job.purge(NOW - job.keep) for job in jobs}
+        assert purged == {"outbox": 1, "inbox": 1, "timers": 1}
+        async with engine.connect() as connection:
+            assert set(await connection.scalars(select(outbox.c.event_id))) == {
+                "sent-recent",
+                "unsent",
+            }
+            assert set(await connection.scalars(select(inbox.c.event_id))) == {"seen-recent"}
+            assert set(await connection.scalars(select(timers.c.key))) == {"pending"}
+    finally:
+        async with engine.begin() as connection:
+            await connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+        await engine.dispose()

@@ -70,6 +70,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession, a
 
 from chassis.clock import Clock, SystemClock
 from chassis.db import is_any_of
+from chassis.errors import TooLarge
 from contracts.envelope import CLOUDEVENTS_CONTENT_TYPE, CloudEvent, EventData
 from contracts.registry import EVENT_TYPES
 
@@ -151,8 +152,11 @@ def outbox_table(metadata: MetaData) -> Table:
     )
 
 
-class EventTooLarge(ValueError):
-    """An event whose serialized CloudEvent is above `MAX_EVENT_BYTES`: it would never leave."""
+class EventTooLarge(TooLarge):
+    """An event whose serialized CloudEvent is above `MAX_EVENT_BYTES`: it would never leave.
+    Raised before the row is written, so the request that made it is refused (413)."""
+
+    code = "event_too_large"
 
     def __init__(self, *, type: str, size: int, limit: int = MAX_EVENT_BYTES) -> None:
         super().__init__(

@@ -19,6 +19,11 @@ class ServiceSettings(BaseSettings):
     consumer_batch_size: int = 2000
     outbox_batch_size: int = 500
     outbox_poll_seconds: float = 1.0
+    outbox_send_timeout_seconds: float = Field(
+        default=5.0,
+        description="Longest a relay pass holds its rows while Kafka takes them (decision 0009).",
+    )
+    outbox_max_backoff_seconds: float = 10.0
     # A worker task that fails or stops starts again after this backoff, doubling to the cap.
     restart_initial_backoff_seconds: float = 0.5
     restart_max_backoff_seconds: float = 30.0

@@ -24,8 +24,9 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
 from chassis.clock import Clock, SystemClock
 from chassis.http import ReadinessCheck, create_app
+from chassis.inbox import purge_inbox
 from chassis.kafka import ensure_topics
-from chassis.outbox import OutboxRelay
+from chassis.outbox import OutboxRelay, purge_sent
 from chassis.scheduler import purge_fired_timers
 from chassis.settings import ServiceSettings
 
@@ -167,6 +168,42 @@ def timers_purge(engine: AsyncEngine, table: Table) -> Purge:
     return purge
 
 
+def outbox_purge(engine: AsyncEngine, table: Table) -> Purge:
+    """Sent outbox rows, in chunks of their own transactions (unsent and set-aside rows stay)."""
+
+    async def purge(older_than: datetime) -> int:
+        return await purge_sent(engine, table, older_than=older_than, chunk_size=PURGE_BATCH_SIZE)
+
+    return purge
+
+
+def inbox_purge(engine: AsyncEngine, table: Table) -> Purge:
+    """Seen inbox ids, in one transaction (a plain indexed range delete)."""
+
+    async def purge(older_than: datetime) -> int:
+        async with AsyncSession(engine) as session, session.begin():
+            return await purge_inbox(session, table, older_than=older_than)
+
+    return purge
+
+
+def retention_jobs(
+    settings: ServiceSettings, engine: AsyncEngine, *, outbox: Table, inbox: Table, timers: Table
+) -> list[RetentionJob]:
+    """The chassis tables every service has, each kept as long as its setting says."""
+    return [
+        RetentionJob(
+            "outbox", timedelta(days=settings.retention_outbox_days), outbox_purge(engine, outbox)
+        ),
+        RetentionJob(
+            "inbox", timedelta(days=settings.retention_inbox_days), inbox_purge(engine, inbox)
+        ),
+        RetentionJob(
+            "timers", timedelta(days=settings.retention_timers_days), timers_purge(engine, timers)
+        ),
+    ]
+
+
 async def run_retention(
     jobs: Sequence[RetentionJob], *, interval_seconds: float, clock: Clock
 ) -> None:
@@ -198,15 +235,6 @@ async def consume(broker: KafkaBroker, bootstrap_servers: str, topics: Sequence[
         await broker.stop()
 
 
-async def relay_until_it_stops(relay: OutboxRelay) -> None:
-    """Run the relay; when it stops, stop its producer too, so a restart does not leak one (a
-    relay that fails between starting its producer and listening does not stop it itself)."""
-    try:
-        await relay.run()
-    finally:
-        await relay.stop()
-
-
 async def run_worker(
     *,
     settings: ServiceSettings,
@@ -228,6 +256,8 @@ async def run_worker(
         bootstrap_servers=settings.kafka_bootstrap_servers,
         batch_size=settings.outbox_batch_size,
         poll_seconds=settings.outbox_poll_seconds,
+        send_timeout=settings.outbox_send_timeout_seconds,
+        max_backoff_seconds=settings.outbox_max_backoff_seconds,
         clock=clock,
     )
     supervisor = Supervisor(
@@ -239,7 +269,8 @@ async def run_worker(
         lambda: consume(broker, settings.kafka_bootstrap_servers, topics),
         started=lambda: broker.running,
     )
-    supervisor.add("outbox-relay", lambda: relay_until_it_stops(relay))
+    # The relay retries its own faults; it counts as down until a pass succeeds again.
+    supervisor.add("outbox-relay", relay.run, started=lambda: relay.healthy)
     for name, loop in loops.items():
         supervisor.add(name, loop)
     if retention:

@@ -5,9 +5,9 @@ relay and the timer scheduler share their rows with `SKIP LOCKED`).
 """
 
 import asyncio
-from datetime import datetime, timedelta
+from datetime import datetime
 
-from accounts.adapters.tables import outbox, timers
+from accounts.adapters.tables import inbox, outbox, timers
 from accounts.bootstrap import Accounts, bootstrap
 from accounts.config import AccountsSettings
 from accounts.messaging.erp_subscriber import register_erp_consumer
@@ -17,7 +17,7 @@ from chassis.kafka import make_broker
 from chassis.logging import configure_logging
 from chassis.scheduler import DueTimer, TimerScheduler
 from chassis.unit_of_work import SqlUnitOfWork
-from chassis.worker import RetentionJob, run_worker, timers_purge
+from chassis.worker import retention_jobs, run_worker
 from contracts.registry import TOPICS
 
 
@@ -38,17 +38,6 @@ def timer_scheduler(app: Accounts) -> TimerScheduler:
     )
 
 
-def retention_jobs(app: Accounts) -> list[RetentionJob]:
-    settings = app.settings
-    return [
-        RetentionJob(
-            "timers",
-            timedelta(days=settings.retention_timers_days),
-            timers_purge(app.engine, timers),
-        ),
-    ]
-
-
 async def run(app: Accounts) -> None:
     broker = make_broker(app.settings.kafka_bootstrap_servers, client_id="accounts-worker")
     register_erp_consumer(broker, app)
@@ -62,7 +51,9 @@ async def run(app: Accounts) -> None:
             topics=[topic.name for topic in TOPICS],
             loops={"timer-scheduler": timer_scheduler(app).run},
             readiness_checks=[app.check_database],
-            retention=retention_jobs(app),
+            retention=retention_jobs(
+                app.settings, app.engine, outbox=outbox, inbox=inbox, timers=timers
+            ),
             port=app.settings.worker_port,
         )
     finally:

@@ -3,14 +3,14 @@ metrics. `python -m complaints.entrypoints.worker`; several copies may run side 
 
 import asyncio
 import logging
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from chassis.kafka import make_broker
 from chassis.logging import configure_logging
 from chassis.scheduler import DueTimer, TimerScheduler
 from chassis.unit_of_work import SqlUnitOfWork
-from chassis.worker import RetentionJob, run_worker, timers_purge
-from complaints.adapters.tables import outbox, timers
+from chassis.worker import retention_jobs, run_worker
+from complaints.adapters.tables import inbox, outbox, timers
 from complaints.bootstrap import Complaints, bootstrap
 from complaints.config import ComplaintsSettings
 from complaints.messaging.accounts_subscriber import register_accounts_consumer
@@ -71,17 +71,6 @@ async def refresh_gauges(app: Complaints) -> None:
         await asyncio.sleep(app.settings.gauge_refresh_seconds)
 
 
-def retention_jobs(app: Complaints) -> list[RetentionJob]:
-    settings = app.settings
-    return [
-        RetentionJob(
-            "timers",
-            timedelta(days=settings.retention_timers_days),
-            timers_purge(app.engine, timers),
-        ),
-    ]
-
-
 async def run(app: Complaints) -> None:
     broker = make_broker(app.settings.kafka_bootstrap_servers, client_id="complaints-worker")
     register_accounts_consumer(broker, app)
@@ -97,7 +86,9 @@ async def run(app: Complaints) -> None:
                 "sla-gauges": lambda: refresh_gauges(app),
             },
             readiness_checks=[app.check_database],
-            retention=retention_jobs(app),
+            retention=retention_jobs(
+                app.settings, app.engine, outbox=outbox, inbox=inbox, timers=timers
+            ),
             port=app.settings.worker_port,
             clock=app.clock,
         )
