@@ -8,7 +8,6 @@ import pytest
 from accounts.adapters.published import to_contract
 from accounts.domain import events, timers
 from accounts.domain.cards import CardPolicy
-from accounts.domain.errors import Forbidden
 from accounts.domain.lifecycle import LifecyclePolicy
 from accounts.domain.tier_policy import TierPolicy
 from accounts.domain.vip import Actor
@@ -18,6 +17,7 @@ from accounts.service_layer.evaluation import EvaluationRules
 from accounts.service_layer.signals import ingest_signals
 from accounts.service_layer.vip import decide_vip, nominate_vip
 from chassis.clock import FixedClock
+from chassis.errors import Forbidden
 from chassis.kafka import ReceivedEvent
 from contracts import accounts_v1
 from contracts.complaints_v1 import TicketFiled

@@ -4,7 +4,6 @@ from datetime import UTC, datetime
 
 import pytest
 
-from accounts.domain.errors import Conflict, Forbidden, InvalidInput
 from accounts.domain.periods import add_months, parse_period
 from accounts.domain.vip import (
     Actor,
@@ -13,6 +12,7 @@ from accounts.domain.vip import (
     check_nomination,
     check_revocation,
 )
+from chassis.errors import Conflict, Forbidden, InvalidInput
 
 PENDING = Nomination(1, "C-1", "pending", "AM-01", "top customer")
 SUPERVISOR = Actor("SUP-01", "supervisor")

@@ -18,6 +18,14 @@ from prometheus_client import CONTENT_TYPE_LATEST, Counter, generate_latest
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from chassis.errors import (
+    Conflict,
+    Forbidden,
+    InvalidInput,
+    NotFound,
+    RapportError,
+    TooLarge,
+)
 from chassis.logging import correlation_id
 
 # PostgreSQL `integer`, the type of every numeric id and version a path names.
@@ -44,21 +52,29 @@ _STATUS_CODES = {
 }
 
 
-class ApiError(Exception):
-    """A domain or input error meant for the client, with a stable machine-readable code."""
-
-    def __init__(
-        self, status: int, code: str, message: str, details: Sequence[dict[str, Any]] = ()
-    ) -> None:
-        super().__init__(message)
-        self.status = status
-        self.code = code
-        self.message = message
-        self.details = list(details)
+_STATUS_OF_KIND: dict[type[RapportError], int] = {
+    InvalidInput: 422,
+    NotFound: 404,
+    Conflict: 409,
+    Forbidden: 403,
+    TooLarge: 413,
+}
 
 
 def error_body(code: str, message: str, details: Sequence[Any] = ()) -> dict[str, Any]:
     return {"error": {"code": code, "message": message, "details": list(details)}}
+
+
+def status_of(error: RapportError) -> int:
+    """The HTTP status of a refusal: its kind's (a subclass counts as its kind), else 400."""
+    return next(
+        (status for kind, status in _STATUS_OF_KIND.items() if isinstance(error, kind)), 400
+    )
+
+
+def _refusal_body(error: RapportError) -> dict[str, Any]:
+    details = [{"field": p.field, "message": p.message} for p in error.details]
+    return error_body(error.code, error.message, details)
 
 
 def parse_form(body: bytes) -> dict[str, str]:
@@ -67,7 +83,7 @@ def parse_form(body: bytes) -> dict[str, str]:
     try:
         return dict(parse_qsl(body.decode("utf-8"), keep_blank_values=True, errors="strict"))
     except UnicodeDecodeError:
-        raise ApiError(400, "bad_encoding", "the form body is not valid UTF-8") from None
+        raise RapportError("the form body is not valid UTF-8", code="bad_encoding") from None
 
 
 def _validation_details(exc: RequestValidationError) -> list[dict[str, Any]]:
@@ -78,9 +94,9 @@ def _validation_details(exc: RequestValidationError) -> list[dict[str, Any]]:
 
 
 def install_error_handlers(app: FastAPI) -> None:
-    @app.exception_handler(ApiError)
-    async def _api_error(_: Request, exc: ApiError) -> JSONResponse:
-        return JSONResponse(error_body(exc.code, exc.message, exc.details), status_code=exc.status)
+    @app.exception_handler(RapportError)
+    async def _refused(_: Request, exc: RapportError) -> JSONResponse:
+        return JSONResponse(_refusal_body(exc), status_code=status_of(exc))
 
     @app.exception_handler(RequestValidationError)
     async def _invalid(_: Request, exc: RequestValidationError) -> JSONResponse:

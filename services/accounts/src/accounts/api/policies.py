@@ -11,7 +11,6 @@ from accounts.api.schemas import (
     PolicyOut,
     PolicyPreviewOut,
 )
-from accounts.domain.errors import NotFound
 from accounts.domain.tier_policy import (
     RecencyBand,
     TierPolicy,
@@ -19,6 +18,7 @@ from accounts.domain.tier_policy import (
     policy_to_document,
 )
 from accounts.service_layer.policies import activate_policy, draft_policy, preview_policy
+from chassis.errors import NotFound
 from chassis.http import IntId
 
 router = APIRouter(prefix="/api/v1/accounts/tier-policies", tags=["tier policies"])
@@ -38,7 +38,7 @@ async def list_policies(uow: ReadUow) -> list[PolicyOut]:
 async def get_policy(uow: ReadUow, version: IntId) -> PolicyOut:
     row = await uow.policies.get(version)
     if row is None:
-        raise NotFound("policy_not_found", f"no tier policy version {version}")
+        raise NotFound(f"no tier policy version {version}", code="policy_not_found")
     return policy_out(row)
 
 

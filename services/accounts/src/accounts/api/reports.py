@@ -4,9 +4,9 @@ from fastapi import APIRouter
 
 from accounts.api.dependencies import AccountsApp, Acting, ReadUow, WriteUow
 from accounts.api.schemas import ReportDetailOut, ReportIn, ReportOut, ReviewIn
-from accounts.domain.errors import NotFound
 from accounts.service_layer.reports import generate_report, review_report
 from accounts.service_layer.unit_of_work import AccountsUnitOfWork
+from chassis.errors import NotFound
 from chassis.http import IntId
 
 router = APIRouter(prefix="/api/v1/accounts/evaluation-reports", tags=["evaluation reports"])
@@ -15,7 +15,7 @@ router = APIRouter(prefix="/api/v1/accounts/evaluation-reports", tags=["evaluati
 async def report_detail(uow: AccountsUnitOfWork, report_id: int) -> ReportDetailOut:
     report = await uow.reports.get(report_id)
     if report is None:
-        raise NotFound("report_not_found", f"no evaluation report {report_id}")
+        raise NotFound(f"no evaluation report {report_id}", code="report_not_found")
     return ReportDetailOut.model_validate({**report, "lines": await uow.reports.lines(report_id)})
 
 

@@ -31,7 +31,7 @@ from accounts.service_layer.cards import (
 )
 from accounts.service_layer.explanation import explain_account
 from accounts.service_layer.summary import purchase_summary
-from chassis.http import ApiError
+from chassis.errors import InvalidInput, NotFound
 
 router = APIRouter(prefix="/api/v1/accounts", tags=["accounts"])
 
@@ -43,7 +43,7 @@ def account_out(row: dict[str, Any], currency: str) -> AccountOut:
 async def load_account(uow: ReadUow, account_id: str) -> dict[str, Any]:
     row = await uow.queries.get(account_id)
     if row is None:
-        raise ApiError(404, "account_not_found", f"no account with id {account_id!r}")
+        raise NotFound(f"no account with id {account_id!r}", code="account_not_found")
     return row
 
 
@@ -195,7 +195,7 @@ async def get_card(
     as_of: datetime | None = None,
 ) -> CardOut:
     if as_of is not None and as_of.tzinfo is None:
-        raise ApiError(422, "invalid_input", "as_of needs a time zone, e.g. 2026-11-01T00:00:00Z")
+        raise InvalidInput("as_of needs a time zone, e.g. 2026-11-01T00:00:00Z")
     found = await read_card(
         uow=uow,
         account_id=account_id,

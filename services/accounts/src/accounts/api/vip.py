@@ -12,9 +12,9 @@ from accounts.api.schemas import (
     NominationOut,
     RevocationIn,
 )
-from accounts.domain.errors import NotFound
 from accounts.service_layer.unit_of_work import AccountsUnitOfWork
 from accounts.service_layer.vip import decide_vip, nominate_vip, revoke_vip, vip_candidates
+from chassis.errors import NotFound
 from chassis.http import IntId
 
 router = APIRouter(prefix="/api/v1/accounts", tags=["VIP"])
@@ -23,7 +23,7 @@ router = APIRouter(prefix="/api/v1/accounts", tags=["VIP"])
 async def nomination_out(uow: AccountsUnitOfWork, nomination_id: int) -> NominationOut:
     for row in await uow.vip.nominations(nomination_id=nomination_id):
         return NominationOut.model_validate(row)
-    raise NotFound("nomination_not_found", f"no VIP nomination {nomination_id}")
+    raise NotFound(f"no VIP nomination {nomination_id}", code="nomination_not_found")
 
 
 @router.get("/vip-candidates", response_model=list[CandidateOut], summary="Top accounts by sales")

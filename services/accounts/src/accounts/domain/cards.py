@@ -10,7 +10,7 @@ from dataclasses import asdict, dataclass, field, fields
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from accounts.domain.errors import Problem
+from chassis.errors import Problem
 
 CHANNELS = ("", "phone", "email", "wechat", "sms", "visit")
 PRICE_SENSITIVITIES = ("", "low", "medium", "high")

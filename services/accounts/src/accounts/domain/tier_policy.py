@@ -10,7 +10,7 @@ from decimal import Decimal
 from typing import Any, Literal
 
 from accounts.domain.classification import ClassificationPolicy
-from accounts.domain.errors import Problem
+from chassis.errors import Problem
 
 Grade = Literal["A", "B", "C", "D"]
 AbcClass = Literal["A", "B", "C"]

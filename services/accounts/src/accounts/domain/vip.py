@@ -7,7 +7,7 @@ nomination of their own (a second pair of eyes).
 from dataclasses import dataclass
 from typing import Literal
 
-from accounts.domain.errors import Conflict, Forbidden, InvalidInput, Problem
+from chassis.errors import Conflict, Forbidden, InvalidInput, Problem
 
 Role = Literal["manager", "supervisor"]
 NominationStatus = Literal["pending", "approved", "rejected"]
@@ -33,10 +33,10 @@ class Nomination:
 def _required(text: str, field: str, what: str) -> str:
     cleaned = text.strip()
     if not cleaned:
-        raise InvalidInput("invalid_input", f"{what} is required", [Problem(field, "required")])
+        raise InvalidInput(f"{what} is required", details=[Problem(field, "required")])
     if len(cleaned) > 1000:
         raise InvalidInput(
-            "invalid_input", f"{what} is too long", [Problem(field, "at most 1000 characters")]
+            f"{what} is too long", details=[Problem(field, "at most 1000 characters")]
         )
     return cleaned
 
@@ -45,9 +45,9 @@ def check_nomination(*, reason: str, is_vip: bool, has_pending: bool) -> str:
     """The cleaned reason, or why this account cannot be nominated now."""
     cleaned = _required(reason, "reason", "a reason for the nomination")
     if is_vip:
-        raise Conflict("already_vip", "the account is already a VIP")
+        raise Conflict("the account is already a VIP", code="already_vip")
     if has_pending:
-        raise Conflict("nomination_pending", "the account already has a pending nomination")
+        raise Conflict("the account already has a pending nomination", code="nomination_pending")
     return cleaned
 
 
@@ -55,13 +55,14 @@ def check_decision(*, nomination: Nomination, actor: Actor, approve: bool, note:
     """The cleaned note, or why this person cannot decide this nomination."""
     if actor.role != "supervisor":
         raise Forbidden(
-            "supervisor_only", "only a supervisor can approve or reject a VIP nomination"
+            "only a supervisor can approve or reject a VIP nomination", code="supervisor_only"
         )
     if nomination.status != "pending":
-        raise Conflict("nomination_decided", f"the nomination is already {nomination.status}")
+        raise Conflict(f"the nomination is already {nomination.status}", code="nomination_decided")
     if actor.user == nomination.nominated_by:
         raise Forbidden(
-            "own_nomination", "a nomination must be decided by someone other than its nominator"
+            "a nomination must be decided by someone other than its nominator",
+            code="own_nomination",
         )
     if approve:
         return note.strip()
@@ -70,8 +71,8 @@ def check_decision(*, nomination: Nomination, actor: Actor, approve: bool, note:
 
 def check_revocation(*, actor: Actor, is_vip: bool, reason: str) -> str:
     if actor.role != "supervisor":
-        raise Forbidden("supervisor_only", "only a supervisor can revoke VIP status")
+        raise Forbidden("only a supervisor can revoke VIP status", code="supervisor_only")
     cleaned = _required(reason, "reason", "a reason for revoking VIP status")
     if not is_vip:
-        raise Conflict("not_vip", "the account is not a VIP")
+        raise Conflict("the account is not a VIP", code="not_vip")
     return cleaned

@@ -3,7 +3,6 @@
 import uvicorn
 from fastapi import FastAPI
 
-from accounts.api.errors import install_domain_errors
 from accounts.api.policies import router as policies_router
 from accounts.api.reports import router as reports_router
 from accounts.api.routes import router as api_router
@@ -40,7 +39,6 @@ def create(accounts: Accounts | None = None) -> FastAPI:
             pages_router,
         ],
     )
-    install_domain_errors(app)
     app.state.accounts = app_state
     mount_static(app, static_prefix=STATIC_PREFIX)
     return app

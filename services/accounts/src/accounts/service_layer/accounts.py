@@ -6,7 +6,6 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from accounts.domain.errors import Conflict, InvalidInput, NotFound, Problem
 from accounts.domain.events import (
     AccountRegistered,
     AccountUpdated,
@@ -16,6 +15,7 @@ from accounts.domain.events import (
 from accounts.domain.vip import Actor
 from accounts.service_layer.evaluation import EvaluationRules, active_policy, evaluate_accounts
 from accounts.service_layer.unit_of_work import AccountsUnitOfWork
+from chassis.errors import Conflict, InvalidInput, NotFound, Problem
 
 # Path segments of the accounts pages and API that an account id must not take.
 RESERVED_IDS = {
@@ -50,28 +50,29 @@ class NewProspect:
 def _check_id(account_id: str) -> None:
     if not ACCOUNT_ID.match(account_id) or account_id.lower() in RESERVED_IDS:
         raise InvalidInput(
-            "invalid_input",
             f"{account_id!r} cannot be an account id",
-            [Problem("account_id", "letters, digits, '.', '_' or '-', not a reserved word")],
+            details=[
+                Problem("account_id", "letters, digits, '.', '_' or '-', not a reserved word")
+            ],
         )
 
 
 async def _referrer(uow: AccountsUnitOfWork, account_id: str, referrer_id: str) -> dict[str, Any]:
     if referrer_id == account_id:
         raise InvalidInput(
-            "invalid_input",
             "an account cannot refer itself",
-            [Problem("referred_by", "must be another account")],
+            details=[Problem("referred_by", "must be another account")],
         )
     referrer = await uow.accounts.account_row(referrer_id)
     if referrer is None:
         raise InvalidInput(
-            "invalid_input",
             f"the referring account {referrer_id!r} does not exist",
-            [Problem("referred_by", "no such account")],
+            details=[Problem("referred_by", "no such account")],
         )
     if await uow.accounts.refers_back(account_id, referrer_id):
-        raise Conflict("referral_loop", f"{referrer_id} was itself referred through {account_id}")
+        raise Conflict(
+            f"{referrer_id} was itself referred through {account_id}", code="referral_loop"
+        )
     return referrer
 
 
@@ -87,9 +88,7 @@ async def register_prospect(
     account_id = prospect.account_id or f"P-{uuid.uuid4().hex[:8].upper()}"
     _check_id(account_id)
     if not prospect.name.strip():
-        raise InvalidInput(
-            "invalid_input", "a prospect needs a name", [Problem("name", "required")]
-        )
+        raise InvalidInput("a prospect needs a name", details=[Problem("name", "required")])
     async with uow:
         policy = await active_policy(uow, rules, now)
         referrers = [prospect.referred_by] if prospect.referred_by else []
@@ -116,7 +115,9 @@ async def register_prospect(
             }
         )
         if not added:
-            raise Conflict("account_exists", f"an account with id {account_id!r} exists already")
+            raise Conflict(
+                f"an account with id {account_id!r} exists already", code="account_exists"
+            )
         uow.publish(
             AccountRegistered(
                 account_id=account_id,
@@ -163,7 +164,7 @@ async def set_referral(
         policy = await active_policy(uow, rules, now)
         account = await uow.accounts.account_row(account_id)
         if account is None:
-            raise NotFound("account_not_found", f"no account with id {account_id!r}")
+            raise NotFound(f"no account with id {account_id!r}", code="account_not_found")
         involved = {account_id, referred_by or "", account["referred_by"] or ""} - {""}
         await uow.locks.lock_accounts(involved)
         if referred_by == account["referred_by"]:

@@ -17,11 +17,11 @@ from accounts.domain.cards import (
     card_to_document,
     changed_sections,
 )
-from accounts.domain.errors import Conflict, NotFound, invalid
 from accounts.domain.events import CardReviewed, CardUpdated
 from accounts.domain.vip import Actor
 from accounts.service_layer.evaluation import EvaluationRules, active_policy, evaluate_accounts
 from accounts.service_layer.unit_of_work import AccountsUnitOfWork
+from chassis.errors import Conflict, NotFound, invalid
 
 
 @dataclass(frozen=True)
@@ -77,7 +77,7 @@ def _complete(submitted: SubmittedCard, previous: Card, actor: str, now: datetim
 async def _require_account(uow: AccountsUnitOfWork, account_id: str) -> dict[str, Any]:
     account = await uow.accounts.account_row(account_id)
     if account is None:
-        raise NotFound("account_not_found", f"no account with id {account_id!r}")
+        raise NotFound(f"no account with id {account_id!r}", code="account_not_found")
     return account
 
 
@@ -134,9 +134,9 @@ async def save_card(
         version = stored["version"] if stored else 0
         if expected_version is not None and expected_version != version:
             raise Conflict(
-                "card_changed",
                 f"the card changed meanwhile (version {version}, you edited {expected_version}): "
                 "reload it and apply your change again",
+                code="card_changed",
             )
         previous = card_from_document(stored["content"]) if stored else Card()
         card = _complete(submitted, previous, actor.user, now)

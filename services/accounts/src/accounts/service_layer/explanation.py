@@ -6,10 +6,10 @@ from typing import Any
 
 from accounts.domain.abc import shares_ranked_above
 from accounts.domain.classification import Classification, explain
-from accounts.domain.errors import NotFound
 from accounts.domain.tier_policy import TierPolicy
 from accounts.service_layer.evaluation import EvaluationRules, assess_accounts
 from accounts.service_layer.unit_of_work import AccountsUnitOfWork
+from chassis.errors import NotFound
 
 
 def _band(grade: str, policy: TierPolicy) -> str:
@@ -24,7 +24,7 @@ async def explain_account(
 ) -> dict[str, Any]:
     account = await uow.queries.get(account_id)
     if account is None:
-        raise NotFound("account_not_found", f"no account with id {account_id!r}")
+        raise NotFound(f"no account with id {account_id!r}", code="account_not_found")
     policy = await uow.policies.active() or rules.default_policy
     revenues = await uow.evaluations.all_revenues()
     shares = shares_ranked_above({key: revenue for key, (revenue, _) in revenues.items()})

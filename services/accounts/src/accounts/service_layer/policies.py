@@ -4,7 +4,6 @@ from collections import Counter
 from datetime import datetime
 from typing import Any
 
-from accounts.domain.errors import Conflict, Forbidden, NotFound, invalid
 from accounts.domain.evaluation import tier_reason
 from accounts.domain.tier_policy import TierPolicy, policy_from_document, policy_problems
 from accounts.domain.vip import Actor
@@ -17,6 +16,7 @@ from accounts.service_layer.evaluation import (
 )
 from accounts.service_layer.timers import evaluate_in_chunks
 from accounts.service_layer.unit_of_work import AccountsUnitOfWork
+from chassis.errors import Conflict, Forbidden, NotFound, invalid
 
 TIER_PARTS = ("value_class", "frequency_class", "abc_class", "grade")
 
@@ -44,9 +44,11 @@ async def draft_policy(
 async def _draft(uow: AccountsUnitOfWork, version: int) -> TierPolicy:
     row = await uow.policies.get(version)
     if row is None:
-        raise NotFound("policy_not_found", f"no tier policy version {version}")
+        raise NotFound(f"no tier policy version {version}", code="policy_not_found")
     if row["status"] != "draft":
-        raise Conflict("policy_not_draft", f"version {version} is {row['status']}, not a draft")
+        raise Conflict(
+            f"version {version} is {row['status']}, not a draft", code="policy_not_draft"
+        )
     return policy_from_document(row["document"], version)
 
 
@@ -118,7 +120,7 @@ async def activate_policy(
     """Switch to a draft and re-evaluate every account in the same transaction; each tier
     change is published. Returns the ids of the accounts whose tier changed."""
     if actor.role != "supervisor":
-        raise Forbidden("supervisor_only", "only a supervisor can activate a tier policy")
+        raise Forbidden("only a supervisor can activate a tier policy", code="supervisor_only")
     async with uow:
         # Exclusive: no evaluation under the old policy can commit after this one.
         await uow.locks.lock_policy_exclusive()

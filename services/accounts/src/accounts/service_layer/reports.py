@@ -6,12 +6,12 @@ from decimal import Decimal
 
 from accounts.domain.changes import scorecard_document
 from accounts.domain.classification import window_start
-from accounts.domain.errors import Conflict, Forbidden, InvalidInput, NotFound, Problem
 from accounts.domain.evaluation import CurrentState, evaluate_account
 from accounts.domain.periods import parse_period
 from accounts.domain.vip import Actor
 from accounts.service_layer.evaluation import EvaluationRules, active_policy
 from accounts.service_layer.unit_of_work import AccountsUnitOfWork
+from chassis.errors import Conflict, Forbidden, InvalidInput, NotFound, Problem
 
 
 async def generate_report(
@@ -24,14 +24,16 @@ async def generate_report(
     try:
         bounds = parse_period(period)
     except ValueError as exc:
-        raise InvalidInput("invalid_input", str(exc), [Problem("period", str(exc))]) from exc
+        raise InvalidInput(str(exc), details=[Problem("period", str(exc))]) from exc
     if bounds.end > now:
-        raise Conflict("period_not_ended", f"{bounds.label} ends on {bounds.end:%Y-%m-%d}: not yet")
+        raise Conflict(
+            f"{bounds.label} ends on {bounds.end:%Y-%m-%d}: not yet", code="period_not_ended"
+        )
     as_of = bounds.end
     async with uow:
         policy = await active_policy(uow, rules, now)
         if await uow.reports.exists(bounds.label):
-            raise Conflict("report_exists", f"the report for {bounds.label} exists already")
+            raise Conflict(f"the report for {bounds.label} exists already", code="report_exists")
         ids = await uow.accounts.all_ids()
         lines = []
         for start in range(0, len(ids), rules.chunk_size):
@@ -102,12 +104,12 @@ async def review_report(
 ) -> None:
     """The supervisor records having reviewed the report."""
     if actor.role != "supervisor":
-        raise Forbidden("supervisor_only", "only a supervisor reviews evaluation reports")
+        raise Forbidden("only a supervisor reviews evaluation reports", code="supervisor_only")
     async with uow:
         report = await uow.reports.get(report_id)
         if report is None:
-            raise NotFound("report_not_found", f"no evaluation report {report_id}")
+            raise NotFound(f"no evaluation report {report_id}", code="report_not_found")
         if report["reviewed_at"] is not None:
-            raise Conflict("report_reviewed", f"already reviewed by {report['reviewed_by']}")
+            raise Conflict(f"already reviewed by {report['reviewed_by']}", code="report_reviewed")
         await uow.reports.review(report_id, by=actor.user, at=now, note=note.strip())
         await uow.commit()

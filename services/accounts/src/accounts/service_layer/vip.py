@@ -3,7 +3,6 @@
 from datetime import datetime
 from typing import Any
 
-from accounts.domain.errors import NotFound
 from accounts.domain.events import VipGranted, VipNominated, VipRejected, VipRevoked
 from accounts.domain.vip import (
     Actor,
@@ -14,12 +13,13 @@ from accounts.domain.vip import (
 )
 from accounts.service_layer.evaluation import EvaluationRules, active_policy, evaluate_accounts
 from accounts.service_layer.unit_of_work import AccountsUnitOfWork
+from chassis.errors import NotFound
 
 
 async def _account(uow: AccountsUnitOfWork, account_id: str) -> dict[str, Any]:
     account = await uow.accounts.account_row(account_id, for_update=True)
     if account is None:
-        raise NotFound("account_not_found", f"no account with id {account_id!r}")
+        raise NotFound(f"no account with id {account_id!r}", code="account_not_found")
     return account
 
 
@@ -62,7 +62,7 @@ async def decide_vip(
         policy = await active_policy(uow, rules, now)
         row = await uow.vip.get(nomination_id, for_update=True)
         if row is None:
-            raise NotFound("nomination_not_found", f"no VIP nomination {nomination_id}")
+            raise NotFound(f"no VIP nomination {nomination_id}", code="nomination_not_found")
         nomination = Nomination(
             nomination_id, row["account_id"], row["status"], row["nominated_by"], row["reason"]
         )

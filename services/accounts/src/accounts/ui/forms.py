@@ -13,10 +13,9 @@ from fastapi import Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 from pydantic import ValidationError
 
-from accounts.api.errors import status_of
-from accounts.domain.errors import DomainError, InvalidInput, Problem
 from accounts.domain.vip import Actor
-from chassis.http import parse_form
+from chassis.errors import InvalidInput, Problem, RapportError
+from chassis.http import parse_form, status_of
 from chassis.web import templates as shared_templates
 
 STATIC_PREFIX = "/accounts/static"
@@ -44,19 +43,17 @@ def form_actor(form: dict[str, Any]) -> Actor:
     role = str(form.get("role", "manager"))
     if not STAFF_ID.match(user):
         raise InvalidInput(
-            "actor_required",
             "say who you are: your staff id, e.g. AM-01",
-            [Problem("actor", "a staff id of letters, digits, '.', '_' or '-'")],
+            code="actor_required",
+            details=[Problem("actor", "a staff id of letters, digits, '.', '_' or '-'")],
         )
     if role not in ("manager", "supervisor"):
-        raise InvalidInput(
-            "invalid_input", "role must be manager or supervisor", [Problem("role", "")]
-        )
+        raise InvalidInput("role must be manager or supervisor", details=[Problem("role", "")])
     return Actor(user, role)  # type: ignore[arg-type]
 
 
-def error_text(error: DomainError | ValidationError) -> str:
-    if isinstance(error, DomainError):
+def error_text(error: RapportError | ValidationError) -> str:
+    if isinstance(error, RapportError):
         return error.message
     problems = "; ".join(
         f"{'.'.join(str(part) for part in e['loc']) or 'form'}: {e['msg']}"
@@ -65,8 +62,8 @@ def error_text(error: DomainError | ValidationError) -> str:
     return f"Please correct: {problems}"
 
 
-def error_status(error: DomainError | ValidationError) -> int:
-    return status_of(error) if isinstance(error, DomainError) else 422
+def error_status(error: RapportError | ValidationError) -> int:
+    return status_of(error) if isinstance(error, RapportError) else 422
 
 
 def render(

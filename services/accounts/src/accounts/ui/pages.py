@@ -13,7 +13,6 @@ from accounts.api.dependencies import AccountsApp, ReadUow
 from accounts.api.routes import submitted_card
 from accounts.api.schemas import AccountSearch, CardIn, ProspectIn
 from accounts.domain.cards import is_key_account, stale_after
-from accounts.domain.errors import DomainError
 from accounts.domain.vip import Actor
 from accounts.service_layer.accounts import NewProspect, register_prospect, set_referral
 from accounts.service_layer.cards import read_card, review_card, save_card
@@ -29,6 +28,7 @@ from accounts.ui.forms import (
     reader,
     render,
 )
+from chassis.errors import RapportError
 
 __all__ = ["STATIC_PREFIX", "router"]
 
@@ -122,7 +122,7 @@ async def create_prospect(request: Request, app: AccountsApp) -> Response:
             now=app.clock.now(),
             rules=app.rules,
         )
-    except (DomainError, ValidationError) as exc:
+    except (RapportError, ValidationError) as exc:
         context = {"values": form, "error": error_text(exc)}
         return render(
             request, "prospect_form.html", context, status_code=error_status(exc), form=form
@@ -200,7 +200,7 @@ async def account_action(
     try:
         actor = form_actor(form)
         await action(actor, form)
-    except (DomainError, ValidationError) as exc:
+    except (RapportError, ValidationError) as exc:
         account = await uow.queries.get(account_id)
         if account is None:
             return _not_found(request, account_id)
@@ -336,7 +336,7 @@ async def save_card_form(
             now=app.clock.now(),
             rules=app.rules,
         )
-    except (DomainError, ValidationError) as exc:
+    except (RapportError, ValidationError) as exc:
         account = await uow.queries.get(account_id)
         if account is None:
             return _not_found(request, account_id)
@@ -393,6 +393,6 @@ async def explanation(
         result = await explain_account(
             uow=uow, account_id=account_id, now=app.clock.now(), rules=app.rules
         )
-    except DomainError:
+    except RapportError:
         return _not_found(request, account_id)
     return render(request, "explanation.html", {"x": result, "currency": app.settings.currency})

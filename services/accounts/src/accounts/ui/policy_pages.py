@@ -8,7 +8,6 @@ from pydantic import ValidationError
 
 from accounts.api.dependencies import AccountsApp, ReadUow
 from accounts.api.schemas import TierPolicyIn
-from accounts.domain.errors import DomainError
 from accounts.domain.tier_policy import (
     GRADES,
     INDICATORS,
@@ -19,6 +18,7 @@ from accounts.domain.tier_policy import (
 )
 from accounts.service_layer.policies import activate_policy, draft_policy, preview_policy
 from accounts.ui.forms import done, error_status, error_text, form_actor, form_data, render
+from chassis.errors import RapportError
 from chassis.http import IntId
 
 router = APIRouter(prefix="/accounts/policies", include_in_schema=False)
@@ -110,7 +110,7 @@ async def create_draft(request: Request, app: AccountsApp, uow: ReadUow) -> Resp
             now=app.clock.now(),
             rules=app.rules,
         )
-    except (DomainError, ValidationError) as exc:
+    except (RapportError, ValidationError) as exc:
         return await _list_page(request, app, uow, form, error_text(exc), error_status(exc))
     return done(f"/accounts/policies/{version}", actor)
 
@@ -159,7 +159,7 @@ async def activate(request: Request, app: AccountsApp, uow: ReadUow, version: In
         changed = await activate_policy(
             uow=app.uow(), version=version, actor=actor, now=app.clock.now(), rules=app.rules
         )
-    except (DomainError, ValidationError) as exc:
+    except (RapportError, ValidationError) as exc:
         return await _policy_page(
             request, app, uow, version, error_text(exc), error_status(exc), form
         )

@@ -7,9 +7,9 @@ from fastapi.responses import HTMLResponse, Response
 from pydantic import ValidationError
 
 from accounts.api.dependencies import AccountsApp, ReadUow
-from accounts.domain.errors import DomainError
 from accounts.service_layer.reports import generate_report, review_report
 from accounts.ui.forms import done, error_status, error_text, form_actor, form_data, render
+from chassis.errors import RapportError
 from chassis.http import IntId
 
 router = APIRouter(prefix="/accounts/reports", include_in_schema=False)
@@ -43,7 +43,7 @@ async def create(request: Request, app: AccountsApp, uow: ReadUow) -> Response:
             now=app.clock.now(),
             rules=app.rules,
         )
-    except (DomainError, ValidationError) as exc:
+    except (RapportError, ValidationError) as exc:
         return await _list_page(request, uow, error_text(exc), error_status(exc), form)
     return done(f"/accounts/reports/{report_id}", actor)
 
@@ -88,7 +88,7 @@ async def review(request: Request, app: AccountsApp, uow: ReadUow, report_id: In
             actor=actor,
             now=app.clock.now(),
         )
-    except (DomainError, ValidationError) as exc:
+    except (RapportError, ValidationError) as exc:
         return await _report_page(
             request, app, uow, report_id, error_text(exc), error_status(exc), form
         )

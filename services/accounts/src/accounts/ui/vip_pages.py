@@ -7,11 +7,11 @@ from fastapi.responses import HTMLResponse, Response
 from pydantic import ValidationError
 
 from accounts.api.dependencies import AccountsApp, ReadUow
-from accounts.domain.errors import DomainError
 from accounts.domain.vip import Actor
 from accounts.service_layer.vip import decide_vip, nominate_vip, revoke_vip, vip_candidates
 from accounts.ui.forms import done, error_status, error_text, form_actor, form_data, render
 from accounts.ui.pages import account_action
+from chassis.errors import RapportError
 from chassis.http import IntId
 
 router = APIRouter(prefix="/accounts", include_in_schema=False)
@@ -56,7 +56,7 @@ async def decide(
             now=app.clock.now(),
             rules=app.rules,
         )
-    except (DomainError, ValidationError) as exc:
+    except (RapportError, ValidationError) as exc:
         return await _vip_page(request, app, uow, error_text(exc), error_status(exc), form)
     return done("/accounts/vip/", actor)
 

@@ -4,7 +4,8 @@ from typing import Annotated
 
 from fastapi import APIRouter, Path, Query
 
-from chassis.http import ApiError, IntId
+from chassis.errors import NotFound
+from chassis.http import IntId
 from complaints.api.dependencies import ComplaintsApp, ReadUow
 from complaints.api.schemas import (
     AccountOut,
@@ -54,7 +55,7 @@ async def ticket_out(app: Complaints, ticket_id: str) -> TicketOut:
             uow=uow, ticket_id=ticket_id, settings=app.sla, now=app.clock.now()
         )
     if detail is None:
-        raise ApiError(404, "not_found", f"no ticket {ticket_id!r}")
+        raise NotFound(f"no ticket {ticket_id!r}")
     return TicketOut.model_validate(detail)
 
 
@@ -220,7 +221,7 @@ async def refund_paid(app: ComplaintsApp, ticket_id: str, body: Request) -> Tick
 async def get_account(uow: ReadUow, account_id: str) -> AccountOut:
     account = await uow.accounts.get(account_id)
     if account is None:
-        raise ApiError(404, "not_found", f"no account {account_id!r} is known to complaints")
+        raise NotFound(f"no account {account_id!r} is known to complaints")
     return AccountOut(
         account_id=account.account_id, name=account.name, tier=account.tier, vip=account.vip
     )
@@ -241,7 +242,7 @@ async def get_calendar(uow: ReadUow, name: str) -> CalendarOut:
     for row in await uow.queries.calendars():
         if row["name"] == name:
             return CalendarOut.model_validate(row)
-    raise ApiError(404, "not_found", f"no calendar {name!r}")
+    raise NotFound(f"no calendar {name!r}")
 
 
 @router.put(
@@ -299,7 +300,7 @@ async def policy_out(app: Complaints, version: int) -> PolicyOut:
         for row in await uow.queries.policies():
             if row["version"] == version:
                 return PolicyOut.model_validate(row)
-    raise ApiError(404, "not_found", f"no policy version {version}")
+    raise NotFound(f"no policy version {version}")
 
 
 @router.get("/standard-answers", response_model=list[StandardAnswerOut])

@@ -167,10 +167,6 @@ class BusinessCalendar:
                     return periods[-1][1]
         raise InvalidInput(f"calendar {self.name!r} has no {days} working days ahead")
 
-    def is_open(self, moment: datetime) -> bool:
-        day = moment.astimezone(self.zone).date()
-        return any(opens <= moment < closes for opens, closes in self.open_periods(day))
-
 
 def _local_to_utc(local: datetime, zone: ZoneInfo) -> datetime:
     # A wall time skipped by a daylight-saving jump is read with the offset before the jump;

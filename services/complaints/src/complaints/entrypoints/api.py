@@ -6,7 +6,6 @@ from fastapi import FastAPI
 from chassis.http import create_app
 from chassis.logging import configure_logging
 from chassis.web import mount_static
-from complaints.api.errors import install_complaint_errors
 from complaints.api.routes import router as api_router
 from complaints.bootstrap import Complaints, bootstrap
 from complaints.config import ComplaintsSettings
@@ -25,7 +24,6 @@ def create(complaints: Complaints | None = None) -> FastAPI:
         routers=[api_router, pages_router],
     )
     app.state.complaints = app_state
-    install_complaint_errors(app)
     mount_static(app, static_prefix=STATIC_PREFIX)
     return app
 

@@ -16,13 +16,14 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any
 
+from chassis import errors
 from chassis.clock import Clock
 from chassis.kafka import ReceivedEvent
 from chassis.scheduler import DueTimer
 from chassis.unit_of_work import SqlUnitOfWork
 from complaints.adapters.documents import calendar_from_document, policy_from_document
 from complaints.domain.calendar import BusinessCalendar
-from complaints.domain.errors import ComplaintError, InvalidInput
+from complaints.domain.errors import InvalidInput
 from complaints.domain.events import ClockBreached, ClockWarning, DomainEvent, TicketEscalated
 from complaints.domain.policy import CATEGORIES, SlaPolicy
 from complaints.domain.tickets import SlaContext, Ticket
@@ -40,15 +41,19 @@ from complaints.service_layer.unit_of_work import ComplaintsUnitOfWork
 from contracts import accounts_v1
 
 
-class NotFound(ComplaintError):
-    code = "not_found"
+class NotFound(errors.NotFound):
+    """No ticket or policy version with that id (404)."""
 
 
-class UnknownAccount(ComplaintError):
+class UnknownAccount(InvalidInput):
+    """The complaint names an account complaints has not heard of (422)."""
+
     code = "unknown_account"
 
 
-class NoActivePolicy(ComplaintError):
+class NoActivePolicy(errors.Conflict):
+    """No SLA policy is active yet, so a ticket cannot get its clocks (409)."""
+
     code = "no_active_policy"
 
 

@@ -15,14 +15,14 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import ValidationError
 
-from chassis.http import ApiError, IntId, parse_form
+from chassis.errors import Problem, RapportError
+from chassis.http import IntId, parse_form, status_of
 from chassis.web import templates as shared_templates
 from complaints.api.dependencies import ComplaintsApp, ReadUow
-from complaints.api.errors import status_of
 from complaints.api.schemas import PolicyDocumentIn
 from complaints.bootstrap import Complaints
 from complaints.domain.calendar import WEEKDAYS
-from complaints.domain.errors import ComplaintError, InvalidInput
+from complaints.domain.errors import InvalidInput
 from complaints.domain.policy import CATEGORIES
 from complaints.domain.tickets import CHANNELS, DEPARTMENTS, REMEDIES, STATUSES
 from complaints.service_layer import commands as c
@@ -67,16 +67,16 @@ async def form_of(request: Request) -> Form:
     """The posted form (urlencoded, strict UTF-8), refused (422) past the API's bounds."""
     form = parse_form(await request.body())
     problems = [
-        {"field": name, "message": f"at most {limit} characters"}
+        Problem(name, f"at most {limit} characters")
         for name, limit in FIELD_LIMITS.items()
         if len(form.get(name, "")) > limit
     ]
     refs = order_refs_of(form)
     if len(refs) > MAX_ORDER_REFS or any(len(ref) > MAX_ORDER_REF for ref in refs):
         message = f"at most {MAX_ORDER_REFS} references of at most {MAX_ORDER_REF} characters"
-        problems.append({"field": "order_refs", "message": message})
+        problems.append(Problem("order_refs", message))
     if problems:
-        raise ApiError(422, "invalid_input", "the form is out of bounds", problems)
+        raise InvalidInput("the form is out of bounds", details=problems)
     return form
 
 
@@ -157,7 +157,7 @@ async def create_ticket(request: Request, app: ComplaintsApp) -> Response:
             clock=app.clock,
             settings=app.sla,
         )
-    except ComplaintError as error:
+    except RapportError as error:
         return page(
             request,
             "new_ticket.html",
@@ -240,7 +240,7 @@ async def ticket_action(
             clock=app.clock,
             settings=app.sla,
         )
-    except ComplaintError as error:
+    except RapportError as error:
         return await render_ticket(
             request, app, ticket_id, error=error.message, status=status_of(error)
         )
@@ -294,7 +294,7 @@ async def save_calendar(request: Request, app: ComplaintsApp) -> Response:
             clock=app.clock,
             settings=app.sla,
         )
-    except ComplaintError as error:
+    except RapportError as error:
         async with app.uow() as uow:
             calendars = await uow.queries.calendars()
         return page(
@@ -353,7 +353,7 @@ async def save_policy(request: Request, app: ComplaintsApp, uow: ReadUow) -> Res
             command=c.PublishPolicy(document=document, actor=staff(request)),
             clock=app.clock,
         )
-    except ComplaintError as error:
+    except RapportError as error:
         return await render_policies(
             request, uow, error=error.message, draft=draft, status=status_of(error)
         )
