@@ -226,7 +226,8 @@ async def run_retention(
 
 
 async def consume(broker: KafkaBroker, bootstrap_servers: str, topics: Sequence[str]) -> None:
-    """Create the topics, start the broker (its subscribers), and hold it until cancelled."""
+    """Create the topics (the dead-letter ones too: a broker may refuse to create topics on
+    first use), start the broker (its subscribers), and hold it until cancelled."""
     try:
         await ensure_topics(bootstrap_servers, topics)
         await broker.start()

@@ -40,15 +40,17 @@ def timer_scheduler(app: Accounts) -> TimerScheduler:
 
 async def run(app: Accounts) -> None:
     broker = make_broker(app.settings.kafka_bootstrap_servers, client_id="accounts-worker")
-    register_erp_consumer(broker, app)
-    register_signals_consumer(broker, app)
+    consumers = [register_erp_consumer(broker, app), register_signals_consumer(broker, app)]
     try:
         await run_worker(
             settings=app.settings,
             broker=broker,
             engine=app.engine,
             outbox=outbox,
-            topics=[topic.name for topic in TOPICS],
+            topics=[
+                *(topic.name for topic in TOPICS),
+                *(consumer.dead_letter_topic for consumer in consumers),
+            ],
             loops={"timer-scheduler": timer_scheduler(app).run},
             readiness_checks=[app.check_database],
             retention=retention_jobs(

@@ -29,6 +29,7 @@ from chassis.inbox import inbox_table, new_events
 from chassis.kafka import BatchConsumer, ReceivedEvent, Rejected, decode_record, ensure_topics
 from chassis.testing import Infrastructure, eventually, topic_partitions, unique
 from contracts import erp_v1
+from contracts.registry import dead_letter_topic
 
 Headers = list[tuple[str, bytes]]
 Fault = Callable[[list[ReceivedEvent]], Awaitable[None]]
@@ -95,7 +96,13 @@ class ErpSink:
         async with self.engine.begin() as connection:
             await connection.execute(text(f'CREATE SCHEMA "{self.schema}"'))
             await connection.run_sync(self._metadata.create_all)
-        await ensure_topics(self.infrastructure.kafka_bootstrap_servers, [self.topic], partitions=1)
+        # The dead-letter topic exists before the first dead letter, so reading it back never
+        # races the broker's creation of it.
+        await ensure_topics(
+            self.infrastructure.kafka_bootstrap_servers,
+            [self.topic, dead_letter_topic(self.name)],
+            partitions=1,
+        )
         self.consumer = BatchConsumer(
             broker=self._broker,
             name=self.name,
@@ -175,8 +182,6 @@ class ErpSink:
         assert self.consumer is not None
         topic = self.consumer.dead_letter_topic
         partitions = await topic_partitions(self.infrastructure.kafka_bootstrap_servers, topic)
-        if not partitions:
-            return []  # The topic is created with its first dead letter.
         reader = AIOKafkaConsumer(
             bootstrap_servers=self.infrastructure.kafka_bootstrap_servers,
             group_id=None,

@@ -73,14 +73,14 @@ async def refresh_gauges(app: Complaints) -> None:
 
 async def run(app: Complaints) -> None:
     broker = make_broker(app.settings.kafka_bootstrap_servers, client_id="complaints-worker")
-    register_accounts_consumer(broker, app)
+    consumer = register_accounts_consumer(broker, app)
     try:
         await run_worker(
             settings=app.settings,
             broker=broker,
             engine=app.engine,
             outbox=outbox,
-            topics=[ACCOUNTS_TOPIC, TICKETS_TOPIC],
+            topics=[ACCOUNTS_TOPIC, TICKETS_TOPIC, consumer.dead_letter_topic],
             loops={
                 "sla-timers": sla_scheduler(app).run,
                 "sla-gauges": lambda: refresh_gauges(app),
