@@ -5,42 +5,20 @@ schema."""
 import asyncio
 import contextlib
 import json
-from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from sqlalchemy import MetaData, Table, func, select, text
+from sqlalchemy import Table, func, select, text
 from sqlalchemy.exc import ProgrammingError
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
 
 from chassis.clock import FixedClock
 from chassis.db import provision_service_database, service_database_url
-from chassis.outbox import Outbox, OutboxRelay, outbox_table, withdraw_staged
+from chassis.outbox import Outbox, OutboxRelay, withdraw_staged
 from chassis.testing import Infrastructure, eventually, read_topic, unique
 from contracts.accounts_v1 import ACCOUNTS_TOPIC, AccountVipRevoked
 
 pytestmark = pytest.mark.integration
-
-
-@pytest.fixture
-async def admin_engine(infrastructure: Infrastructure) -> AsyncIterator[AsyncEngine]:
-    engine = create_async_engine(infrastructure.admin_database_url)
-    yield engine
-    await engine.dispose()
-
-
-@pytest.fixture
-async def table(admin_engine: AsyncEngine) -> AsyncIterator[Table]:
-    """An outbox table in a schema of its own, dropped afterwards."""
-    schema = unique("outbox").replace("-", "_")
-    metadata = MetaData(schema=schema)
-    table = outbox_table(metadata)
-    async with admin_engine.begin() as connection:
-        await connection.execute(text(f'CREATE SCHEMA "{schema}"'))
-        await connection.run_sync(metadata.create_all)
-    yield table
-    async with admin_engine.begin() as connection:
-        await connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
 
 
 async def test_two_relays_publish_each_row_exactly_once(

@@ -6,22 +6,20 @@ and sent rows are purged after their retention."""
 import asyncio
 import contextlib
 import json
-from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 from prometheus_client import REGISTRY
-from sqlalchemy import MetaData, Table, func, insert, select, text, update
-from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
+from sqlalchemy import Table, func, insert, select, text, update
+from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
 
 from chassis.outbox import (
     MAX_EVENT_BYTES,
     EventTooLarge,
     Outbox,
     OutboxRelay,
-    outbox_table,
     purge_sent,
     withdraw_staged,
 )
@@ -29,27 +27,6 @@ from chassis.testing import Infrastructure, eventually, free_port, read_topic, u
 from contracts.accounts_v1 import ACCOUNTS_TOPIC, AccountVipRevoked
 
 pytestmark = pytest.mark.integration
-
-
-@pytest.fixture
-async def admin_engine(infrastructure: Infrastructure) -> AsyncIterator[AsyncEngine]:
-    engine = create_async_engine(infrastructure.admin_database_url)
-    yield engine
-    await engine.dispose()
-
-
-@pytest.fixture
-async def table(admin_engine: AsyncEngine) -> AsyncIterator[Table]:
-    """An outbox table in a schema of its own, dropped afterwards."""
-    schema = unique("outbox").replace("-", "_")
-    metadata = MetaData(schema=schema)
-    table = outbox_table(metadata)
-    async with admin_engine.begin() as connection:
-        await connection.execute(text(f'CREATE SCHEMA "{schema}"'))
-        await connection.run_sync(metadata.create_all)
-    yield table
-    async with admin_engine.begin() as connection:
-        await connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
 
 
 def revoked(account: str, reason: str) -> AccountVipRevoked:
@@ -226,10 +203,19 @@ async def test_two_racing_relays_keep_one_accounts_events_in_outbox_order(
     tasks = [asyncio.create_task(relay.run()) for relay in relays]
     try:
         total = 0
+
+        async def publishing_this_round() -> bool:
+            async with admin_engine.connect() as connection:
+                sent = await connection.scalar(
+                    select(func.count()).select_from(table).where(table.c.sent_at.is_not(None))
+                )
+            return int(sent or 0) > total - 200
+
         for round_ in range(10):
             await write_events(admin_engine, table, account, [f"{round_}-{n}" for n in range(200)])
             total += 200
-            await asyncio.sleep(0.05)
+            # The next round lands while both relays are still draining this one.
+            await eventually(publishing_this_round, interval=0.01)
         records = await read_topic(
             infrastructure.kafka_bootstrap_servers,
             ACCOUNTS_TOPIC,

@@ -1,7 +1,6 @@
 """Retention on the real PostgreSQL: old fired timers go, pending, recent and set-aside rows stay;
 the retention loop runs every job with its own age and survives a job that fails."""
 
-import asyncio
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 
@@ -138,7 +137,6 @@ async def test_the_retention_loop_runs_each_job_with_its_age_and_outlives_a_fail
     try:
 
         async def retried() -> bool:
-            await asyncio.sleep(0)
             return len(inbox.cutoffs) >= 2
 
         await eventually(retried)

@@ -171,3 +171,18 @@ def complaints_worker(complaints_service: ServiceUnderTest) -> Iterator[ServiceP
     worker = complaints_service.process("worker")
     yield worker
     worker.stop()
+
+
+def new_ticket(account_id: str, **overrides: Any) -> dict[str, Any]:
+    """The JSON body of a ticket filed through the API, with `overrides` applied."""
+    return {
+        "actor": "agent-1",
+        "account_id": account_id,
+        "contact": "Ms Li",
+        "channel": "hotline",
+        "category": "delivery",
+        "severity": 2,
+        "description": "goods arrived two days late",
+        "order_refs": ["SO-77"],
+        **overrides,
+    }

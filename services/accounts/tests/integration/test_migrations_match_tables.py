@@ -4,8 +4,7 @@ tables (outbox, inbox, timers) included."""
 import pytest
 
 from accounts.adapters.tables import metadata
-from chassis.migrations import schema_drift
-from chassis.testing import Infrastructure, migrate_service, scratch_database
+from chassis.testing import Infrastructure, drift_after_migrations
 
 pytestmark = pytest.mark.integration
 
@@ -13,7 +12,4 @@ pytestmark = pytest.mark.integration
 async def test_a_freshly_migrated_schema_matches_the_table_definitions(
     infrastructure: Infrastructure,
 ) -> None:
-    async with scratch_database(infrastructure, "drift") as database:
-        migrate_service(infrastructure, "accounts", database=database)
-        drift = await schema_drift(infrastructure.admin_url_for(database), metadata)
-        assert drift == []
+    assert await drift_after_migrations(infrastructure, "accounts", metadata) == []

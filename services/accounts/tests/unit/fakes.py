@@ -13,10 +13,11 @@ from types import TracebackType
 from typing import Any, Self
 
 from accounts.adapters.erp_repository import MASTER_FIELDS, MasterDataChange
+from accounts.adapters.evaluations_repository import stored_account
 from accounts.domain import timers
 from accounts.domain.changes import EvaluationChange, StoredAccount
 from accounts.domain.classification import TrailingFigures
-from accounts.domain.evaluation import AccountFacts, CurrentState, Tier
+from accounts.domain.evaluation import AccountFacts
 from accounts.domain.events import DomainEvent
 from accounts.domain.lifecycle import OrderHistory
 from accounts.domain.scorecard import ScorecardFacts
@@ -179,35 +180,12 @@ class FakeEvaluations:
         }
 
     async def stored_accounts(self, account_ids: Iterable[str]) -> dict[str, StoredAccount]:
-        stored = {}
-        for account_id in set(account_ids):
-            row = self._store.accounts.get(account_id)
-            if row is None:
-                continue
-            tier = (
-                Tier(row["value_class"], row["frequency_class"], row["abc_class"], row["grade"])
-                if row["classified_at"] is not None
-                else None
-            )
-            stored[account_id] = StoredAccount(
-                account_id=account_id,
-                registered_at=row["registered_at"],
-                vip=row["vip"],
-                card_reviewed_at=row["card_reviewed_at"],
-                order_count_12m=row["order_count_12m"],
-                net_revenue_12m=row["net_revenue_12m"],
-                first_order_at=row["first_order_at"],
-                last_order_at=row["last_order_at"],
-                state=CurrentState(tier, row["lifecycle_stage"], row["card_stale"]),
-                score=row["score"],
-                recommendation=row["recommendation"],
-                policy_version=row["policy_version"],
-                classified_at=row["classified_at"],
-                lifecycle_changed_at=row["lifecycle_changed_at"],
-                lifecycle_reason=row["lifecycle_reason"],
-                next_evaluation_at=row["next_evaluation_at"],
-            )
-        return stored
+        rows = self._store.accounts
+        return {
+            account_id: stored_account(rows[account_id])
+            for account_id in set(account_ids)
+            if account_id in rows
+        }
 
     def _placed(self, account_id: str) -> list[dict[str, Any]]:
         """The account's placed, not cancelled orders, oldest first, each net of returns."""

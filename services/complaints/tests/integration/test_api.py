@@ -18,6 +18,7 @@ from complaints.adapters.tables import sla_policies
 from complaints.bootstrap import Complaints
 from complaints.domain.policy import ClockTarget, TicketProfile
 from complaints.entrypoints.api import create
+from complaints_fixtures import new_ticket
 
 pytestmark = pytest.mark.integration
 
@@ -41,20 +42,6 @@ async def api(complaints: Complaints, activate_policy: Any) -> AsyncIterator[htt
     transport = httpx.ASGITransport(app=create(complaints))
     async with httpx.AsyncClient(transport=transport, base_url="http://complaints") as client:
         yield client
-
-
-def new_ticket(account_id: str, **overrides: Any) -> dict[str, Any]:
-    return {
-        "actor": "agent-1",
-        "account_id": account_id,
-        "contact": "Ms Li",
-        "channel": "hotline",
-        "category": "delivery",
-        "severity": 2,
-        "description": "goods arrived two days late",
-        "order_refs": ["SO-77"],
-        **overrides,
-    }
 
 
 async def open_ticket(api: httpx.AsyncClient, account_id: str, **overrides: Any) -> dict[str, Any]:

@@ -10,6 +10,7 @@ import pytest
 
 from complaints.bootstrap import Complaints
 from complaints.entrypoints.api import create
+from complaints_fixtures import new_ticket
 
 pytestmark = pytest.mark.integration
 
@@ -39,19 +40,6 @@ def error_of(response: httpx.Response, status: int) -> dict[str, Any]:
     return error
 
 
-def ticket(account_id: str, **overrides: Any) -> dict[str, Any]:
-    return {
-        "actor": "agent-1",
-        "account_id": account_id,
-        "contact": "Ms Li",
-        "channel": "hotline",
-        "category": "delivery",
-        "severity": 2,
-        "description": "goods arrived two days late",
-        **overrides,
-    }
-
-
 def policy(respond: dict[str, Any]) -> dict[str, Any]:
     return {"actor": "ops-1", "rules": [{"name": "base", "targets": {"respond": respond}}]}
 
@@ -75,7 +63,7 @@ async def test_a_target_beyond_a_year_is_422_and_tickets_still_open(
     assert error["code"] == "invalid_input"
     assert any("respond" in detail["field"] for detail in error["details"])
     assert (await api.get("/api/v1/complaints/policies")).json() == before
-    opened = await api.post("/api/v1/complaints/tickets", json=ticket(await new_account()))
+    opened = await api.post("/api/v1/complaints/tickets", json=new_ticket(await new_account()))
     assert opened.status_code == 201, opened.text
 
 
@@ -86,7 +74,7 @@ async def test_a_target_of_a_year_is_taken_and_its_tickets_open(
         "/api/v1/complaints/policies", json=policy({"amount": 365, "unit": "days"})
     )
     assert published.status_code == 201, published.text
-    opened = await api.post("/api/v1/complaints/tickets", json=ticket(await new_account()))
+    opened = await api.post("/api/v1/complaints/tickets", json=new_ticket(await new_account()))
     assert opened.status_code == 201, opened.text
     respond = next(clock for clock in opened.json()["clocks"] if clock["clock"] == "respond")
     assert respond["budget_seconds"] == 365 * 86400
@@ -98,7 +86,7 @@ async def test_the_policies_page_refuses_a_target_beyond_a_year(
     document = {"rules": [{"targets": {"respond": {"amount": 3_000_000, "unit": "days"}}}]}
     saved = await api.post("/complaints/admin/policies", data={"document": json.dumps(document)})
     assert saved.status_code == 422 and "out of bounds" in saved.text
-    opened = await api.post("/api/v1/complaints/tickets", json=ticket(await new_account()))
+    opened = await api.post("/api/v1/complaints/tickets", json=new_ticket(await new_account()))
     assert opened.status_code == 201, opened.text
 
 
@@ -138,7 +126,7 @@ async def test_order_refs_beyond_the_bound_are_422(
     api: httpx.AsyncClient, new_account: Any, order_refs: list[str]
 ) -> None:
     response = await api.post(
-        "/api/v1/complaints/tickets", json=ticket(await new_account(), order_refs=order_refs)
+        "/api/v1/complaints/tickets", json=new_ticket(await new_account(), order_refs=order_refs)
     )
     assert any("order_refs" in d["field"] for d in error_of(response, 422)["details"])
 
@@ -148,7 +136,7 @@ async def test_the_most_order_refs_allowed_make_a_ticket(
 ) -> None:
     refs = [f"SO-{n:061d}" for n in range(50)]
     response = await api.post(
-        "/api/v1/complaints/tickets", json=ticket(await new_account(), order_refs=refs)
+        "/api/v1/complaints/tickets", json=new_ticket(await new_account(), order_refs=refs)
     )
     assert response.status_code == 201, response.text
     assert response.json()["order_refs"] == refs
@@ -207,7 +195,7 @@ async def test_a_query_that_is_not_utf8_is_400(api: httpx.AsyncClient) -> None:
 async def test_json_strings_the_database_cannot_store_are_400(
     api: httpx.AsyncClient, new_account: Any, raw: str, code: str
 ) -> None:
-    body = json.dumps(ticket(await new_account(), description="x"))
+    body = json.dumps(new_ticket(await new_account(), description="x"))
     body = body.replace('"description": "x"', raw)
     response = await api.post(
         "/api/v1/complaints/tickets", content=body, headers={"content-type": "application/json"}
@@ -225,7 +213,7 @@ async def test_a_deeply_nested_body_is_400(api: httpx.AsyncClient) -> None:
 
 
 async def test_a_body_over_a_mebibyte_is_413(api: httpx.AsyncClient, new_account: Any) -> None:
-    body = ticket(await new_account(), description="x" * (1024 * 1024))
+    body = new_ticket(await new_account(), description="x" * (1024 * 1024))
     response = await api.post("/api/v1/complaints/tickets", json=body)
     assert error_of(response, 413)["code"] == "too_large"
 

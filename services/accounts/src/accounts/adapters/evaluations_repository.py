@@ -1,7 +1,7 @@
 """Evaluations in bulk: the facts they read, the stored state they compare with, and the
 changes they store (one statement per kind of change per batch, no per-account round trips)."""
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
 from decimal import Decimal
 from typing import Any
@@ -45,32 +45,7 @@ class EvaluationRepository:
         result = await self._session.execute(
             select(accounts).where(is_any_of(c.account_id, list(set(account_ids))))
         )
-        stored: dict[str, StoredAccount] = {}
-        for row in result.mappings():
-            tier = (
-                Tier(row["value_class"], row["frequency_class"], row["abc_class"], row["grade"])
-                if row["classified_at"] is not None
-                else None
-            )
-            stored[row["account_id"]] = StoredAccount(
-                account_id=row["account_id"],
-                registered_at=row["registered_at"],
-                vip=row["vip"],
-                card_reviewed_at=row["card_reviewed_at"],
-                order_count_12m=row["order_count_12m"],
-                net_revenue_12m=row["net_revenue_12m"],
-                first_order_at=row["first_order_at"],
-                last_order_at=row["last_order_at"],
-                state=CurrentState(tier, row["lifecycle_stage"], row["card_stale"]),
-                score=row["score"],
-                recommendation=row["recommendation"],
-                policy_version=row["policy_version"],
-                classified_at=row["classified_at"],
-                lifecycle_changed_at=row["lifecycle_changed_at"],
-                lifecycle_reason=row["lifecycle_reason"],
-                next_evaluation_at=row["next_evaluation_at"],
-            )
-        return stored
+        return {row["account_id"]: stored_account(row) for row in result.mappings()}
 
     async def trailing_figures(
         self, account_ids: Iterable[str], *, window_start: datetime, until: datetime | None = None
@@ -364,3 +339,30 @@ class EvaluationRepository:
                 "scorecard": scorecard,
             },
         }
+
+
+def stored_account(row: Mapping[Any, Any]) -> StoredAccount:
+    """What the domain needs of an `accounts` row to tell what an evaluation changed."""
+    tier = (
+        Tier(row["value_class"], row["frequency_class"], row["abc_class"], row["grade"])
+        if row["classified_at"] is not None
+        else None
+    )
+    return StoredAccount(
+        account_id=row["account_id"],
+        registered_at=row["registered_at"],
+        vip=row["vip"],
+        card_reviewed_at=row["card_reviewed_at"],
+        order_count_12m=row["order_count_12m"],
+        net_revenue_12m=row["net_revenue_12m"],
+        first_order_at=row["first_order_at"],
+        last_order_at=row["last_order_at"],
+        state=CurrentState(tier, row["lifecycle_stage"], row["card_stale"]),
+        score=row["score"],
+        recommendation=row["recommendation"],
+        policy_version=row["policy_version"],
+        classified_at=row["classified_at"],
+        lifecycle_changed_at=row["lifecycle_changed_at"],
+        lifecycle_reason=row["lifecycle_reason"],
+        next_evaluation_at=row["next_evaluation_at"],
+    )

@@ -12,6 +12,7 @@ from chassis.testing.front_door import FrontDoor
 from chassis.testing.infrastructure import (
     Infrastructure,
     create_database,
+    drift_after_migrations,
     infrastructure,
     migrate_service,
     scratch_database,
@@ -31,6 +32,7 @@ __all__ = [
     "browser",
     "browser_executable",
     "create_database",
+    "drift_after_migrations",
     "eventually",
     "free_port",
     "infrastructure",

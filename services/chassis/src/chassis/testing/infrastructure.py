@@ -16,13 +16,15 @@ from collections.abc import AsyncIterator, Iterator
 from contextlib import ExitStack, asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
-from sqlalchemy import text
+from sqlalchemy import MetaData, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import create_async_engine
 
 from chassis.db import asyncpg_url
+from chassis.migrations import schema_drift
 
 REPO_ROOT = Path(__file__).resolve().parents[5]
 
@@ -133,3 +135,13 @@ async def scratch_database(infra: Infrastructure, prefix: str) -> AsyncIterator[
         yield database
     finally:
         await _recreate_database(infra, database, create=False)
+
+
+async def drift_after_migrations(
+    infra: Infrastructure, service: str, metadata: MetaData
+) -> list[Any]:
+    """Migrate `service` into a scratch database and compare the result with its table
+    definitions (`chassis.migrations.schema_drift`); empty when they agree."""
+    async with scratch_database(infra, f"{service}_drift") as database:
+        migrate_service(infra, service, database=database)
+        return await schema_drift(infra.admin_url_for(database), metadata)
