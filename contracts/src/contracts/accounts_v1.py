@@ -140,6 +140,32 @@ class AccountCardUpdated(EventData):
     updated_at: UtcDateTime
 
 
+KeyDateKind = Literal["birthday", "anniversary"]
+
+
+class KeyDate(ContractModel):
+    """A yearly date on a card: which contact or card date it belongs to, its kind, month and
+    day. No name, label or year travels (ARCHITECTURE.md: events carry ids, classes and dates)."""
+
+    reference: str = Field(min_length=1, max_length=64, description="contact id or card date id")
+    kind: KeyDateKind
+    month: int = Field(ge=1, le=12)
+    day: int = Field(ge=1, le=31)
+
+
+class AccountKeyDatesChanged(EventData):
+    """The yearly dates an account's card holds changed; `key_dates` is the whole current set
+    (contacts' birthdays and the card's recurring dates), so a consumer replaces what it had."""
+
+    event_type: ClassVar[str] = "accounts.account.key_dates_changed.v1"
+    topic: ClassVar[str] = ACCOUNTS_TOPIC
+
+    account_id: str
+    card_version: int
+    key_dates: list[KeyDate] = Field(max_length=200)
+    changed_at: UtcDateTime
+
+
 class AccountCardReviewed(EventData):
     """A manager reviewed an account's relationship card: it is current again."""
 
@@ -237,6 +263,7 @@ EVENTS: tuple[type[EventData], ...] = (
     AccountUpdated,
     AccountLifecycleChanged,
     AccountCardUpdated,
+    AccountKeyDatesChanged,
     AccountCardReviewed,
     AccountCardStale,
     AccountVipNominated,

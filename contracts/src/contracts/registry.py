@@ -41,11 +41,24 @@ TOPICS: tuple[TopicSpec, ...] = (
         complaints_v1.EVENTS,
     ),
     TopicSpec(
+        engagement_v1.PLAN_TOPIC,
+        "engagement",
+        "The contact plan and the visit log: items planned, confirmed, rescheduled, done, "
+        "missed, cancelled and reassigned; visits logged. Key: account id.",
+        engagement_v1.PLAN_EVENTS,
+    ),
+    TopicSpec(
         engagement_v1.FEEDBACK_TOPIC,
         "engagement",
         "Satisfaction feedback (CSAT, NPS) from visits, complaint follow-ups and surveys. "
         "Key: account id.",
-        engagement_v1.EVENTS,
+        engagement_v1.FEEDBACK_EVENTS,
+    ),
+    TopicSpec(
+        engagement_v1.TARGETS_TOPIC,
+        "engagement",
+        "Monthly sales targets per manager. Key: the manager's staff id.",
+        engagement_v1.TARGET_EVENTS,
     ),
 )
 

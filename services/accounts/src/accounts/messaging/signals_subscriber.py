@@ -21,7 +21,7 @@ def register_signals_consumer(broker: KafkaBroker, app: Accounts) -> BatchConsum
         broker=broker,
         name=name,
         topics=[engagement_v1.FEEDBACK_TOPIC, complaints_v1.TICKETS_TOPIC],
-        accepts=(*engagement_v1.EVENTS, *complaints_v1.EVENTS),
+        accepts=(*engagement_v1.FEEDBACK_EVENTS, *complaints_v1.EVENTS),
         handler=handle,
         batch_size=app.settings.consumer_batch_size,
     )

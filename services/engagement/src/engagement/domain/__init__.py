@@ -1,0 +1,1 @@
+"""The engagement domain: pure Python (model, rules, domain events); imports nothing from outside."""
