@@ -11,6 +11,7 @@ def test_every_installed_service_registers_its_entries_in_service_order() -> Non
         NavEntry("Accounts", "/accounts/"),
         NavEntry("Complaints", "/complaints/"),
         NavEntry("SLA board", "/complaints/board"),
+        NavEntry("Engagement", "/engagement/"),
     )
 
 

@@ -1,17 +1,40 @@
-"""The engagement service in tests: its processes on a migrated schema.
+"""The engagement service in tests: its processes on a migrated schema, the service wired to it
+in-process with a clock the test moves, and helpers that feed it accounts, orders and tickets
+the way production does (through its own event handlers).
 
-A pytest plugin: add `"engagement_fixtures"` to `pytest_plugins` in the root conftest.py and this
-folder to `pythonpath` in the root pyproject.toml, so the cross-service suites share it too.
+A pytest plugin (registered by the root `conftest.py`), so the engagement tests and the
+cross-service suites share one definition.
 """
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
+from datetime import UTC, datetime, timedelta
+from decimal import Decimal
+from typing import Any
 
 import pytest
 
-from chassis.testing import Infrastructure, ServiceProcess, ServiceUnderTest
+from chassis.clock import FixedClock
+from chassis.kafka import ReceivedEvent
+from chassis.testing import Infrastructure, ServiceProcess, ServiceUnderTest, unique
+from contracts import accounts_v1, complaints_v1, erp_v1
+from contracts.envelope import CloudEvent, EventData
+from engagement.bootstrap import Engagement, bootstrap
+from engagement.config import EngagementSettings
+from engagement.service_layer.handlers import (
+    apply_account_events,
+    apply_order_events,
+    apply_ticket_events,
+)
+
+# Wednesday 2 December 2026, 10:00 in Shanghai.
+T0 = datetime(2026, 12, 2, 2, 0, tzinfo=UTC)
 
 # Consumer group suffix -> the topics it reads (started at their end for each test session).
-ENGAGEMENT_CONSUMES: dict[str, list[str]] = {}
+ENGAGEMENT_CONSUMES: dict[str, list[str]] = {
+    "accounts": [accounts_v1.ACCOUNTS_TOPIC],
+    "orders": [erp_v1.ORDERS_TOPIC],
+    "tickets": [complaints_v1.TICKETS_TOPIC],
+}
 
 
 async def prepare_engagement(
@@ -24,7 +47,8 @@ async def prepare_engagement(
 
 @pytest.fixture(scope="session")
 async def engagement_service(infrastructure: Infrastructure) -> ServiceUnderTest:
-    return await prepare_engagement(infrastructure)
+    """The session's engagement service, its relay polling often."""
+    return await prepare_engagement(infrastructure, env={"ENGAGEMENT_OUTBOX_POLL_SECONDS": "0.5"})
 
 
 @pytest.fixture(scope="session")
@@ -33,3 +57,125 @@ async def engagement_api(
 ) -> AsyncIterator[ServiceProcess]:
     async with engagement_service.running("api") as processes:
         yield processes["api"]
+
+
+def engagement_settings(env: dict[str, str], **overrides: Any) -> EngagementSettings:
+    return EngagementSettings(
+        database_url=env["ENGAGEMENT_DATABASE_URL"],
+        kafka_bootstrap_servers=env["ENGAGEMENT_KAFKA_BOOTSTRAP_SERVERS"],
+        **overrides,
+    )
+
+
+@pytest.fixture
+async def engagement(engagement_service: ServiceUnderTest) -> AsyncIterator[Engagement]:
+    """The service's composition root on the test schema, at T0 by a clock the test moves."""
+    app = bootstrap(engagement_settings(engagement_service.env), clock=FixedClock(T0))
+    yield app
+    await app.dispose()
+
+
+def received(data: EventData, topic: str) -> ReceivedEvent:
+    envelope = CloudEvent.wrap(data, source=topic.split(".")[0])
+    return ReceivedEvent(envelope, data, topic, 0, 0)
+
+
+async def feed_accounts(app: Engagement, events: Sequence[EventData]) -> None:
+    """Apply accounts events through the consumer's handler."""
+    await apply_account_events(
+        uow=app.uow(),
+        consumer="engagement.accounts",
+        events=[received(data, accounts_v1.ACCOUNTS_TOPIC) for data in events],
+        now=app.clock.now(),
+        settings=app.plan,
+    )
+
+
+async def feed_orders(app: Engagement, events: Sequence[EventData]) -> None:
+    await apply_order_events(
+        uow=app.uow(),
+        consumer="engagement.orders",
+        events=[received(data, erp_v1.ORDERS_TOPIC) for data in events],
+        now=app.clock.now(),
+        settings=app.plan,
+    )
+
+
+async def feed_tickets(app: Engagement, events: Sequence[EventData]) -> None:
+    await apply_ticket_events(
+        uow=app.uow(),
+        consumer="engagement.tickets",
+        events=[received(data, complaints_v1.TICKETS_TOPIC) for data in events],
+        now=app.clock.now(),
+        settings=app.plan,
+    )
+
+
+def registered(account_id: str, *, manager: str | None, at: datetime = T0) -> EventData:
+    return accounts_v1.AccountRegistered(
+        account_id=account_id,
+        name=f"Shop {account_id}",
+        region="East",
+        country="CN",
+        segment="pharmacy",
+        account_manager=manager,
+        registered_at=at,
+    )
+
+
+def classified(account_id: str, *, grade: str, at: datetime = T0) -> EventData:
+    value_class = {"A": "high", "B": "medium"}.get(grade, "low")
+    return accounts_v1.AccountClassified.model_validate(
+        {
+            "account_id": account_id,
+            "value_class": value_class,
+            "frequency_class": "medium",
+            "reason": "test",
+            "inputs": {
+                "order_count_12m": 3,
+                "net_revenue_12m": "300000",
+                "currency": "CNY",
+                "window_start": at - timedelta(days=365),
+                "window_end": at,
+                "value_high_threshold": "500000",
+                "value_medium_threshold": "300000",
+                "frequency_high_threshold": 5,
+                "frequency_medium_threshold": 3,
+            },
+            "classified_at": at,
+            "grade": grade,
+        }
+    )
+
+
+def order_placed(account_id: str, *, at: datetime, total: str = "1000.00") -> EventData:
+    return erp_v1.OrderPlaced(
+        order_id=unique("SO"),
+        customer_id=account_id,
+        placed_at=at,
+        currency="CNY",
+        total=Decimal(total),
+    )
+
+
+async def add_account(
+    app: Engagement, *, grade: str | None = "B", vip: bool = False, manager: str | None = None
+) -> tuple[str, str]:
+    """A registered (and, with a grade, classified) account; returns (account id, manager)."""
+    account_id = unique("C")
+    manager = manager or unique("AM")
+    events: list[EventData] = [registered(account_id, manager=manager)]
+    if grade:
+        events.append(classified(account_id, grade=grade))
+    if vip:
+        events.append(
+            accounts_v1.AccountVipGranted(
+                account_id=account_id,
+                nominated_by=manager,
+                approved_by="SUP-1",
+                reason="key account",
+                granted_at=T0,
+            )
+        )
+    await feed_accounts(app, events)
+    return account_id, manager

@@ -1,14 +1,14 @@
 """Async engine and sessions, per-service role and schema provisioning, migrations."""
 
 import asyncio
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import ColumnElement, any_, bindparam, text
-from sqlalchemy.dialects.postgresql import ARRAY
+from sqlalchemy import ColumnElement, Table, any_, bindparam, text
+from sqlalchemy.dialects.postgresql import ARRAY, Insert, insert
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from sqlalchemy.ext.asyncio import (
@@ -30,6 +30,15 @@ def is_any_of(column: ColumnElement[Any], values: Iterable[Any]) -> ColumnElemen
 # SQLSTATE classes worth a retry as they are: connection, transaction rollback (deadlock,
 # serialization), insufficient resources, operator intervention.
 TRANSIENT_SQLSTATE_CLASSES = ("08", "40", "53", "57")
+
+
+def upsert_statement(table: Table, rows: Sequence[dict[str, Any]], keys: Sequence[str]) -> Insert:
+    """Insert the rows; a row whose keys exist updates the other columns it names."""
+    statement = insert(table)
+    return statement.on_conflict_do_update(
+        index_elements=list(keys),
+        set_={column: statement.excluded[column] for column in rows[0] if column not in keys},
+    )
 
 
 def is_transient(error: BaseException) -> bool:

@@ -8,6 +8,8 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from chassis.clock import Clock, SystemClock
 from chassis.db import create_engine, create_session_factory
 from engagement.config import EngagementSettings
+from engagement.domain.targets import DayWeights
+from engagement.service_layer.planning import PlanSettings
 from engagement.service_layer.unit_of_work import EngagementUnitOfWork
 
 
@@ -19,6 +21,29 @@ class Engagement:
     engine: AsyncEngine
     session_factory: async_sessionmaker[AsyncSession]
     clock: Clock = field(default_factory=SystemClock)
+
+    @property
+    def plan(self) -> PlanSettings:
+        meeting = self.settings.annual_meeting
+        return PlanSettings(
+            time_zone=self.settings.zone,
+            complaint_follow_up_working_days=self.settings.complaint_follow_up_working_days,
+            retention_within_days=self.settings.retention_within_days,
+            win_back_within_days=self.settings.win_back_within_days,
+            care_lead_days=self.settings.care_lead_days,
+            annual_meeting=(int(meeting[:2]), int(meeting[3:])) if meeting else None,
+            annual_meeting_invite_weeks=self.settings.annual_meeting_invite_weeks,
+            next_step_window_days=self.settings.next_step_window_days,
+            manual_window_days=self.settings.manual_window_days,
+        )
+
+    @property
+    def weights(self) -> DayWeights:
+        return DayWeights(
+            weekday=self.settings.target_weekday_weight,
+            saturday=self.settings.target_saturday_weight,
+            sunday=self.settings.target_sunday_weight,
+        )
 
     def uow(self) -> EngagementUnitOfWork:
         return EngagementUnitOfWork(self.session_factory)

@@ -1,5 +1,9 @@
 """Engagement settings (env prefix `ENGAGEMENT_`). Every business number is configuration."""
 
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+from pydantic import Field
 from pydantic_settings import SettingsConfigDict
 
 from chassis.settings import ServiceSettings
@@ -12,3 +16,32 @@ class EngagementSettings(ServiceSettings):
     consumer_group_prefix: str = "engagement"
     api_port: int = 8102
     worker_port: int = 8112
+    # The company's calendar: what "today" and a due day mean.
+    time_zone: str = "Asia/Shanghai"
+    complaint_follow_up_working_days: int = Field(default=2, ge=1, le=30)
+    retention_within_days: int = Field(default=7, ge=1, le=90)
+    win_back_within_days: int = Field(default=14, ge=1, le=90)
+    # Care touches (birthdays, anniversaries, holidays) are due this many days before the date.
+    care_lead_days: int = Field(default=3, ge=0, le=30)
+    # The annual customer meeting as MM-DD ("" for none); invitations go out weeks ahead.
+    annual_meeting: str = Field(
+        default="01-15", pattern=r"^$|^(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$"
+    )
+    annual_meeting_invite_weeks: int = Field(default=4, ge=1, le=26)
+    next_step_window_days: int = Field(default=2, ge=0, le=60)
+    manual_window_days: int = Field(default=2, ge=0, le=60)
+    # How a month's sales target is spread over its days (working weekend days weigh as weekdays).
+    target_weekday_weight: Decimal = Decimal(1)
+    target_saturday_weight: Decimal = Decimal(0)
+    target_sunday_weight: Decimal = Decimal(0)
+    timer_batch_size: int = 200
+    timer_max_sleep_seconds: float = 60.0
+    # Accounts re-planned per transaction after a new cadence policy is activated.
+    policy_batch_size: int = 500
+    policy_poll_seconds: float = 5.0
+    # How often the boards ask the server for news.
+    board_refresh_seconds: float = 10.0
+
+    @property
+    def zone(self) -> ZoneInfo:
+        return ZoneInfo(self.time_zone)

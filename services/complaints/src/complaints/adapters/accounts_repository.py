@@ -6,8 +6,8 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from chassis.db import upsert_statement
 from complaints.adapters.tables import accounts
-from complaints.adapters.upsert import upsert_statement
 from complaints.domain.tickets import AccountView
 
 

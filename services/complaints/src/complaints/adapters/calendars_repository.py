@@ -5,9 +5,9 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from chassis.db import upsert_statement
 from complaints.adapters.documents import calendar_from_document, calendar_holidays, calendar_week
 from complaints.adapters.tables import calendars
-from complaints.adapters.upsert import upsert_statement
 from complaints.domain.calendar import BusinessCalendar
 
 

@@ -1,5 +1,395 @@
-"""The engagement JSON API."""
+"""The engagement JSON API under /api/v1/engagement."""
 
-from fastapi import APIRouter
+from datetime import date
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Path, Query
+
+from chassis.errors import InvalidInput, NotFound
+from engagement.api.dependencies import EngagementApp, ReadUow, Today
+from engagement.api.schemas import (
+    AccountPlanOut,
+    CalendarIn,
+    CancelIn,
+    CompletionOut,
+    FeedbackIn,
+    FeedbackOut,
+    ItemDetailOut,
+    ItemOut,
+    MonthlyBoardOut,
+    PlanItemIn,
+    PolicyIn,
+    PolicyOut,
+    PolicyStatusOut,
+    ProgressOut,
+    Request,
+    RescheduleIn,
+    TargetIn,
+    TargetOut,
+    TargetProgressOut,
+    TeamBoardOut,
+    TeamIn,
+    TeamRowOut,
+    VisitIn,
+    VisitOut,
+    WeeklyBoardOut,
+    WeekOut,
+)
+from engagement.domain.calendar import Holiday
+from engagement.domain.targets import Progress
+from engagement.domain.visits import NextStep
+from engagement.service_layer import actions
+from engagement.service_layer import commands as c
+from engagement.service_layer.views import (
+    Completion,
+    TargetProgress,
+    account_plan,
+    monthly_board,
+    team_board,
+    weekly_board,
+    with_tier,
+)
 
 router = APIRouter(prefix="/api/v1/engagement", tags=["engagement"])
+
+StaffPath = Annotated[str, Path(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9._@-]+$")]
+ItemPath = Annotated[str, Path(min_length=1, max_length=64)]
+MonthPath = Annotated[str, Path(pattern=r"^\d{4}-(0[1-9]|1[0-2])$", description="YYYY-MM")]
+OnDay = Annotated[date | None, Query(description="the day the board is for; default today")]
+
+
+def month_start(text: str) -> date:
+    year, month = text.split("-")
+    if not 1 <= int(year) <= 9999:
+        raise InvalidInput(f"no month {text!r}")
+    return date(int(year), int(month), 1)
+
+
+def progress_out(figure: Progress) -> ProgressOut:
+    return ProgressOut(target=figure.target, actual=figure.actual, share=figure.share)
+
+
+def target_out(target: TargetProgress | None) -> TargetProgressOut | None:
+    if target is None:
+        return None
+    return TargetProgressOut(
+        currency=target.currency,
+        day=progress_out(target.day),
+        week=progress_out(target.week),
+        month_to_date=progress_out(target.month_to_date),
+        month=progress_out(target.month),
+    )
+
+
+def completion_out(completion: Completion) -> CompletionOut:
+    return CompletionOut(planned=completion.planned, done=completion.done, share=completion.share)
+
+
+def items_out(rows: list[dict[str, Any]]) -> list[ItemOut]:
+    return [ItemOut.model_validate(row) for row in rows]
+
+
+async def item_out(app: EngagementApp, item_id: str) -> ItemDetailOut:
+    async with app.uow() as uow:
+        row = await uow.queries.item(item_id)
+    if row is None:
+        raise NotFound(f"no plan item {item_id!r}")
+    return ItemDetailOut.model_validate(with_tier(row))
+
+
+@router.get("/boards/weekly/{manager}", response_model=WeeklyBoardOut, summary="A manager's week")
+async def get_weekly_board(
+    app: EngagementApp, uow: ReadUow, manager: StaffPath, today: Today, on: OnDay = None
+) -> WeeklyBoardOut:
+    board = await weekly_board(uow, manager=manager, today=on or today, weights=app.weights)
+    return WeeklyBoardOut(
+        manager=board.manager,
+        today=board.today,
+        week_start=board.week_start,
+        overdue=items_out(board.sections["overdue"]),
+        today_items=items_out(board.sections["today"]),
+        tomorrow=items_out(board.sections["tomorrow"]),
+        this_week=items_out(board.sections["this_week"]),
+        completion=completion_out(board.completion),
+        target=target_out(board.target),
+    )
+
+
+@router.get("/boards/team/{team}", response_model=TeamBoardOut, summary="A supervisor's team")
+async def get_team_board(
+    app: EngagementApp, uow: ReadUow, team: StaffPath, today: Today, on: OnDay = None
+) -> TeamBoardOut:
+    board = await team_board(uow, team=team, today=on or today, weights=app.weights)
+    if board is None:
+        raise NotFound(f"no team {team!r}")
+    return TeamBoardOut(
+        team=board.team,
+        supervisor=board.supervisor,
+        today=board.today,
+        week_start=board.week_start,
+        managers=[
+            TeamRowOut(
+                manager=row.manager,
+                counts=row.counts,
+                completion=completion_out(row.completion),
+                target=target_out(row.target),
+            )
+            for row in board.rows
+        ],
+        completion=completion_out(board.completion),
+    )
+
+
+@router.get(
+    "/boards/monthly/{manager}/{month}", response_model=MonthlyBoardOut, summary="A manager's month"
+)
+async def get_monthly_board(
+    app: EngagementApp, uow: ReadUow, manager: StaffPath, month: MonthPath, today: Today
+) -> MonthlyBoardOut:
+    board = await monthly_board(
+        uow, manager=manager, month=month_start(month), today=today, weights=app.weights
+    )
+    return MonthlyBoardOut(
+        manager=board.manager,
+        month=month,
+        weeks=[WeekOut(week_start=start, items=items_out(rows)) for start, rows in board.weeks],
+        spanning=items_out(board.spanning),
+        completion=completion_out(board.completion),
+        target=target_out(board.target),
+    )
+
+
+@router.get("/accounts/{account_id}/plan", response_model=AccountPlanOut)
+async def get_account_plan(uow: ReadUow, account_id: ItemPath, today: Today) -> AccountPlanOut:
+    plan = await account_plan(uow, account_id=account_id, today=today)
+    if plan is None:
+        raise NotFound(f"no account {account_id!r}")
+    account = plan.account
+    return AccountPlanOut(
+        account_id=account["account_id"],
+        name=account["name"],
+        manager=account["manager"],
+        tier=plan.tier,
+        reschedule_count=account["reschedule_count"],
+        last_done_on=account["last_done_on"],
+        next_contact=ItemOut.model_validate(plan.next_contact) if plan.next_contact else None,
+        items=items_out(plan.items),
+        visits=plan.visits,
+        feedback=plan.feedback,
+    )
+
+
+@router.get("/items/{item_id}", response_model=ItemDetailOut)
+async def get_item(app: EngagementApp, item_id: ItemPath) -> ItemDetailOut:
+    return await item_out(app, item_id)
+
+
+@router.post("/items", status_code=201, response_model=ItemDetailOut, summary="Plan an item")
+async def plan_item(app: EngagementApp, body: PlanItemIn) -> ItemDetailOut:
+    item = await actions.plan_manual_item(
+        uow=app.uow(),
+        command=c.PlanManualItem(
+            account_id=body.account_id,
+            kind=body.kind,
+            due_on=body.due_on,
+            window_end=body.window_end,
+            note=body.note,
+            actor=body.actor,
+        ),
+        clock=app.clock,
+        settings=app.plan,
+    )
+    return await item_out(app, item.item_id)
+
+
+@router.post("/items/{item_id}/confirm", response_model=ItemDetailOut)
+async def confirm(app: EngagementApp, item_id: ItemPath, body: Request) -> ItemDetailOut:
+    await actions.confirm_item(
+        uow=app.uow(), command=c.ConfirmItem(item_id, body.actor), clock=app.clock
+    )
+    return await item_out(app, item_id)
+
+
+@router.post("/items/{item_id}/reschedule", response_model=ItemDetailOut)
+async def reschedule(app: EngagementApp, item_id: ItemPath, body: RescheduleIn) -> ItemDetailOut:
+    await actions.reschedule_item(
+        uow=app.uow(),
+        command=c.RescheduleItem(
+            item_id=item_id,
+            due_on=body.due_on,
+            requested_by=body.requested_by,
+            reason=body.reason,
+            actor=body.actor,
+        ),
+        clock=app.clock,
+        settings=app.plan,
+    )
+    return await item_out(app, item_id)
+
+
+@router.post("/items/{item_id}/cancel", response_model=ItemDetailOut)
+async def cancel(app: EngagementApp, item_id: ItemPath, body: CancelIn) -> ItemDetailOut:
+    await actions.cancel_item(
+        uow=app.uow(),
+        command=c.CancelItem(
+            item_id=item_id,
+            cancelled_by=body.cancelled_by,
+            reason=body.reason,
+            actor=body.actor,
+        ),
+        clock=app.clock,
+        settings=app.plan,
+    )
+    return await item_out(app, item_id)
+
+
+def log_visit_command(body: VisitIn) -> c.LogVisit:
+    return c.LogVisit(
+        account_id=body.account_id,
+        item_id=body.item_id,
+        visit_id=body.visit_id,
+        occurred_on=body.occurred_on,
+        channel=body.channel,
+        contact_ref=body.contact_ref,
+        duration_minutes=body.duration_minutes,
+        outcome=body.outcome,
+        notes=body.notes,
+        next_step=(
+            NextStep(body.next_step.kind, body.next_step.due_on, body.next_step.note)
+            if body.next_step
+            else None
+        ),
+        csat=body.csat,
+        nps=body.nps,
+        actor=body.actor,
+    )
+
+
+@router.post("/visits", status_code=201, response_model=VisitOut, summary="Log a visit")
+async def log_visit(app: EngagementApp, body: VisitIn) -> VisitOut:
+    visit = await actions.log_visit(
+        uow=app.uow(), command=log_visit_command(body), clock=app.clock, settings=app.plan
+    )
+    return VisitOut(visit_id=visit.visit_id, next_step_item_id=visit.next_step_item_id)
+
+
+@router.post("/feedback", status_code=201, response_model=FeedbackOut)
+async def record_feedback(app: EngagementApp, body: FeedbackIn) -> FeedbackOut:
+    answer = await actions.record_feedback(
+        uow=app.uow(),
+        command=c.RecordFeedback(
+            account_id=body.account_id,
+            context=body.context,
+            csat=body.csat,
+            nps=body.nps,
+            visit_id=body.visit_id,
+            ticket_id=body.ticket_id,
+            actor=body.actor,
+        ),
+        clock=app.clock,
+    )
+    return FeedbackOut(
+        feedback_id=answer.feedback_id,
+        account_id=answer.account_id,
+        context=answer.context,
+        csat=answer.csat,
+        nps=answer.nps,
+        responded_at=answer.responded_at,
+    )
+
+
+@router.put("/targets/{manager}/{month}", response_model=TargetOut, summary="Set a target")
+async def set_target(
+    app: EngagementApp, manager: StaffPath, month: MonthPath, body: TargetIn
+) -> TargetOut:
+    target = await actions.set_target(
+        uow=app.uow(),
+        command=c.SetTarget(
+            manager=manager,
+            month=month_start(month),
+            amount=body.amount,
+            currency=body.currency,
+            actor=body.actor,
+        ),
+        clock=app.clock,
+    )
+    return TargetOut(
+        manager=target.manager, month=month, amount=target.amount, currency=target.currency
+    )
+
+
+@router.get("/policies", response_model=list[PolicyOut], summary="Cadence policy versions")
+async def list_policies(uow: ReadUow) -> list[PolicyOut]:
+    return [PolicyOut.model_validate(row) for row in await uow.policies.all()]
+
+
+@router.get("/policies/status", response_model=PolicyStatusOut)
+async def policy_status(uow: ReadUow) -> PolicyStatusOut:
+    """How many accounts' plans are still behind the active policy (0 once all are current)."""
+    active = await uow.policies.active()
+    return PolicyStatusOut(
+        active_version=active.version,
+        accounts_behind=await uow.accounts.count_behind_policy(active.version),
+    )
+
+
+@router.post("/policies", status_code=201, response_model=PolicyOut, summary="Draft a policy")
+async def draft_policy(app: EngagementApp, body: PolicyIn) -> PolicyOut:
+    version = await actions.draft_policy(
+        uow=app.uow(),
+        command=c.DraftCadencePolicy(data=body.model_dump(exclude={"actor"}), actor=body.actor),
+        clock=app.clock,
+    )
+    return await _policy_out(app, version)
+
+
+@router.post("/policies/{version}/activate", response_model=PolicyOut)
+async def activate_policy(
+    app: EngagementApp, version: Annotated[int, Path(ge=1, le=2**31 - 1)], body: Request
+) -> PolicyOut:
+    await actions.activate_policy(
+        uow=app.uow(),
+        command=c.ActivateCadencePolicy(version=version, actor=body.actor),
+        clock=app.clock,
+    )
+    return await _policy_out(app, version)
+
+
+async def _policy_out(app: EngagementApp, version: int) -> PolicyOut:
+    async with app.uow() as uow:
+        row = await uow.policies.get(version)
+    if row is None:
+        raise NotFound(f"no cadence policy version {version}")
+    return PolicyOut.model_validate(row)
+
+
+@router.put("/teams/{team}", status_code=204, summary="Set a team's supervisor and managers")
+async def set_team(app: EngagementApp, team: StaffPath, body: TeamIn) -> None:
+    await actions.set_team(
+        uow=app.uow(),
+        command=c.SetTeam(team=team, supervisor=body.supervisor, managers=tuple(body.managers)),
+    )
+
+
+@router.get("/teams", summary="Every team: its supervisor and managers")
+async def list_teams(uow: ReadUow) -> dict[str, dict[str, Any]]:
+    return {
+        team: {"supervisor": supervisor, "managers": managers}
+        for team, (supervisor, managers) in (await uow.teams.all()).items()
+    }
+
+
+@router.put("/calendar", status_code=204, summary="Set the holidays and worked weekend days")
+async def set_calendar(app: EngagementApp, body: CalendarIn) -> None:
+    await actions.set_calendar(
+        uow=app.uow(),
+        command=c.SetCalendar(
+            holidays=tuple(Holiday(h.on, h.name) for h in body.holidays),
+            working_days=tuple(body.working_days),
+        ),
+    )
+
+
+@router.get("/managers", summary="Every manager with accounts")
+async def list_managers(uow: ReadUow) -> list[str]:
+    return await uow.queries.managers()

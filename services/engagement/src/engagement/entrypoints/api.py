@@ -22,6 +22,7 @@ def create(app_state: Engagement | None = None) -> FastAPI:
         on_shutdown=app_state.dispose,
         routers=[api_router, pages_router],
     )
+    app.state.engagement = app_state
     mount_static(app, static_prefix=STATIC_PREFIX)
     return app
 

@@ -1,1 +1,0 @@
-"""Kafka subscribers (thin: parse, build the command, call the handler)."""

@@ -1,0 +1,212 @@
+"""Plan items: the visits, calls, care touches and follow-ups on an account's plan, and the
+states they move through.
+
+An item is due on a day and counts as on time until the end of its window. It is open while
+planned, confirmed or rescheduled; done, missed and cancelled end it (a missed item can still
+be done late, moved to another day, or cancelled). Every change records a domain event.
+"""
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Literal, get_args
+
+from chassis import errors
+from engagement.domain.events import (
+    ItemCancelled,
+    ItemConfirmed,
+    ItemDone,
+    ItemEvent,
+    ItemMissed,
+    ItemPlanned,
+    ItemRescheduled,
+)
+
+ItemKind = Literal["visit", "call", "care_touch", "follow_up"]
+ItemState = Literal["planned", "confirmed", "done", "missed", "rescheduled", "cancelled"]
+Origin = Literal[
+    "cadence",
+    "first_order_3d",
+    "first_order_3w",
+    "first_order_3m",
+    "complaint_follow_up",
+    "retention",
+    "win_back",
+    "birthday",
+    "anniversary",
+    "holiday",
+    "annual_meeting",
+    "next_step",
+    "manual",
+]
+Party = Literal["customer", "us"]
+RescheduleReason = Literal[
+    "customer_unavailable",
+    "customer_request",
+    "manager_unavailable",
+    "merged",
+    "replanned",
+    "other",
+]
+CancelReason = Literal["customer_cancelled", "replanned", "merged", "account_closed", "other"]
+
+KINDS: tuple[ItemKind, ...] = get_args(ItemKind)
+ORIGINS: tuple[Origin, ...] = get_args(Origin)
+OPEN_STATES: tuple[ItemState, ...] = ("planned", "confirmed", "rescheduled")
+# Items people add by hand; the others are planned by Rapport.
+MANUAL_ORIGINS: tuple[Origin, ...] = ("manual", "next_step")
+
+
+class ActionNotAllowed(errors.Conflict):
+    """The item's state forbids the action (409)."""
+
+    code = "action_not_allowed"
+
+
+class InvalidItem(errors.InvalidInput):
+    """An item's dates or fields do not hold together (422)."""
+
+    code = "invalid_item"
+
+
+@dataclass
+class PlanItem:
+    item_id: str
+    account_id: str
+    owner: str | None
+    kind: ItemKind
+    origin: Origin
+    due_on: date
+    window_start: date
+    window_end: date
+    state: ItemState = "planned"
+    policy_version: int | None = None
+    # What planned it (an order, a ticket, a visit, a date): unique per account and origin,
+    # so a redelivered trigger plans nothing twice. None for cadence and manual items.
+    trigger: str | None = None
+    note: str = ""
+    reschedule_count: int = 0
+    visit_id: str | None = None
+    replaced_by: str | None = None
+    cancelled_by: Party | None = None
+    done_at: datetime | None = None
+    events: list[ItemEvent] = field(default_factory=list, compare=False, repr=False)
+
+    def __post_init__(self) -> None:
+        if not self.window_start <= self.due_on <= self.window_end:
+            raise InvalidItem(
+                f"due day {self.due_on} must lie within its window "
+                f"{self.window_start}..{self.window_end}"
+            )
+
+    @classmethod
+    def plan(
+        cls,
+        *,
+        item_id: str,
+        account_id: str,
+        owner: str | None,
+        kind: ItemKind,
+        origin: Origin,
+        due_on: date,
+        window_end: date,
+        at: datetime,
+        window_start: date | None = None,
+        policy_version: int | None = None,
+        trigger: str | None = None,
+        note: str = "",
+    ) -> "PlanItem":
+        item = cls(
+            item_id=item_id,
+            account_id=account_id,
+            owner=owner,
+            kind=kind,
+            origin=origin,
+            due_on=due_on,
+            window_start=window_start or due_on,
+            window_end=window_end,
+            policy_version=policy_version,
+            trigger=trigger,
+            note=note,
+        )
+        item.events.append(ItemPlanned(at=at))
+        return item
+
+    @property
+    def is_open(self) -> bool:
+        return self.state in OPEN_STATES
+
+    def overdue(self, today: date) -> bool:
+        return self.is_open and self.window_end < today
+
+    def confirm(self, *, actor: str | None, at: datetime) -> None:
+        self._require(("planned", "rescheduled"), "confirm")
+        self.state = "confirmed"
+        self.events.append(ItemConfirmed(at=at, actor=actor))
+
+    def reschedule(
+        self,
+        *,
+        to: date,
+        requested_by: Party,
+        reason: RescheduleReason,
+        actor: str | None,
+        at: datetime,
+        today: date,
+        account_count: int,
+    ) -> None:
+        """Move the item to another day; its window keeps its length. `account_count` is
+        the account's moved items with this one."""
+        self._require((*OPEN_STATES, "missed"), "reschedule")
+        if to < today:
+            raise InvalidItem(f"cannot reschedule to {to}, a day in the past")
+        if to == self.due_on and self.state != "missed":
+            raise InvalidItem(f"the item is already due on {to}")
+        previous = self.due_on
+        self.window_end = to + (self.window_end - self.due_on)
+        self.window_start = to
+        self.due_on = to
+        self.state = "rescheduled"
+        self.reschedule_count += 1
+        self.events.append(
+            ItemRescheduled(
+                at=at,
+                actor=actor,
+                previous_due_on=previous,
+                requested_by=requested_by,
+                reason=reason,
+                account_count=account_count,
+            )
+        )
+
+    def complete(self, *, visit_id: str | None, on: date, at: datetime) -> None:
+        """Done, as the visit log entry `visit_id` records; late when after its window."""
+        self._require((*OPEN_STATES, "missed"), "mark done")
+        self.state = "done"
+        self.visit_id = visit_id
+        self.done_at = at
+        self.events.append(ItemDone(at=at, on_time=on <= self.window_end))
+
+    def cancel(
+        self,
+        *,
+        by: Party,
+        reason: CancelReason,
+        actor: str | None,
+        at: datetime,
+        replaced_by: str | None = None,
+    ) -> None:
+        self._require((*OPEN_STATES, "missed"), "cancel")
+        self.state = "cancelled"
+        self.cancelled_by = by
+        self.replaced_by = replaced_by
+        self.events.append(ItemCancelled(at=at, actor=actor, by=by, reason=reason))
+
+    def miss(self, *, at: datetime) -> None:
+        """Its window ended while it was still open (set by the scheduler)."""
+        self._require(OPEN_STATES, "mark missed")
+        self.state = "missed"
+        self.events.append(ItemMissed(at=at))
+
+    def _require(self, states: tuple[ItemState, ...], action: str) -> None:
+        if self.state not in states:
+            raise ActionNotAllowed(f"cannot {action} an item that is {self.state}")

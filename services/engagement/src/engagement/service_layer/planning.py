@@ -1,0 +1,334 @@
+"""Keeping an account's plan current: missed items, cadence visits over the horizon, care
+touches, and the upkeep timer that brings the account back when its plan next needs it.
+
+`upkeep_plans` runs inside the caller's unit of work (a consumer batch, a command, a timer, a
+policy activation) and holds the accounts' row locks, so two workers never plan one account at
+once. It is idempotent: run twice on the same day it changes nothing the second time.
+"""
+
+import uuid
+from calendar import isleap
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from engagement.domain.accounts import Account, KeyDate
+from engagement.domain.cadence import (
+    CadencePolicy,
+    OpenCadenceItem,
+    cadence_dates,
+    merge_into_visit,
+    replan,
+)
+from engagement.domain.calendar import Holiday
+from engagement.domain.care import annual_meeting_invitation, care_touch, holiday_greetings
+from engagement.domain.plan import CancelReason, ItemKind, Origin, PlanItem
+from engagement.service_layer.unit_of_work import EngagementUnitOfWork
+
+CARE_ORIGINS: tuple[Origin, ...] = ("birthday", "anniversary")
+
+
+@dataclass(frozen=True)
+class PlanSettings:
+    """The configuration the planning handlers need (see `EngagementSettings`)."""
+
+    time_zone: ZoneInfo
+    complaint_follow_up_working_days: int = 2
+    retention_within_days: int = 7
+    win_back_within_days: int = 14
+    care_lead_days: int = 3
+    # The annual customer meeting (month, day); None when there is none.
+    annual_meeting: tuple[int, int] | None = (1, 15)
+    annual_meeting_invite_weeks: int = 4
+    next_step_window_days: int = 2
+    manual_window_days: int = 2
+
+
+def local_day(moment: datetime, settings: PlanSettings) -> date:
+    """The company's calendar day at `moment`."""
+    return moment.astimezone(settings.time_zone).date()
+
+
+def start_of_day(day: date, settings: PlanSettings) -> datetime:
+    return datetime.combine(day, time(0, 0), settings.time_zone).astimezone(UTC)
+
+
+def new_item_id() -> str:
+    return f"PLN-{uuid.uuid4().hex[:16].upper()}"
+
+
+def triggered_item(
+    account: Account,
+    *,
+    kind: ItemKind,
+    origin: Origin,
+    trigger: str,
+    due_on: date,
+    window_end: date,
+    at: datetime,
+    note: str = "",
+) -> PlanItem:
+    return PlanItem.plan(
+        item_id=new_item_id(),
+        account_id=account.account_id,
+        owner=account.manager,
+        kind=kind,
+        origin=origin,
+        due_on=due_on,
+        window_end=window_end,
+        at=at,
+        trigger=trigger,
+        note=note,
+    )
+
+
+async def add_triggered(uow: EngagementUnitOfWork, items: list[PlanItem], today: date) -> None:
+    """Add items planned by a trigger, each once whatever is redelivered; one whose window
+    ended before today (an old trigger seen late) is not planned."""
+    current = [item for item in items if item.window_end >= today]
+    uow.published.record(await uow.items.add(current))
+
+
+async def upkeep_plans(
+    *,
+    uow: EngagementUnitOfWork,
+    account_ids: Iterable[str],
+    now: datetime,
+    settings: PlanSettings,
+) -> None:
+    """Bring these accounts' plans up to date with the active policy, as of `now`."""
+    today = local_day(now, settings)
+    policy = await uow.policies.active()
+    holidays = await uow.policies.holidays()
+    accounts = {
+        account_id: account
+        for account_id, account in (await uow.accounts.lock(account_ids)).items()
+        if account.registered
+    }
+    if not accounts:
+        return
+    open_items = await uow.items.open_of(accounts)
+    key_dates = await uow.accounts.key_dates(accounts)
+    horizon_end = today + timedelta(weeks=policy.horizon_weeks)
+    changed: list[PlanItem] = []
+    new: list[PlanItem] = []
+    upkeep: dict[str, datetime] = {}
+    for account_id, account in accounts.items():
+        items = open_items[account_id]
+        for item in items:
+            if item.overdue(today):
+                item.miss(at=now)
+                changed.append(item)
+        cancelled, planned, next_entry = _plan_cadence(account, items, policy, today, now)
+        cancelled += _drop_removed_care(items, key_dates[account_id], now)
+        changed += cancelled
+        new += planned
+        new += _care_touches(
+            account, key_dates[account_id], holidays, today, horizon_end, now, settings
+        )
+        upkeep[account_id] = start_of_day(
+            min(
+                [item.window_end + timedelta(days=1) for item in items if item.is_open]
+                + [item.window_end + timedelta(days=1) for item in planned]
+                + ([next_entry] if next_entry else [])
+                + [today + timedelta(days=7)]
+            ),
+            settings,
+        )
+    await uow.items.save(changed, now=now)
+    uow.published.record(changed)
+    uow.published.record(await uow.items.add(new))
+    await uow.accounts.mark_planned(list(accounts), policy_version=policy.version)
+    await uow.timers.set_upkeep(upkeep)
+
+
+def _plan_cadence(
+    account: Account,
+    items: list[PlanItem],
+    policy: CadencePolicy,
+    today: date,
+    now: datetime,
+) -> tuple[list[PlanItem], list[PlanItem], date | None]:
+    """Cancel the cadence visits no longer wanted and plan the missing ones; returns them and
+    the day the next cadence visit beyond the horizon enters it."""
+    tier = account.tier
+    cadence = [item for item in items if item.origin == "cadence" and item.is_open]
+    # Another visit in the same week stands in for the cadence visit (decision 0013).
+    other_visits = [
+        item for item in items if item.kind == "visit" and item.origin != "cadence" and item.is_open
+    ]
+    wanted: list[date] = []
+    if tier is not None:
+        wanted = cadence_dates(
+            policy=policy,
+            tier=tier,
+            account_id=account.account_id,
+            last_done=account.last_done_on,
+            today=today,
+        )
+
+    def standing_in(day: date) -> PlanItem | None:
+        return next(
+            (
+                v
+                for v in other_visits
+                if merge_into_visit(cadence_due=day, other_visit_due=v.due_on)
+            ),
+            None,
+        )
+
+    kept_wanted = [day for day in wanted if standing_in(day) is None]
+    decision = replan(
+        open_items=[
+            OpenCadenceItem(item.item_id, item.due_on, item.state == "confirmed")
+            for item in cadence
+        ],
+        wanted=kept_wanted,
+    )
+    by_id = {item.item_id: item for item in cadence}
+    cancelled = []
+    for item_id in decision.cancel:
+        item = by_id[item_id]
+        merged_into = standing_in(item.due_on)
+        reason: CancelReason = "merged" if merged_into else "replanned"
+        item.cancel(
+            by="us",
+            reason=reason,
+            actor=None,
+            at=now,
+            replaced_by=merged_into.item_id if merged_into else None,
+        )
+        cancelled.append(item)
+    planned = []
+    if tier is not None:
+        for day in decision.add:
+            planned.append(
+                PlanItem.plan(
+                    item_id=new_item_id(),
+                    account_id=account.account_id,
+                    owner=account.manager,
+                    kind="visit",
+                    origin="cadence",
+                    due_on=day,
+                    window_end=day + timedelta(days=policy.window_days[tier]),
+                    at=now,
+                    policy_version=policy.version,
+                )
+            )
+    next_entry = None
+    if tier is not None and wanted:
+        beyond = policy.intervals[tier].after(max(wanted))
+        next_entry = max(today + timedelta(days=1), beyond - timedelta(weeks=policy.horizon_weeks))
+    return cancelled, planned, next_entry
+
+
+def _care_trigger(key_date: KeyDate, occurs_on: date) -> str:
+    return f"{key_date.kind}:{key_date.reference}:{occurs_on.isoformat()}"
+
+
+def _drop_removed_care(
+    items: list[PlanItem], key_dates: list[KeyDate], now: datetime
+) -> list[PlanItem]:
+    """Cancel the open care touches of dates the card no longer holds (or holds changed)."""
+    current = {
+        (key_date.kind, key_date.reference, key_date.month, key_date.day) for key_date in key_dates
+    }
+    dropped = []
+    for item in items:
+        if item.origin in CARE_ORIGINS and item.is_open and item.trigger:
+            kind, reference, occurs_on = item.trigger.split(":", 2)
+            day = date.fromisoformat(occurs_on)
+            if (kind, reference, day.month, day.day) not in current and not (
+                day.month == 2 and day.day == 28 and (kind, reference, 2, 29) in current
+            ):
+                item.cancel(by="us", reason="other", actor=None, at=now)
+                dropped.append(item)
+    return dropped
+
+
+def _care_touches(
+    account: Account,
+    key_dates: list[KeyDate],
+    holidays: list[Holiday],
+    today: date,
+    horizon_end: date,
+    now: datetime,
+    settings: PlanSettings,
+) -> list[PlanItem]:
+    """Birthdays and anniversaries of every account; holiday greetings and the annual
+    meeting's invitation for key accounts. Each occurrence once (its trigger)."""
+    touches = []
+    for key_date in key_dates:
+        touch = care_touch(
+            month=key_date.month,
+            day=key_date.day,
+            today=today,
+            lead_days=settings.care_lead_days,
+            horizon_end=horizon_end,
+        )
+        if touch is not None:
+            due_on, occurs_on = touch
+            touches.append(
+                triggered_item(
+                    account,
+                    kind="care_touch",
+                    origin=key_date.kind,
+                    trigger=_care_trigger(key_date, occurs_on),
+                    due_on=due_on,
+                    window_end=occurs_on,
+                    at=now,
+                )
+            )
+    if not account.is_key_account:
+        return touches
+    for holiday, due_on, window_end in holiday_greetings(
+        holidays=holidays, today=today, horizon_end=horizon_end, lead_days=settings.care_lead_days
+    ):
+        touches.append(
+            triggered_item(
+                account,
+                kind="care_touch",
+                origin="holiday",
+                trigger=f"holiday:{holiday.on.isoformat()}",
+                due_on=due_on,
+                window_end=window_end,
+                at=now,
+                note=holiday.name,
+            )
+        )
+    if settings.annual_meeting is not None:
+        meeting_on = _next_occurrence(*settings.annual_meeting, today)
+        invitation = annual_meeting_invitation(
+            meeting_on=meeting_on,
+            today=today,
+            invite_weeks_ahead=settings.annual_meeting_invite_weeks,
+        )
+        if invitation is not None and invitation[0] <= horizon_end:
+            due_on, window_end = invitation
+            touches.append(
+                triggered_item(
+                    account,
+                    kind="care_touch",
+                    origin="annual_meeting",
+                    trigger=f"annual_meeting:{meeting_on.isoformat()}",
+                    due_on=due_on,
+                    window_end=window_end,
+                    at=now,
+                )
+            )
+    return touches
+
+
+def _next_occurrence(month: int, day: int, today: date) -> date:
+    """The date's next occurrence on or after today (Feb 29 falls on Feb 28 in other years)."""
+
+    def in_year(year: int) -> date:
+        return (
+            date(year, 2, 28)
+            if (month, day) == (2, 29) and not isleap(year)
+            else date(year, month, day)
+        )
+
+    this_year = in_year(today.year)
+    return this_year if this_year >= today else in_year(today.year + 1)
