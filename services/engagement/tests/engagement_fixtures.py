@@ -38,17 +38,24 @@ ENGAGEMENT_CONSUMES: dict[str, list[str]] = {
 
 
 async def prepare_engagement(
-    infrastructure: Infrastructure, *, env: dict[str, str] | None = None
+    infrastructure: Infrastructure,
+    *,
+    database: str | None = None,
+    env: dict[str, str] | None = None,
 ) -> ServiceUnderTest:
+    """The engagement service on a migrated schema; it reads its topics from their end."""
     return await ServiceUnderTest.prepare(
-        infrastructure, "engagement", consumes=ENGAGEMENT_CONSUMES, env=env
+        infrastructure, "engagement", consumes=ENGAGEMENT_CONSUMES, database=database, env=env
     )
 
 
 @pytest.fixture(scope="session")
 async def engagement_service(infrastructure: Infrastructure) -> ServiceUnderTest:
-    """The session's engagement service, its relay polling often."""
-    return await prepare_engagement(infrastructure, env={"ENGAGEMENT_OUTBOX_POLL_SECONDS": "0.5"})
+    """The session's engagement service, its relay and gauges refreshing often."""
+    return await prepare_engagement(
+        infrastructure,
+        env={"ENGAGEMENT_OUTBOX_POLL_SECONDS": "0.5", "ENGAGEMENT_GAUGE_REFRESH_SECONDS": "0.5"},
+    )
 
 
 @pytest.fixture(scope="session")

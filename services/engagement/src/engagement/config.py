@@ -39,6 +39,8 @@ class EngagementSettings(ServiceSettings):
     # Accounts re-planned per transaction after a new cadence policy is activated.
     policy_batch_size: int = 500
     policy_poll_seconds: float = 5.0
+    # How often the worker refreshes the plan gauges on /metrics.
+    gauge_refresh_seconds: float = 15.0
     # How often the boards ask the server for news.
     board_refresh_seconds: float = 10.0
 

@@ -8,6 +8,7 @@ from collections.abc import AsyncIterator, Callable
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
+import httpx
 import pytest
 from aiokafka import AIOKafkaProducer
 from sqlalchemy import func, select
@@ -128,6 +129,31 @@ async def test_a_first_order_plans_three_calls_once_whatever_is_redelivered(
     assert sorted((i["origin"], i["due_on"], i["window_end"]) for i in follow_ups) == sorted(
         expected
     )
+
+
+async def test_the_worker_exports_the_plan_by_state(
+    worker: ServiceProcess, kafka_producer: AIOKafkaProducer, database: AsyncEngine
+) -> None:
+    account_id = unique("C")
+    await publish(kafka_producer, registered(account_id, manager="AM-02"))
+    await publish(kafka_producer, order_placed(account_id, at=datetime.now(UTC)))
+    await eventually(lambda: items_of(database, account_id))
+
+    async def metrics_agree_with_the_database() -> bool:
+        async with database.connect() as connection:
+            planned = await connection.scalar(
+                select(func.count()).where(plan_items.c.state == "planned")
+            )
+        async with httpx.AsyncClient(base_url=worker.base_url) as client:
+            text = (await client.get("/metrics")).text
+        exported = [
+            float(line.split()[-1])
+            for line in text.splitlines()
+            if line.startswith('rapport_engagement_plan_items{state="planned"}')
+        ]
+        return bool(planned) and exported == [float(planned or 0)]
+
+    await eventually(metrics_agree_with_the_database)
 
 
 async def test_reclassified_from_a_to_c_its_future_visits_move_to_quarterly(

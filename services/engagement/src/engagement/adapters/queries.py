@@ -203,7 +203,7 @@ class EngagementQueries:
         return list(rows)
 
     async def plan_counts(self) -> dict[str, int]:
-        """Open items by state, for the metrics and the policy page."""
+        """Items by state, for the metrics."""
         rows = await self._session.execute(
             select(plan_items.c.state, func.count()).group_by(plan_items.c.state)
         )

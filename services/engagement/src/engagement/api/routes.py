@@ -1,6 +1,7 @@
 """The engagement JSON API under /api/v1/engagement."""
 
 from datetime import date
+from decimal import Decimal
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Query
@@ -65,8 +66,13 @@ def month_start(text: str) -> date:
     return date(int(year), int(month), 1)
 
 
+CENT = Decimal("0.01")
+
+
 def progress_out(figure: Progress) -> ProgressOut:
-    return ProgressOut(target=figure.target, actual=figure.actual, share=figure.share)
+    return ProgressOut(
+        target=figure.target.quantize(CENT), actual=figure.actual.quantize(CENT), share=figure.share
+    )
 
 
 def target_out(target: TargetProgress | None) -> TargetProgressOut | None:

@@ -4,7 +4,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from engagement.domain.plan import (
     CancelReason,
@@ -220,11 +220,43 @@ class AccountPlanOut(BaseModel):
     feedback: list[dict[str, Any]]
 
 
+class IntervalIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    weeks: int = Field(default=0, ge=0, le=104)
+    months: int = Field(default=0, ge=0, le=24)
+
+    @model_validator(mode="after")
+    def not_empty(self) -> "IntervalIn":
+        if self.weeks == 0 and self.months == 0:
+            raise ValueError("an interval needs weeks or months")
+        return self
+
+
+class TierIntervalsIn(BaseModel):
+    """How often each tier is visited."""
+
+    model_config = ConfigDict(extra="forbid")
+    vip: IntervalIn
+    A: IntervalIn
+    B: IntervalIn
+    C: IntervalIn
+    D: IntervalIn
+
+
+class TierWindowsIn(BaseModel):
+    """Days after a cadence item's due date that still count as on time, per tier."""
+
+    model_config = ConfigDict(extra="forbid")
+    vip: int = Field(ge=0, le=90)
+    A: int = Field(ge=0, le=90)
+    B: int = Field(ge=0, le=90)
+    C: int = Field(ge=0, le=90)
+    D: int = Field(ge=0, le=90)
+
+
 class PolicyIn(Request):
-    intervals: dict[str, dict[str, int]] = Field(
-        description='per tier, e.g. {"vip": {"weeks": 1}, "B": {"months": 1}}', max_length=5
-    )
-    window_days: dict[str, int] = Field(max_length=5)
+    intervals: TierIntervalsIn
+    window_days: TierWindowsIn
     horizon_weeks: int = Field(default=8, ge=1, le=52)
 
 
@@ -259,3 +291,14 @@ class HolidayIn(BaseModel):
 class CalendarIn(Request):
     holidays: list[HolidayIn] = Field(max_length=1000)
     working_days: list[date] = Field(default_factory=list, max_length=200)
+
+    @model_validator(mode="after")
+    def each_day_once(self) -> "CalendarIn":
+        holidays = [holiday.on for holiday in self.holidays]
+        if len(set(holidays)) < len(holidays):
+            raise ValueError("a day is listed twice among the holidays")
+        if len(set(self.working_days)) < len(self.working_days):
+            raise ValueError("a day is listed twice among the working days")
+        if set(holidays) & set(self.working_days):
+            raise ValueError("a day cannot be both a holiday and a working day")
+        return self

@@ -50,6 +50,7 @@ RescheduleReason = Literal[
 CancelReason = Literal["customer_cancelled", "replanned", "merged", "account_closed", "other"]
 
 KINDS: tuple[ItemKind, ...] = get_args(ItemKind)
+ITEM_STATES: tuple[ItemState, ...] = get_args(ItemState)
 ORIGINS: tuple[Origin, ...] = get_args(Origin)
 OPEN_STATES: tuple[ItemState, ...] = ("planned", "confirmed", "rescheduled")
 # Items people add by hand; the others are planned by Rapport.

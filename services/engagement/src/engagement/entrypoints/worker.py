@@ -3,6 +3,7 @@ catch-up, retention, health and metrics. `python -m engagement.entrypoints.worke
 copies may run side by side."""
 
 import asyncio
+import logging
 from datetime import datetime
 from typing import cast
 
@@ -18,9 +19,13 @@ from contracts.registry import TOPICS
 from engagement.adapters.tables import inbox, outbox, timers
 from engagement.bootstrap import Engagement, bootstrap
 from engagement.config import EngagementSettings
+from engagement.domain.plan import ITEM_STATES
 from engagement.messaging.subscribers import register_consumers
+from engagement.metrics import ACCOUNTS_BEHIND_POLICY, PLAN_ITEMS
 from engagement.service_layer.handlers import catch_up_with_policy, fire_upkeep
 from engagement.service_layer.unit_of_work import EngagementUnitOfWork
+
+log = logging.getLogger(__name__)
 
 
 def upkeep_scheduler(app: Engagement) -> TimerScheduler:
@@ -57,6 +62,22 @@ async def follow_policy(app: Engagement) -> None:
             await asyncio.sleep(app.settings.policy_poll_seconds)
 
 
+async def refresh_gauges(app: Engagement) -> None:
+    """Keep the plan gauges current; any copy of the worker may do it (they agree)."""
+    while True:
+        try:
+            async with app.uow() as uow:
+                by_state = await uow.queries.plan_counts()
+                active = await uow.policies.active()
+                behind = await uow.accounts.count_behind_policy(active.version)
+            for state in ITEM_STATES:
+                PLAN_ITEMS.labels(state).set(by_state.get(state, 0))
+            ACCOUNTS_BEHIND_POLICY.set(behind)
+        except Exception:
+            log.exception("refreshing the plan gauges failed")
+        await asyncio.sleep(app.settings.gauge_refresh_seconds)
+
+
 async def run(app: Engagement) -> None:
     broker = make_broker(app.settings.kafka_bootstrap_servers, client_id="engagement-worker")
     consumers = register_consumers(broker, app)
@@ -76,6 +97,7 @@ async def run(app: Engagement) -> None:
             loops={
                 "plan-upkeep": upkeep_scheduler(app).run,
                 "policy-catch-up": lambda: follow_policy(app),
+                "gauges": lambda: refresh_gauges(app),
             },
             readiness_checks=[app.check_database],
             retention=retention_jobs(

@@ -10,6 +10,7 @@ from engagement.adapters.published import feedback_contract, target_contract, vi
 from engagement.domain.cadence import CadencePolicy
 from engagement.domain.plan import PlanItem
 from engagement.domain.visits import Feedback, FeedbackContext, Target, Visit
+from engagement.metrics import VISITS_LOGGED
 from engagement.service_layer import commands as c
 from engagement.service_layer.planning import (
     PlanSettings,
@@ -206,6 +207,7 @@ async def log_visit(
             await uow.accounts.record_done(command.account_id, command.occurred_on)
         await upkeep_plans(uow=uow, account_ids=[command.account_id], now=now, settings=settings)
         await uow.commit()
+    VISITS_LOGGED.labels(command.channel).inc()
     return visit
 
 
