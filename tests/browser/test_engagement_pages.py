@@ -227,3 +227,35 @@ async def test_a_satisfaction_score_is_recorded_on_the_account_plan(
     await expect(answer.locator('[data-field="csat"]')).to_have_text("4")
     await expect(answer.locator('[data-field="nps"]')).to_have_text("8")
     await expect(answer).to_contain_text(manager)
+
+
+async def test_a_refused_action_shows_why_on_the_board(
+    browser: BrowserContext,
+    site: httpx.AsyncClient,
+    engagement_site: str,
+    kafka_producer: AIOKafkaProducer,
+) -> None:
+    manager = unique("AM")
+    account_id = await known_account(kafka_producer, site, manager)
+    day = board_day()
+    item_id = await plan_call(site, account_id, day, manager)
+    page = await browser.new_page()
+    await open_board(page, engagement_site, manager, day)
+
+    # While the manager fills in the form the board stands still; meanwhile the customer
+    # cancels through another channel.
+    reschedule = page.locator(f'tr[data-item-id="{item_id}"] details[data-action="reschedule"]')
+    await reschedule.locator("summary").click()
+    cancelled = await site.post(
+        f"/api/v1/engagement/items/{item_id}/cancel", json={"actor": "SUP-1"}
+    )
+    assert cancelled.status_code == 200, cancelled.text
+    await reschedule.locator('button:has-text("Move")').click()
+
+    await expect(page.locator("#board-live [role=alert]")).to_contain_text(
+        "cannot reschedule an item that is cancelled"
+    )
+    await expect(page.locator(f'tr[data-item-id="{item_id}"]')).to_have_attribute(
+        "data-state", "cancelled"
+    )
+    assert await page.evaluate("window.loadedOnce") == "still the same page"
