@@ -11,7 +11,8 @@ def test_every_installed_service_registers_its_entries_in_service_order() -> Non
         NavEntry("Accounts", "/accounts/"),
         NavEntry("Complaints", "/complaints/"),
         NavEntry("SLA board", "/complaints/board"),
-        NavEntry("Engagement", "/engagement/"),
+        NavEntry("Plan", "/engagement/"),
+        NavEntry("Team boards", "/engagement/boards/team/"),
     )
 
 
@@ -20,6 +21,8 @@ def test_a_page_belongs_to_the_longest_matching_entry() -> None:
     assert active_href("/complaints/board", navigation) == "/complaints/board"
     assert active_href("/complaints/tickets/CMP-1", navigation) == "/complaints/"
     assert active_href("/accounts/C-1/card", navigation) == "/accounts/"
+    assert active_href("/engagement/boards/weekly/AM-1", navigation) == "/engagement/"
+    assert active_href("/engagement/boards/team/east", navigation) == "/engagement/boards/team/"
     assert active_href("/api/docs", navigation) is None
 
 

@@ -3,4 +3,7 @@ the `rapport.navigation` entry points; see chassis.web)."""
 
 from chassis.web import NavEntry
 
-NAVIGATION = (NavEntry("Engagement", "/engagement/"),)
+NAVIGATION = (
+    NavEntry("Plan", "/engagement/"),
+    NavEntry("Team boards", "/engagement/boards/team/"),
+)

@@ -1,0 +1,261 @@
+"""Engagement pages in headless Chromium, through the nginx front door (one origin): a manager's
+weekly board shows today, tomorrow and the rest of the week and refreshes by itself; a visit
+logged from the board marks its item done and plans the next step; a moved item shows its
+count; a customer's satisfaction score lands on the account's plan.
+
+The service runs as its api and worker processes on the real clock; accounts arrive on the
+accounts topic as the accounts service publishes them, plan items through the JSON API."""
+
+from collections.abc import AsyncIterator
+from datetime import UTC, date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import httpx
+import pytest
+from aiokafka import AIOKafkaProducer
+from playwright.async_api import BrowserContext, Page, expect
+
+from chassis.testing import FrontDoor, Infrastructure, eventually, unique
+from contracts import accounts_v1
+from contracts.envelope import CloudEvent, EventData
+from engagement_fixtures import classified, prepare_engagement, registered
+
+pytestmark = [pytest.mark.integration, pytest.mark.browser]
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+
+
+@pytest.fixture(scope="module")
+async def engagement_site(infrastructure: Infrastructure) -> AsyncIterator[str]:
+    """The engagement API and worker processes on a migrated schema, and the front door. The
+    worker reads the accounts topic from its end: the tests publish the accounts they use."""
+    engagement = await prepare_engagement(
+        infrastructure, env={"ENGAGEMENT_BOARD_REFRESH_SECONDS": "1"}
+    )
+    async with engagement.running("api", "worker") as processes:
+        # Only the engagement pages are under test: the other services get no upstream.
+        door = FrontDoor({"engagement": processes["api"].port})
+        try:
+            yield door.start()
+        finally:
+            door.stop()
+
+
+@pytest.fixture
+async def site(engagement_site: str) -> AsyncIterator[httpx.AsyncClient]:
+    async with httpx.AsyncClient(base_url=engagement_site, timeout=10) as client:
+
+        async def ready() -> bool:
+            try:
+                for path in ("/readyz", "/api/v1/engagement/managers"):
+                    if (await client.get(path)).status_code != 200:
+                        return False
+                return True
+            except httpx.HTTPError:
+                return False
+
+        await eventually(ready, within=60)
+        yield client
+
+
+def board_day() -> date:
+    """A day whose week still has a tomorrow and a rest: today, or next Monday at a weekend."""
+    today = datetime.now(SHANGHAI).date()
+    return today if today.weekday() <= 4 else today + timedelta(days=7 - today.weekday())
+
+
+async def known_account(producer: AIOKafkaProducer, site: httpx.AsyncClient, manager: str) -> str:
+    """A grade C account of the manager, published as the accounts service would; returned
+    once engagement has it with its tier."""
+    account_id = unique("C")
+    now = datetime.now(UTC)
+    events: list[EventData] = [
+        registered(account_id, manager=manager, at=now),
+        classified(account_id, grade="C", at=now),
+    ]
+    for event in events:
+        envelope = CloudEvent.wrap(event, source="accounts")
+        await producer.send_and_wait(
+            accounts_v1.ACCOUNTS_TOPIC, envelope.to_json_bytes(), key=account_id.encode()
+        )
+
+    async def tiered() -> bool:
+        response = await site.get(f"/api/v1/engagement/accounts/{account_id}/plan")
+        return response.status_code == 200 and response.json()["tier"] == "C"
+
+    await eventually(tiered, within=60)
+    return account_id
+
+
+async def plan_call(site: httpx.AsyncClient, account_id: str, due_on: date, actor: str) -> str:
+    response = await site.post(
+        "/api/v1/engagement/items",
+        json={
+            "account_id": account_id,
+            "kind": "call",
+            "due_on": due_on.isoformat(),
+            "actor": actor,
+        },
+    )
+    assert response.status_code == 201, response.text
+    item_id: str = response.json()["item_id"]
+    return item_id
+
+
+async def open_board(page: Page, url: str, manager: str, day: date) -> None:
+    await page.goto(f"{url}/engagement/boards/weekly/{manager}?on={day.isoformat()}")
+    await page.evaluate("window.loadedOnce = 'still the same page'")
+
+
+async def test_the_weekly_board_shows_today_tomorrow_and_this_week(
+    browser: BrowserContext,
+    site: httpx.AsyncClient,
+    engagement_site: str,
+    kafka_producer: AIOKafkaProducer,
+) -> None:
+    manager = unique("AM")
+    account_id = await known_account(kafka_producer, site, manager)
+    day = board_day()
+    today = await plan_call(site, account_id, day, manager)
+    tomorrow = await plan_call(site, account_id, day + timedelta(days=1), manager)
+    later = await plan_call(site, account_id, day + timedelta(days=2), manager)
+    page = await browser.new_page()
+    await open_board(page, engagement_site, manager, day)
+
+    await expect(page.locator("h1")).to_contain_text(manager)
+    await expect(page.locator(f'#section-today tr[data-item-id="{today}"]')).to_be_visible()
+    await expect(page.locator(f'#section-tomorrow tr[data-item-id="{tomorrow}"]')).to_be_visible()
+    await expect(page.locator(f'#section-this-week tr[data-item-id="{later}"]')).to_be_visible()
+    row = page.locator(f'tr[data-item-id="{today}"]')
+    await expect(row.locator('[data-field="tier"]')).to_have_text("C")
+    await expect(row.locator('[data-field="origin"]')).to_have_text("manual")
+    await expect(row.locator(f'a[href="/accounts/{account_id}"]')).to_be_visible()
+    await expect(page.locator("#completion")).to_contain_text("0 / ")
+
+    # An item planned meanwhile shows up without a page reload.
+    added = await plan_call(site, account_id, day + timedelta(days=1), manager)
+    await expect(page.locator(f'#section-tomorrow tr[data-item-id="{added}"]')).to_be_visible()
+    assert await page.evaluate("window.loadedOnce") == "still the same page"
+
+
+async def test_a_visit_logged_from_the_board_is_done_with_its_next_step_planned(
+    browser: BrowserContext,
+    site: httpx.AsyncClient,
+    engagement_site: str,
+    kafka_producer: AIOKafkaProducer,
+) -> None:
+    manager = unique("AM")
+    account_id = await known_account(kafka_producer, site, manager)
+    day = board_day()
+    item_id = await plan_call(site, account_id, day, manager)
+    page = await browser.new_page()
+    await open_board(page, engagement_site, manager, day)
+
+    await page.click(f'tr[data-item-id="{item_id}"] a[data-action="log"]')
+    await expect(page.locator("#item")).to_have_attribute("data-item-id", item_id)
+    await page.select_option('select[name="outcome"]', "order_placed")
+    await page.fill('textarea[name="notes"]', "ordered the winter range")
+    await page.select_option('select[name="next_step_kind"]', "visit")
+    await page.fill('input[name="next_step_on"]', day.isoformat())
+    await page.fill('input[name="next_step_note"]', "check the shelf display")
+    await page.fill('input[name="csat"]', "5")
+    await page.click("#log-visit button[type=submit]")
+
+    # Back on the board it came from: the call is done, the visit agreed is planned.
+    await expect(page).to_have_url(f"{engagement_site}/engagement/boards/weekly/{manager}?on={day}")
+    done = page.locator(f'tr[data-item-id="{item_id}"]')
+    await expect(done).to_have_attribute("data-state", "done")
+    next_step = page.locator("#section-today tr", has_text="check the shelf display")
+    await expect(next_step.locator('[data-field="origin"]')).to_have_text("next step")
+    await expect(next_step.locator('[data-field="kind"]')).to_have_text("visit")
+    await expect(page.locator("#completion")).to_contain_text("1 / ")
+
+    await page.goto(f"{engagement_site}/engagement/accounts/{account_id}")
+    await expect(page.locator("#visits")).to_contain_text("ordered the winter range")
+    await expect(page.locator('#feedback [data-field="csat"]')).to_have_text("5")
+
+
+async def test_a_rescheduled_item_moves_and_shows_its_count(
+    browser: BrowserContext,
+    site: httpx.AsyncClient,
+    engagement_site: str,
+    kafka_producer: AIOKafkaProducer,
+) -> None:
+    manager = unique("AM")
+    account_id = await known_account(kafka_producer, site, manager)
+    day = board_day()
+    item_id = await plan_call(site, account_id, day, manager)
+    page = await browser.new_page()
+    await open_board(page, engagement_site, manager, day)
+
+    reschedule = page.locator(f'tr[data-item-id="{item_id}"] details[data-action="reschedule"]')
+    await reschedule.locator("summary").click()
+    await reschedule.locator('input[name="due_on"]').fill((day + timedelta(days=2)).isoformat())
+    await reschedule.locator('select[name="reason"]').select_option("customer_unavailable")
+    await reschedule.locator('select[name="requested_by"]').select_option("customer")
+    await reschedule.locator('button:has-text("Move")').click()
+
+    moved = page.locator(f'#section-this-week tr[data-item-id="{item_id}"]')
+    await expect(moved).to_have_attribute("data-state", "rescheduled")
+    await expect(moved.locator('[data-field="reschedule-count"]')).to_have_text("1")
+    assert await page.evaluate("window.loadedOnce") == "still the same page"
+    item = (await site.get(f"/api/v1/engagement/items/{item_id}")).json()
+    assert [(r["requested_by"], r["reason"]) for r in item["reschedules"]] == [
+        ("customer", "customer_unavailable")
+    ]
+
+
+async def test_a_satisfaction_score_is_recorded_on_the_account_plan(
+    browser: BrowserContext,
+    site: httpx.AsyncClient,
+    engagement_site: str,
+    kafka_producer: AIOKafkaProducer,
+) -> None:
+    manager = unique("AM")
+    account_id = await known_account(kafka_producer, site, manager)
+    page = await browser.new_page()
+    await page.goto(f"{engagement_site}/engagement/accounts/{account_id}")
+    await expect(page.locator("h1")).to_contain_text(f"Shop {account_id}")
+
+    form = page.locator("#feedback-form")
+    await form.locator('select[name="context"]').select_option("survey")
+    await form.locator('input[name="csat"]').fill("4")
+    await form.locator('input[name="nps"]').fill("8")
+    await form.locator("button[type=submit]").click()
+
+    answer = page.locator("#feedback tbody tr").first
+    await expect(answer.locator('[data-field="csat"]')).to_have_text("4")
+    await expect(answer.locator('[data-field="nps"]')).to_have_text("8")
+    await expect(answer).to_contain_text(manager)
+
+
+async def test_a_refused_action_shows_why_on_the_board(
+    browser: BrowserContext,
+    site: httpx.AsyncClient,
+    engagement_site: str,
+    kafka_producer: AIOKafkaProducer,
+) -> None:
+    manager = unique("AM")
+    account_id = await known_account(kafka_producer, site, manager)
+    day = board_day()
+    item_id = await plan_call(site, account_id, day, manager)
+    page = await browser.new_page()
+    await open_board(page, engagement_site, manager, day)
+
+    # While the manager fills in the form the board stands still; meanwhile the customer
+    # cancels through another channel.
+    reschedule = page.locator(f'tr[data-item-id="{item_id}"] details[data-action="reschedule"]')
+    await reschedule.locator("summary").click()
+    cancelled = await site.post(
+        f"/api/v1/engagement/items/{item_id}/cancel", json={"actor": "SUP-1"}
+    )
+    assert cancelled.status_code == 200, cancelled.text
+    await reschedule.locator('button:has-text("Move")').click()
+
+    await expect(page.locator("#board-live [role=alert]")).to_contain_text(
+        "cannot reschedule an item that is cancelled"
+    )
+    await expect(page.locator(f'tr[data-item-id="{item_id}"]')).to_have_attribute(
+        "data-state", "cancelled"
+    )
+    assert await page.evaluate("window.loadedOnce") == "still the same page"
