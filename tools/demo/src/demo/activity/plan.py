@@ -14,7 +14,7 @@ from a stream of its own (seed and manager), so one manager's plan never shifts 
 """
 
 import random
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import ROUND_CEILING, Decimal
@@ -232,13 +232,9 @@ class Activity:
     tickets: tuple[Ticket, ...]
 
 
-def _managers(accounts: Iterable[DemoAccount]) -> list[str]:
-    return sorted({a.manager for a in accounts if a.manager})
-
-
 def plan_organisation(accounts: Sequence[DemoAccount]) -> Organisation:
     """A team per region with at least two managers who have accounts, and the key account."""
-    present = set(_managers(accounts))
+    present = {a.manager for a in accounts if a.manager}
     teams = tuple(
         Team(name, supervisor, members)
         for name, supervisor, region in TEAMS
@@ -282,24 +278,31 @@ def _scores(rng: random.Random) -> tuple[int, int]:
     return csat, min(10, max(0, 2 * csat + rng.randint(-2, 1)))
 
 
+def _done_today(book: list[DemoAccount], snapshot: Snapshot) -> dict[str, OpenItem]:
+    """By account, the items of this week (from today on) the manager does today: the
+    soonest, at most one per account, since doing one replans the rest of its cadence."""
+    today = snapshot.today
+    week_end = today + timedelta(days=6 - today.weekday())
+    ids = {a.account_id for a in book}
+    due = sorted(
+        (i for i in snapshot.open_items if i.account_id in ids and today <= i.due_on <= week_end),
+        key=lambda i: (i.due_on, i.item_id),
+    )
+    chosen: dict[str, OpenItem] = {}
+    for item in due:
+        if len(chosen) < DONE_PER_MANAGER:
+            chosen.setdefault(item.account_id, item)
+    return chosen
+
+
 def _manager_activity(
     manager: str, index: int, book: list[DemoAccount], snapshot: Snapshot, seed: int
 ) -> tuple[list[Visit], Survey, Reschedule | Cancellation]:
     """One manager's contacts of the last weeks, a survey answer, and the customer moving
     (even index) or cancelling (odd index) one agreed next step."""
     rng = random.Random(f"rapport-demo-activity/{seed}/{manager}")
-    today, week_end = snapshot.today, snapshot.today + timedelta(days=6 - snapshot.today.weekday())
-    ids = {a.account_id for a in book}
-    due = sorted(
-        (i for i in snapshot.open_items if i.account_id in ids and today <= i.due_on <= week_end),
-        key=lambda i: (i.due_on, i.item_id),
-    )
-    # At most one item per account: doing one replans the rest of that account's cadence.
-    chosen: dict[str, OpenItem] = {}
-    for item in due:
-        if len(chosen) < DONE_PER_MANAGER:
-            chosen.setdefault(item.account_id, item)
-
+    today = snapshot.today
+    chosen = _done_today(book, snapshot)
     unplanned_pool = [a for a in book if a.account_id not in chosen] or book
     contacts: list[tuple[date, DemoAccount]] = sorted(
         (
