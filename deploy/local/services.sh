@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # Rapport's services on the local stack (deploy/local/stack.sh must be up): migrations, API and
-# worker processes in the background, demo data through Kafka.
+# worker processes in the background, demo data through Kafka, then demo activity through the
+# services' APIs.
 #
 # Usage:
 #   deploy/local/services.sh up       migrate, start every service, publish demo data once, wait
+#                                     for the accounts, add the demo's weeks of activity once
 #   deploy/local/services.sh down     stop the processes it started, by process id
 #   deploy/local/services.sh status
 #
@@ -163,6 +165,24 @@ wait_for_accounts() {
   die "only $total of $expected demo accounts arrived after 120 s; see $LOG_DIR/accounts-worker.log"
 }
 
+# After the accounts: teams, a VIP, targets, visits, feedback and complaint tickets, through
+# the services' APIs (tools/demo/src/demo/activity/). Its marker lives with the database it
+# fills, so a fresh database gets the activity again.
+add_demo_activity() {
+  local marker="$RAPPORT_HOME/postgres/demo-activity-added"
+  if [[ -f "$marker" ]]; then
+    log "demo activity already added"
+    return 0
+  fi
+  log "adding demo activity (teams, targets, visits, feedback, complaint tickets) through the APIs"
+  "$PYTHON" -m demo.activity --expect-accounts "$DEMO_CUSTOMERS" \
+    --accounts-url "http://127.0.0.1:$ACCOUNTS_API_PORT" \
+    --engagement-url "http://127.0.0.1:$ENGAGEMENT_API_PORT" \
+    --complaints-url "http://127.0.0.1:$COMPLAINTS_API_PORT" \
+    || die "the demo activity step failed (see above); rerun 'make up' to retry it"
+  touch "$marker"
+}
+
 cmd_up() {
   mkdir -p "$RUN_DIR" "$LOG_DIR"
   [[ -x "$PYTHON" ]] || die "no virtualenv; run 'make install' first"
@@ -182,6 +202,7 @@ cmd_up() {
   wait_ready front-door "$FRONT_DOOR_PORT"
   publish_demo_data
   wait_for_accounts "$DEMO_CUSTOMERS"
+  add_demo_activity
   cat <<URLS
 
 Rapport is up.
