@@ -52,9 +52,7 @@ def cadence(accounts: tuple[DemoAccount, ...], today: date) -> tuple[OpenItem, .
 
 def snapshot_on(today: date, accounts: tuple[DemoAccount, ...] | None = None) -> Snapshot:
     accounts = accounts or demo_accounts()
-    return Snapshot(
-        today=today, visit_day=today, accounts=accounts, open_items=cadence(accounts, today)
-    )
+    return Snapshot(today=today, accounts=accounts, open_items=cadence(accounts, today))
 
 
 @pytest.fixture(scope="module")
@@ -188,13 +186,6 @@ def test_on_a_sunday_only_items_due_today_are_done() -> None:
     done = [v for v in activity.visits if v.item_id]
     assert done
     assert {items[str(v.item_id)].due_on for v in done} == {sunday}
-
-
-def test_visits_are_not_dated_after_the_day_engagement_accepts(snapshot: Snapshot) -> None:
-    early = replace(snapshot, visit_day=TODAY - timedelta(days=1))
-    activity = plan_activity(early, plan_organisation(early.accounts), SEED)
-    assert max(v.occurred_on for v in activity.visits) == TODAY - timedelta(days=1)
-    assert {v.plan_on for v in activity.visits if v.plan_on} <= {TODAY}
 
 
 def test_survey_answers_and_customers_moving_or_cancelling_next_steps(

@@ -48,6 +48,8 @@ class Visit:
     duration_minutes: int
     outcome: Outcome
     logged_at: datetime
+    # The company's calendar day when it was logged (a visit cannot be after it).
+    logged_on: date
     item_id: str | None = None
     contact_ref: str | None = None
     notes: str = ""
@@ -55,7 +57,7 @@ class Visit:
     next_step_item_id: str | None = None
 
     def __post_init__(self) -> None:
-        if self.occurred_on > self.logged_at.date():
+        if self.occurred_on > self.logged_on:
             raise InvalidVisit(f"a visit on {self.occurred_on} has not happened yet")
         if not 0 <= self.duration_minutes <= MAX_DURATION_MINUTES:
             raise InvalidVisit("duration_minutes must be between 0 and 1440")

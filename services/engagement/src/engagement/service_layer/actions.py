@@ -171,6 +171,7 @@ async def log_visit(
             duration_minutes=command.duration_minutes,
             outcome=command.outcome,
             logged_at=now,
+            logged_on=local_day(now, settings),
             item_id=command.item_id,
             contact_ref=command.contact_ref,
             notes=command.notes,

@@ -128,7 +128,6 @@ class Snapshot:
     """What the services hold when the activity is planned."""
 
     today: date  # engagement's calendar day
-    visit_day: date  # the latest day a contact may be logged on (not after today)
     accounts: tuple[DemoAccount, ...]
     open_items: tuple[OpenItem, ...] = ()
     # Managers whose accounts already have demo visits: their activity is in place.
@@ -307,7 +306,7 @@ def _manager_activity(
     contacts: list[tuple[date, DemoAccount]] = sorted(
         (
             (
-                snapshot.visit_day - timedelta(days=rng.randint(1, HISTORY_DAYS)),
+                snapshot.today - timedelta(days=rng.randint(1, HISTORY_DAYS)),
                 rng.choice(unplanned_pool),
             )
             for _ in range(rng.randint(3, 5))
@@ -358,7 +357,7 @@ def _manager_activity(
                 visit_id=visit_id(),
                 manager=manager,
                 account_id=account_id,
-                occurred_on=snapshot.visit_day,
+                occurred_on=snapshot.today,
                 channel=channel,
                 duration_minutes=_duration(rng, channel),
                 outcome=outcome,

@@ -7,7 +7,7 @@ engagement for plans, teams, targets, visits and feedback, complaints for ticket
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import date
 from decimal import Decimal
 from typing import Any, TypeVar
 
@@ -216,9 +216,6 @@ def take_snapshot(services: Services, settled: Settled) -> Snapshot:
             managers_done.add(str(manager_of[account_id]))
     return Snapshot(
         today=today,
-        # Engagement refuses a visit dated after the UTC day (its check), which in Shanghai is
-        # behind the calendar day until 08:00.
-        visit_day=min(today, datetime.now(UTC).date()),
         accounts=tuple(settled.accounts),
         open_items=tuple(open_items),
         managers_done=frozenset(managers_done),
