@@ -19,6 +19,7 @@ from contracts.registry import EVENT_TYPES
 ACCOUNTS_CONSUMES = {
     "erp": [erp_v1.CUSTOMERS_TOPIC, erp_v1.ORDERS_TOPIC],
     "signals": [engagement_v1.FEEDBACK_TOPIC, complaints_v1.TICKETS_TOPIC],
+    "plan": [engagement_v1.PLAN_TOPIC],
 }
 
 

@@ -6,7 +6,7 @@ in `FakeUnitOfWork.events` once it committed (as the outbox would hold it).
 """
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from decimal import Decimal
 from types import TracebackType
@@ -17,6 +17,7 @@ from accounts.adapters.evaluations_repository import stored_account
 from accounts.domain import timers
 from accounts.domain.changes import EvaluationChange, StoredAccount
 from accounts.domain.classification import TrailingFigures
+from accounts.domain.contacts import OPEN_STATES, NextContact, PlanChanges, PlanItem
 from accounts.domain.evaluation import AccountFacts
 from accounts.domain.events import DomainEvent
 from accounts.domain.lifecycle import OrderHistory
@@ -85,6 +86,8 @@ class Store:
     feedback: dict[str, FeedbackRecorded] = field(default_factory=dict)
     complaints: dict[str, TicketFiled] = field(default_factory=dict)
     feeds: dict[str, datetime] = field(default_factory=dict)
+    plan_items: dict[str, PlanItem] = field(default_factory=dict)
+    contacts: dict[str, dict[str, Any]] = field(default_factory=dict)
 
 
 class FakeLocks:
@@ -309,6 +312,38 @@ class FakeSignals:
         return True
 
 
+class FakeContacts:
+    def __init__(self, store: Store) -> None:
+        self._store = store
+
+    async def save(self, changes: PlanChanges) -> None:
+        items = self._store.plan_items
+        for item_id in changes.removed:
+            items.pop(item_id, None)
+        items.update(changes.items)
+        for move in changes.moves.values():
+            if move.item_id in items:
+                items[move.item_id] = replace(
+                    items[move.item_id], state=move.state, due_on=move.due_on
+                )
+        for contact in changes.last_contacts.values():
+            row = self._store.contacts.setdefault(contact.account_id, {})
+            if row.get("last_contact_on") is None or row["last_contact_on"] <= contact.on:
+                row.update(last_contact_on=contact.on, last_contact_channel=contact.channel)
+
+    async def open_items(self, account_ids: Iterable[str]) -> dict[str, list[PlanItem]]:
+        wanted = set(account_ids)
+        found: dict[str, list[PlanItem]] = {}
+        for item in self._store.plan_items.values():
+            if item.account_id in wanted and item.state in OPEN_STATES:
+                found.setdefault(item.account_id, []).append(item)
+        return found
+
+    async def set_next(self, next_contacts: dict[str, NextContact | None]) -> None:
+        for account_id, contact in next_contacts.items():
+            self._store.contacts.setdefault(account_id, {})["next_contact"] = contact
+
+
 class FakeTimers:
     def __init__(self, store: Store) -> None:
         self._store = store
@@ -421,6 +456,7 @@ class FakeUnitOfWork:
         self.accounts = FakeAccounts(self.store)
         self.vip = FakeVip(self.store)
         self.cards = FakeCards(self.store)
+        self.contacts = FakeContacts(self.store)
         self.events: list[DomainEvent] = []
         self.commits = 0
         self._pending: list[DomainEvent] = []

@@ -1,5 +1,6 @@
-"""Relationship cards: validation with field paths, change history, staleness."""
+"""Relationship cards: validation with field paths, change history, key dates, staleness."""
 
+from dataclasses import replace
 from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
@@ -9,12 +10,15 @@ from accounts.domain.cards import (
     CardPolicy,
     Contact,
     ImportantDate,
+    KeyDate,
     Note,
     Preferences,
     card_changes,
     card_from_document,
     card_problems,
     card_to_document,
+    key_dates,
+    key_dates_change,
     stale_at,
 )
 
@@ -110,6 +114,83 @@ def test_changes_name_section_item_field_and_values() -> None:
 
 def test_the_stored_document_round_trips() -> None:
     assert card_from_document(card_to_document(CARD)) == CARD
+
+
+def test_key_dates_are_contacts_birthdays_and_recurring_card_dates() -> None:
+    card = replace(
+        CARD,
+        contacts=(LI, Contact("c2", "Zhang Min")),
+        important_dates=(
+            *CARD.important_dates,
+            ImportantDate("d2", "Trade fair", date(2026, 9, 14), recurring=False),
+        ),
+    )
+    assert key_dates(card) == (
+        KeyDate("c1", "birthday", 5, 17),
+        KeyDate("d1", "anniversary", 3, 1),
+    )
+
+
+@pytest.mark.parametrize(
+    "after",
+    [
+        pytest.param(replace(CARD, contacts=(replace(LI, name="Li Wei-Ming"),)), id="renamed"),
+        pytest.param(
+            replace(CARD, contacts=(replace(LI, birthday=date(1981, 5, 17)),)), id="birth year"
+        ),
+        pytest.param(
+            replace(CARD, important_dates=(ImportantDate("d1", "Founded", date(2009, 3, 1)),)),
+            id="relabelled, another year",
+        ),
+        pytest.param(
+            replace(CARD, contacts=(replace(LI, phone="+86 21 5555 0199"),), notes=()),
+            id="other fields",
+        ),
+        pytest.param(
+            replace(
+                CARD, contacts=(*CARD.contacts, Contact("c2", "Zhang Min", phone="13800000000"))
+            ),
+            id="a contact without a birthday",
+        ),
+    ],
+)
+def test_changes_that_move_no_yearly_date_change_no_key_date(after: Card) -> None:
+    assert card_changes(CARD, after) != []
+    assert key_dates_change(CARD, after) is None
+
+
+@pytest.mark.parametrize(
+    ("after", "expected"),
+    [
+        pytest.param(
+            replace(CARD, contacts=(replace(LI, birthday=date(1980, 5, 18)),)),
+            {KeyDate("c1", "birthday", 5, 18), KeyDate("d1", "anniversary", 3, 1)},
+            id="birthday moved",
+        ),
+        pytest.param(
+            replace(CARD, contacts=()),
+            {KeyDate("d1", "anniversary", 3, 1)},
+            id="contact removed",
+        ),
+        pytest.param(
+            replace(CARD, important_dates=(replace(CARD.important_dates[0], recurring=False),)),
+            {KeyDate("c1", "birthday", 5, 17)},
+            id="no longer yearly",
+        ),
+        pytest.param(
+            replace(CARD, contacts=(replace(LI, contact_id="c9"),)),
+            {KeyDate("c9", "birthday", 5, 17), KeyDate("d1", "anniversary", 3, 1)},
+            id="another contact",
+        ),
+        pytest.param(Card(), set(), id="everything removed"),
+    ],
+)
+def test_a_moved_added_or_removed_yearly_date_gives_the_whole_new_set(
+    after: Card, expected: set[KeyDate]
+) -> None:
+    change = key_dates_change(CARD, after)
+    assert change is not None
+    assert set(change) == expected
 
 
 def test_a_card_is_stale_after_180_days_or_90_for_key_accounts() -> None:

@@ -1,17 +1,18 @@
 """Service-layer handlers on the in-memory unit of work: no Kafka, no PostgreSQL."""
 
-from datetime import UTC, datetime, timedelta
+from dataclasses import replace
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
 import pytest
 
 from accounts.adapters.published import to_contract
 from accounts.domain import events, timers
-from accounts.domain.cards import CardPolicy
+from accounts.domain.cards import CardPolicy, Contact, ImportantDate, Preferences
 from accounts.domain.lifecycle import LifecyclePolicy
 from accounts.domain.tier_policy import TierPolicy
 from accounts.domain.vip import Actor
-from accounts.service_layer.cards import review_card
+from accounts.service_layer.cards import SubmittedCard, review_card, save_card
 from accounts.service_layer.erp_ingest import ingest_erp_events
 from accounts.service_layer.evaluation import EvaluationRules
 from accounts.service_layer.signals import ingest_signals
@@ -246,6 +247,69 @@ async def test_a_card_review_clears_the_stale_flag() -> None:
     assert isinstance(contract, accounts_v1.AccountCardReviewed)
     row = uow.store.accounts["C-1"]
     assert (row["card_reviewed_at"], row["card_stale"]) == (NOW, False)
+
+
+async def save(uow: FakeUnitOfWork, card: SubmittedCard, *, version: int) -> None:
+    await save_card(
+        uow=uow,  # type: ignore[arg-type]
+        account_id="C-1",
+        submitted=card,
+        expected_version=version,
+        actor=MANAGER,
+        now=NOW,
+        rules=RULES,
+    )
+
+
+def card_events(uow: FakeUnitOfWork) -> list[type]:
+    return [
+        type(e) for e in uow.events if isinstance(e, events.CardUpdated | events.KeyDatesChanged)
+    ]
+
+
+def key_date_events(uow: FakeUnitOfWork) -> list[events.KeyDatesChanged]:
+    return [e for e in uow.events if isinstance(e, events.KeyDatesChanged)]
+
+
+async def test_a_saved_card_publishes_its_key_dates_when_they_change_and_only_then() -> None:
+    uow = FakeUnitOfWork()
+    uow.store.accounts["C-1"] = account_row("C-1", registered_at=NOW - 400 * DAY)
+    li = Contact("", "Li Wei", phone="+86 21 5555 0101", birthday=date(1980, 5, 17))
+    founded = ImportantDate("", "Company anniversary", date(2008, 3, 1))
+    await save(uow, SubmittedCard((li,), Preferences(), (founded,), ()), version=0)
+
+    stored = uow.store.cards["C-1"][-1]["content"]
+    contact_id = stored["contacts"][0]["contact_id"]
+    date_id = stored["important_dates"][0]["date_id"]
+    assert card_events(uow) == [events.CardUpdated, events.KeyDatesChanged]
+    key_dates = to_contract(key_date_events(uow)[0])
+    assert isinstance(key_dates, accounts_v1.AccountKeyDatesChanged)
+    assert (key_dates.account_id, key_dates.card_version, key_dates.changed_at) == ("C-1", 1, NOW)
+    assert sorted(key_dates.key_dates, key=lambda d: d.kind) == [
+        accounts_v1.KeyDate(reference=date_id, kind="anniversary", month=3, day=1),
+        accounts_v1.KeyDate(reference=contact_id, kind="birthday", month=5, day=17),
+    ]
+    assert not {"Li Wei", "Company anniversary", "1980"} & set(
+        str(v) for v in key_dates.model_dump(mode="json").values()
+    )
+
+    # The same people and dates, a new phone number: the card changed, its key dates did not.
+    uow.events.clear()
+    li = replace(li, contact_id=contact_id, phone="+86 21 5555 0199")
+    founded = replace(founded, date_id=date_id)
+    await save(uow, SubmittedCard((li,), Preferences(), (founded,), ()), version=1)
+    assert card_events(uow) == [events.CardUpdated]
+
+    uow.events.clear()
+    moved = replace(li, birthday=date(1980, 5, 18))
+    await save(uow, SubmittedCard((moved,), Preferences(), (founded,), ()), version=2)
+    assert card_events(uow) == [events.CardUpdated, events.KeyDatesChanged]
+    (changed,) = key_date_events(uow)
+    assert changed.version == 3
+    assert {(d.reference, d.month, d.day) for d in changed.key_dates} == {
+        (contact_id, 5, 18),
+        (date_id, 3, 1),
+    }
 
 
 def ticket(ticket_id: str, filed_at: datetime) -> TicketFiled:

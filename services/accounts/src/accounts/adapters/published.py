@@ -120,6 +120,16 @@ def to_contract(event: domain.DomainEvent) -> EventData:
                 updated_by=event.by,
                 updated_at=event.at,
             )
+        case domain.KeyDatesChanged():
+            return v1.AccountKeyDatesChanged(
+                account_id=event.account_id,
+                card_version=event.version,
+                key_dates=[
+                    v1.KeyDate(reference=d.reference, kind=d.kind, month=d.month, day=d.day)
+                    for d in event.key_dates
+                ],
+                changed_at=event.at,
+            )
         case domain.CardReviewed():
             return v1.AccountCardReviewed(
                 account_id=event.account_id, reviewed_by=event.by, reviewed_at=event.at

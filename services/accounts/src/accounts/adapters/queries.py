@@ -8,6 +8,7 @@ from sqlalchemy import Select, String, and_, case, cast, func, literal, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from accounts.adapters.tables import (
+    account_contacts,
     accounts,
     card_reviews,
     card_versions,
@@ -50,6 +51,20 @@ SORTABLE = {
 }
 
 
+# Accounts with their last and next contact (engagement's plan; none before any contact).
+ACCOUNT_VIEW = accounts.outerjoin(
+    account_contacts, account_contacts.c.account_id == accounts.c.account_id
+)
+ACCOUNT_COLUMNS = (
+    accounts,
+    account_contacts.c.last_contact_on,
+    account_contacts.c.last_contact_channel,
+    account_contacts.c.next_contact_due,
+    account_contacts.c.next_contact_kind,
+    account_contacts.c.next_contact_origin,
+)
+
+
 def escape_like(text: str) -> str:
     """`text` matched literally by LIKE/ILIKE with `ESCAPE '\\'`: no `%`, `_` or `\\` wildcards."""
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
@@ -63,7 +78,9 @@ class AccountQueries:
         row = (
             (
                 await self._session.execute(
-                    select(accounts).where(accounts.c.account_id == account_id)
+                    select(*ACCOUNT_COLUMNS)
+                    .select_from(ACCOUNT_VIEW)
+                    .where(accounts.c.account_id == account_id)
                 )
             )
             .mappings()
@@ -127,7 +144,8 @@ class AccountQueries:
         column = SORTABLE[sort]
         order = column.desc().nulls_last() if descending else column.asc().nulls_last()
         query: Select[Any] = (
-            select(accounts)
+            select(*ACCOUNT_COLUMNS)
+            .select_from(ACCOUNT_VIEW)
             .where(where)
             .order_by(order, accounts.c.account_id)
             .limit(page_size)

@@ -4,6 +4,7 @@ from sqlalchemy import (
     BigInteger,
     Boolean,
     Column,
+    Date,
     DateTime,
     ForeignKey,
     Identity,
@@ -251,6 +252,31 @@ signal_feeds = Table(
     metadata,
     Column("feed", String(50), primary_key=True),
     Column("first_event_at", DateTime(timezone=True), nullable=False),
+)
+
+# Engagement's plan as far as the account page needs it (domain/contacts.py): the items that
+# can still be open, and each account's last and next contact.
+plan_items = Table(
+    "plan_items",
+    metadata,
+    Column("item_id", String(64), primary_key=True),
+    Column("account_id", String(64), nullable=False),
+    Column("kind", String(20), nullable=False),
+    Column("origin", String(30), nullable=False),
+    Column("state", String(20), nullable=False),
+    Column("due_on", Date, nullable=False),
+    Index("ix_plan_items_account", "account_id", "due_on"),
+)
+
+account_contacts = Table(
+    "account_contacts",
+    metadata,
+    Column("account_id", String(64), primary_key=True),
+    Column("last_contact_on", Date),
+    Column("last_contact_channel", String(20)),
+    Column("next_contact_due", Date),
+    Column("next_contact_kind", String(20)),
+    Column("next_contact_origin", String(30)),
 )
 
 evaluation_reports = Table(

@@ -13,7 +13,10 @@ from accounts.api.schemas import (
     AccountSearch,
     CardHistoryOut,
     CardIn,
+    CardNamesOut,
     CardOut,
+    ContactNameOut,
+    DateLabelOut,
     LifecycleChangeOut,
     ProspectIn,
     ReferralIn,
@@ -26,6 +29,7 @@ from accounts.service_layer.cards import (
     SubmittedCard,
     SubmittedNote,
     read_card,
+    read_card_names,
     review_card,
     save_card,
 )
@@ -205,6 +209,33 @@ async def get_card(
         now=app.clock.now(),
     )
     return card_out(await load_account(read, account_id), found, as_of)
+
+
+@router.get(
+    "/{account_id}/card/names",
+    response_model=CardNamesOut,
+    summary="The card's contacts' names and dates' labels by reference (the ids key-date "
+    "events carry), for other services' pages; the read is logged",
+)
+async def get_card_names(
+    app: AccountsApp, uow: WriteUow, actor: Acting, reason: Purpose, account_id: str
+) -> CardNamesOut:
+    found = await read_card_names(
+        uow=uow, account_id=account_id, actor=actor.user, purpose=reason, now=app.clock.now()
+    )
+    card = found["card"]
+    return CardNamesOut(
+        account_id=account_id,
+        version=found["version"],
+        contacts=[
+            ContactNameOut(reference=c.contact_id, name=c.name, position=c.position)
+            for c in card.contacts
+        ],
+        dates=[
+            DateLabelOut(reference=d.date_id, label=d.label, recurring=d.recurring)
+            for d in card.important_dates
+        ],
+    )
 
 
 @router.put(

@@ -104,6 +104,13 @@ class AccountOut(BaseModel):
     vip_since: datetime | None
     card_reviewed_at: datetime | None
     card_stale: bool
+    last_contact_on: date | None = Field(description="the last logged contact (engagement)")
+    last_contact_channel: str | None
+    next_contact_due: date | None = Field(
+        description="the earliest open item of the plan (engagement); may be overdue"
+    )
+    next_contact_kind: str | None = Field(description="visit, call, care_touch, follow_up")
+    next_contact_origin: str | None = Field(description="cadence, birthday, retention, ...")
 
 
 class AccountPage(BaseModel):
@@ -158,7 +165,13 @@ class ReferralIn(Strict):
 
 
 class ContactIn(Strict):
-    contact_id: str = Field(default="", max_length=32, description="empty for a new contact")
+    contact_id: str = Field(
+        default="",
+        max_length=32,
+        description="empty for a new contact; the id the service gives it is the contact's "
+        "`reference` from then on (key-date events, other services' pages): send it back "
+        "unchanged, or the contact becomes a new one",
+    )
     name: str = Field(max_length=100)
     position: str = Field(default="", max_length=100)
     work_unit: str = Field(default="", max_length=200)
@@ -181,7 +194,9 @@ class PreferencesIn(Strict):
 
 
 class ImportantDateIn(Strict):
-    date_id: str = Field(default="", max_length=32)
+    date_id: str = Field(
+        default="", max_length=32, description="empty for a new date; then its `reference`"
+    )
     label: str = Field(max_length=100)
     on: date
     recurring: bool = True
@@ -231,6 +246,27 @@ class CardOut(BaseModel):
     preferences: PreferencesIn
     important_dates: list[ImportantDateIn]
     notes: list[NoteOut]
+
+
+class ContactNameOut(BaseModel):
+    reference: str = Field(description="the contact id, as in AccountKeyDatesChanged")
+    name: str
+    position: str
+
+
+class DateLabelOut(BaseModel):
+    reference: str = Field(description="the date id, as in AccountKeyDatesChanged")
+    label: str
+    recurring: bool
+
+
+class CardNamesOut(BaseModel):
+    """What another service's page shows for a reference, and nothing more of the card."""
+
+    account_id: str
+    version: int
+    contacts: list[ContactNameOut]
+    dates: list[DateLabelOut]
 
 
 class ReviewIn(Strict):

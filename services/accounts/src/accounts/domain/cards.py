@@ -8,7 +8,7 @@ saved change is a new version holding the whole card, so the card can be read as
 import re
 from dataclasses import asdict, dataclass, field, fields
 from datetime import date, datetime, time, timedelta
-from typing import Any
+from typing import Any, Literal
 
 from chassis.errors import Problem
 
@@ -74,6 +74,18 @@ class Card:
     preferences: Preferences = field(default_factory=Preferences)
     important_dates: tuple[ImportantDate, ...] = ()
     notes: tuple[Note, ...] = ()
+
+
+@dataclass(frozen=True, order=True)
+class KeyDate:
+    """A yearly date the card holds, without a year, a name or a label: a contact's birthday
+    (`reference` is the contact id) or a recurring card date such as the company anniversary
+    (`reference` is the date id). Ids are given once and kept by every later version."""
+
+    reference: str
+    kind: Literal["birthday", "anniversary"]
+    month: int
+    day: int
 
 
 @dataclass(frozen=True)
@@ -170,6 +182,8 @@ def card_problems(card: Card, today: date) -> list[Problem]:
             problems.append(Problem(f"preferences.{name}", "at most 100 entries of 100 characters"))
     for name in ("payment_habits", "delivery_habits"):
         _length(problems, f"preferences.{name}", getattr(preferences, name), 500)
+    if len(card.important_dates) > MAX_ITEMS:
+        problems.append(Problem("important_dates", f"at most {MAX_ITEMS} important dates"))
     for index, important in enumerate(card.important_dates):
         path = f"important_dates.{index}"
         if not important.label.strip():
@@ -259,6 +273,32 @@ def card_changes(before: Card, after: Card) -> list[Change]:
         ("note_id", "written_by", "written_at"),
     )
     return changes
+
+
+# --- key dates ------------------------------------------------------------------------------
+
+
+def key_dates(card: Card) -> tuple[KeyDate, ...]:
+    """The card's yearly dates, in a stable order: contacts' birthdays and its recurring
+    important dates (the company anniversary, the customer's own days)."""
+    found = [
+        KeyDate(contact.contact_id, "birthday", contact.birthday.month, contact.birthday.day)
+        for contact in card.contacts
+        if contact.birthday is not None
+    ]
+    found += [
+        KeyDate(important.date_id, "anniversary", important.on.month, important.on.day)
+        for important in card.important_dates
+        if important.recurring
+    ]
+    return tuple(sorted(found))
+
+
+def key_dates_change(before: Card, after: Card) -> tuple[KeyDate, ...] | None:
+    """The new set of yearly dates when it differs from the old one, else None. A new year of
+    birth, a renamed contact or a relabelled date changes no yearly date."""
+    new = key_dates(after)
+    return new if new != key_dates(before) else None
 
 
 # --- staleness --------------------------------------------------------------------------------

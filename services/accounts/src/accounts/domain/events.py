@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Literal
 
+from accounts.domain.cards import KeyDate
 from accounts.domain.evaluation import Evaluation, Tier
 from accounts.domain.tier_policy import TierPolicy
 
@@ -98,6 +99,16 @@ class CardUpdated:
 
 
 @dataclass(frozen=True)
+class KeyDatesChanged:
+    """The yearly dates a card holds changed; `key_dates` is the whole new set."""
+
+    account_id: str
+    version: int
+    key_dates: tuple[KeyDate, ...]
+    at: datetime
+
+
+@dataclass(frozen=True)
 class CardReviewed:
     account_id: str
     by: str
@@ -149,6 +160,7 @@ DomainEvent = (
     | LifecycleStageChanged
     | CardFlaggedStale
     | CardUpdated
+    | KeyDatesChanged
     | CardReviewed
     | VipNominated
     | VipGranted

@@ -1,4 +1,4 @@
-"""The worker process: ERP and signal consumers, outbox relay, timers, health and metrics.
+"""The worker process: ERP, signal and plan consumers, outbox relay, timers, health, metrics.
 
 `python -m accounts.entrypoints.worker`; run as many copies as there are partitions (the
 relay and the timer scheduler share their rows with `SKIP LOCKED`).
@@ -11,6 +11,7 @@ from accounts.adapters.tables import inbox, outbox, timers
 from accounts.bootstrap import Accounts, bootstrap
 from accounts.config import AccountsSettings
 from accounts.messaging.erp_subscriber import register_erp_consumer
+from accounts.messaging.plan_subscriber import register_plan_consumer
 from accounts.messaging.signals_subscriber import register_signals_consumer
 from accounts.service_layer.timers import handle_due_timers
 from chassis.kafka import make_broker
@@ -40,7 +41,11 @@ def timer_scheduler(app: Accounts) -> TimerScheduler:
 
 async def run(app: Accounts) -> None:
     broker = make_broker(app.settings.kafka_bootstrap_servers, client_id="accounts-worker")
-    consumers = [register_erp_consumer(broker, app), register_signals_consumer(broker, app)]
+    consumers = [
+        register_erp_consumer(broker, app),
+        register_signals_consumer(broker, app),
+        register_plan_consumer(broker, app),
+    ]
     try:
         await run_worker(
             settings=app.settings,

@@ -16,8 +16,9 @@ from accounts.domain.cards import (
     card_problems,
     card_to_document,
     changed_sections,
+    key_dates_change,
 )
-from accounts.domain.events import CardReviewed, CardUpdated
+from accounts.domain.events import CardReviewed, CardUpdated, KeyDatesChanged
 from accounts.domain.vip import Actor
 from accounts.service_layer.evaluation import EvaluationRules, active_policy, evaluate_accounts
 from accounts.service_layer.unit_of_work import AccountsUnitOfWork
@@ -91,13 +92,35 @@ async def read_card(
     now: datetime,
 ) -> dict[str, Any]:
     """The card now or as of a past moment; the read is logged (personal data)."""
+    what = "card" if as_of is None else f"card as of {as_of.isoformat()}"
+    return await _read(uow, account_id, as_of, actor=actor, purpose=purpose, now=now, what=what)
+
+
+async def read_card_names(
+    *, uow: AccountsUnitOfWork, account_id: str, actor: str, purpose: str, now: datetime
+) -> dict[str, Any]:
+    """The current card, for its contacts' names and its dates' labels only (other services'
+    pages show them by reference); the read is logged as that."""
+    what = "contact names and date labels"
+    return await _read(uow, account_id, None, actor=actor, purpose=purpose, now=now, what=what)
+
+
+async def _read(
+    uow: AccountsUnitOfWork,
+    account_id: str,
+    as_of: datetime | None,
+    *,
+    actor: str,
+    purpose: str,
+    now: datetime,
+    what: str,
+) -> dict[str, Any]:
     async with uow:
         await _require_account(uow, account_id)
         if as_of is None:
             stored = await uow.cards.current(account_id)
         else:
             stored = await uow.cards.as_of(account_id, as_of)
-        what = "card" if as_of is None else f"card as of {as_of.isoformat()}"
         await uow.cards.log_access(
             account_id=account_id, actor=actor, action="read", what=what, purpose=purpose, at=now
         )
@@ -174,6 +197,14 @@ async def save_card(
                 at=now,
             )
         )
+        # Engagement plans care touches from these dates: tell it only when they moved.
+        new_key_dates = key_dates_change(previous, card)
+        if new_key_dates is not None:
+            uow.publish(
+                KeyDatesChanged(
+                    account_id=account_id, version=version, key_dates=new_key_dates, at=now
+                )
+            )
         await evaluate_accounts(
             uow=uow, account_ids=[account_id], as_of=now, rules=rules, policy=policy
         )

@@ -4,6 +4,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from accounts.adapters.accounts_repository import AccountsRepository
 from accounts.adapters.cards import CardRepository
+from accounts.adapters.contacts_repository import ContactRepository
 from accounts.adapters.erp_repository import ErpRepository
 from accounts.adapters.evaluations_repository import EvaluationRepository
 from accounts.adapters.inbox_repository import InboxRepository
@@ -32,6 +33,7 @@ class AccountsUnitOfWork(SqlUnitOfWork):
     cards: CardRepository
     vip: VipRepository
     signals: SignalRepository
+    contacts: ContactRepository
     reports: ReportRepository
     queries: AccountQueries
 
@@ -49,6 +51,7 @@ class AccountsUnitOfWork(SqlUnitOfWork):
         self.cards = CardRepository(self.session)
         self.vip = VipRepository(self.session)
         self.signals = SignalRepository(self.session)
+        self.contacts = ContactRepository(self.session)
         self.reports = ReportRepository(self.session)
         self.queries = AccountQueries(self.session)
 
