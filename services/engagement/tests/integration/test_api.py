@@ -2,7 +2,7 @@
 and bad input answered with a 4xx and the error body, leaving everything as it was."""
 
 from collections.abc import AsyncIterator
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 import httpx
@@ -194,3 +194,38 @@ async def test_bad_values_are_422_with_the_field_named(
     assert [item for item in plan_page["items"] if item["origin"] == "manual"] == []
     board = (await api.get(f"{API}/boards/weekly/{manager}")).json()
     assert board["target"] is None
+
+
+async def cadence_visits(api: httpx.AsyncClient, account_id: str) -> list[dict[str, Any]]:
+    plan_page = (await api.get(f"{API}/accounts/{account_id}/plan")).json()
+    return [item for item in plan_page["items"] if item["origin"] == "cadence"]
+
+
+async def test_a_cadence_visit_the_customer_moved_or_cancelled_stays_so(
+    api: httpx.AsyncClient, engagement: Engagement
+) -> None:
+    account_id, _ = await add_account(engagement, grade="A")
+    first, second, *_ = [
+        i for i in await cadence_visits(api, account_id) if i["state"] == "planned"
+    ]
+    moved = await api.post(
+        f"{API}/items/{first['item_id']}/reschedule",
+        json={
+            "actor": "AM-1",
+            "due_on": str(date.fromisoformat(first["due_on"]) + timedelta(days=2)),
+            "requested_by": "customer",
+            "reason": "customer_request",
+        },
+    )
+    assert moved.status_code == 200, moved.text
+    cancelled = await api.post(
+        f"{API}/items/{second['item_id']}/cancel",
+        json={"actor": "AM-1", "cancelled_by": "customer", "reason": "customer_cancelled"},
+    )
+    assert cancelled.status_code == 200, cancelled.text
+    after = {item["item_id"]: item for item in await cadence_visits(api, account_id)}
+    assert after[first["item_id"]]["state"] == "rescheduled"
+    assert after[second["item_id"]]["state"] == "cancelled"
+    open_days = [i["due_on"] for i in after.values() if i["state"] in ("planned", "rescheduled")]
+    assert first["due_on"] not in open_days
+    assert second["due_on"] not in open_days

@@ -1,7 +1,7 @@
 """Plan items: load, add exactly once per trigger, save their changes and reschedules."""
 
 from collections.abc import Iterable, Sequence
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import Row, bindparam, func, select, update
@@ -99,6 +99,26 @@ class ItemRepository:
             )
             for row in rows:
                 found[row.account_id].append(_item(row))
+        return found
+
+    async def declined_cadence_days(
+        self, account_ids: Iterable[str], *, since: date
+    ) -> dict[str, set[date]]:
+        """Each account's days, from `since`, of cadence visits the customer cancelled."""
+        wanted = list(set(account_ids))
+        found: dict[str, set[date]] = {account_id: set() for account_id in wanted}
+        if wanted:
+            rows = await self._session.execute(
+                select(plan_items.c.account_id, plan_items.c.due_on).where(
+                    is_any_of(plan_items.c.account_id, wanted),
+                    plan_items.c.origin == "cadence",
+                    plan_items.c.state == "cancelled",
+                    plan_items.c.cancelled_by == "customer",
+                    plan_items.c.due_on >= since,
+                )
+            )
+            for account_id, due_on in rows:
+                found[account_id].add(due_on)
         return found
 
     async def add(self, items: Sequence[PlanItem]) -> list[PlanItem]:

@@ -1,7 +1,7 @@
-"""Cadence (quick version, replaced by the rules branch)."""
+"""Cadence by tier: the days each tier is visited, and how a re-plan meets them (decision 0013)."""
 
 import hashlib
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any, Literal
@@ -99,7 +99,8 @@ def cadence_dates(
 class OpenCadenceItem:
     item_id: str
     due_on: date
-    confirmed: bool
+    # Confirmed, or moved to a day someone chose: a re-plan keeps it where it is.
+    held: bool
 
 
 @dataclass(frozen=True)
@@ -109,14 +110,27 @@ class Replan:
     add: tuple[date, ...]
 
 
-def replan(*, open_items: Sequence[OpenCadenceItem], wanted: Sequence[date]) -> Replan:
-    remaining = list(wanted)
+def replan(
+    *,
+    open_items: Sequence[OpenCadenceItem],
+    wanted: Sequence[date],
+    declined: Collection[date] = (),
+    slot_days: int = 0,
+) -> Replan:
+    """What to cancel, keep and add so the open cadence visits match the `wanted` days.
+
+    A held item is kept and stands for the wanted day nearest to it within `slot_days` (a
+    visit the customer moved by a few days is still that period's visit). Any other item is kept
+    only on a wanted day. A wanted day the customer `declined` (a cancelled cadence visit due
+    that day) is not planned again: the next period's visit follows as usual."""
+    remaining = [day for day in wanted if day not in declined]
     cancel, keep = [], []
-    for item in open_items:
-        if item.confirmed:
+    for item in sorted(open_items, key=lambda i: not i.held):
+        if item.held:
             keep.append(item.item_id)
-            if item.due_on in remaining:
-                remaining.remove(item.due_on)
+            near = [day for day in remaining if abs((day - item.due_on).days) <= slot_days]
+            if near:
+                remaining.remove(min(near, key=lambda day: abs((day - item.due_on).days)))
         elif item.due_on in remaining:
             keep.append(item.item_id)
             remaining.remove(item.due_on)

@@ -1,4 +1,4 @@
-"""Working days (quick version, replaced by the rules branch)."""
+"""Working days: weekdays that are not public holidays, plus the weekend days worked instead."""
 
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -36,8 +36,41 @@ class WorkingCalendar:
         return days
 
 
-CHINA_PUBLIC_HOLIDAYS: tuple[Holiday, ...] = (Holiday(date(2027, 1, 1), "New Year"),)
-CHINA_ADJUSTED_WORKING_DAYS: frozenset[date] = frozenset()
+def _days(name: str, first: date, count: int) -> tuple[Holiday, ...]:
+    return tuple(Holiday(first + timedelta(days=n), name) for n in range(count))
+
+
+# 2026: the State Council's notice (State Council General Office notice 2025 No. 7), days off and make-up working days.
+# 2027: the statutory days only (New Year's Eve and the first three days of the Spring Festival,
+# and so on); the bridging days and make-up days are added when the State Council publishes the
+# 2027 schedule, or by an administrator through the calendar API.
+CHINA_PUBLIC_HOLIDAYS: tuple[Holiday, ...] = (
+    *_days("New Year's Day", date(2026, 1, 1), 3),
+    *_days("Spring Festival", date(2026, 2, 15), 9),
+    *_days("Qingming Festival", date(2026, 4, 4), 3),
+    *_days("Labour Day", date(2026, 5, 1), 5),
+    *_days("Dragon Boat Festival", date(2026, 6, 19), 3),
+    *_days("Mid-Autumn Festival", date(2026, 9, 25), 3),
+    *_days("National Day", date(2026, 10, 1), 7),
+    *_days("New Year's Day", date(2027, 1, 1), 1),
+    *_days("Spring Festival", date(2027, 2, 5), 4),
+    *_days("Qingming Festival", date(2027, 4, 5), 1),
+    *_days("Labour Day", date(2027, 5, 1), 2),
+    *_days("Dragon Boat Festival", date(2027, 6, 9), 1),
+    *_days("Mid-Autumn Festival", date(2027, 9, 15), 1),
+    *_days("National Day", date(2027, 10, 1), 3),
+)
+# Weekend days worked to bridge the holidays above.
+CHINA_ADJUSTED_WORKING_DAYS: frozenset[date] = frozenset(
+    {
+        date(2026, 1, 4),
+        date(2026, 2, 14),
+        date(2026, 2, 28),
+        date(2026, 5, 9),
+        date(2026, 9, 20),
+        date(2026, 10, 10),
+    }
+)
 
 
 def china_calendar() -> WorkingCalendar:

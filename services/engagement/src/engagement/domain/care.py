@@ -1,4 +1,4 @@
-"""Care touches (quick version, replaced by the rules branch)."""
+"""Care touches: birthdays, company anniversaries, holiday greetings and meeting invitations."""
 
 from datetime import date, timedelta
 

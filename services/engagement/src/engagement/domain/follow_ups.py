@@ -1,4 +1,4 @@
-"""Follow-ups (quick version, replaced by the rules branch)."""
+"""Automatic follow-ups: the 3+3+3 calls after a first order, after a resolved complaint, retention and win-back."""
 
 from datetime import date, timedelta
 

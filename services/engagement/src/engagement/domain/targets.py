@@ -1,4 +1,4 @@
-"""Targets (quick version, replaced by the rules branch)."""
+"""A manager's monthly sales target spread over the working days, and progress against it."""
 
 from collections.abc import Mapping
 from dataclasses import dataclass

@@ -109,6 +109,7 @@ async def upkeep_plans(
     if not accounts:
         return
     open_items = await uow.items.open_of(accounts)
+    declined = await uow.items.declined_cadence_days(accounts, since=today)
     key_dates = await uow.accounts.key_dates(accounts)
     horizon_end = today + timedelta(weeks=policy.horizon_weeks)
     changed: list[PlanItem] = []
@@ -120,7 +121,9 @@ async def upkeep_plans(
             if item.overdue(today):
                 item.miss(at=now)
                 changed.append(item)
-        cancelled, planned, next_entry = _plan_cadence(account, items, policy, today, now)
+        cancelled, planned, next_entry = _plan_cadence(
+            account, items, declined[account_id], policy, today, now
+        )
         cancelled += _drop_removed_care(items, key_dates[account_id], now)
         changed += cancelled
         new += planned
@@ -146,6 +149,7 @@ async def upkeep_plans(
 def _plan_cadence(
     account: Account,
     items: list[PlanItem],
+    declined: set[date],
     policy: CadencePolicy,
     today: date,
     now: datetime,
@@ -181,10 +185,12 @@ def _plan_cadence(
     kept_wanted = [day for day in wanted if standing_in(day) is None]
     decision = replan(
         open_items=[
-            OpenCadenceItem(item.item_id, item.due_on, item.state == "confirmed")
+            OpenCadenceItem(item.item_id, item.due_on, item.state in ("confirmed", "rescheduled"))
             for item in cadence
         ],
         wanted=kept_wanted,
+        declined=declined,
+        slot_days=policy.intervals[tier].days_hint() // 2 if tier is not None else 0,
     )
     by_id = {item.item_id: item for item in cadence}
     cancelled = []
