@@ -1,18 +1,30 @@
 """A manager's monthly sales target spread over the working days, and progress against it."""
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 
 from engagement.domain.calendar import WorkingCalendar
 
+CENT = Decimal("0.01")
+
 
 @dataclass(frozen=True)
 class DayWeights:
+    """How much of a month's target each kind of day carries (a holiday carries none, a weekend
+    day worked instead of one carries a weekday's)."""
+
     weekday: Decimal = Decimal(1)
     saturday: Decimal = Decimal(0)
     sunday: Decimal = Decimal(0)
+
+    def of(self, day: date, calendar: WorkingCalendar) -> Decimal:
+        if calendar.is_working_day(day):
+            return self.weekday
+        if day in calendar.holidays or day.weekday() < 5:
+            return Decimal(0)
+        return self.saturday if day.weekday() == 5 else self.sunday
 
 
 @dataclass(frozen=True)
@@ -28,20 +40,21 @@ class Progress:
 def split_month(
     *, month: date, amount: Decimal, calendar: WorkingCalendar, weights: DayWeights
 ) -> dict[date, Decimal]:
+    """The month's target per day, in cents, summing exactly to `amount` (the rounding
+    remainder goes to the month's last day that carries any weight)."""
     days = []
     day = month
     while day.month == month.month:
         days.append(day)
         day += timedelta(days=1)
-
-    def weight(d: date) -> Decimal:
-        if not calendar.is_working_day(d):
-            return Decimal(0)
-        return weights.weekday
-
-    total = sum(weight(d) for d in days) or Decimal(1)
-    split = {d: (amount * weight(d) / total).quantize(Decimal("0.01")) for d in days}
-    split[days[-1]] += amount - sum(split.values())
+    weight = {d: weights.of(d, calendar) for d in days}
+    carrying = [d for d in days if weight[d] > 0] or days
+    total = sum(weight[d] for d in carrying) or Decimal(len(carrying))
+    split = {
+        d: ((amount * (weight[d] or 1) / total) if d in carrying else Decimal(0)).quantize(CENT)
+        for d in days
+    }
+    split[carrying[-1]] += amount - sum(split.values())
     return split
 
 
@@ -58,7 +71,7 @@ def progress(
 ) -> dict[str, Progress]:
     monday = today - timedelta(days=today.weekday())
 
-    def total(m: Mapping[date, Decimal], keep) -> Decimal:
+    def total(m: Mapping[date, Decimal], keep: Callable[[date], bool]) -> Decimal:
         return sum((a for d, a in m.items() if keep(d)), Decimal(0))
 
     return {
