@@ -229,3 +229,17 @@ async def test_a_cadence_visit_the_customer_moved_or_cancelled_stays_so(
     open_days = [i["due_on"] for i in after.values() if i["state"] in ("planned", "rescheduled")]
     assert first["due_on"] not in open_days
     assert second["due_on"] not in open_days
+
+
+async def test_a_board_or_target_outside_the_working_years_is_422(api: httpx.AsyncClient) -> None:
+    assert_refused(
+        await api.get(f"{API}/boards/weekly/AM-1", params={"on": "0001-01-01"}),
+        422,
+        "invalid_input",
+    )
+    assert_refused(
+        await api.put(f"{API}/targets/AM-1/0001-01", json={"actor": "SUP-1", "amount": "0"}),
+        422,
+        "invalid_input",
+    )
+    assert_refused(await api.get(f"{API}/boards/monthly/AM-1/9999-12"), 422, "invalid_input")

@@ -42,6 +42,8 @@ from engagement.domain.visits import NextStep
 from engagement.service_layer import actions
 from engagement.service_layer import commands as c
 from engagement.service_layer.views import (
+    FIRST_YEAR,
+    LAST_YEAR,
     Completion,
     TargetProgress,
     account_plan,
@@ -61,8 +63,8 @@ OnDay = Annotated[date | None, Query(description="the day the board is for; defa
 
 def month_start(text: str) -> date:
     year, month = text.split("-")
-    if not 1 <= int(year) <= 9999:
-        raise InvalidInput(f"no month {text!r}")
+    if not FIRST_YEAR <= int(year) <= LAST_YEAR:
+        raise InvalidInput(f"{text!r} is outside the years {FIRST_YEAR} to {LAST_YEAR}")
     return date(int(year), int(month), 1)
 
 

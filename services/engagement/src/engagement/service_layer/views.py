@@ -5,6 +5,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
+from chassis.errors import InvalidInput
 from engagement.domain.accounts import Account
 from engagement.domain.targets import DayWeights, Progress, progress, split_month
 from engagement.service_layer.unit_of_work import EngagementUnitOfWork
@@ -141,9 +142,19 @@ async def target_progress(
     )
 
 
+# Boards are about the company's working years, not the calendar's ends.
+FIRST_YEAR, LAST_YEAR = 2000, 2100
+
+
+def require_board_day(day: date) -> None:
+    if not FIRST_YEAR <= day.year <= LAST_YEAR:
+        raise InvalidInput(f"{day} is outside the years {FIRST_YEAR} to {LAST_YEAR}")
+
+
 async def weekly_board(
     uow: EngagementUnitOfWork, *, manager: str, today: date, weights: DayWeights
 ) -> WeeklyBoard:
+    require_board_day(today)
     week_start = monday_of(today)
     week_end = week_start + timedelta(days=6)
     rows = await uow.queries.board_items(
@@ -168,6 +179,7 @@ async def weekly_board(
 async def team_board(
     uow: EngagementUnitOfWork, *, team: str, today: date, weights: DayWeights
 ) -> TeamBoard | None:
+    require_board_day(today)
     supervisor, managers = await uow.teams.members(team)
     if supervisor is None:
         return None
@@ -212,6 +224,7 @@ async def team_board(
 async def monthly_board(
     uow: EngagementUnitOfWork, *, manager: str, month: date, today: date, weights: DayWeights
 ) -> MonthlyBoard:
+    require_board_day(month)
     end = month_end(month)
     rows = [
         with_tier(row)
