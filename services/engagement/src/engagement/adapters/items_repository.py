@@ -72,6 +72,9 @@ def _row(item: PlanItem) -> dict[str, Any]:
     }
 
 
+ROWS_PER_INSERT = 1000
+
+
 class ItemRepository:
     def __init__(self, session: AsyncSession) -> None:
         self._session = session
@@ -124,16 +127,18 @@ class ItemRepository:
     async def add(self, items: Sequence[PlanItem]) -> list[PlanItem]:
         """Insert new items; one whose (account, origin, trigger) exists already is not added.
         Returns the items actually added."""
-        if not items:
-            return []
-        added = set(
-            await self._session.scalars(
-                insert(plan_items)
-                .values([_row(item) for item in items])
-                .on_conflict_do_nothing()
-                .returning(plan_items.c.item_id)
+        added: set[str] = set()
+        # asyncpg takes at most 32,767 parameters per statement: a few thousand rows at a time.
+        for start in range(0, len(items), ROWS_PER_INSERT):
+            chunk = items[start : start + ROWS_PER_INSERT]
+            added.update(
+                await self._session.scalars(
+                    insert(plan_items)
+                    .values([_row(item) for item in chunk])
+                    .on_conflict_do_nothing()
+                    .returning(plan_items.c.item_id)
+                )
             )
-        )
         return [item for item in items if item.item_id in added]
 
     async def save(self, items: Sequence[PlanItem], *, now: datetime) -> None:
