@@ -205,30 +205,44 @@ async def test_a_cadence_visit_the_customer_moved_or_cancelled_stays_so(
     api: httpx.AsyncClient, engagement: Engagement
 ) -> None:
     account_id, _ = await add_account(engagement, grade="A")
-    first, second, *_ = [
-        i for i in await cadence_visits(api, account_id) if i["state"] == "planned"
-    ]
+
+    async def planned() -> list[dict[str, Any]]:
+        visits = [i for i in await cadence_visits(api, account_id) if i["state"] == "planned"]
+        return sorted(visits, key=lambda i: i["due_on"])
+
+    first = (await planned())[0]
+    moved_to = date.fromisoformat(first["due_on"]) + timedelta(days=2)
     moved = await api.post(
         f"{API}/items/{first['item_id']}/reschedule",
         json={
             "actor": "AM-1",
-            "due_on": str(date.fromisoformat(first["due_on"]) + timedelta(days=2)),
+            "due_on": str(moved_to),
             "requested_by": "customer",
             "reason": "customer_request",
         },
     )
     assert moved.status_code == 200, moved.text
+    # The cadence counts on from the moved visit (decision 0013): the next is 2 weeks after it.
+    second = (await planned())[0]
+    assert second["due_on"] == str(moved_to + timedelta(weeks=2))
     cancelled = await api.post(
         f"{API}/items/{second['item_id']}/cancel",
         json={"actor": "AM-1", "cancelled_by": "customer", "reason": "customer_cancelled"},
     )
     assert cancelled.status_code == 200, cancelled.text
     after = {item["item_id"]: item for item in await cadence_visits(api, account_id)}
-    assert after[first["item_id"]]["state"] == "rescheduled"
+    assert (after[first["item_id"]]["state"], after[first["item_id"]]["due_on"]) == (
+        "rescheduled",
+        str(moved_to),
+    )
     assert after[second["item_id"]]["state"] == "cancelled"
     open_days = [i["due_on"] for i in after.values() if i["state"] in ("planned", "rescheduled")]
     assert first["due_on"] not in open_days
     assert second["due_on"] not in open_days
+    # The declined visit was that fortnight's: the next follows 2 weeks after its day.
+    assert min(day for day in open_days if day > second["due_on"]) == str(
+        moved_to + timedelta(weeks=4)
+    )
 
 
 async def test_a_board_or_target_outside_the_working_years_is_422(api: httpx.AsyncClient) -> None:

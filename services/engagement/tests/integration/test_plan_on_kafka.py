@@ -5,6 +5,7 @@ on the accounts, ERP and complaints topics; the plan comes out in the database a
 import json
 import signal
 from collections.abc import AsyncIterator, Callable
+from dataclasses import fields
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
@@ -26,8 +27,9 @@ from chassis.testing import (
 from contracts import accounts_v1, complaints_v1, engagement_v1
 from contracts.envelope import CloudEvent, EventData
 from engagement.adapters.tables import orders, plan_items
-from engagement.domain.cadence import DEFAULT_POLICY, OpenCadenceItem, cadence_dates, replan
+from engagement.domain.cadence import DEFAULT_POLICY, replan
 from engagement.domain.follow_ups import first_order_calls
+from engagement.domain.plan import PlanItem
 from engagement_fixtures import classified, order_placed, registered
 
 pytestmark = pytest.mark.integration
@@ -63,6 +65,11 @@ async def publish(
         key=data.subject().encode(),
     )
     return envelope
+
+
+def as_item(row: dict[str, Any]) -> PlanItem:
+    """A plan item as the domain sees it, from its row."""
+    return PlanItem(**{f.name: row[f.name] for f in fields(PlanItem) if f.name != "events"})
 
 
 async def items_of(database: AsyncEngine, account_id: str) -> list[dict[str, Any]]:
@@ -166,9 +173,15 @@ async def test_reclassified_from_a_to_c_its_future_visits_move_to_quarterly(
     today = shanghai_day(datetime.now(UTC))
     await publish(kafka_producer, registered(account_id, manager="AM-02"))
     await publish(kafka_producer, classified(account_id, grade="A"))
-    wanted_a = cadence_dates(
-        policy=DEFAULT_POLICY, tier="A", account_id=account_id, last_done=None, today=today
+    fresh_a = replan(
+        policy=DEFAULT_POLICY,
+        tier="A",
+        account_id=account_id,
+        today=today,
+        last_done=None,
+        items=[],
     )
+    wanted_a = [visit.due_on for visit in fresh_a.add]
 
     async def cadence_items() -> list[dict[str, Any]] | None:
         items = [i for i in await items_of(database, account_id) if i["origin"] == "cadence"]
@@ -178,12 +191,13 @@ async def test_reclassified_from_a_to_c_its_future_visits_move_to_quarterly(
     assert [item["due_on"] for item in planned_a] == wanted_a
 
     await publish(kafka_producer, classified(account_id, grade="C"))
-    wanted_c = cadence_dates(
-        policy=DEFAULT_POLICY, tier="C", account_id=account_id, last_done=None, today=today
-    )
     decision = replan(
-        open_items=[OpenCadenceItem(i["item_id"], i["due_on"], False) for i in planned_a],
-        wanted=wanted_c,
+        policy=DEFAULT_POLICY,
+        tier="C",
+        account_id=account_id,
+        today=today,
+        last_done=None,
+        items=[as_item(row) for row in planned_a],
     )
     expected_changes = len(decision.cancel) + len(decision.add)
     assert expected_changes > 0
@@ -211,15 +225,20 @@ async def test_reclassified_from_a_to_c_its_future_visits_move_to_quarterly(
     changes = after_reclassification(events)
     cancelled = of_type(changes, engagement_v1.PlanItemCancelled)
     added = of_type(changes, engagement_v1.PlanItemPlanned)
-    assert sorted(e["data"]["item_id"] for e in cancelled) == sorted(decision.cancel)
+    assert sorted(e["data"]["item_id"] for e in cancelled) == sorted(
+        c.item_id for c in decision.cancel
+    )
     assert {e["data"]["reason"] for e in cancelled} <= {"replanned"}
-    assert sorted(date.fromisoformat(e["data"]["due_on"]) for e in added) == sorted(decision.add)
+    assert sorted(date.fromisoformat(e["data"]["due_on"]) for e in added) == sorted(
+        visit.due_on for visit in decision.add
+    )
     open_cadence = [
-        i["due_on"]
+        i["item_id"]
         for i in await items_of(database, account_id)
         if i["origin"] == "cadence" and i["state"] == "planned"
     ]
-    assert open_cadence == wanted_c
+    kept_or_added = [*decision.keep, *(e["data"]["item_id"] for e in added)]
+    assert sorted(open_cadence) == sorted(kept_or_added)
 
 
 async def test_an_account_going_at_risk_gets_a_retention_visit_within_seven_days(

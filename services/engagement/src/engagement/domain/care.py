@@ -1,44 +1,76 @@
-"""Care touches: birthdays, company anniversaries, holiday greetings and meeting invitations."""
+"""Care touches (DOMAIN.md §2): a greeting or small gift for a contact's birthday or the card's
+anniversary (every account), for the public holidays and an invitation to the annual customer
+meeting (key accounts). Each is due `lead_days` before its day and on time until the day."""
 
+from calendar import isleap
+from collections.abc import Iterable
 from datetime import date, timedelta
+from typing import NamedTuple
 
 from engagement.domain.calendar import Holiday
 
 
+class CareTouch(NamedTuple):
+    due_on: date
+    # The birthday or anniversary itself: the touch's last day on time.
+    occurs_on: date
+
+
+class HolidayGreeting(NamedTuple):
+    holiday: Holiday
+    due_on: date
+    window_end: date
+
+
+class Invitation(NamedTuple):
+    due_on: date
+    window_end: date
+
+
+def yearly_date(year: int, month: int, day: int) -> date:
+    """A yearly date in `year`; 29 February is kept on 28 February in a common year."""
+    if (month, day) == (2, 29) and not isleap(year):
+        return date(year, 2, 28)
+    return date(year, month, day)
+
+
+def next_occurrence(month: int, day: int, on_or_after: date) -> date:
+    """The yearly date's first occurrence on or after `on_or_after`."""
+    this_year = yearly_date(on_or_after.year, month, day)
+    return this_year if this_year >= on_or_after else yearly_date(on_or_after.year + 1, month, day)
+
+
 def care_touch(
-    *, month: int, day: int, today: date, lead_days: int = 3, horizon_end: date
-) -> tuple[date, date] | None:
-    for year in (today.year, today.year + 1):
-        try:
-            occurs = date(year, month, day)
-        except ValueError:
-            occurs = date(year, 2, 28)
-        if occurs >= today:
-            break
-    if occurs > horizon_end:
+    *, month: int, day: int, today: date, horizon_end: date, lead_days: int = 3
+) -> CareTouch | None:
+    """The touch for the yearly date's next occurrence (today at the earliest), or None while
+    that lies beyond the horizon."""
+    occurs_on = next_occurrence(month, day, today)
+    if occurs_on > horizon_end:
         return None
-    return max(today, occurs - timedelta(days=lead_days)), occurs
+    return CareTouch(max(today, occurs_on - timedelta(days=lead_days)), occurs_on)
 
 
 def holiday_greetings(
-    *, holidays: list[Holiday], today: date, horizon_end: date, lead_days: int = 3
-) -> list[tuple[Holiday, date, date]]:
-    firsts = [
-        h
-        for h in sorted(holidays, key=lambda h: h.on)
-        if h.on - timedelta(days=1) not in {x.on for x in holidays}
-    ]
+    *, holidays: Iterable[Holiday], today: date, horizon_end: date, lead_days: int = 3
+) -> list[HolidayGreeting]:
+    """One greeting per holiday block (consecutive days off) starting from today up to the
+    horizon, on time until its first day."""
+    days = {holiday.on: holiday for holiday in holidays}
+    firsts = [days[on] for on in sorted(days) if on - timedelta(days=1) not in days]
     return [
-        (h, max(today, h.on - timedelta(days=lead_days)), h.on)
-        for h in firsts
-        if today <= h.on <= horizon_end
+        HolidayGreeting(first, max(today, first.on - timedelta(days=lead_days)), first.on)
+        for first in firsts
+        if today <= first.on <= horizon_end
     ]
 
 
 def annual_meeting_invitation(
     *, meeting_on: date, today: date, invite_weeks_ahead: int = 4
-) -> tuple[date, date] | None:
-    due = meeting_on - timedelta(weeks=invite_weeks_ahead)
+) -> Invitation | None:
+    """The invitation to the annual customer meeting, due `invite_weeks_ahead` weeks before it
+    (today when that is past) and on time for a week; None once the meeting is past."""
     if meeting_on < today:
         return None
-    return max(today, due), max(today, due + timedelta(days=7))
+    due = meeting_on - timedelta(weeks=invite_weeks_ahead)
+    return Invitation(max(today, due), max(today, due + timedelta(days=7)))

@@ -1,34 +1,76 @@
-"""Automatic follow-ups: the 3+3+3 calls after a first order, after a resolved complaint, retention and win-back."""
+"""Automatic follow-ups and their windows (DOMAIN.md §2): the 3+3+3 calls after an account's
+first order, the call after a resolved complaint, the retention visit of an account gone at risk
+and the win-back call of a dormant one. Each is planned once per trigger (decision 0013)."""
 
+from collections.abc import Mapping
 from datetime import date, timedelta
+from typing import Literal, NamedTuple
 
-from engagement.domain.cadence import _add_months
-from engagement.domain.calendar import WorkingCalendar
-from engagement.domain.plan import Origin
+from engagement.domain.calendar import WorkingCalendar, add_months
+
+FirstOrderOrigin = Literal["first_order_3d", "first_order_3w", "first_order_3m"]
+# Days after each 3+3+3 call's due day that still count as on time.
+FIRST_ORDER_WINDOW_DAYS: Mapping[FirstOrderOrigin, int] = {
+    "first_order_3d": 2,
+    "first_order_3w": 4,
+    "first_order_3m": 7,
+}
 
 
-def first_order_calls(first_order_on: date) -> list[tuple[Origin, date, date]]:
-    three_days = first_order_on + timedelta(days=3)
-    three_weeks = first_order_on + timedelta(weeks=3)
-    three_months = _add_months(first_order_on, 3)
+class FollowUp(NamedTuple):
+    """When a follow-up is due, and the last day it is on time."""
+
+    due_on: date
+    window_end: date
+
+
+class FirstOrderCall(NamedTuple):
+    origin: FirstOrderOrigin
+    due_on: date
+    window_end: date
+
+
+def first_order_calls(
+    first_order_on: date, *, window_days: Mapping[FirstOrderOrigin, int] = FIRST_ORDER_WINDOW_DAYS
+) -> list[FirstOrderCall]:
+    """The handbook's 3+3+3: calls 3 days, 3 weeks and 3 calendar months after the first order
+    (30 November + 3 months is 28 February)."""
+    due: dict[FirstOrderOrigin, date] = {
+        "first_order_3d": first_order_on + timedelta(days=3),
+        "first_order_3w": first_order_on + timedelta(weeks=3),
+        "first_order_3m": add_months(first_order_on, 3),
+    }
     return [
-        ("first_order_3d", three_days, three_days + timedelta(days=2)),
-        ("first_order_3w", three_weeks, three_weeks + timedelta(days=4)),
-        ("first_order_3m", three_months, three_months + timedelta(days=7)),
+        FirstOrderCall(origin, day, day + timedelta(days=window_days[origin]))
+        for origin, day in due.items()
     ]
 
 
 def complaint_follow_up(
     *, resolved_on: date, calendar: WorkingCalendar, within_working_days: int = 2
-) -> tuple[date, date]:
-    return calendar.add_working_days(resolved_on, 1), calendar.add_working_days(
-        resolved_on, within_working_days
+) -> FollowUp:
+    """The call closing a complaint's loop: due the next working day after the resolution, on
+    time until the `within_working_days`-th (weekends and holidays skipped, make-up working
+    days counted)."""
+    if within_working_days < 1:
+        raise ValueError(f"within_working_days must be at least 1, not {within_working_days}")
+    return FollowUp(
+        calendar.add_working_days(resolved_on, 1),
+        calendar.add_working_days(resolved_on, within_working_days),
     )
 
 
-def retention_visit(*, at_risk_on: date, within_days: int = 7) -> tuple[date, date]:
-    return at_risk_on + timedelta(days=1), at_risk_on + timedelta(days=within_days)
+def retention_visit(*, at_risk_on: date, within_days: int = 7) -> FollowUp:
+    """The visit to an account gone at risk: from the next day, within `within_days` days."""
+    return _within(at_risk_on, within_days)
 
 
-def win_back_call(*, dormant_on: date, within_days: int = 14) -> tuple[date, date]:
-    return dormant_on + timedelta(days=1), dormant_on + timedelta(days=within_days)
+def win_back_call(*, dormant_on: date, within_days: int = 14) -> FollowUp:
+    """The call to an account gone dormant: from the next day, within `within_days` days."""
+    return _within(dormant_on, within_days)
+
+
+def _within(on: date, days: int) -> FollowUp:
+    if days < 1:
+        raise ValueError(f"a follow-up needs at least 1 day, not {days}")
+    return FollowUp(on + timedelta(days=1), on + timedelta(days=days))

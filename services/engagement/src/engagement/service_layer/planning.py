@@ -7,23 +7,22 @@ once. It is idempotent: run twice on the same day it changes nothing the second 
 """
 
 import uuid
-from calendar import isleap
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from engagement.domain.accounts import Account, KeyDate
-from engagement.domain.cadence import (
-    CadencePolicy,
-    OpenCadenceItem,
-    cadence_dates,
-    merge_into_visit,
-    replan,
-)
+from engagement.domain.cadence import CadencePolicy, replan
 from engagement.domain.calendar import Holiday
-from engagement.domain.care import annual_meeting_invitation, care_touch, holiday_greetings
-from engagement.domain.plan import CancelReason, ItemKind, Origin, PlanItem
+from engagement.domain.care import (
+    annual_meeting_invitation,
+    care_touch,
+    holiday_greetings,
+    next_occurrence,
+    yearly_date,
+)
+from engagement.domain.plan import ItemKind, Origin, PlanItem
 from engagement.service_layer.unit_of_work import EngagementUnitOfWork
 
 CARE_ORIGINS: tuple[Origin, ...] = ("birthday", "anniversary")
@@ -109,9 +108,12 @@ async def upkeep_plans(
     if not accounts:
         return
     open_items = await uow.items.open_of(accounts)
-    declined = await uow.items.declined_cadence_days(accounts, since=today)
+    # Older declined days cannot move a cadence day any more (decision 0013).
+    declined = await uow.items.declined_cadence_days(
+        accounts, since=today - timedelta(days=policy.longest_interval_days())
+    )
     key_dates = await uow.accounts.key_dates(accounts)
-    horizon_end = today + timedelta(weeks=policy.horizon_weeks)
+    horizon_end = policy.horizon_end(today)
     changed: list[PlanItem] = []
     new: list[PlanItem] = []
     upkeep: dict[str, datetime] = {}
@@ -154,79 +156,45 @@ def _plan_cadence(
     today: date,
     now: datetime,
 ) -> tuple[list[PlanItem], list[PlanItem], date | None]:
-    """Cancel the cadence visits no longer wanted and plan the missing ones; returns them and
-    the day the next cadence visit beyond the horizon enters it."""
-    tier = account.tier
-    cadence = [item for item in items if item.origin == "cadence" and item.is_open]
-    # Another visit in the same week stands in for the cadence visit (decision 0013).
-    other_visits = [
-        item for item in items if item.kind == "visit" and item.origin != "cadence" and item.is_open
-    ]
-    wanted: list[date] = []
-    if tier is not None:
-        wanted = cadence_dates(
-            policy=policy,
-            tier=tier,
-            account_id=account.account_id,
-            last_done=account.last_done_on,
-            today=today,
-        )
-
-    def standing_in(day: date) -> PlanItem | None:
-        return next(
-            (
-                v
-                for v in other_visits
-                if merge_into_visit(cadence_due=day, other_visit_due=v.due_on)
-            ),
-            None,
-        )
-
-    kept_wanted = [day for day in wanted if standing_in(day) is None]
+    """Apply the domain's re-plan (decision 0013): cancel the cadence visits no longer wanted,
+    plan the missing ones; returns them and the day the next cadence visit beyond the horizon
+    enters it."""
     decision = replan(
-        open_items=[
-            OpenCadenceItem(item.item_id, item.due_on, item.state in ("confirmed", "rescheduled"))
-            for item in cadence
-        ],
-        wanted=kept_wanted,
+        policy=policy,
+        tier=account.tier,
+        account_id=account.account_id,
+        today=today,
+        last_done=account.last_done_on,
+        items=items,
         declined=declined,
-        slot_days=policy.intervals[tier].days_hint() // 2 if tier is not None else 0,
     )
-    by_id = {item.item_id: item for item in cadence}
+    by_id = {item.item_id: item for item in items}
     cancelled = []
-    for item_id in decision.cancel:
-        item = by_id[item_id]
-        merged_into = standing_in(item.due_on)
-        reason: CancelReason = "merged" if merged_into else "replanned"
+    for cancellation in decision.cancel:
+        item = by_id[cancellation.item_id]
         item.cancel(
             by="us",
-            reason=reason,
+            reason=cancellation.reason,
             actor=None,
             at=now,
-            replaced_by=merged_into.item_id if merged_into else None,
+            replaced_by=cancellation.replaced_by,
         )
         cancelled.append(item)
-    planned = []
-    if tier is not None:
-        for day in decision.add:
-            planned.append(
-                PlanItem.plan(
-                    item_id=new_item_id(),
-                    account_id=account.account_id,
-                    owner=account.manager,
-                    kind="visit",
-                    origin="cadence",
-                    due_on=day,
-                    window_end=day + timedelta(days=policy.window_days[tier]),
-                    at=now,
-                    policy_version=policy.version,
-                )
-            )
-    next_entry = None
-    if tier is not None and wanted:
-        beyond = policy.intervals[tier].after(max(wanted))
-        next_entry = max(today + timedelta(days=1), beyond - timedelta(weeks=policy.horizon_weeks))
-    return cancelled, planned, next_entry
+    planned = [
+        PlanItem.plan(
+            item_id=new_item_id(),
+            account_id=account.account_id,
+            owner=account.manager,
+            kind="visit",
+            origin="cadence",
+            due_on=visit.due_on,
+            window_end=visit.window_end,
+            at=now,
+            policy_version=policy.version,
+        )
+        for visit in decision.add
+    ]
+    return cancelled, planned, decision.next_entry
 
 
 def _care_trigger(key_date: KeyDate, occurs_on: date) -> str:
@@ -237,16 +205,15 @@ def _drop_removed_care(
     items: list[PlanItem], key_dates: list[KeyDate], now: datetime
 ) -> list[PlanItem]:
     """Cancel the open care touches of dates the card no longer holds (or holds changed)."""
-    current = {
-        (key_date.kind, key_date.reference, key_date.month, key_date.day) for key_date in key_dates
-    }
     dropped = []
     for item in items:
         if item.origin in CARE_ORIGINS and item.is_open and item.trigger:
             kind, reference, occurs_on = item.trigger.split(":", 2)
             day = date.fromisoformat(occurs_on)
-            if (kind, reference, day.month, day.day) not in current and not (
-                day.month == 2 and day.day == 28 and (kind, reference, 2, 29) in current
+            if not any(
+                (key_date.kind, key_date.reference) == (kind, reference)
+                and yearly_date(day.year, key_date.month, key_date.day) == day
+                for key_date in key_dates
             ):
                 item.cancel(by="us", reason="other", actor=None, at=now)
                 dropped.append(item)
@@ -304,13 +271,13 @@ def _care_touches(
             )
         )
     if settings.annual_meeting is not None:
-        meeting_on = _next_occurrence(*settings.annual_meeting, today)
+        meeting_on = next_occurrence(*settings.annual_meeting, today)
         invitation = annual_meeting_invitation(
             meeting_on=meeting_on,
             today=today,
             invite_weeks_ahead=settings.annual_meeting_invite_weeks,
         )
-        if invitation is not None and invitation[0] <= horizon_end:
+        if invitation is not None and invitation.due_on <= horizon_end:
             due_on, window_end = invitation
             touches.append(
                 triggered_item(
@@ -324,17 +291,3 @@ def _care_touches(
                 )
             )
     return touches
-
-
-def _next_occurrence(month: int, day: int, today: date) -> date:
-    """The date's next occurrence on or after today (Feb 29 falls on Feb 28 in other years)."""
-
-    def in_year(year: int) -> date:
-        return (
-            date(year, 2, 28)
-            if (month, day) == (2, 29) and not isleap(year)
-            else date(year, month, day)
-        )
-
-    this_year = in_year(today.year)
-    return this_year if this_year >= today else in_year(today.year + 1)
