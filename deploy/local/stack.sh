@@ -1,12 +1,15 @@
 #!/usr/bin/env bash
 # Local infrastructure for Rapport without Docker: one Apache Kafka broker (KRaft, combined
-# broker+controller) and one PostgreSQL server, both on 127.0.0.1 and both owned by this script.
+# broker+controller), one PostgreSQL server and the Keycloak identity provider, all on 127.0.0.1
+# and all owned by this script.
 #
 # Usage:
-#   deploy/local/stack.sh infra-up     start Kafka and PostgreSQL (idempotent; a no-op when running)
-#   deploy/local/stack.sh infra-down   stop both, by the process ids in the pid files (idempotent)
-#   deploy/local/stack.sh status       show what runs
-#   deploy/local/stack.sh env          print `export ...` lines; use: eval "$(deploy/local/stack.sh env)"
+#   deploy/local/stack.sh infra-up       start Kafka, PostgreSQL and Keycloak (idempotent)
+#   deploy/local/stack.sh infra-down     stop all three, by the process ids in the pid files
+#   deploy/local/stack.sh keycloak-up    start Keycloak alone (PostgreSQL must answer on its port)
+#   deploy/local/stack.sh keycloak-down  stop Keycloak alone
+#   deploy/local/stack.sh status         show what runs
+#   deploy/local/stack.sh env            print `export ...` lines; use: eval "$(deploy/local/stack.sh env)"
 #
 # Environment overrides (defaults in brackets):
 #   RAPPORT_HOME                    [<repo root>/.local]  all state: kafka/, postgres/, logs/, run/
@@ -15,16 +18,23 @@
 #   RAPPORT_PG_PORT                 [15432]  PostgreSQL TCP port
 #   RAPPORT_PG_SUPERUSER_PASSWORD   [postgres]  password of the `postgres` superuser; only applied
 #                                   by initdb, i.e. when the data dir is first created
+#   RAPPORT_KEYCLOAK_PORT           [18080]  Keycloak HTTP (issuer http://127.0.0.1:<port>/realms/rapport)
+#   RAPPORT_KEYCLOAK_JAVA_HOME      [/usr/lib/jvm/temurin-25-jdk-amd64, else JAVA_HOME]  a Java 21+
+#                                   JDK for Keycloak alone (Kafka keeps the `java` on PATH)
+#   RAPPORT_KEYCLOAK_ADMIN_PASSWORD [admin]  the master realm's `admin`, created on the first start
 #
 # Layout under RAPPORT_HOME:
 #   kafka/libs/       broker jars, fetched once with Maven from deploy/local/kafka/pom.xml
 #   kafka/data/       KRaft metadata + topic logs (formatted once)
 #   kafka/*.properties  regenerated on every infra-up
 #   postgres/data/    cluster created once by initdb
-#   logs/             kafka.log (log4j), kafka.out (JVM stdout/stderr), postgres.log
-#   run/              kafka.pid, postgres.pid, pgsocket/ (unix socket dir)
+#   keycloak/         the server distribution, fetched once with Maven from deploy/local/keycloak/pom.xml
+#                     and built once for PostgreSQL; its data lives in the database `keycloak`
+#   logs/             kafka.log (log4j), kafka.out (JVM stdout/stderr), postgres.log, keycloak.out
+#   run/              kafka.pid, postgres.pid, keycloak.pid, pgsocket/ (unix socket dir)
 #
-# Prerequisites: Java 17+, Maven (first run only), PostgreSQL server binaries.
+# Prerequisites: Java 17+, a Java 21+ JDK for Keycloak, Maven (first run only), PostgreSQL server
+# binaries.
 # deploy/local/install-prereqs.sh installs them on Debian 12.
 set -euo pipefail
 
@@ -36,6 +46,8 @@ RAPPORT_KAFKA_PORT="${RAPPORT_KAFKA_PORT:-19092}"
 RAPPORT_KAFKA_CONTROLLER_PORT="${RAPPORT_KAFKA_CONTROLLER_PORT:-19093}"
 RAPPORT_PG_PORT="${RAPPORT_PG_PORT:-15432}"
 RAPPORT_PG_SUPERUSER_PASSWORD="${RAPPORT_PG_SUPERUSER_PASSWORD:-postgres}"
+RAPPORT_KEYCLOAK_PORT="${RAPPORT_KEYCLOAK_PORT:-18080}"
+RAPPORT_KEYCLOAK_ADMIN_PASSWORD="${RAPPORT_KEYCLOAK_ADMIN_PASSWORD:-admin}"
 
 KAFKA_POM="$SCRIPT_DIR/kafka/pom.xml"
 KAFKA_DIR="$RAPPORT_HOME/kafka"
@@ -50,9 +62,18 @@ RUN_DIR="$RAPPORT_HOME/run"
 KAFKA_PID_FILE="$RUN_DIR/kafka.pid"
 PG_PID_FILE="$RUN_DIR/postgres.pid"
 PG_DATABASE="rapport"
+KEYCLOAK_POM="$SCRIPT_DIR/keycloak/pom.xml"
+KEYCLOAK_REALM_FILE="$SCRIPT_DIR/keycloak/rapport-realm.json"
+KEYCLOAK_DIR="$RAPPORT_HOME/keycloak"
+KEYCLOAK_PID_FILE="$RUN_DIR/keycloak.pid"
+# Its own database and role on the local PostgreSQL server.
+KEYCLOAK_DATABASE="keycloak"
+KEYCLOAK_DB_PASSWORD="keycloak"
 
 KAFKA_READY_TIMEOUT=90
 KAFKA_STOP_TIMEOUT=30
+KEYCLOAK_READY_TIMEOUT=180
+KEYCLOAK_STOP_TIMEOUT=30
 
 log() { echo "[stack] $*" >&2; }
 die() { echo "[stack] ERROR: $*" >&2; exit 1; }
@@ -389,6 +410,178 @@ pg_down() {
 }
 
 # --------------------------------------------------------------------------------------------
+# Keycloak
+# --------------------------------------------------------------------------------------------
+
+# The JDK Keycloak runs on: Keycloak 26 needs Java 21+, while Kafka stays on the `java` on PATH.
+keycloak_java_home() {
+    local home="${RAPPORT_KEYCLOAK_JAVA_HOME:-}"
+    if [[ -z "$home" ]]; then
+        if [[ -x /usr/lib/jvm/temurin-25-jdk-amd64/bin/java ]]; then
+            home=/usr/lib/jvm/temurin-25-jdk-amd64
+        else
+            home="${JAVA_HOME:-}"
+        fi
+    fi
+    [[ -n "$home" && -x "$home/bin/java" ]] \
+        || die "no JDK for Keycloak (Java 21+): set RAPPORT_KEYCLOAK_JAVA_HOME"
+    echo "$home"
+}
+
+# The unpacked distribution's directory (keycloak-<version>), fetched once per pom.xml like the
+# Kafka jars: into a temp dir, moved into place only when complete.
+keycloak_home() {
+    local found=("$KEYCLOAK_DIR"/dist/keycloak-*/bin/kc.sh)
+    [[ -x "${found[0]}" ]] && dirname "$(dirname "${found[0]}")"
+    return 0
+}
+
+keycloak_fetch() {
+    local stamp="$KEYCLOAK_DIR/dist/.pom.sha256" want
+    want="$(sha256sum "$KEYCLOAK_POM" | cut -d' ' -f1)"
+    if [[ -f "$stamp" && "$(cat "$stamp")" == "$want" && -n "$(keycloak_home)" ]]; then
+        return 0
+    fi
+    command -v mvn >/dev/null || die "mvn not found (needed once to fetch Keycloak); run deploy/local/install-prereqs.sh"
+    log "fetching Keycloak with Maven into $KEYCLOAK_DIR/dist"
+    local tmp="$KEYCLOAK_DIR/dist.tmp"
+    rm -rf "$tmp"
+    mkdir -p "$tmp"
+    if ! mvn -B -q -f "$KEYCLOAK_POM" dependency:unpack -Dkeycloak.dir="$tmp" \
+            >"$LOG_DIR/maven-keycloak.log" 2>&1; then
+        tail -n 30 "$LOG_DIR/maven-keycloak.log" >&2
+        die "maven could not fetch Keycloak (log: $LOG_DIR/maven-keycloak.log)"
+    fi
+    echo "$want" >"$tmp/.pom.sha256"
+    rm -rf "$KEYCLOAK_DIR/dist" "$KEYCLOAK_DIR/built"
+    mv "$tmp" "$KEYCLOAK_DIR/dist"
+}
+
+# Build-time options are baked in once (`kc.sh build`), so each start is `start --optimized`
+# and skips the re-augmentation that would otherwise cost about 20 s per start.
+KEYCLOAK_BUILD_OPTIONS=(--db=postgres --cache=local)
+
+keycloak_build() {
+    local home="$1" java_home="$2" stamp="$KEYCLOAK_DIR/built"
+    if [[ -f "$stamp" && "$(cat "$stamp")" == "${KEYCLOAK_BUILD_OPTIONS[*]}" ]]; then
+        return 0
+    fi
+    log "building Keycloak for PostgreSQL (once)"
+    if ! JAVA_HOME="$java_home" "$home/bin/kc.sh" build "${KEYCLOAK_BUILD_OPTIONS[@]}" \
+            >"$LOG_DIR/keycloak-build.log" 2>&1; then
+        tail -n 30 "$LOG_DIR/keycloak-build.log" >&2
+        die "kc.sh build failed (log: $LOG_DIR/keycloak-build.log)"
+    fi
+    echo "${KEYCLOAK_BUILD_OPTIONS[*]}" >"$stamp"
+}
+
+# Keycloak's own role and database. The realm is imported at start only when it does not exist
+# yet, so when rapport-realm.json changed since the last import the database is recreated: the
+# realm file is the whole truth of the local identity provider.
+keycloak_database() {
+    local bindir want stamp="$KEYCLOAK_DIR/realm.sha256"
+    bindir="$(pg_bindir)"
+    want="$(sha256sum "$KEYCLOAK_REALM_FILE" | cut -d' ' -f1)"
+    if [[ "$(pg_psql "$bindir" -d postgres -tAc "SELECT 1 FROM pg_roles WHERE rolname = '$KEYCLOAK_DATABASE'")" != "1" ]]; then
+        pg_psql "$bindir" -d postgres -c "CREATE ROLE $KEYCLOAK_DATABASE LOGIN PASSWORD '$KEYCLOAK_DB_PASSWORD'"
+    fi
+    local exists
+    exists="$(pg_psql "$bindir" -d postgres -tAc "SELECT 1 FROM pg_database WHERE datname = '$KEYCLOAK_DATABASE'")"
+    if [[ "$exists" == "1" && ( ! -f "$stamp" || "$(cat "$stamp")" != "$want" ) ]]; then
+        log "realm file changed: recreating database $KEYCLOAK_DATABASE"
+        pg_psql "$bindir" -d postgres -c "DROP DATABASE $KEYCLOAK_DATABASE WITH (FORCE)"
+        exists=""
+    fi
+    if [[ "$exists" != "1" ]]; then
+        log "creating database $KEYCLOAK_DATABASE"
+        pg_psql "$bindir" -d postgres -c "CREATE DATABASE $KEYCLOAK_DATABASE OWNER $KEYCLOAK_DATABASE"
+    fi
+    echo "$want" >"$stamp"
+}
+
+keycloak_issuer() { echo "http://127.0.0.1:${RAPPORT_KEYCLOAK_PORT}/realms/rapport"; }
+
+# Ready once the imported realm publishes its discovery document.
+keycloak_ready() {
+    curl -fsS -o /dev/null --max-time 2 "$(keycloak_issuer)/.well-known/openid-configuration" 2>/dev/null
+}
+
+keycloak_up() {
+    if pid_alive "$KEYCLOAK_PID_FILE" kc.sh; then
+        log "keycloak already running (pid $(cat "$KEYCLOAK_PID_FILE"))"
+        return 0
+    fi
+    rm -f "$KEYCLOAK_PID_FILE"
+    port_open "$RAPPORT_PG_PORT" || die "postgres does not answer on 127.0.0.1:$RAPPORT_PG_PORT (infra-up starts it)"
+    port_open "$RAPPORT_KEYCLOAK_PORT" \
+        && die "port $RAPPORT_KEYCLOAK_PORT is already in use by a process we did not start"
+    command -v curl >/dev/null || die "curl not found; run deploy/local/install-prereqs.sh"
+    local java_home home
+    java_home="$(keycloak_java_home)"
+    mkdir -p "$KEYCLOAK_DIR"
+    keycloak_fetch
+    home="$(keycloak_home)"
+    [[ -n "$home" ]] || die "no Keycloak distribution under $KEYCLOAK_DIR/dist"
+    keycloak_build "$home" "$java_home"
+    keycloak_database
+    mkdir -p "$home/data/import"
+    cp "$KEYCLOAK_REALM_FILE" "$home/data/import/rapport-realm.json"
+
+    log "starting keycloak on 127.0.0.1:$RAPPORT_KEYCLOAK_PORT"
+    # As for Kafka: own session, and the pid file names kc.sh, which forwards SIGTERM to its JVM.
+    JAVA_HOME="$java_home" JAVA_OPTS_KC_HEAP="-Xms256m -Xmx768m" \
+    KC_BOOTSTRAP_ADMIN_USERNAME=admin KC_BOOTSTRAP_ADMIN_PASSWORD="$RAPPORT_KEYCLOAK_ADMIN_PASSWORD" \
+    KC_DB_URL="jdbc:postgresql://127.0.0.1:${RAPPORT_PG_PORT}/${KEYCLOAK_DATABASE}" \
+    KC_DB_USERNAME="$KEYCLOAK_DATABASE" KC_DB_PASSWORD="$KEYCLOAK_DB_PASSWORD" \
+    setsid nohup bash -c 'echo $$ >"$1"; shift; exec "$@"' _ "$KEYCLOAK_PID_FILE" \
+        "$home/bin/kc.sh" start --optimized --import-realm \
+        --http-enabled=true --http-host=127.0.0.1 --http-port="$RAPPORT_KEYCLOAK_PORT" \
+        --hostname="http://127.0.0.1:${RAPPORT_KEYCLOAK_PORT}" \
+        >>"$LOG_DIR/keycloak.out" 2>&1 </dev/null &
+
+    local waited=0
+    until keycloak_ready; do
+        if (( waited > 2 )) && ! pid_alive "$KEYCLOAK_PID_FILE" kc.sh; then
+            tail -n 40 "$LOG_DIR/keycloak.out" >&2 || true
+            die "keycloak exited during startup (log: $LOG_DIR/keycloak.out)"
+        fi
+        if (( waited >= KEYCLOAK_READY_TIMEOUT )); then
+            tail -n 40 "$LOG_DIR/keycloak.out" >&2 || true
+            die "keycloak's realm not served at $(keycloak_issuer) after ${KEYCLOAK_READY_TIMEOUT}s"
+        fi
+        sleep 1
+        waited=$((waited + 1))
+    done
+    log "keycloak ready after ~${waited}s (pid $(cat "$KEYCLOAK_PID_FILE"))"
+}
+
+keycloak_down() {
+    if ! pid_alive "$KEYCLOAK_PID_FILE" kc.sh; then
+        [[ -e "$KEYCLOAK_PID_FILE" ]] && log "removing stale $KEYCLOAK_PID_FILE"
+        rm -f "$KEYCLOAK_PID_FILE"
+        log "keycloak not running"
+        return 0
+    fi
+    local pid waited=0
+    pid="$(cat "$KEYCLOAK_PID_FILE")"
+    log "stopping keycloak (pid $pid)"
+    kill -TERM "$pid" 2>/dev/null || true
+    while proc_running "$pid"; do
+        if (( waited >= KEYCLOAK_STOP_TIMEOUT )); then
+            log "keycloak did not stop within ${KEYCLOAK_STOP_TIMEOUT}s; sending SIGKILL to its process group"
+            # setsid made kc.sh a group leader: the group is kc.sh and its JVM.
+            kill -KILL -- "-$pid" 2>/dev/null || true
+            sleep 1
+            break
+        fi
+        sleep 1
+        waited=$((waited + 1))
+    done
+    rm -f "$KEYCLOAK_PID_FILE"
+    log "keycloak stopped"
+}
+
+# --------------------------------------------------------------------------------------------
 # Commands
 # --------------------------------------------------------------------------------------------
 
@@ -400,14 +593,23 @@ cmd_infra_up() {
     ensure_dirs
     kafka_up
     pg_up
+    keycloak_up
     echo "kafka bootstrap: $(kafka_bootstrap)"
     echo "postgres url:    $(database_url)"
+    echo "oidc issuer:     $(keycloak_issuer)"
     echo "state and logs:  $RAPPORT_HOME"
 }
 
 cmd_infra_down() {
+    keycloak_down
     kafka_down
     pg_down
+}
+
+cmd_keycloak_up() {
+    ensure_dirs
+    keycloak_up
+    echo "oidc issuer:     $(keycloak_issuer)"
 }
 
 cmd_status() {
@@ -425,20 +627,30 @@ cmd_status() {
     else
         echo "postgres: stopped"
     fi
+    if pid_alive "$KEYCLOAK_PID_FILE" kc.sh; then
+        local ready="not serving the realm yet"
+        keycloak_ready && ready="serving the realm"
+        echo "keycloak: running, pid $(cat "$KEYCLOAK_PID_FILE"), $(keycloak_issuer) $ready"
+    else
+        echo "keycloak: stopped"
+    fi
 }
 
 cmd_env() {
     echo "export KAFKA_BOOTSTRAP_SERVERS=$(kafka_bootstrap)"
     echo "export DATABASE_URL=$(database_url)"
+    echo "export RAPPORT_OIDC_ISSUER=$(keycloak_issuer)"
 }
 
 usage() {
-    sed -n '2,10p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
+    sed -n '2,13p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
 }
 
 case "${1:-}" in
     infra-up)   cmd_infra_up ;;
     infra-down) cmd_infra_down ;;
+    keycloak-up)   cmd_keycloak_up ;;
+    keycloak-down) keycloak_down ;;
     status)     cmd_status ;;
     env)        cmd_env ;;
     -h|--help|help) usage ;;
