@@ -37,6 +37,12 @@ class InvalidInput(RapportError):
     code = "invalid_input"
 
 
+class Unauthorized(RapportError):
+    """Nobody is signed in, or the token is missing, expired, wrongly signed or not for us (401)."""
+
+    code = "unauthorized"
+
+
 class NotFound(RapportError):
     """The thing asked for does not exist, or the asker may not know it does (404)."""
 
@@ -59,6 +65,12 @@ class TooLarge(RapportError):
     """The request would make something bigger than the system can carry (413)."""
 
     code = "too_large"
+
+
+class Unavailable(RapportError):
+    """Something the answer depends on does not answer, e.g. the identity provider (503)."""
+
+    code = "unavailable"
 
 
 def invalid(problems: Sequence[Problem], what: str) -> InvalidInput:

@@ -25,6 +25,8 @@ from chassis.errors import (
     NotFound,
     RapportError,
     TooLarge,
+    Unauthorized,
+    Unavailable,
 )
 from chassis.logging import correlation_id
 
@@ -54,10 +56,12 @@ _STATUS_CODES = {
 
 _STATUS_OF_KIND: dict[type[RapportError], int] = {
     InvalidInput: 422,
+    Unauthorized: 401,
     NotFound: 404,
     Conflict: 409,
     Forbidden: 403,
     TooLarge: 413,
+    Unavailable: 503,
 }
 
 
@@ -96,7 +100,13 @@ def _validation_details(exc: RequestValidationError) -> list[dict[str, Any]]:
 def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(RapportError)
     async def _refused(_: Request, exc: RapportError) -> JSONResponse:
-        return JSONResponse(_refusal_body(exc), status_code=status_of(exc))
+        # RFC 6750: a 401 names the scheme the client should authenticate with.
+        headers = (
+            {"WWW-Authenticate": 'Bearer realm="rapport"'}
+            if isinstance(exc, Unauthorized)
+            else None
+        )
+        return JSONResponse(_refusal_body(exc), status_code=status_of(exc), headers=headers)
 
     @app.exception_handler(RequestValidationError)
     async def _invalid(_: Request, exc: RequestValidationError) -> JSONResponse:

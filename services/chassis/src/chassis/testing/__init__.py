@@ -1,5 +1,5 @@
-"""Pytest plugin (`-p chassis.testing`): the real Kafka broker and PostgreSQL, a service's
-processes, the front door and the browser, for every suite. Install with `rapport-chassis[testing]`.
+"""Pytest plugin (`-p chassis.testing`): the real Kafka broker and PostgreSQL, the identity
+provider (Keycloak), a service's processes, the front door and the browser, for every suite. Install with `rapport-chassis[testing]`.
 
 Any test that uses the `infrastructure` fixture, directly or through another fixture, is marked
 `integration`; `make unit` runs the rest (`-m "not integration"`).
@@ -9,6 +9,7 @@ import pytest
 
 from chassis.testing.browser import CHROMIUM_ARGS, browser, browser_executable, page
 from chassis.testing.front_door import FrontDoor
+from chassis.testing.identity import DEMO_PASSWORD, SHORT_LIVED_CLIENT, Keycloak, keycloak
 from chassis.testing.infrastructure import (
     Infrastructure,
     create_database,
@@ -24,9 +25,12 @@ from chassis.testing.waiting import eventually
 
 __all__ = [
     "CHROMIUM_ARGS",
+    "DEMO_PASSWORD",
     "LOG_DIR",
+    "SHORT_LIVED_CLIENT",
     "FrontDoor",
     "Infrastructure",
+    "Keycloak",
     "ServiceProcess",
     "ServiceUnderTest",
     "browser",
@@ -37,6 +41,7 @@ __all__ = [
     "free_port",
     "infrastructure",
     "kafka_producer",
+    "keycloak",
     "migrate_service",
     "page",
     "read_topic",

@@ -1,0 +1,324 @@
+"""Who asks: bearer tokens verified against the identity provider, and the browser's sign-in.
+
+One dependency, `current_principal` (`CurrentPrincipal` in a route's signature), answers for API
+clients and pages alike: a bearer token is verified on every request (signature from the realm's
+JWKS, issuer, audience, expiry); a browser carries the signed session cookie that the sign-in
+router set after verifying the token it got by the authorization-code flow with PKCE. Anything
+else is a 401 with the uniform error body. Decision 0016 says why and how scoping follows.
+
+A service's app takes all of it with one line in its composition root:
+`install_identity(app, IdentitySettings(), prefix="/accounts")`.
+"""
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import asdict, dataclass
+from typing import Annotated, Any, Literal, get_args
+from urllib.parse import urlsplit
+
+import jwt
+from authlib.integrations.base_client import OAuthError
+from authlib.integrations.starlette_client import OAuth
+from fastapi import APIRouter, Depends, FastAPI, Request
+from fastapi.responses import RedirectResponse
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+from starlette.middleware.sessions import SessionMiddleware
+
+from chassis.errors import Forbidden, Unauthorized, Unavailable
+
+log = logging.getLogger(__name__)
+
+Role = Literal["manager", "supervisor", "complaint_handler", "ops", "admin"]
+ROLES: tuple[Role, ...] = get_args(Role)
+SESSION_COOKIE = "rapport_session"
+
+
+class IdentitySettings(BaseSettings):
+    """The realm every service trusts; the same for all services (env prefix `RAPPORT_OIDC_`)."""
+
+    model_config = SettingsConfigDict(env_prefix="RAPPORT_OIDC_", extra="ignore")
+
+    issuer: str = Field(
+        default="http://127.0.0.1:18080/realms/rapport",
+        description="The `iss` every token must carry: the realm's public address.",
+    )
+    audience: str = Field(default="rapport", description="The `aud` every token must carry.")
+    internal_url: str | None = Field(
+        default=None,
+        description="Where this process reaches the realm when that is not the public issuer "
+        "(a container network); keys and discovery are fetched from there.",
+    )
+    algorithms: tuple[str, ...] = ("RS256",)
+    client_id: str = "rapport-web"
+    client_secret: str = "rapport-web-secret"
+    public_url: str = Field(
+        default="http://127.0.0.1:8080",
+        description="The front door's address: the browser comes back to <public_url><prefix>"
+        "/auth/callback and lands on <public_url>/ after signing out.",
+    )
+    session_secret: str = Field(
+        default="local-development-only-session-secret",
+        description="Signs the session cookie; the same in every service, secret in production.",
+    )
+    session_max_age_seconds: int = 8 * 3600
+    session_https_only: bool = Field(
+        default=False, description="Mark the session cookie Secure (behind TLS)."
+    )
+
+    @property
+    def realm_url(self) -> str:
+        return (self.internal_url or self.issuer).rstrip("/")
+
+    @property
+    def jwks_url(self) -> str:
+        """Keycloak's JWKS address under the realm."""
+        return f"{self.realm_url}/protocol/openid-connect/certs"
+
+    @property
+    def metadata_url(self) -> str:
+        return f"{self.realm_url}/.well-known/openid-configuration"
+
+
+@dataclass(frozen=True)
+class Principal:
+    """The signed-in person (or machine client) a request acts for."""
+
+    user_id: str  # the staff id (AM-01) the data uses; a machine client's username
+    username: str
+    roles: frozenset[Role]
+    teams: frozenset[str]  # the directory's groups
+    department: str | None
+    subject: str  # the identity provider's own id (`sub`)
+
+    def has_role(self, *roles: Role) -> bool:
+        return not self.roles.isdisjoint(roles)
+
+    def to_session(self) -> dict[str, Any]:
+        fields = asdict(self)
+        return {**fields, "roles": sorted(self.roles), "teams": sorted(self.teams)}
+
+    @classmethod
+    def from_session(cls, data: Mapping[str, Any]) -> "Principal":
+        return cls(
+            user_id=str(data["user_id"]),
+            username=str(data["username"]),
+            roles=frozenset(role for role in data["roles"] if role in ROLES),
+            teams=frozenset(str(team) for team in data["teams"]),
+            department=data["department"],
+            subject=str(data["subject"]),
+        )
+
+
+def _strings(claims: Mapping[str, Any], name: str) -> list[str]:
+    value = claims.get(name, [])
+    if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
+        raise Unauthorized(f"the token's {name!r} claim is not a list of strings")
+    return value
+
+
+def principal_from_claims(claims: Mapping[str, Any]) -> Principal:
+    """The realm's mappers put `staff_id`, `department`, `roles` and `groups` in the token."""
+    username = str(claims.get("preferred_username") or claims["sub"])
+    department = claims.get("department")
+    return Principal(
+        user_id=str(claims.get("staff_id") or username),
+        username=username,
+        # Roles outside Rapport's vocabulary (the directory may have others) grant nothing.
+        roles=frozenset(role for role in _strings(claims, "roles") if role in ROLES),
+        teams=frozenset(group.rsplit("/", 1)[-1] for group in _strings(claims, "groups")),
+        department=department if isinstance(department, str) else None,
+        subject=str(claims["sub"]),
+    )
+
+
+class TokenVerifier:
+    """Verifies access tokens with PyJWT. Keys come from the realm's JWKS through PyJWKClient,
+    which caches them and fetches the set again when a token names a key id it has not seen
+    (the realm rotated its keys)."""
+
+    def __init__(
+        self, *, jwks_url: str, issuer: str, audience: str, algorithms: tuple[str, ...]
+    ) -> None:
+        self._keys = jwt.PyJWKClient(jwks_url, cache_keys=True, lifespan=300, timeout=5)
+        self._issuer = issuer
+        self._audience = audience
+        self._algorithms = list(algorithms)
+
+    @classmethod
+    def from_settings(cls, settings: IdentitySettings) -> "TokenVerifier":
+        return cls(
+            jwks_url=settings.jwks_url,
+            issuer=settings.issuer,
+            audience=settings.audience,
+            algorithms=settings.algorithms,
+        )
+
+    async def claims(self, token: str) -> dict[str, Any]:
+        """The verified claims, or Unauthorized saying what is wrong with the token."""
+        try:
+            # A cache miss fetches over HTTP with urllib: keep it off the event loop.
+            key = await asyncio.to_thread(self._keys.get_signing_key_from_jwt, token)
+            claims: dict[str, Any] = jwt.decode(
+                token,
+                key.key,
+                algorithms=self._algorithms,
+                audience=self._audience,
+                issuer=self._issuer,
+                options={"require": ["exp", "iat", "iss", "aud", "sub"]},
+            )
+        except jwt.PyJWKClientConnectionError as exc:
+            log.warning("the realm's keys cannot be fetched: %s", exc)
+            raise Unavailable("the identity provider does not answer") from None
+        except jwt.ExpiredSignatureError:
+            raise Unauthorized("the token has expired") from None
+        except jwt.InvalidAudienceError:
+            raise Unauthorized("the token is not meant for this system") from None
+        except jwt.InvalidIssuerError:
+            raise Unauthorized("the token was issued by someone else") from None
+        except (jwt.PyJWKClientError, jwt.InvalidTokenError) as exc:
+            raise Unauthorized(f"the token is not valid: {exc}") from None
+        return claims
+
+    async def verify(self, token: str) -> Principal:
+        return principal_from_claims(await self.claims(token))
+
+
+class Identity:
+    """What an app needs to know who asks: the verifier and the sign-in client of the realm."""
+
+    def __init__(self, settings: IdentitySettings, *, prefix: str) -> None:
+        self.settings = settings
+        self.prefix = prefix.rstrip("/")
+        self.verifier = TokenVerifier.from_settings(settings)
+        self.oauth = OAuth()
+        self.oauth.register(
+            "realm",
+            client_id=settings.client_id,
+            client_secret=settings.client_secret,
+            server_metadata_url=settings.metadata_url,
+            client_kwargs={"scope": "openid", "code_challenge_method": "S256"},
+        )
+
+    @property
+    def callback_url(self) -> str:
+        return f"{self.settings.public_url.rstrip('/')}{self.prefix}/auth/callback"
+
+
+def _identity(request: Request) -> Identity:
+    identity = getattr(request.app.state, "identity", None)
+    if not isinstance(identity, Identity):
+        raise RuntimeError("install_identity(app, ...) was not called for this app")
+    return identity
+
+
+_bearer = HTTPBearer(
+    auto_error=False, description="An access token of the Rapport realm (audience `rapport`)."
+)
+
+
+async def current_principal(
+    request: Request,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+) -> Principal:
+    """The bearer token's principal, else the signed-in browser's; else 401."""
+    identity = _identity(request)
+    if credentials is not None:
+        return await identity.verifier.verify(credentials.credentials)
+    session = request.scope.get("session")
+    if session and "principal" in session:
+        try:
+            return Principal.from_session(session["principal"])
+        except (KeyError, TypeError):
+            session.clear()  # written by an older release: sign in again
+    raise Unauthorized("sign in, or send a bearer token")
+
+
+CurrentPrincipal = Annotated[Principal, Depends(current_principal)]
+
+
+def require_role(*roles: Role) -> Callable[[Principal], Awaitable[Principal]]:
+    """A dependency: the principal, when they hold one of `roles`; else 403."""
+
+    async def dependency(principal: CurrentPrincipal) -> Principal:
+        if not principal.has_role(*roles):
+            raise Forbidden(f"this needs the role {' or '.join(roles)}")
+        return principal
+
+    return dependency
+
+
+def return_path(target: str | None) -> str:
+    """Only a path of our own site is a place to return to (no open redirect)."""
+    if not target:
+        return "/"
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
+        return "/"
+    return target
+
+
+def sign_in_router() -> APIRouter:
+    """`/auth/login`, `/auth/callback` and `/auth/logout` (POST) under the app's prefix."""
+    router = APIRouter(prefix="/auth", include_in_schema=False)
+
+    @router.get("/login")
+    async def login(request: Request, next: str | None = None) -> RedirectResponse:
+        identity = _identity(request)
+        request.session["next"] = return_path(next)
+        response: RedirectResponse = await identity.oauth.realm.authorize_redirect(
+            request, identity.callback_url
+        )
+        return response
+
+    @router.get("/callback")
+    async def callback(request: Request) -> RedirectResponse:
+        identity = _identity(request)
+        try:
+            token = await identity.oauth.realm.authorize_access_token(request)
+        except OAuthError as exc:
+            raise Unauthorized(f"sign-in did not complete: {exc.error}") from None
+        principal = await identity.verifier.verify(token["access_token"])
+        target = return_path(request.session.get("next"))
+        # A new session on every sign-in: nothing from before it survives.
+        request.session.clear()
+        request.session["principal"] = principal.to_session()
+        # Kept for the provider's sign-out (`id_token_hint`), which then asks nothing.
+        request.session["id_token"] = token.get("id_token")
+        return RedirectResponse(target, status_code=303)
+
+    @router.post("/logout")
+    async def logout(request: Request) -> RedirectResponse:
+        identity = _identity(request)
+        id_token = request.session.get("id_token")
+        request.session.clear()
+        response: RedirectResponse = await identity.oauth.realm.logout_redirect(
+            request,
+            post_logout_redirect_uri=f"{identity.settings.public_url.rstrip('/')}/",
+            id_token_hint=id_token,
+            client_id=identity.settings.client_id,
+        )
+        # authlib keeps a state to check the provider's return with; the front door's home
+        # page does not check it, so nothing of the session is kept.
+        request.session.clear()
+        response.status_code = 303
+        return response
+
+    return router
+
+
+def install_identity(app: FastAPI, settings: IdentitySettings, *, prefix: str) -> None:
+    """Token verification for `current_principal`, the session cookie and the sign-in routes
+    under `prefix` (the service's path at the front door, e.g. "/accounts")."""
+    app.state.identity = Identity(settings, prefix=prefix)
+    app.add_middleware(
+        SessionMiddleware,
+        secret_key=settings.session_secret,
+        session_cookie=SESSION_COOKIE,
+        max_age=settings.session_max_age_seconds,
+        same_site="lax",
+        https_only=settings.session_https_only,
+    )
+    app.include_router(sign_in_router(), prefix=prefix.rstrip("/"))

@@ -1,0 +1,93 @@
+"""The real identity provider for tests: Keycloak with the `rapport` realm.
+
+Where it comes from: `RAPPORT_OIDC_ISSUER` when set (a Keycloak already running with the realm
+of deploy/local/keycloak/rapport-realm.json); otherwise `deploy/local/stack.sh keycloak-up`
+against the PostgreSQL server of the `infrastructure` fixture, a no-op when it already runs.
+"""
+
+import os
+import subprocess
+from dataclasses import dataclass
+from typing import Any
+
+import httpx
+import pytest
+from sqlalchemy.engine import make_url
+
+from chassis.auth import IdentitySettings
+from chassis.testing.infrastructure import REPO_ROOT, Infrastructure
+
+# The demo users' password and the machine client of the realm file (listed in the README).
+DEMO_PASSWORD = "rapport-demo"
+FEEDER_CLIENT = ("rapport-feeder", "rapport-feeder-secret")
+# Tests only: the same realm, with access tokens that live one second.
+SHORT_LIVED_CLIENT = ("rapport-short-lived", "rapport-short-lived-secret")
+
+
+@dataclass(frozen=True)
+class Keycloak:
+    """The running realm, and tokens from it."""
+
+    issuer: str
+
+    @property
+    def token_url(self) -> str:
+        return f"{self.issuer}/protocol/openid-connect/token"
+
+    def settings(self, **overrides: Any) -> IdentitySettings:
+        """The services' identity settings for this realm."""
+        return IdentitySettings(issuer=self.issuer, **overrides)
+
+    def tokens(self, **form: str) -> dict[str, Any]:
+        """The token endpoint's answer to `form` (a grant), which must succeed."""
+        response = httpx.post(self.token_url, data=form, timeout=30)
+        assert response.status_code == 200, response.text
+        answer: dict[str, Any] = response.json()
+        return answer
+
+    def password_tokens(
+        self, username: str, *, client: tuple[str, str] = FEEDER_CLIENT, scope: str = "openid"
+    ) -> dict[str, Any]:
+        """A demo user's tokens by the password grant (access, refresh and ID token)."""
+        client_id, client_secret = client
+        return self.tokens(
+            grant_type="password",
+            client_id=client_id,
+            client_secret=client_secret,
+            username=username,
+            password=DEMO_PASSWORD,
+            scope=scope,
+        )
+
+    def access_token(self, username: str, *, client: tuple[str, str] = FEEDER_CLIENT) -> str:
+        return str(self.password_tokens(username, client=client)["access_token"])
+
+    def client_credentials_token(self, client: tuple[str, str] = FEEDER_CLIENT) -> str:
+        client_id, client_secret = client
+        answer = self.tokens(
+            grant_type="client_credentials", client_id=client_id, client_secret=client_secret
+        )
+        return str(answer["access_token"])
+
+
+def _from_local_stack(infra: Infrastructure) -> str:
+    """Starts Keycloak on the infrastructure's PostgreSQL server; returns the issuer."""
+    server = make_url(infra.admin_database_url)
+    env = {
+        **os.environ,
+        "RAPPORT_PG_PORT": str(server.port or 5432),
+        "RAPPORT_PG_SUPERUSER_PASSWORD": str(server.password or ""),
+    }
+    stack = REPO_ROOT / "deploy" / "local" / "stack.sh"
+    subprocess.run([str(stack), "keycloak-up"], check=True, env=env)
+    exports = subprocess.run(
+        [str(stack), "env"], check=True, capture_output=True, text=True, env=env
+    )
+    line = next(line for line in exports.stdout.splitlines() if "RAPPORT_OIDC_ISSUER=" in line)
+    return line.split("=", 1)[1].strip("'\"")
+
+
+@pytest.fixture(scope="session")
+def keycloak(infrastructure: Infrastructure) -> Keycloak:
+    issuer = os.environ.get("RAPPORT_OIDC_ISSUER") or _from_local_stack(infrastructure)
+    return Keycloak(issuer.rstrip("/"))

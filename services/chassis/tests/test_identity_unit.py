@@ -1,0 +1,60 @@
+"""The parts of identity that need no identity provider: claims to principal, return paths."""
+
+import pytest
+
+from chassis.auth import Principal, principal_from_claims, return_path
+from chassis.errors import Unauthorized
+
+
+def test_claims_become_a_principal_with_rapports_roles_only() -> None:
+    principal = principal_from_claims(
+        {
+            "sub": "f3c1",
+            "preferred_username": "sup-01",
+            "staff_id": "SUP-01",
+            "roles": ["supervisor", "offline_access"],
+            "groups": ["east", "/teams/south"],
+        }
+    )
+
+    assert principal == Principal(
+        user_id="SUP-01",
+        username="sup-01",
+        roles=frozenset({"supervisor"}),
+        teams=frozenset({"east", "south"}),
+        department=None,
+        subject="f3c1",
+    )
+    assert principal.has_role("manager", "supervisor")
+    assert not principal.has_role("admin")
+    assert Principal.from_session(principal.to_session()) == principal
+
+
+def test_a_machine_clients_user_id_is_its_username() -> None:
+    principal = principal_from_claims({"sub": "9a", "preferred_username": "service-account-x"})
+
+    assert (principal.user_id, principal.roles, principal.teams) == (
+        "service-account-x",
+        frozenset(),
+        frozenset(),
+    )
+
+
+def test_malformed_role_claims_are_refused() -> None:
+    with pytest.raises(Unauthorized):
+        principal_from_claims({"sub": "9a", "roles": "admin"})
+
+
+@pytest.mark.parametrize(
+    ("target", "expected"),
+    [
+        ("/accounts/board?week=2026-W49", "/accounts/board?week=2026-W49"),
+        (None, "/"),
+        ("", "/"),
+        ("https://elsewhere.example/", "/"),
+        ("//elsewhere.example/", "/"),
+        ("accounts", "/"),
+    ],
+)
+def test_sign_in_returns_only_to_a_path_of_the_site(target: str | None, expected: str) -> None:
+    assert return_path(target) == expected
