@@ -8,7 +8,12 @@
 #   chromium                  /usr/bin/chromium for Playwright (never `playwright install`)
 #   nginx, curl
 #   openjdk-17-jre-headless   Kafka 4.1 needs Java 17+
-#   maven                     fetches the Kafka jars once (deploy/local/kafka/pom.xml)
+#   maven                     fetches the Kafka jars and the Keycloak distribution once
+#                             (deploy/local/kafka/pom.xml, deploy/local/keycloak/pom.xml)
+#
+# Keycloak 26 needs a Java 21+ JDK, which Debian 12 does not package: it must already be there
+# (the Temurin 25 JDK at /usr/lib/jvm/temurin-25-jdk-amd64 on our machines and CI, or any JDK
+# named by RAPPORT_KEYCLOAK_JAVA_HOME). This script checks it and says so when it is missing.
 set -euo pipefail
 
 log() { echo "[prereqs] $*" >&2; }
@@ -21,11 +26,12 @@ missing=()
 have_cmd() { command -v "$1" >/dev/null 2>&1; }
 have_pkg() { dpkg -s "$1" >/dev/null 2>&1; }
 
-# Major Java version of `java` on PATH, 0 when absent ("1.8.0_x" -> 8, "17.0.15" -> 17).
+# Major Java version of `java` on PATH (or of the java binary $1), 0 when absent
+# ("1.8.0_x" -> 8, "17.0.15" -> 17).
 java_major() {
-    local v
-    have_cmd java || { echo 0; return; }
-    v="$(java -version 2>&1 | awk -F'"' '/version/ {print $2; exit}')"
+    local v java="${1:-java}"
+    have_cmd "$java" || { echo 0; return; }
+    v="$("$java" -version 2>&1 | awk -F'"' '/version/ {print $2; exit}')"
     if [[ "$v" == 1.* ]]; then
         v="${v#1.}"
     fi
@@ -57,4 +63,12 @@ ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || die "PostgreSQL server bi
 (( $(java_major) >= 17 )) || die "java 17+ still missing (java on PATH: $(command -v java || echo none))"
 have_cmd mvn || die "maven still missing"
 have_cmd chromium || die "chromium still missing"
-log "java $(java_major), $(mvn -v 2>/dev/null | head -n1 | sed 's/\x1b\[[0-9;]*m//g'), postgres $(ls -d /usr/lib/postgresql/*/ | xargs -n1 basename | sort -V | tail -n1), chromium $(chromium --version 2>/dev/null | awk '{print $2}')"
+# The same choice as deploy/local/stack.sh makes.
+keycloak_jdk="${RAPPORT_KEYCLOAK_JAVA_HOME:-}"
+if [[ -z "$keycloak_jdk" && -x /usr/lib/jvm/temurin-25-jdk-amd64/bin/java ]]; then
+    keycloak_jdk=/usr/lib/jvm/temurin-25-jdk-amd64
+fi
+keycloak_jdk="${keycloak_jdk:-${JAVA_HOME:-}}"
+(( $(java_major "$keycloak_jdk/bin/java") >= 21 )) \
+    || die "no Java 21+ JDK for Keycloak (looked at '${keycloak_jdk:-nothing}'): install one and set RAPPORT_KEYCLOAK_JAVA_HOME"
+log "java $(java_major) (Keycloak: $(java_major "$keycloak_jdk/bin/java") at $keycloak_jdk), $(mvn -v 2>/dev/null | head -n1 | sed 's/\x1b\[[0-9;]*m//g'), postgres $(ls -d /usr/lib/postgresql/*/ | xargs -n1 basename | sort -V | tail -n1), chromium $(chromium --version 2>/dev/null | awk '{print $2}')"
