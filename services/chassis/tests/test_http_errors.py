@@ -20,6 +20,8 @@ REFUSALS: dict[str, errors.RapportError] = {
     "conflict": errors.Conflict("the card changed meanwhile", code="stale_card"),
     "forbidden": errors.Forbidden("only an admin may publish a policy"),
     "too-large": errors.TooLarge("an export holds at most 10000 rows"),
+    "unauthorized": errors.Unauthorized("the token has expired"),
+    "unavailable": errors.Unavailable("the identity provider does not answer"),
     "subclass": AlreadyClosed("the ticket is closed"),
     "base": errors.RapportError("no"),
 }
@@ -50,6 +52,8 @@ async def answer(name: str) -> tuple[int, dict[str, Any]]:
         ("conflict", 409, "stale_card"),
         ("forbidden", 403, "forbidden"),
         ("too-large", 413, "too_large"),
+        ("unauthorized", 401, "unauthorized"),
+        ("unavailable", 503, "unavailable"),
         ("subclass", 409, "already_closed"),
         ("base", 400, "refused"),
     ],
@@ -75,4 +79,14 @@ async def test_invalid_input_lists_each_problem_as_field_and_message() -> None:
 
 
 def test_status_of_is_the_same_for_pages_as_for_the_api() -> None:
-    assert [status_of(error) for error in REFUSALS.values()] == [422, 404, 409, 403, 413, 409, 400]
+    assert [status_of(error) for error in REFUSALS.values()] == [
+        422,
+        404,
+        409,
+        403,
+        413,
+        401,
+        503,
+        409,
+        400,
+    ]

@@ -1,9 +1,12 @@
 """The parts of identity that need no identity provider: claims to principal, return paths."""
 
+import jwt
 import pytest
+from cryptography.hazmat.primitives.asymmetric import rsa
 
-from chassis.auth import Principal, principal_from_claims, return_path
-from chassis.errors import Unauthorized
+from chassis.auth import Principal, TokenVerifier, principal_from_claims, return_path
+from chassis.errors import Unauthorized, Unavailable
+from chassis.testing import free_port
 
 
 def test_claims_become_a_principal_with_rapports_roles_only() -> None:
@@ -58,3 +61,18 @@ def test_malformed_role_claims_are_refused() -> None:
 )
 def test_sign_in_returns_only_to_a_path_of_the_site(target: str | None, expected: str) -> None:
     assert return_path(target) == expected
+
+
+async def test_a_provider_that_does_not_answer_is_a_503_not_a_401() -> None:
+    # Nothing listens on a free port: the key set cannot be fetched.
+    verifier = TokenVerifier(
+        jwks_url=f"http://127.0.0.1:{free_port()}/certs",
+        issuer="http://127.0.0.1/realms/rapport",
+        audience="rapport",
+        algorithms=("RS256",),
+    )
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    token = jwt.encode({"sub": "x"}, key, algorithm="RS256", headers={"kid": "k1"})
+
+    with pytest.raises(Unavailable):
+        await verifier.verify(token)
