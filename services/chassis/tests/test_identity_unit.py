@@ -1,11 +1,20 @@
 """The parts of identity that need no identity provider: claims to principal, return paths."""
 
+import httpx
 import jwt
 import pytest
 from cryptography.hazmat.primitives.asymmetric import rsa
 
-from chassis.auth import Principal, TokenVerifier, principal_from_claims, return_path
+from chassis.auth import (
+    IdentitySettings,
+    Principal,
+    TokenVerifier,
+    install_identity,
+    principal_from_claims,
+    return_path,
+)
 from chassis.errors import Unauthorized, Unavailable
+from chassis.http import create_app
 from chassis.testing import free_port
 
 
@@ -57,6 +66,8 @@ def test_malformed_role_claims_are_refused() -> None:
         ("https://elsewhere.example/", "/"),
         ("//elsewhere.example/", "/"),
         ("accounts", "/"),
+        ("/\\elsewhere.example/", "/"),
+        ("/accounts\n/", "/"),
     ],
 )
 def test_sign_in_returns_only_to_a_path_of_the_site(target: str | None, expected: str) -> None:
@@ -76,3 +87,15 @@ async def test_a_provider_that_does_not_answer_is_a_503_not_a_401() -> None:
 
     with pytest.raises(Unavailable):
         await verifier.verify(token)
+
+
+async def test_signing_in_while_the_provider_is_down_is_a_503() -> None:
+    app = create_app(service="test", title="test", readiness_checks=[])
+    issuer = f"http://127.0.0.1:{free_port()}/realms/rapport"
+    install_identity(app, IdentitySettings(issuer=issuer), prefix="/test")
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://127.0.0.1:8080") as client:
+        response = await client.get("/test/auth/login")
+
+    assert response.status_code == 503
+    assert response.json()["error"]["code"] == "unavailable"

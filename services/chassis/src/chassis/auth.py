@@ -17,6 +17,7 @@ from dataclasses import asdict, dataclass
 from typing import Annotated, Any, Literal, get_args
 from urllib.parse import urlsplit
 
+import httpx
 import jwt
 from authlib.integrations.base_client import OAuthError
 from authlib.integrations.starlette_client import OAuth
@@ -255,9 +256,16 @@ def return_path(target: str | None) -> str:
     if not target:
         return "/"
     parts = urlsplit(target)
-    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
+    # Browsers read a backslash as a slash: "/\\evil.example" would leave the site.
+    foreign = parts.scheme or parts.netloc or target.startswith("//") or "\\" in target
+    if foreign or not target.startswith("/") or not target.isprintable():
         return "/"
     return target
+
+
+def _provider_down(exc: Exception) -> Unavailable:
+    log.warning("the identity provider does not answer: %s", exc)
+    return Unavailable("the identity provider does not answer")
 
 
 def sign_in_router() -> APIRouter:
@@ -268,9 +276,12 @@ def sign_in_router() -> APIRouter:
     async def login(request: Request, next: str | None = None) -> RedirectResponse:
         identity = _identity(request)
         request.session["next"] = return_path(next)
-        response: RedirectResponse = await identity.oauth.realm.authorize_redirect(
-            request, identity.callback_url
-        )
+        try:
+            response: RedirectResponse = await identity.oauth.realm.authorize_redirect(
+                request, identity.callback_url
+            )
+        except httpx.HTTPError as exc:
+            raise _provider_down(exc) from None
         return response
 
     @router.get("/callback")
@@ -280,6 +291,8 @@ def sign_in_router() -> APIRouter:
             token = await identity.oauth.realm.authorize_access_token(request)
         except OAuthError as exc:
             raise Unauthorized(f"sign-in did not complete: {exc.error}") from None
+        except httpx.HTTPError as exc:
+            raise _provider_down(exc) from None
         principal = await identity.verifier.verify(token["access_token"])
         target = return_path(request.session.get("next"))
         # A new session on every sign-in: nothing from before it survives.
