@@ -1,12 +1,14 @@
 # Rapport: the project's commands. `make up` starts everything with demo data; `make test` runs every test.
 SHELL := /bin/bash
 export UV_PYTHON_DOWNLOADS := never
-UV ?= uv
+# uv on PATH, else the one deploy/local/install-prereqs.sh put under .local/uv.
+UV ?= $(shell command -v uv 2>/dev/null || echo .local/uv/bin/uv)
 RUN := $(UV) run --frozen --all-packages
 
 .PHONY: up down test unit bench check lint format typecheck schemas asyncapi install status
 
-install: ## Install the Python workspace into .venv (from uv.lock)
+install: ## Install what is missing (Debian packages, uv), then the Python workspace into .venv (from uv.lock)
+	bash deploy/local/install-prereqs.sh
 	$(UV) sync --frozen --all-packages
 
 up: install ## Start Kafka, PostgreSQL and the services in the background, with demo data
