@@ -29,7 +29,9 @@ def test_a_page_belongs_to_the_longest_matching_entry() -> None:
 def test_the_layout_links_every_entry_and_marks_the_current_one(tmp_path: Path) -> None:
     (tmp_path / "page.html").write_text('{% extends "base.html" %}')
     page = templates(tmp_path, static_prefix="/x/static").env.get_template("page.html")
-    html = page.render(request=SimpleNamespace(url=SimpleNamespace(path="/complaints/board")))
+    html = page.render(
+        request=SimpleNamespace(url=SimpleNamespace(path="/complaints/board"), query_params={})
+    )
     assert html.count('aria-current="page"') == 1
     assert '<a href="/complaints/board" class="active" aria-current="page">SLA board</a>' in html
     assert 'href="/accounts/"' in html and ">Accounts</a>" in html

@@ -28,6 +28,7 @@ from chassis.errors import (
     Unauthorized,
     Unavailable,
 )
+from chassis.i18n import LanguageMiddleware
 from chassis.logging import correlation_id
 
 # PostgreSQL `integer`, the type of every numeric id and version a path names.
@@ -300,6 +301,7 @@ def create_app(
     # Added before the correlation middleware, so wrapped by it: refusals are
     # counted and carry a request id too.
     app.add_middleware(InputGuard)
+    app.add_middleware(LanguageMiddleware)
 
     @app.middleware("http")
     async def _correlate(

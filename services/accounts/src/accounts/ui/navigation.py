@@ -1,6 +1,7 @@
 """The accounts service's entries in the site's top bar (registered in its pyproject.toml under
 the `rapport.navigation` entry points; see chassis.web)."""
 
+from chassis.i18n import N_
 from chassis.web import NavEntry
 
-NAVIGATION = (NavEntry("Accounts", "/accounts/"),)
+NAVIGATION = (NavEntry(N_("Accounts"), "/accounts/"),)

@@ -12,20 +12,24 @@ from dataclasses import dataclass
 from functools import cache
 from importlib.metadata import entry_points
 from pathlib import Path
+from urllib.parse import urlencode
 
-from fastapi import FastAPI
+from fastapi import FastAPI, Request
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from jinja2 import ChoiceLoader, FileSystemLoader
 
+from chassis import i18n
+
 WEB_DIR = Path(__file__).parent
-NAVIGATION_GROUP = "rapport.navigation"
+NAVIGATION_GROUP = i18n.SERVICES_GROUP
 
 
 @dataclass(frozen=True)
 class NavEntry:
     """A link of the site's top bar: `href` is a path of the front door."""
 
+    # English, marked with `chassis.i18n.N_` so it is translated where it is shown.
     label: str
     href: str
 
@@ -43,16 +47,28 @@ def active_href(path: str, navigation: tuple[NavEntry, ...]) -> str | None:
     return max(matching, key=len, default=None)
 
 
+def language_href(request: Request, code: str) -> str:
+    """The page itself in another language: its query with `lang` set (see chassis.i18n)."""
+    return "?" + urlencode({**request.query_params, "lang": code})
+
+
 def templates(service_templates: Path, *, static_prefix: str) -> Jinja2Templates:
     """Jinja templates: the service's own first, then the shared layout."""
     environment_templates = Jinja2Templates(directory=str(service_templates))
     environment_templates.env.loader = ChoiceLoader(
         [FileSystemLoader(str(service_templates)), FileSystemLoader(str(WEB_DIR / "templates"))]
     )
+    environment_templates.env.add_extension("jinja2.ext.i18n")
+    environment_templates.env.install_gettext_callables(  # type: ignore[attr-defined]
+        i18n.gettext, i18n.ngettext, newstyle=True
+    )
+    environment_templates.env.policies["ext.i18n.trimmed"] = True
     navigation = site_navigation()
     environment_templates.env.globals.update(
+        i18n.template_globals(),
         navigation=navigation,
         active_href=lambda path: active_href(path, navigation),
+        language_href=language_href,
         static_prefix=static_prefix,
     )
     return environment_templates

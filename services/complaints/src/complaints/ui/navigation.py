@@ -1,9 +1,10 @@
 """The complaints service's entries in the site's top bar (registered in its pyproject.toml under
 the `rapport.navigation` entry points; see chassis.web)."""
 
+from chassis.i18n import N_
 from chassis.web import NavEntry
 
 NAVIGATION = (
-    NavEntry("Complaints", "/complaints/"),
-    NavEntry("SLA board", "/complaints/board"),
+    NavEntry(N_("Complaints"), "/complaints/"),
+    NavEntry(N_("SLA board"), "/complaints/board"),
 )

@@ -1,9 +1,10 @@
 """The engagement service's entries in the site's top bar (registered in its pyproject.toml under
 the `rapport.navigation` entry points; see chassis.web)."""
 
+from chassis.i18n import N_
 from chassis.web import NavEntry
 
 NAVIGATION = (
-    NavEntry("Plan", "/engagement/"),
-    NavEntry("Team boards", "/engagement/boards/team/"),
+    NavEntry(N_("Plan"), "/engagement/"),
+    NavEntry(N_("Team boards"), "/engagement/boards/team/"),
 )

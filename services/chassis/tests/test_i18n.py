@@ -1,0 +1,159 @@
+"""The request's language, the translated layout, locale formats and the catalogue check."""
+
+import subprocess
+import sys
+from datetime import UTC, date, datetime
+from decimal import Decimal
+from pathlib import Path
+
+import httpx
+import pytest
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse
+
+from chassis import i18n
+from chassis.http import create_app
+from chassis.web import templates
+
+
+def page_app(tmp_path: Path) -> httpx.AsyncClient:
+    (tmp_path / "page.html").write_text(
+        '{% extends "base.html" %}{% block content %}'
+        "<p id=money>{{ money(amount) }}</p><p id=day>{{ day(on, 'full') }}</p>"
+        "<p id=said>{{ _('Language') }}</p>{% endblock %}"
+    )
+    pages = templates(tmp_path, static_prefix="/static")
+    router = APIRouter()
+
+    @router.get("/page", response_class=HTMLResponse)
+    async def page(request: Request) -> HTMLResponse:
+        return pages.TemplateResponse(
+            request, "page.html", {"amount": Decimal("1250"), "on": date(2026, 12, 3)}
+        )
+
+    @router.get("/said")
+    async def said() -> dict[str, str]:
+        return {"said": i18n.gettext("Language"), "language": i18n.current().code}
+
+    app = create_app(service="test", title="test", readiness_checks=[], routers=[router])
+    return httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://test")
+
+
+@pytest.mark.parametrize(
+    ("header", "expected"),
+    [
+        ("zh-CN,zh;q=0.9,en;q=0.8", i18n.CHINESE),
+        ("en-GB,en;q=0.9,zh-CN;q=0.8", i18n.ENGLISH),
+        ("fr-FR, zh-TW;q=0.5, en;q=0.4", i18n.CHINESE),
+        ("en;q=0.2, zh;q=0.7", i18n.CHINESE),
+        ("zh;q=0, en", i18n.ENGLISH),
+        ("de, fr;q=0.8", None),
+        ("zh;q=abc, en", i18n.ENGLISH),
+        ("", None),
+    ],
+)
+def test_accept_language_picks_the_best_language_the_site_speaks(
+    header: str, expected: i18n.Language | None
+) -> None:
+    assert i18n.preferred(header) == expected
+
+
+@pytest.mark.parametrize(
+    ("language", "money", "day", "weekday"),
+    [
+        (i18n.ENGLISH, "¥1,250.00", "Dec 3, 2026", "Thursday"),
+        (i18n.CHINESE, "¥1,250.00", "2026年12月3日", "星期四"),
+    ],
+)
+def test_money_dates_and_weekdays_follow_the_locale(
+    language: i18n.Language, money: str, day: str, weekday: str
+) -> None:
+    with i18n.speaking(language):
+        assert i18n.money(Decimal("1250")) == money
+        assert i18n.money(Decimal("-30.5")) == "-" + money.replace("1,250.00", "30.50")
+        assert i18n.day(date(2026, 12, 3)) == day
+        assert i18n.weekday(date(2026, 12, 3)) == weekday
+
+
+def test_a_time_is_shown_in_the_zone_it_carries() -> None:
+    at = datetime(2026, 12, 3, 1, 30, tzinfo=UTC)
+    with i18n.speaking(i18n.CHINESE):
+        assert i18n.clock(at) == "01:30"
+    with i18n.speaking(i18n.ENGLISH):
+        assert i18n.clock(at) == "1:30\u202fAM"
+
+
+async def test_the_layout_follows_accept_language_then_the_switch_keeps_the_choice(
+    tmp_path: Path,
+) -> None:
+    async with page_app(tmp_path) as client:
+        chinese = await client.get("/page", headers={"accept-language": "zh-CN,zh;q=0.9"})
+        assert '<html lang="zh-CN">' in chinese.text
+        assert "<p id=said>语言</p>" in chinese.text
+        assert "客户" in chinese.text or "投诉" in chinese.text  # the services' navigation
+        assert "<p id=day>2026年12月3日星期四</p>" in chinese.text
+        assert "Accept-Language" in chinese.headers["vary"]
+
+        switched = await client.get("/page?lang=en", headers={"accept-language": "zh-CN"})
+        assert '<html lang="en">' in switched.text
+        assert "<p id=said>Language</p>" in switched.text
+        assert "<p id=money>¥1,250.00</p>" in switched.text
+        assert "rapport_lang=en" in switched.headers["set-cookie"]
+
+        # The cookie, not the browser, decides from then on.
+        kept = await client.get("/said", headers={"accept-language": "zh-CN"})
+        assert kept.json() == {"said": "Language", "language": "en"}
+
+
+async def test_the_switch_keeps_the_pages_query(tmp_path: Path) -> None:
+    async with page_app(tmp_path) as client:
+        page = await client.get("/page?grade=A&page=2")
+    assert 'href="?grade=A&amp;page=2&amp;lang=zh_CN"' in page.text
+
+
+async def test_an_unknown_language_or_a_broken_cookie_falls_back(tmp_path: Path) -> None:
+    async with page_app(tmp_path) as client:
+        unknown = await client.get("/said?lang=xx", headers={"accept-language": "zh"})
+        assert unknown.json()["language"] == "zh_CN"
+        assert "set-cookie" not in unknown.headers
+        client.cookies.clear()
+        broken = await client.get("/said", headers={"cookie": 'rapport_lang="; x'})
+        assert broken.json()["language"] == "en"
+
+
+def test_the_catalogue_check_fails_on_a_string_without_translation(tmp_path: Path) -> None:
+    package = tmp_path / "shop"
+    (package / "templates").mkdir(parents=True)
+    (package / "templates" / "page.html").write_text("<p>{{ _('Open tickets') }}</p>")
+    (package / "labels.py").write_text("from chassis.i18n import N_\nLABEL = N_('Overdue')\n")
+
+    def run(command: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [sys.executable, "-m", "chassis.i18n", command, str(package)],
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+
+    missing = run("check")
+    assert missing.returncode == 1 and "missing (2 strings to translate)" in missing.stderr
+    assert run("update").returncode == 0
+    untranslated = run("check")
+    assert untranslated.returncode == 1
+    assert "'Open tickets' is not translated" in untranslated.stderr
+    assert "'Overdue' is not translated" in untranslated.stderr
+    catalogue = package / "locale" / "zh_CN" / "LC_MESSAGES" / "messages.po"
+    catalogue.write_text(
+        catalogue.read_text().replace(
+            'msgid "Open tickets"\nmsgstr ""', 'msgid "Open tickets"\nmsgstr "未结工单"'
+        )
+    )
+    catalogue.write_text(
+        catalogue.read_text().replace(
+            'msgid "Overdue"\nmsgstr ""', 'msgid "Overdue"\nmsgstr "逾期"'
+        )
+    )
+    assert run("check").returncode == 0
+    (package / "labels.py").write_text("LABEL = 'Overdue'\n")
+    stale = run("check")
+    assert stale.returncode == 1 and "'Overdue' is no longer used" in stale.stderr
