@@ -161,6 +161,13 @@ def detail_value(key: str, value: object) -> str:
     return label(kind, value) if kind else str(value)
 
 
+def rule_value(key: str, value: object) -> str:
+    """What a policy rule matches on: a category or tier by its label, VIP as yes or no."""
+    if key == "vip":
+        return _("yes") if value else _("no")
+    return label(key, value) if key in ("category", "tier") else str(value)
+
+
 def weekday_name(name: str) -> str:
     """A calendar's weekday key (`monday`) as the locale names it: `Monday` / `星期一`."""
     return weekday(WEEKDAY_DATES[name])

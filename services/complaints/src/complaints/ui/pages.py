@@ -19,6 +19,7 @@ from chassis.errors import Problem, RapportError
 from chassis.http import IntId, parse_form, status_of
 from chassis.i18n import N_, _
 from chassis.web import templates as shared_templates
+from complaints.adapters.documents import target_from_document
 from complaints.api.dependencies import ComplaintsApp, ReadUow
 from complaints.api.schemas import PolicyDocumentIn
 from complaints.bootstrap import Complaints
@@ -35,7 +36,7 @@ from complaints.service_layer.handlers import (
     update_calendar,
 )
 from complaints.service_layer.views import ticket_detail
-from complaints.ui.labels import detail_value, label, weekday_name
+from complaints.ui.labels import detail_value, label, rule_value, weekday_name
 
 STATIC_PREFIX = "/complaints/static"
 STAFF_COOKIE = "rapport_staff"
@@ -49,6 +50,7 @@ templates.env.globals.update(
     weekdays=WEEKDAYS,
     label=label,
     detail_value=detail_value,
+    rule_value=rule_value,
     weekday_name=weekday_name,
 )
 
@@ -404,10 +406,18 @@ def countdown_filter(seconds: float | None) -> str:
     return sign + pattern % values
 
 
+def target_text(document: dict[str, Any]) -> str:
+    """A policy document's clock target as the ticket page describes it, in the reader's
+    language: `24 hours (wall time), pausable`."""
+    return target_from_document(document).describe()
+
+
 def holiday_dates(holidays: list[str]) -> list[date]:
     """A calendar's holidays (ISO dates as stored) as dates, for the locale's names of them."""
     return [date.fromisoformat(holiday) for holiday in holidays]
 
 
 templates.env.filters["duration"] = countdown_filter
-templates.env.globals.update(duration_patterns=duration_patterns, holiday_dates=holiday_dates)
+templates.env.globals.update(
+    duration_patterns=duration_patterns, holiday_dates=holiday_dates, target_text=target_text
+)
