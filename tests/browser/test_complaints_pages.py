@@ -1,7 +1,9 @@
 """Complaint pages in headless Chromium, through the nginx front door (one origin): a handler
-opens, acknowledges, pauses and resolves a ticket; the ops board shows a breach live."""
+opens, acknowledges, pauses and resolves a ticket; the ops board shows a breach live; the
+language switch turns the queue into Chinese, dates in the Chinese format."""
 
 import json
+import re
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 
@@ -185,3 +187,57 @@ async def test_the_ops_board_shows_a_breach_without_a_page_reload(
     ticket = (await site.get(f"/api/v1/complaints/tickets/{ticket_id}")).json()
     assert ticket["escalation_level"] == 1
     assert json.dumps(ticket).count('"outcome": "breached"') == 1
+
+
+async def test_the_language_switch_translates_the_queue_with_dates_in_the_locale_s_format(
+    browser: BrowserContext,
+    site: httpx.AsyncClient,
+    complaints_site: dict[str, str],
+    kafka_producer: AIOKafkaProducer,
+) -> None:
+    await use_policy(site, {"respond": {"amount": 15, "unit": "minutes"}})
+    account = await known_account(kafka_producer, site, "翠湖大药房")
+    created = await site.post(
+        "/api/v1/complaints/tickets",
+        json={
+            "actor": "agent-1",
+            "account_id": account,
+            "contact": "王经理",
+            "channel": "hotline",
+            "category": "delivery",
+            "severity": 2,
+            "description": "货物晚到两天",
+        },
+    )
+    assert created.status_code == 201, created.text
+    row_selector = f'#queue tr[data-ticket-id="{created.json()["id"]}"]'
+    page = await browser.new_page()
+    await page.goto(f"{complaints_site['url']}/complaints/?account_id={account}")
+    row = page.locator(row_selector)
+    await expect(page.locator("h1")).to_contain_text("Complaint queue")
+    await expect(row.locator('[data-field="status"]')).to_have_text("received")
+    # English dates: `Dec 3, 2026`; the countdown counts in English units.
+    await expect(row.locator('[data-field="opened"]')).to_have_text(
+        re.compile(r"^[A-Z][a-z]{2} \d{1,2}, \d{4}$")
+    )
+    await expect(row.locator(".countdown")).to_contain_text("min")
+
+    await page.click('nav.languages a[hreflang="zh-CN"]')
+    await expect(page.locator("html")).to_have_attribute("lang", "zh-CN")
+    await expect(page.locator("h1")).to_contain_text("投诉工单队列")
+    await expect(page.locator(".subnav")).to_contain_text("新建工单")
+    row = page.locator(row_selector)
+    await expect(row.locator('[data-field="status"]')).to_have_text("待受理")
+    await expect(row).to_contain_text("配送")
+    # Chinese dates: `2026年12月3日`, the deadline `2026年12月3日 10:15:00 UTC`; the live
+    # countdown in Chinese units.
+    await expect(row.locator('[data-field="opened"]')).to_have_text(
+        re.compile(r"^\d{4}年\d{1,2}月\d{1,2}日$")
+    )
+    await expect(row.locator(".countdown")).to_have_attribute(
+        "title", re.compile(r"^\d{4}年\d{1,2}月\d{1,2}日 \d{2}:\d{2}:\d{2} UTC$")
+    )
+    await expect(row.locator(".countdown")).to_contain_text("分")
+    # The choice is kept: the next page comes in Chinese without the switch.
+    await page.goto(f"{complaints_site['url']}/complaints/board")
+    await expect(page.locator("h1")).to_have_text("运营 SLA 看板")

@@ -6,6 +6,7 @@ from fastapi import APIRouter, Path, Query
 
 from chassis.errors import NotFound
 from chassis.http import IntId
+from chassis.i18n import _
 from complaints.api.dependencies import ComplaintsApp, ReadUow
 from complaints.api.schemas import (
     AccountOut,
@@ -55,7 +56,7 @@ async def ticket_out(app: Complaints, ticket_id: str) -> TicketOut:
             uow=uow, ticket_id=ticket_id, settings=app.sla, now=app.clock.now()
         )
     if detail is None:
-        raise NotFound(f"no ticket {ticket_id!r}")
+        raise NotFound(_("no ticket %(ticket)r") % {"ticket": ticket_id})
     return TicketOut.model_validate(detail)
 
 
@@ -221,7 +222,7 @@ async def refund_paid(app: ComplaintsApp, ticket_id: str, body: Request) -> Tick
 async def get_account(uow: ReadUow, account_id: str) -> AccountOut:
     account = await uow.accounts.get(account_id)
     if account is None:
-        raise NotFound(f"no account {account_id!r} is known to complaints")
+        raise NotFound(_("no account %(account)r is known to complaints") % {"account": account_id})
     return AccountOut(
         account_id=account.account_id, name=account.name, tier=account.tier, vip=account.vip
     )
@@ -242,7 +243,7 @@ async def get_calendar(uow: ReadUow, name: str) -> CalendarOut:
     for row in await uow.queries.calendars():
         if row["name"] == name:
             return CalendarOut.model_validate(row)
-    raise NotFound(f"no calendar {name!r}")
+    raise NotFound(_("no calendar %(calendar)r") % {"calendar": name})
 
 
 @router.put(
@@ -300,7 +301,7 @@ async def policy_out(app: Complaints, version: int) -> PolicyOut:
         for row in await uow.queries.policies():
             if row["version"] == version:
                 return PolicyOut.model_validate(row)
-    raise NotFound(f"no policy version {version}")
+    raise NotFound(_("no policy version %(version)s") % {"version": version})
 
 
 @router.get("/standard-answers", response_model=list[StandardAnswerOut])

@@ -5,6 +5,7 @@ from typing import Annotated, Any, Literal, Self
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from chassis.i18n import _
 from complaints.domain.policy import Category, ClockName, Tier, Unit
 from complaints.domain.tickets import Channel, Department, Remedy, Status
 
@@ -202,7 +203,10 @@ class TargetIn(BaseModel):
     @model_validator(mode="after")
     def at_most_a_year(self) -> Self:
         if self.amount > MAX_TARGET[self.unit]:
-            raise ValueError(f"at most {MAX_TARGET[self.unit]} {self.unit}")
+            raise ValueError(
+                _("at most %(amount)s %(unit)s")
+                % {"amount": MAX_TARGET[self.unit], "unit": _(self.unit.replace("_", " "))}
+            )
         return self
 
 

@@ -12,6 +12,7 @@ from itertools import pairwise
 from typing import Protocol
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from chassis.i18n import _
 from complaints.domain.errors import InvalidInput
 
 MINUTES_PER_DAY = 24 * 60
@@ -51,8 +52,8 @@ class WorkingPeriod:
     def __post_init__(self) -> None:
         if not 0 <= self.start < self.end <= MINUTES_PER_DAY:
             raise InvalidInput(
-                f"working period {format_minutes(self.start)}-{format_minutes(self.end)} "
-                "must start before it ends, within 00:00-24:00"
+                _("working period %(period)s must start before it ends, within 00:00-24:00")
+                % {"period": f"{format_minutes(self.start)}-{format_minutes(self.end)}"}
             )
 
     @classmethod
@@ -62,7 +63,9 @@ class WorkingPeriod:
             start, end = text.split("-")
             return cls(parse_minutes(start), parse_minutes(end))
         except ValueError as exc:
-            raise InvalidInput(f"working period {text!r} is not HH:MM-HH:MM") from exc
+            raise InvalidInput(
+                _("working period %(period)r is not HH:MM-HH:MM") % {"period": text}
+            ) from exc
 
     def __str__(self) -> str:
         return f"{format_minutes(self.start)}-{format_minutes(self.end)}"
@@ -94,15 +97,18 @@ class BusinessCalendar:
         try:
             ZoneInfo(self.time_zone)
         except (ZoneInfoNotFoundError, ValueError) as exc:
-            raise InvalidInput(f"unknown time zone {self.time_zone!r}") from exc
+            raise InvalidInput(_("unknown time zone %(zone)r") % {"zone": self.time_zone}) from exc
         if len(self.week) != 7:
-            raise InvalidInput("a calendar needs working periods for each of the 7 weekdays")
+            raise InvalidInput(_("a calendar needs working periods for each of the 7 weekdays"))
         for weekday, periods in zip(WEEKDAYS, self.week, strict=True):
             for earlier, later in pairwise(periods):
                 if later.start < earlier.end:
-                    raise InvalidInput(f"{weekday}: working periods overlap or are not in order")
+                    raise InvalidInput(
+                        _("%(weekday)s: working periods overlap or are not in order")
+                        % {"weekday": weekday}
+                    )
         if not any(self.week):
-            raise InvalidInput("a calendar must be open at least once a week")
+            raise InvalidInput(_("a calendar must be open at least once a week"))
 
     @property
     def zone(self) -> ZoneInfo:
@@ -129,7 +135,10 @@ class BusinessCalendar:
             for opens, closes in self.open_periods(day + timedelta(days=offset)):
                 if closes > moment:
                     yield max(opens, moment), closes
-        raise InvalidInput(f"calendar {self.name!r} is never open after {moment.isoformat()}")
+        raise InvalidInput(
+            _("calendar %(calendar)r is never open after %(moment)s")
+            % {"calendar": self.name, "moment": moment.isoformat()}
+        )
 
     def add(self, start: datetime, duration: timedelta) -> datetime:
         """The instant at which `duration` of open time has passed since `start`."""
@@ -158,14 +167,17 @@ class BusinessCalendar:
         """The close of the `days`-th working day after the local day of `start`."""
         day = start.astimezone(self.zone).date()
         counted = 0
-        for _ in range(SEARCH_LIMIT_DAYS):
+        for _searched in range(SEARCH_LIMIT_DAYS):
             day += timedelta(days=1)
             periods = self.open_periods(day)
             if periods:
                 counted += 1
                 if counted == days:
                     return periods[-1][1]
-        raise InvalidInput(f"calendar {self.name!r} has no {days} working days ahead")
+        raise InvalidInput(
+            _("calendar %(calendar)r has no %(days)s working days ahead")
+            % {"calendar": self.name, "days": days}
+        )
 
 
 def _local_to_utc(local: datetime, zone: ZoneInfo) -> datetime:

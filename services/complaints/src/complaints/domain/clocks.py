@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Literal
 
+from chassis.i18n import _
 from complaints.domain.calendar import TimeMeasure
 from complaints.domain.errors import ClockRefused
 from complaints.domain.events import ClockBreached, ClockEvent, ClockMet, ClockWarning
@@ -121,10 +122,15 @@ class SlaClock:
 
     def pause(self, at: datetime, reason: str, measure: TimeMeasure) -> None:
         if not self.target.pausable:
-            raise ClockRefused(f"the {self.name} clock cannot be paused", code="clock_not_pausable")
+            raise ClockRefused(
+                _("the %(clock)s clock cannot be paused")
+                % {"clock": _(self.name.replace("_", " "))},
+                code="clock_not_pausable",
+            )
         if not self.running or self.segment_start is None:
             raise ClockRefused(
-                f"the {self.name} clock is {self.state}, only a running clock can pause",
+                _("the %(clock)s clock is %(state)s, only a running clock can pause")
+                % {"clock": _(self.name.replace("_", " ")), "state": _(self.state)},
                 code="clock_not_running",
             )
         self.consumed += measure.elapsed(self.segment_start, at)
@@ -136,7 +142,8 @@ class SlaClock:
     def resume(self, at: datetime, measure: TimeMeasure) -> None:
         if self.state != "paused" or self.paused_since is None or self.budget is None:
             raise ClockRefused(
-                f"the {self.name} clock is {self.state}, only a paused clock can resume",
+                _("the %(clock)s clock is %(state)s, only a paused clock can resume")
+                % {"clock": _(self.name.replace("_", " ")), "state": _(self.state)},
                 code="clock_not_paused",
             )
         self.paused_total += at - self.paused_since

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Literal, get_args
 
+from chassis.i18n import _, ngettext
 from complaints.domain.calendar import BusinessCalendar, TimeMeasure
 from complaints.domain.errors import InvalidInput
 
@@ -45,27 +46,42 @@ class ClockTarget:
 
     def __post_init__(self) -> None:
         if self.amount <= 0:
-            raise InvalidInput("a target amount must be positive")
+            raise InvalidInput(_("a target amount must be positive"))
         if self.unit not in UNITS:
-            raise InvalidInput(f"unknown unit {self.unit!r}; use one of {', '.join(UNITS)}")
+            raise InvalidInput(
+                _("unknown unit %(unit)r; use one of %(units)s")
+                % {"unit": self.unit, "units": ", ".join(UNITS)}
+            )
         if self.unit == "working_days" and self.calendar is None:
-            raise InvalidInput("a target in working days needs a calendar")
+            raise InvalidInput(_("a target in working days needs a calendar"))
 
     def budget(self, start: datetime, measure: TimeMeasure) -> timedelta:
         """The measured time the clock may use, fixed when it starts."""
         if self.unit == "working_days":
             if not isinstance(measure, BusinessCalendar):
-                raise InvalidInput("a target in working days needs a calendar")
+                raise InvalidInput(_("a target in working days needs a calendar"))
             return measure.elapsed(start, measure.add_working_days(start, self.amount))
         per_unit = {"seconds": 1, "minutes": 60, "hours": 3600, "days": 86400}[self.unit]
         return timedelta(seconds=self.amount * per_unit)
 
     def describe(self) -> str:
-        """`15 minutes (wall time)`, `1 working day of calendar default, pausable`."""
-        on = f" of calendar {self.calendar}" if self.calendar else " (wall time)"
-        unit = self.unit.replace("_", " ")
-        unit = unit.removesuffix("s") if self.amount == 1 else unit
-        return f"{self.amount} {unit}{on}{', pausable' if self.pausable else ''}"
+        """`15 minutes (wall time)`, `1 working day of calendar default, pausable`, in the
+        reader's language."""
+        amount = {
+            "seconds": ngettext("%(amount)s second", "%(amount)s seconds", self.amount),
+            "minutes": ngettext("%(amount)s minute", "%(amount)s minutes", self.amount),
+            "hours": ngettext("%(amount)s hour", "%(amount)s hours", self.amount),
+            "days": ngettext("%(amount)s day", "%(amount)s days", self.amount),
+            "working_days": ngettext(
+                "%(amount)s working day", "%(amount)s working days", self.amount
+            ),
+        }[self.unit] % {"amount": self.amount}
+        described = (
+            _("%(amount)s of calendar %(calendar)s") % {"amount": amount, "calendar": self.calendar}
+            if self.calendar
+            else _("%(amount)s (wall time)") % {"amount": amount}
+        )
+        return _("%(target)s, pausable") % {"target": described} if self.pausable else described
 
 
 @dataclass(frozen=True)
@@ -90,13 +106,16 @@ class PolicyRule:
     def __post_init__(self) -> None:
         unknown = set(self.targets) - set(CLOCK_NAMES)
         if unknown:
-            raise InvalidInput(f"unknown clocks {sorted(unknown)}; use {', '.join(CLOCK_NAMES)}")
+            raise InvalidInput(
+                _("unknown clocks %(clocks)s; use %(known)s")
+                % {"clocks": sorted(unknown), "known": ", ".join(CLOCK_NAMES)}
+            )
         if self.severity is not None and self.severity not in (1, 2, 3):
-            raise InvalidInput("severity must be 1, 2 or 3")
+            raise InvalidInput(_("severity must be 1, 2 or 3"))
         if self.category is not None and self.category not in CATEGORIES:
-            raise InvalidInput(f"unknown category {self.category!r}")
+            raise InvalidInput(_("unknown category %(category)r") % {"category": self.category})
         if self.tier is not None and self.tier not in TIERS:
-            raise InvalidInput(f"unknown tier {self.tier!r}")
+            raise InvalidInput(_("unknown tier %(tier)r") % {"tier": self.tier})
 
     def matches(self, profile: TicketProfile) -> bool:
         return (
@@ -117,9 +136,11 @@ class SlaPolicy:
     def __post_init__(self) -> None:
         thresholds = self.warning_thresholds
         if any(not 0 < t < 100 for t in thresholds) or list(thresholds) != sorted(set(thresholds)):
-            raise InvalidInput("warning thresholds must be increasing percentages between 1 and 99")
+            raise InvalidInput(
+                _("warning thresholds must be increasing percentages between 1 and 99")
+            )
         if not self.rules:
-            raise InvalidInput("a policy needs at least one rule")
+            raise InvalidInput(_("a policy needs at least one rule"))
 
     def targets_for(self, profile: TicketProfile) -> dict[ClockName, ClockTarget]:
         """Every clock the ticket gets, with its target; later matching rules win."""

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import Literal, get_args
 
+from chassis.i18n import N_, _
 from complaints.domain.calendar import WALL_TIME, BusinessCalendar, TimeMeasure
 from complaints.domain.clocks import SlaClock
 from complaints.domain.errors import InvalidInput, InvalidTransition
@@ -115,7 +116,9 @@ class SlaContext:
         try:
             return self.calendars[calendar]
         except KeyError:
-            raise InvalidInput(f"calendar {calendar!r} does not exist") from None
+            raise InvalidInput(
+                _("calendar %(calendar)r does not exist") % {"calendar": calendar}
+            ) from None
 
 
 @dataclass(frozen=True)
@@ -129,17 +132,23 @@ class AccountView:
 
 
 def _text(value: str | None, what: str, *, required: bool = True) -> str | None:
+    """`value` trimmed; `what` names it in a refusal (English, marked `N_`, shown translated)."""
     cleaned = (value or "").strip()
     if required and not cleaned:
-        raise InvalidInput(f"{what} is required")
+        raise InvalidInput(_("%(what)s is required") % {"what": _(what)})
     if len(cleaned) > MAX_TEXT:
-        raise InvalidInput(f"{what} is longer than {MAX_TEXT} characters")
+        raise InvalidInput(
+            _("%(what)s is longer than %(limit)s characters") % {"what": _(what), "limit": MAX_TEXT}
+        )
     return cleaned or None
 
 
 def _choice(value: str | None, allowed: tuple[str, ...], what: str) -> str:
     if value not in allowed:
-        raise InvalidInput(f"{what} must be one of {', '.join(allowed)}; got {value!r}")
+        raise InvalidInput(
+            _("%(what)s must be one of %(allowed)s; got %(value)r")
+            % {"what": _(what), "allowed": ", ".join(allowed), "value": value}
+        )
     return value
 
 
@@ -195,21 +204,21 @@ class Ticket:
     ) -> "Ticket":
         """Open a ticket: targets come from the policy for the account's tier and VIP now."""
         if severity not in (1, 2, 3):
-            raise InvalidInput("severity must be 1 (severe), 2 (defect) or 3 (minor)")
+            raise InvalidInput(_("severity must be 1 (severe), 2 (defect) or 3 (minor)"))
         profile = TicketProfile(
             severity=severity,
-            category=_choice(category, CATEGORIES, "category"),  # type: ignore[arg-type]
+            category=_choice(category, CATEGORIES, N_("category")),  # type: ignore[arg-type]
             tier=account.tier,
             vip=account.vip,
         )
         ticket = cls(
             id=ticket_id,
             account_id=account.account_id,
-            contact=_text(contact, "contact") or "",
-            channel=_choice(channel, CHANNELS, "channel"),  # type: ignore[arg-type]
+            contact=_text(contact, N_("contact")) or "",
+            channel=_choice(channel, CHANNELS, N_("channel")),  # type: ignore[arg-type]
             category=profile.category,
             severity=severity,
-            description=_text(description, "description") or "",
+            description=_text(description, N_("description")) or "",
             order_refs=tuple(ref.strip() for ref in order_refs if ref.strip()),
             policy_version=policy.version,
             tier=account.tier,
@@ -232,7 +241,7 @@ class Ticket:
     # ----- the flow -------------------------------------------------------------------------
 
     def acknowledge(self, *, at: datetime, actor: str, ctx: SlaContext) -> None:
-        self._step(at, ctx, {"received"}, "acknowledge")
+        self._step(at, ctx, {"received"}, N_("acknowledge"))
         self.status = "acknowledged"
         self.events.append(TicketAcknowledged(at, actor))
         self._record(at, actor, "acknowledged")
@@ -242,11 +251,11 @@ class Ticket:
         self, *, at: datetime, actor: str, ctx: SlaContext, department: str | None = None
     ) -> None:
         """The issue is confirmed and recorded, and sent to the department concerned."""
-        self._step(at, ctx, {"acknowledged"}, "investigate")
+        self._step(at, ctx, {"acknowledged"}, N_("investigate"))
         if department is not None:
             self._assign(at, actor, department, self.handler)
         if self.department is None:
-            raise InvalidInput("name the department that investigates (or assign one first)")
+            raise InvalidInput(_("name the department that investigates (or assign one first)"))
         self.status = "investigating"
         self._record(at, actor, "investigating", department=self.department)
         self._reach("confirmed", at, ctx)
@@ -254,28 +263,28 @@ class Ticket:
     def assign(
         self, *, at: datetime, actor: str, ctx: SlaContext, department: str, handler: str | None
     ) -> None:
-        self._step(at, ctx, set(STATUSES) - {"closed"}, "assign")
+        self._step(at, ctx, set(STATUSES) - {"closed"}, N_("assign"))
         self._assign(at, actor, department, handler)
 
     def _assign(self, at: datetime, actor: str, department: str, handler: str | None) -> None:
-        chosen = _choice(department, DEPARTMENTS, "department")
+        chosen = _choice(department, DEPARTMENTS, N_("department"))
         self.department = chosen  # type: ignore[assignment]
-        self.handler = _text(handler, "handler", required=False)
+        self.handler = _text(handler, N_("handler"), required=False)
         self.events.append(TicketAssigned(at, actor, chosen, self.handler))
         self._record(at, actor, "assigned", department=department, handler=self.handler or "")
 
     def propose_solution(
         self, *, at: datetime, actor: str, ctx: SlaContext, remedy: str, solution: str
     ) -> None:
-        self._step(at, ctx, {"investigating"}, "propose a solution")
-        self.remedy = _choice(remedy, REMEDIES, "remedy")  # type: ignore[assignment]
-        self.solution = _text(solution, "solution")
+        self._step(at, ctx, {"investigating"}, N_("propose a solution"))
+        self.remedy = _choice(remedy, REMEDIES, N_("remedy"))  # type: ignore[assignment]
+        self.solution = _text(solution, N_("solution"))
         self.status = "solution_proposed"
         self._record(at, actor, "solution_proposed", remedy=remedy, solution=self.solution or "")
 
     def reject_solution(self, *, at: datetime, actor: str, ctx: SlaContext, reason: str) -> None:
         """The customer did not agree: back to investigating."""
-        self._step(at, ctx, {"solution_proposed"}, "reject the solution")
+        self._step(at, ctx, {"solution_proposed"}, N_("reject the solution"))
         why = _text(reason, "reason") or ""
         self.status = "investigating"
         self._record(at, actor, "solution_rejected", reason=why)
@@ -289,8 +298,8 @@ class Ticket:
         root_cause: str,
         cause_repeat_count: int = 0,
     ) -> None:
-        self._step(at, ctx, {"solution_proposed"}, "resolve")
-        self.root_cause = _text(root_cause, "root cause")
+        self._step(at, ctx, {"solution_proposed"}, N_("resolve"))
+        self.root_cause = _text(root_cause, N_("root cause"))
         self.cause_repeat_count = cause_repeat_count
         self.status = "resolved"
         self.events.append(TicketResolved(at, actor))
@@ -299,14 +308,14 @@ class Ticket:
 
     def follow_up(self, *, at: datetime, actor: str, ctx: SlaContext, note: str) -> None:
         """The customer was told the result."""
-        self._step(at, ctx, {"resolved"}, "follow up")
+        self._step(at, ctx, {"resolved"}, N_("follow up"))
         self.status = "follow_up"
-        self._record(at, actor, "followed_up", note=_text(note, "note", required=False) or "")
+        self._record(at, actor, "followed_up", note=_text(note, N_("note"), required=False) or "")
 
     def close(self, *, at: datetime, actor: str, ctx: SlaContext, satisfaction: int | None) -> None:
-        self._step(at, ctx, {"follow_up"}, "close")
+        self._step(at, ctx, {"follow_up"}, N_("close"))
         if satisfaction is not None and satisfaction not in range(1, 6):
-            raise InvalidInput("satisfaction is a score from 1 to 5")
+            raise InvalidInput(_("satisfaction is a score from 1 to 5"))
         self.satisfaction = satisfaction
         self.status = "closed"
         self.events.append(TicketClosed(at, actor))
@@ -315,7 +324,7 @@ class Ticket:
 
     def reopen(self, *, at: datetime, actor: str, ctx: SlaContext, reason: str) -> None:
         """Back to investigating; resolve and feedback start a new cycle with full targets."""
-        self._step(at, ctx, {"closed"}, "reopen")
+        self._step(at, ctx, {"closed"}, N_("reopen"))
         why = _text(reason, "reason") or ""
         self.status = "investigating"
         self.reopen_count += 1
@@ -334,7 +343,7 @@ class Ticket:
     def review_return(self, *, at: datetime, actor: str, ctx: SlaContext, remedy: str) -> None:
         """The return request was reviewed: goods are replaced or refunded."""
         self._returns_step(at, ctx, needs=None, done="return_reviewed")
-        self.remedy = _choice(remedy, ("replace", "refund"), "return remedy")  # type: ignore[assignment]
+        self.remedy = _choice(remedy, ("replace", "refund"), N_("return remedy"))  # type: ignore[assignment]
         self._record(at, actor, "return_reviewed", remedy=remedy)
         self._reach("return_reviewed", at, ctx)
         if remedy == "replace":
@@ -355,7 +364,7 @@ class Ticket:
 
     def record_refund_paid(self, *, at: datetime, actor: str, ctx: SlaContext) -> None:
         if self.remedy != "refund":
-            raise InvalidTransition("the return was not reviewed as a refund")
+            raise InvalidTransition(_("the return was not reviewed as a refund"))
         self._returns_step(at, ctx, needs="goods_received", done="refund_paid")
         self._record(at, actor, "refund_paid")
         self._reach("refund_paid", at, ctx)
@@ -365,11 +374,15 @@ class Ticket:
     ) -> None:
         self._step(at, ctx, set(STATUSES) - {"closed"}, done.replace("_", " "))
         if self.category != "returns":
-            raise InvalidTransition("return steps apply only to tickets of category returns")
+            raise InvalidTransition(_("return steps apply only to tickets of category returns"))
         if done in self.milestones:
-            raise InvalidTransition(f"{done.replace('_', ' ')} was already recorded")
+            raise InvalidTransition(
+                _("%(step)s was already recorded") % {"step": _(done.replace("_", " "))}
+            )
         if needs is not None and needs not in self.milestones:
-            raise InvalidTransition(f"{needs.replace('_', ' ')} must come first")
+            raise InvalidTransition(
+                _("%(step)s must come first") % {"step": _(needs.replace("_", " "))}
+            )
 
     # ----- the regulator ----------------------------------------------------------------------
 
@@ -379,10 +392,10 @@ class Ticket:
         """A product-safety issue was reported to the regulator (its own clock, DOMAIN.md §3);
         it may be recorded in any status, closed included."""
         self.clock("regulator")
-        self._step(at, ctx, STATUSES, "report to the regulator")
+        self._step(at, ctx, STATUSES, N_("report to the regulator"))
         if "regulator_reported" in self.milestones:
-            raise InvalidTransition("the report to the regulator was already recorded")
-        filed_as = _text(reference, "the regulator's reference") or ""
+            raise InvalidTransition(_("the report to the regulator was already recorded"))
+        filed_as = _text(reference, N_("the regulator's reference")) or ""
         self._record(at, actor, "regulator_reported", reference=filed_as)
         self._reach("regulator_reported", at, ctx)
 
@@ -390,10 +403,16 @@ class Ticket:
 
     def clock(self, name: str) -> SlaClock:
         if name not in CLOCK_NAMES:
-            raise InvalidInput(f"unknown clock {name!r}; clocks are {', '.join(CLOCK_NAMES)}")
+            raise InvalidInput(
+                _("unknown clock %(clock)r; clocks are %(clocks)s")
+                % {"clock": name, "clocks": ", ".join(CLOCK_NAMES)}
+            )
         found = self.clocks.get(name)
         if found is None:
-            raise InvalidInput(f"this ticket has no {name} clock under its policy")
+            raise InvalidInput(
+                _("this ticket has no %(clock)s clock under its policy")
+                % {"clock": _(name.replace("_", " "))}
+            )
         return found
 
     def pause_clock(
@@ -506,7 +525,10 @@ class Ticket:
 
     def _step(self, at: datetime, ctx: SlaContext, allowed: Collection[str], action: str) -> None:
         if self.status not in allowed:
-            raise InvalidTransition(f"cannot {action} a ticket that is {self.status}")
+            raise InvalidTransition(
+                _("cannot %(action)s a ticket that is %(status)s")
+                % {"action": _(action), "status": _(self.status.replace("_", " "))}
+            )
         self.process_due(now=at, ctx=ctx)
 
     def _reach(self, milestone: Milestone, at: datetime, ctx: SlaContext) -> None:

@@ -18,6 +18,7 @@ from typing import Any
 
 from chassis import errors
 from chassis.clock import Clock
+from chassis.i18n import _
 from chassis.kafka import ReceivedEvent
 from chassis.scheduler import DueTimer
 from chassis.unit_of_work import SqlUnitOfWork
@@ -84,12 +85,15 @@ async def file_complaint(
         account = await uow.accounts.get(command.account_id)
         if account is None:
             raise UnknownAccount(
-                f"no account {command.account_id!r} is known to complaints "
-                "(accounts arrive from the accounts service's events)"
+                _(
+                    "no account %(account)r is known to complaints "
+                    "(accounts arrive from the accounts service's events)"
+                )
+                % {"account": command.account_id}
             )
         policy = await uow.policies.active()
         if policy is None:
-            raise NoActivePolicy("no SLA policy is active; publish one first")
+            raise NoActivePolicy(_("no SLA policy is active; publish one first"))
         now = clock.now()
         ctx = await sla_context(uow, settings)
         ticket = Ticket.file(
@@ -121,7 +125,7 @@ async def run_ticket_command(
     async with uow:
         ticket = await uow.tickets.get(command.ticket_id)
         if ticket is None:
-            raise NotFound(f"no ticket {command.ticket_id!r}")
+            raise NotFound(_("no ticket %(ticket)r") % {"ticket": command.ticket_id})
         # Only now: a staged breach a relay published while we waited is in our past.
         now = clock.now()
         if isinstance(command, Resolve):
@@ -258,7 +262,10 @@ async def publish_policy(
         known = await uow.calendars.all()
         missing = policy.calendars() - set(known)
         if missing:
-            raise InvalidInput(f"the policy names calendars that do not exist: {sorted(missing)}")
+            raise InvalidInput(
+                _("the policy names calendars that do not exist: %(calendars)s")
+                % {"calendars": sorted(missing)}
+            )
         await uow.policies.add(
             policy, actor=command.actor, activate=command.activate, now=clock.now()
         )
@@ -269,15 +276,17 @@ async def publish_policy(
 async def activate_policy(*, uow: ComplaintsUnitOfWork, command: ActivatePolicy) -> None:
     async with uow:
         if not await uow.policies.activate(command.version):
-            raise NotFound(f"no policy version {command.version}")
+            raise NotFound(_("no policy version %(version)s") % {"version": command.version})
         await uow.commit()
 
 
 async def add_standard_answer(*, uow: ComplaintsUnitOfWork, command: AddStandardAnswer) -> int:
     if command.category not in CATEGORIES:
-        raise InvalidInput(f"category must be one of {', '.join(CATEGORIES)}")
+        raise InvalidInput(
+            _("category must be one of %(categories)s") % {"categories": ", ".join(CATEGORIES)}
+        )
     if not command.title.strip() or not command.body.strip():
-        raise InvalidInput("a standard answer needs a title and a body")
+        raise InvalidInput(_("a standard answer needs a title and a body"))
     async with uow:
         answer_id = await uow.standard_answers.add(
             category=command.category, title=command.title.strip(), body=command.body.strip()

@@ -7,7 +7,7 @@ page with the reason and a 4xx status; the ticket is unchanged.
 
 import json
 from collections.abc import Callable
-from datetime import timedelta
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -17,7 +17,9 @@ from pydantic import ValidationError
 
 from chassis.errors import Problem, RapportError
 from chassis.http import IntId, parse_form, status_of
+from chassis.i18n import N_, _
 from chassis.web import templates as shared_templates
+from complaints.adapters.documents import target_from_document
 from complaints.api.dependencies import ComplaintsApp, ReadUow
 from complaints.api.schemas import PolicyDocumentIn
 from complaints.bootstrap import Complaints
@@ -34,6 +36,7 @@ from complaints.service_layer.handlers import (
     update_calendar,
 )
 from complaints.service_layer.views import ticket_detail
+from complaints.ui.labels import detail_value, label, rule_value, weekday_name
 
 STATIC_PREFIX = "/complaints/static"
 STAFF_COOKIE = "rapport_staff"
@@ -45,6 +48,10 @@ templates.env.globals.update(
     remedies=REMEDIES,
     statuses=STATUSES,
     weekdays=WEEKDAYS,
+    label=label,
+    detail_value=detail_value,
+    rule_value=rule_value,
+    weekday_name=weekday_name,
 )
 
 router = APIRouter(prefix="/complaints", include_in_schema=False)
@@ -67,16 +74,19 @@ async def form_of(request: Request) -> Form:
     """The posted form (urlencoded, strict UTF-8), refused (422) past the API's bounds."""
     form = parse_form(await request.body())
     problems = [
-        Problem(name, f"at most {limit} characters")
+        Problem(name, _("at most %(limit)s characters") % {"limit": limit})
         for name, limit in FIELD_LIMITS.items()
         if len(form.get(name, "")) > limit
     ]
     refs = order_refs_of(form)
     if len(refs) > MAX_ORDER_REFS or any(len(ref) > MAX_ORDER_REF for ref in refs):
-        message = f"at most {MAX_ORDER_REFS} references of at most {MAX_ORDER_REF} characters"
+        message = _("at most %(refs)s references of at most %(length)s characters") % {
+            "refs": MAX_ORDER_REFS,
+            "length": MAX_ORDER_REF,
+        }
         problems.append(Problem("order_refs", message))
     if problems:
-        raise InvalidInput("the form is out of bounds", details=problems)
+        raise InvalidInput(_("the form is out of bounds"), details=problems)
     return form
 
 
@@ -95,12 +105,13 @@ def not_found(request: Request, message: str) -> HTMLResponse:
 
 
 def optional_int(value: str | None, what: str) -> int | None:
+    """`value` as a number; `what` names the field (English, marked `N_`, shown translated)."""
     if not value:
         return None
     try:
         return int(value)
     except ValueError:
-        raise InvalidInput(f"{what} must be a whole number") from None
+        raise InvalidInput(_("%(what)s must be a whole number") % {"what": _(what)}) from None
 
 
 @router.post("/acting-as")
@@ -149,7 +160,7 @@ async def create_ticket(request: Request, app: ComplaintsApp) -> Response:
                 contact=form.get("contact", ""),
                 channel=form.get("channel", ""),
                 category=form.get("category", ""),
-                severity=optional_int(form.get("severity"), "severity") or 0,
+                severity=optional_int(form.get("severity"), N_("severity")) or 0,
                 description=form.get("description", ""),
                 actor=staff(request),
                 order_refs=order_refs_of(form),
@@ -180,7 +191,7 @@ async def render_ticket(
             uow=uow, ticket_id=ticket_id, settings=app.sla, now=app.clock.now()
         )
         if detail is None:
-            return not_found(request, f"No ticket {ticket_id}.")
+            return not_found(request, _("No ticket %(ticket)s.") % {"ticket": ticket_id})
         answers = await uow.queries.standard_answers(detail["category"])
     return page(
         request,
@@ -210,7 +221,7 @@ ACTIONS: dict[str, CommandBuilder] = {
     "resolve": lambda t, a, f: c.Resolve(t, a, root_cause=f.get("root_cause", "")),
     "follow-up": lambda t, a, f: c.FollowUp(t, a, note=f.get("note", "")),
     "close": lambda t, a, f: c.Close(
-        t, a, satisfaction=optional_int(f.get("satisfaction"), "satisfaction")
+        t, a, satisfaction=optional_int(f.get("satisfaction"), N_("satisfaction"))
     ),
     "reopen": lambda t, a, f: c.Reopen(t, a, reason=f.get("reason", "")),
     "pause": lambda t, a, f: c.PauseClock(
@@ -231,7 +242,7 @@ async def ticket_action(
 ) -> Response:
     build = ACTIONS.get(action)
     if build is None:
-        return not_found(request, f"No action {action}.")
+        return not_found(request, _("No action %(action)s.") % {"action": action})
     form = await form_of(request)
     try:
         await run_ticket_command(
@@ -337,9 +348,11 @@ async def save_policy(request: Request, app: ComplaintsApp, uow: ReadUow) -> Res
         try:
             document = json.loads(draft)
         except json.JSONDecodeError as exc:
-            raise InvalidInput(f"the policy is not valid JSON: {exc}") from exc
+            raise InvalidInput(
+                _("the policy is not valid JSON: %(error)s") % {"error": exc}
+            ) from exc
         if not isinstance(document, dict):
-            raise InvalidInput("the policy must be a JSON object with rules")
+            raise InvalidInput(_("the policy must be a JSON object with rules"))
         try:
             PolicyDocumentIn.model_validate(document)
         except ValidationError as exc:
@@ -347,7 +360,9 @@ async def save_policy(request: Request, app: ComplaintsApp, uow: ReadUow) -> Res
                 f"{'.'.join(str(part) for part in error['loc'])}: {error['msg']}"
                 for error in exc.errors()[:5]
             )
-            raise InvalidInput(f"the policy is out of bounds: {problems}") from exc
+            raise InvalidInput(
+                _("the policy is out of bounds: %(problems)s") % {"problems": problems}
+            ) from exc
         await publish_policy(
             uow=app.uow(),
             command=c.PublishPolicy(document=document, actor=staff(request)),
@@ -366,20 +381,43 @@ async def activate(request: Request, app: ComplaintsApp, version: IntId) -> Resp
     return RedirectResponse("/complaints/admin/policies", status_code=303)
 
 
+def duration_patterns() -> dict[str, str]:
+    """The countdown's patterns in the current language, for the filter and the pages' script:
+    `1 h 05 min`, `-3 min 10 s`, `overdue 2 d 3 h`."""
+    return {
+        "days": _("%(days)d d %(hours)d h"),
+        "hours": _("%(hours)d h %(minutes)02d min"),
+        "minutes": _("%(minutes)d min %(seconds)02d s"),
+        "overdue": _("overdue %(left)s"),
+    }
+
+
 def countdown_filter(seconds: float | None) -> str:
-    """`1 h 05 min`, `-3 min 10 s` (overdue)."""
+    """`1 h 05 min`, `-3 min 10 s` (overdue); `1 小时 5 分` in Chinese."""
     if seconds is None:
         return "—"
     sign = "-" if seconds < 0 else ""
     left = timedelta(seconds=abs(int(seconds)))
-    days, rest = left.days, left.seconds
-    hours, rest = divmod(rest, 3600)
+    hours, rest = divmod(left.seconds, 3600)
     minutes, secs = divmod(rest, 60)
-    if days:
-        return f"{sign}{days} d {hours} h"
-    if hours:
-        return f"{sign}{hours} h {minutes:02d} min"
-    return f"{sign}{minutes} min {secs:02d} s"
+    values = {"days": left.days, "hours": hours, "minutes": minutes, "seconds": secs}
+    patterns = duration_patterns()
+    pattern = patterns["days"] if left.days else patterns["hours"] if hours else patterns["minutes"]
+    return sign + pattern % values
+
+
+def target_text(document: dict[str, Any]) -> str:
+    """A policy document's clock target as the ticket page describes it, in the reader's
+    language: `24 hours (wall time), pausable`."""
+    return target_from_document(document).describe()
+
+
+def holiday_dates(holidays: list[str]) -> list[date]:
+    """A calendar's holidays (ISO dates as stored) as dates, for the locale's names of them."""
+    return [date.fromisoformat(holiday) for holiday in holidays]
 
 
 templates.env.filters["duration"] = countdown_filter
+templates.env.globals.update(
+    duration_patterns=duration_patterns, holiday_dates=holiday_dates, target_text=target_text
+)
