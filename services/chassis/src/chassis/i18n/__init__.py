@@ -38,6 +38,10 @@ from babel.numbers import format_decimal
 from babel.support import NullTranslations, Translations
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from chassis.messages import N_, _, gettext, ngettext, translating_with
+
+__all__ = ["N_", "_", "gettext", "ngettext"]
+
 CATALOGUE = Path("LC_MESSAGES") / "messages.po"
 COOKIE = "rapport_lang"
 # A year: the choice stays until it is changed.
@@ -105,7 +109,8 @@ def speaking(language: Language) -> Iterator[None]:
     """Answer in `language` inside the block (tests, scripts, a report rendered offline)."""
     token = _current.set(language)
     try:
-        yield
+        with translating_with(translations(language)):
+            yield
     finally:
         _current.reset(token)
 
@@ -146,23 +151,6 @@ def translations(language: Language) -> NullTranslations:
         else:
             merged = found
     return merged
-
-
-def gettext(message: str) -> str:
-    """`message` in the current language."""
-    return translations(current()).gettext(message)
-
-
-def ngettext(singular: str, plural: str, count: int) -> str:
-    return translations(current()).ngettext(singular, plural, count)
-
-
-_ = gettext
-
-
-def N_(message: str) -> str:
-    """Marks `message` for extraction; it is translated where it is shown (`_(value)`)."""
-    return message
 
 
 def money(amount: Decimal | int | float) -> str:

@@ -12,7 +12,7 @@ from itertools import pairwise
 from typing import Protocol
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from chassis.i18n import _
+from chassis.messages import _
 from complaints.domain.errors import InvalidInput
 
 MINUTES_PER_DAY = 24 * 60

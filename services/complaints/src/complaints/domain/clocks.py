@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Literal
 
-from chassis.i18n import _
+from chassis.messages import _
 from complaints.domain.calendar import TimeMeasure
 from complaints.domain.errors import ClockRefused
 from complaints.domain.events import ClockBreached, ClockEvent, ClockMet, ClockWarning

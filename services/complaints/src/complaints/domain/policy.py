@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Literal, get_args
 
-from chassis.i18n import _, ngettext
+from chassis.messages import _, ngettext
 from complaints.domain.calendar import BusinessCalendar, TimeMeasure
 from complaints.domain.errors import InvalidInput
 

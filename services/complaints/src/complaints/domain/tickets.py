@@ -12,7 +12,7 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import Literal, get_args
 
-from chassis.i18n import N_, _
+from chassis.messages import N_, _
 from complaints.domain.calendar import WALL_TIME, BusinessCalendar, TimeMeasure
 from complaints.domain.clocks import SlaClock
 from complaints.domain.errors import InvalidInput, InvalidTransition
