@@ -45,7 +45,7 @@ from schemathesis.generation.hypothesis.builder import (
     HypothesisTestMode,
     create_test,
 )
-from schemathesis.schemas import APIOperation
+from schemathesis.schemas import APIOperation, BaseSchema
 from schemathesis.specs.openapi import checks as openapi_checks
 
 Check = Callable[[CheckContext, Response, Case], bool | None]
@@ -156,10 +156,27 @@ def fuzz_every_operation(
     checks: Sequence[Check] = CONFORMANCE_CHECKS,
     rules_beyond_the_schema: Mapping[str, str] = MappingProxyType({}),
 ) -> None:
-    """Every operation of the API at `base_url` through schemathesis' phases and `checks`; all
-    failures are reported together. `at_least` guards against a document that lost its
-    operations. `rules_beyond_the_schema`: operation label (`POST /api/v1/...`) -> the rule
-    JSON Schema cannot state, for which a valid request may get a 422."""
+    """Every operation of the API at `base_url` (a running service) through `fuzz_document`."""
+    fuzz_document(
+        schemathesis.openapi.from_url(f"{base_url}/api/openapi.json"),
+        at_least=at_least,
+        checks=checks,
+        rules_beyond_the_schema=rules_beyond_the_schema,
+    )
+
+
+def fuzz_document(
+    openapi: BaseSchema,
+    *,
+    at_least: int,
+    checks: Sequence[Check] = CONFORMANCE_CHECKS,
+    rules_beyond_the_schema: Mapping[str, str] = MappingProxyType({}),
+) -> None:
+    """Every operation of `openapi` (loaded from a URL or an ASGI app) through schemathesis'
+    phases and `checks`; all failures are reported together. `at_least` guards against a
+    document that lost its operations. `rules_beyond_the_schema`: operation label
+    (`POST /api/v1/...`) -> the rule JSON Schema cannot state, for which a valid request may
+    get a 422."""
     unknown = set(rules_beyond_the_schema)
     if rules_beyond_the_schema:
         checks = [
@@ -168,7 +185,6 @@ def fuzz_every_operation(
             else check
             for check in checks
         ]
-    openapi = schemathesis.openapi.from_url(f"{base_url}/api/openapi.json")
     results = list(openapi.get_all_operations())
     operations = [result.ok() for result in results if isinstance(result, Ok)]
     assert len(operations) == len(results), "the OpenAPI document has invalid operations"
