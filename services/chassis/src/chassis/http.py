@@ -1,7 +1,9 @@
 """HTTP: app factory with health, readiness, metrics, correlation ids and uniform error bodies.
 
 Every error a client gets looks the same:
-`{"error": {"code": "not_found", "message": "...", "details": [...]}}`.
+`{"error": {"code": "not_found", "message": "...", "details": [...]}}`, and every OpenAPI
+document says so: `refusals(404, 409)` documents an operation's own refusals, and the app
+documents the ones every operation has (400 and 413 from `InputGuard`, 422 from validation).
 """
 
 import json
@@ -13,9 +15,12 @@ from urllib.parse import parse_qsl, unquote_to_bytes
 
 from fastapi import APIRouter, FastAPI, Path, Request
 from fastapi.exceptions import RequestValidationError
+from fastapi.openapi.utils import get_openapi
 from fastapi.responses import JSONResponse, PlainTextResponse, Response
 from prometheus_client import CONTENT_TYPE_LATEST, Counter, generate_latest
+from pydantic import BaseModel
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.routing import Match
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from chassis.errors import (
@@ -70,6 +75,42 @@ def error_body(code: str, message: str, details: Sequence[Any] = ()) -> dict[str
     return {"error": {"code": code, "message": message, "details": list(details)}}
 
 
+class ProblemOut(BaseModel):
+    field: str
+    message: str
+
+
+class ErrorOut(BaseModel):
+    code: str
+    message: str
+    details: list[ProblemOut]
+
+
+class ErrorBody(BaseModel):
+    """The body of every refusal (`error_body`), as the OpenAPI documents describe it."""
+
+    error: ErrorOut
+
+
+_REFUSAL_DESCRIPTIONS = {
+    400: "Bad request: text that is not UTF-8, a NUL character, a body that does not parse",
+    403: "Forbidden",
+    404: "Not found",
+    409: "Conflict with the current state",
+    413: "The body is larger than 1 MiB",
+    422: "Invalid input: each problem names its field",
+}
+
+
+def refusals(*statuses: int) -> dict[int | str, dict[str, Any]]:
+    """`responses=` of a route: each status documented with the error body, e.g.
+    `@router.post(..., responses=refusals(404, 409))`."""
+    return {
+        status: {"model": ErrorBody, "description": _REFUSAL_DESCRIPTIONS.get(status, "Refused")}
+        for status in statuses
+    }
+
+
 def status_of(error: RapportError) -> int:
     """The HTTP status of a refusal: its kind's (a subclass counts as its kind), else 400."""
     return next(
@@ -118,9 +159,78 @@ def install_error_handlers(app: FastAPI) -> None:
         )
 
     @app.exception_handler(StarletteHTTPException)
-    async def _http(_: Request, exc: StarletteHTTPException) -> JSONResponse:
+    async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
         code = _STATUS_CODES.get(exc.status_code, "error")
-        return JSONResponse(error_body(code, str(exc.detail)), status_code=exc.status_code)
+        headers = dict(exc.headers or {})
+        if exc.status_code == 405:
+            headers["Allow"] = _allowed_methods(request)
+        return JSONResponse(
+            error_body(code, str(exc.detail)), status_code=exc.status_code, headers=headers
+        )
+
+
+_METHODS = ("DELETE", "GET", "HEAD", "OPTIONS", "PATCH", "POST", "PUT")
+
+
+def _allowed_methods(request: Request) -> str:
+    """Every method some route takes on the request's path. FastAPI's own 405 names only the
+    first matching route's, and it makes one route per method."""
+    routes = request.app.router.routes
+    return ", ".join(
+        method
+        for method in _METHODS
+        if any(
+            route.matches({**request.scope, "method": method})[0] is Match.FULL for route in routes
+        )
+    )
+
+
+# A string the API takes never holds a NUL: `InputGuard` refuses it in the path, the query and
+# a JSON body alike, so every string of the document says so.
+NO_NUL_PATTERN = "^[^\\u0000]*$"
+_CHOSEN_STRINGS = ("enum", "const", "format", "pattern")
+
+
+def _refuse_nul(schema: Any) -> None:
+    """Add NO_NUL_PATTERN to every free-text string schema in `schema`, in place."""
+    pending = [schema]
+    while pending:
+        value = pending.pop()
+        if isinstance(value, list):
+            pending.extend(value)
+        elif isinstance(value, dict):
+            if value.get("type") == "string" and not any(k in value for k in _CHOSEN_STRINGS):
+                value["pattern"] = NO_NUL_PATTERN
+            pending.extend(value.values())
+
+
+def _document_refusals(app: FastAPI) -> dict[str, Any]:
+    """The app's OpenAPI document with what every operation may answer: 400 and 413 from
+    `InputGuard`, a 422 with the error body (FastAPI's default names another shape), and no
+    NUL in any string. Built once, as FastAPI's own."""
+    if app.openapi_schema is not None:
+        return app.openapi_schema
+    document = get_openapi(title=app.title, version=app.version, routes=app.routes)
+    components = document.setdefault("components", {}).setdefault("schemas", {})
+    error_schema = ErrorBody.model_json_schema(ref_template="#/components/schemas/{model}")
+    components.update(error_schema.pop("$defs"))
+    components["ErrorBody"] = error_schema
+    for unused in ("HTTPValidationError", "ValidationError"):
+        components.pop(unused, None)
+    refused = {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorBody"}}}
+    for operation in (op for path in document.get("paths", {}).values() for op in path.values()):
+        responses = operation.setdefault("responses", {})
+        for status in (400, 413):
+            responses.setdefault(
+                str(status), {"description": _REFUSAL_DESCRIPTIONS[status], "content": refused}
+            )
+        if "422" in responses:
+            responses["422"] = {"description": _REFUSAL_DESCRIPTIONS[422], "content": refused}
+        _refuse_nul(operation.get("parameters", []))
+        _refuse_nul(operation.get("requestBody", {}))
+    _refuse_nul(components)
+    app.openapi_schema = document
+    return document
 
 
 class InputProblem(Exception):
@@ -297,6 +407,7 @@ def create_app(
     app = FastAPI(
         title=title, docs_url="/api/docs", openapi_url="/api/openapi.json", lifespan=lifespan
     )
+    app.openapi = lambda: _document_refusals(app)  # type: ignore[method-assign]
     install_error_handlers(app)
     # Added before the correlation middleware, so wrapped by it: refusals are
     # counted and carry a request id too.

@@ -6,7 +6,7 @@ from collections.abc import AsyncIterator
 import pytest
 
 from chassis.testing import Infrastructure, ServiceProcess, scratch_database
-from chassis.testing.api_fuzz import fuzz_every_operation
+from chassis.testing.api_fuzz import SERVER_ERRORS_ONLY, fuzz_every_operation
 from engagement_fixtures import prepare_engagement
 
 pytestmark = pytest.mark.integration
@@ -22,4 +22,6 @@ async def fuzzed_api(infrastructure: Infrastructure) -> AsyncIterator[ServicePro
 
 
 def test_no_input_yields_a_server_error(fuzzed_api: ServiceProcess) -> None:
-    fuzz_every_operation(fuzzed_api.base_url, at_least=20)
+    # Only no 5xx and the error body for now: its document does not yet state every status
+    # and constraint (issue 11's follow-up; `CONFORMANCE_CHECKS` once it does).
+    fuzz_every_operation(fuzzed_api.base_url, at_least=20, checks=SERVER_ERRORS_ONLY)

@@ -5,7 +5,7 @@ from typing import Annotated
 from fastapi import APIRouter, Path, Query
 
 from chassis.errors import NotFound
-from chassis.http import IntId
+from chassis.http import IntId, refusals
 from chassis.i18n import _
 from complaints.api.dependencies import ComplaintsApp, ReadUow
 from complaints.api.schemas import (
@@ -47,6 +47,8 @@ from complaints.service_layer.handlers import (
 from complaints.service_layer.views import ticket_detail
 
 router = APIRouter(prefix="/api/v1/complaints", tags=["complaints"])
+# A step on a ticket: no such ticket, a step its state does not allow, input the domain refuses.
+TICKET_STEP_REFUSALS = refusals(404, 409, 422)
 CalendarName = Annotated[str, Path(pattern=r"^[a-z0-9][a-z0-9_-]{0,63}$")]
 
 
@@ -65,7 +67,13 @@ async def run(app: Complaints, command: c.TicketCommand) -> TicketOut:
     return await ticket_out(app, command.ticket_id)
 
 
-@router.post("/tickets", status_code=201, response_model=TicketOut, summary="Open a ticket")
+@router.post(
+    "/tickets",
+    status_code=201,
+    response_model=TicketOut,
+    responses=refusals(409, 422),
+    summary="Open a ticket (409: no policy is active; 422: an account complaints does not know)",
+)
 async def open_ticket(app: ComplaintsApp, body: FileTicketIn) -> TicketOut:
     ticket = await file_complaint(
         uow=app.uow(),
@@ -105,12 +113,19 @@ async def queue(uow: ReadUow, query: Annotated[QueueQuery, Query()]) -> TicketPa
     )
 
 
-@router.get("/tickets/{ticket_id}", response_model=TicketOut, summary="A ticket with every clock")
+@router.get(
+    "/tickets/{ticket_id}",
+    response_model=TicketOut,
+    responses=refusals(404),
+    summary="A ticket with every clock",
+)
 async def get_ticket(app: ComplaintsApp, ticket_id: str) -> TicketOut:
     return await ticket_out(app, ticket_id)
 
 
-@router.post("/tickets/{ticket_id}/acknowledge", response_model=TicketOut)
+@router.post(
+    "/tickets/{ticket_id}/acknowledge", response_model=TicketOut, responses=TICKET_STEP_REFUSALS
+)
 async def acknowledge(app: ComplaintsApp, ticket_id: str, body: Request) -> TicketOut:
     return await run(app, c.Acknowledge(ticket_id, body.actor))
 
@@ -118,20 +133,27 @@ async def acknowledge(app: ComplaintsApp, ticket_id: str, body: Request) -> Tick
 @router.post(
     "/tickets/{ticket_id}/investigate",
     response_model=TicketOut,
+    responses=TICKET_STEP_REFUSALS,
     summary="Confirm and record the issue, send it to a department",
 )
 async def investigate(app: ComplaintsApp, ticket_id: str, body: InvestigateIn) -> TicketOut:
     return await run(app, c.Investigate(ticket_id, body.actor, department=body.department))
 
 
-@router.post("/tickets/{ticket_id}/assign", response_model=TicketOut)
+@router.post(
+    "/tickets/{ticket_id}/assign", response_model=TicketOut, responses=TICKET_STEP_REFUSALS
+)
 async def assign(app: ComplaintsApp, ticket_id: str, body: AssignIn) -> TicketOut:
     return await run(
         app, c.Assign(ticket_id, body.actor, department=body.department, handler=body.handler)
     )
 
 
-@router.post("/tickets/{ticket_id}/propose-solution", response_model=TicketOut)
+@router.post(
+    "/tickets/{ticket_id}/propose-solution",
+    response_model=TicketOut,
+    responses=TICKET_STEP_REFUSALS,
+)
 async def propose_solution(
     app: ComplaintsApp, ticket_id: str, body: ProposeSolutionIn
 ) -> TicketOut:
@@ -140,27 +162,35 @@ async def propose_solution(
     )
 
 
-@router.post("/tickets/{ticket_id}/reject-solution", response_model=TicketOut)
+@router.post(
+    "/tickets/{ticket_id}/reject-solution", response_model=TicketOut, responses=TICKET_STEP_REFUSALS
+)
 async def reject_solution(app: ComplaintsApp, ticket_id: str, body: ReasonIn) -> TicketOut:
     return await run(app, c.RejectSolution(ticket_id, body.actor, reason=body.reason))
 
 
-@router.post("/tickets/{ticket_id}/resolve", response_model=TicketOut)
+@router.post(
+    "/tickets/{ticket_id}/resolve", response_model=TicketOut, responses=TICKET_STEP_REFUSALS
+)
 async def resolve(app: ComplaintsApp, ticket_id: str, body: ResolveIn) -> TicketOut:
     return await run(app, c.Resolve(ticket_id, body.actor, root_cause=body.root_cause))
 
 
-@router.post("/tickets/{ticket_id}/follow-up", response_model=TicketOut)
+@router.post(
+    "/tickets/{ticket_id}/follow-up", response_model=TicketOut, responses=TICKET_STEP_REFUSALS
+)
 async def follow_up(app: ComplaintsApp, ticket_id: str, body: FollowUpIn) -> TicketOut:
     return await run(app, c.FollowUp(ticket_id, body.actor, note=body.note))
 
 
-@router.post("/tickets/{ticket_id}/close", response_model=TicketOut)
+@router.post("/tickets/{ticket_id}/close", response_model=TicketOut, responses=TICKET_STEP_REFUSALS)
 async def close(app: ComplaintsApp, ticket_id: str, body: CloseIn) -> TicketOut:
     return await run(app, c.Close(ticket_id, body.actor, satisfaction=body.satisfaction))
 
 
-@router.post("/tickets/{ticket_id}/reopen", response_model=TicketOut)
+@router.post(
+    "/tickets/{ticket_id}/reopen", response_model=TicketOut, responses=TICKET_STEP_REFUSALS
+)
 async def reopen(app: ComplaintsApp, ticket_id: str, body: ReasonIn) -> TicketOut:
     return await run(app, c.Reopen(ticket_id, body.actor, reason=body.reason))
 
@@ -168,6 +198,7 @@ async def reopen(app: ComplaintsApp, ticket_id: str, body: ReasonIn) -> TicketOu
 @router.post(
     "/tickets/{ticket_id}/clocks/{clock}/pause",
     response_model=TicketOut,
+    responses=TICKET_STEP_REFUSALS,
     summary="Pause one clock (waiting on the customer pauses resolve, never respond)",
 )
 async def pause_clock(
@@ -176,14 +207,20 @@ async def pause_clock(
     return await run(app, c.PauseClock(ticket_id, body.actor, clock=clock, reason=body.reason))
 
 
-@router.post("/tickets/{ticket_id}/clocks/{clock}/resume", response_model=TicketOut)
+@router.post(
+    "/tickets/{ticket_id}/clocks/{clock}/resume",
+    response_model=TicketOut,
+    responses=TICKET_STEP_REFUSALS,
+)
 async def resume_clock(
     app: ComplaintsApp, ticket_id: str, clock: ClockName, body: Request
 ) -> TicketOut:
     return await run(app, c.ResumeClock(ticket_id, body.actor, clock=clock))
 
 
-@router.post("/tickets/{ticket_id}/returns/review", response_model=TicketOut)
+@router.post(
+    "/tickets/{ticket_id}/returns/review", response_model=TicketOut, responses=TICKET_STEP_REFUSALS
+)
 async def review_return(app: ComplaintsApp, ticket_id: str, body: ReviewReturnIn) -> TicketOut:
     return await run(app, c.ReviewReturn(ticket_id, body.actor, remedy=body.remedy))
 
@@ -191,6 +228,7 @@ async def review_return(app: ComplaintsApp, ticket_id: str, body: ReviewReturnIn
 @router.post(
     "/tickets/{ticket_id}/regulator-report",
     response_model=TicketOut,
+    responses=TICKET_STEP_REFUSALS,
     summary="Record the report of a product-safety issue to the regulator (stops its clock)",
 )
 async def report_to_regulator(
@@ -199,17 +237,29 @@ async def report_to_regulator(
     return await run(app, c.ReportToRegulator(ticket_id, body.actor, reference=body.reference))
 
 
-@router.post("/tickets/{ticket_id}/returns/goods-received", response_model=TicketOut)
+@router.post(
+    "/tickets/{ticket_id}/returns/goods-received",
+    response_model=TicketOut,
+    responses=TICKET_STEP_REFUSALS,
+)
 async def goods_received(app: ComplaintsApp, ticket_id: str, body: Request) -> TicketOut:
     return await run(app, c.RecordGoodsReceived(ticket_id, body.actor))
 
 
-@router.post("/tickets/{ticket_id}/returns/replacement-shipped", response_model=TicketOut)
+@router.post(
+    "/tickets/{ticket_id}/returns/replacement-shipped",
+    response_model=TicketOut,
+    responses=TICKET_STEP_REFUSALS,
+)
 async def replacement_shipped(app: ComplaintsApp, ticket_id: str, body: Request) -> TicketOut:
     return await run(app, c.RecordReplacementShipped(ticket_id, body.actor))
 
 
-@router.post("/tickets/{ticket_id}/returns/refund-paid", response_model=TicketOut)
+@router.post(
+    "/tickets/{ticket_id}/returns/refund-paid",
+    response_model=TicketOut,
+    responses=TICKET_STEP_REFUSALS,
+)
 async def refund_paid(app: ComplaintsApp, ticket_id: str, body: Request) -> TicketOut:
     return await run(app, c.RecordRefundPaid(ticket_id, body.actor))
 
@@ -217,6 +267,7 @@ async def refund_paid(app: ComplaintsApp, ticket_id: str, body: Request) -> Tick
 @router.get(
     "/accounts/{account_id}",
     response_model=AccountOut,
+    responses=refusals(404),
     summary="An account as complaints knows it (name, tier, VIP), or 404 if unknown here",
 )
 async def get_account(uow: ReadUow, account_id: str) -> AccountOut:
@@ -238,7 +289,7 @@ async def list_calendars(uow: ReadUow) -> list[CalendarOut]:
     return [CalendarOut.model_validate(row) for row in await uow.queries.calendars()]
 
 
-@router.get("/calendars/{name}", response_model=CalendarOut)
+@router.get("/calendars/{name}", response_model=CalendarOut, responses=refusals(404))
 async def get_calendar(uow: ReadUow, name: str) -> CalendarOut:
     for row in await uow.queries.calendars():
         if row["name"] == name:
@@ -249,6 +300,7 @@ async def get_calendar(uow: ReadUow, name: str) -> CalendarOut:
 @router.put(
     "/calendars/{name}",
     response_model=CalendarOut,
+    responses=refusals(422),
     summary="Create or edit a calendar; running clocks on it get new deadlines",
 )
 async def put_calendar(app: ComplaintsApp, name: CalendarName, body: CalendarIn) -> CalendarOut:
@@ -257,7 +309,7 @@ async def put_calendar(app: ComplaintsApp, name: CalendarName, body: CalendarIn)
         command=c.UpdateCalendar(
             name=name,
             time_zone=body.time_zone,
-            week=body.week,
+            week={day: periods for day, periods in body.week.items()},
             holidays=body.holidays,
             actor=body.actor,
         ),
@@ -279,6 +331,7 @@ async def list_policies(uow: ReadUow) -> list[PolicyOut]:
     "/policies",
     status_code=201,
     response_model=PolicyOut,
+    responses=refusals(422),
     summary="Publish a new policy version (open tickets keep theirs)",
 )
 async def post_policy(app: ComplaintsApp, body: PolicyIn) -> PolicyOut:
@@ -290,7 +343,7 @@ async def post_policy(app: ComplaintsApp, body: PolicyIn) -> PolicyOut:
     return await policy_out(app, policy.version)
 
 
-@router.post("/policies/{version}/activate", response_model=PolicyOut)
+@router.post("/policies/{version}/activate", response_model=PolicyOut, responses=refusals(404, 422))
 async def post_activate(app: ComplaintsApp, version: IntId, body: Request) -> PolicyOut:
     await activate_policy(uow=app.uow(), command=c.ActivatePolicy(version, body.actor))
     return await policy_out(app, version)
@@ -314,7 +367,12 @@ async def list_standard_answers(
     ]
 
 
-@router.post("/standard-answers", status_code=201, response_model=StandardAnswerOut)
+@router.post(
+    "/standard-answers",
+    status_code=201,
+    response_model=StandardAnswerOut,
+    responses=refusals(422),
+)
 async def post_standard_answer(app: ComplaintsApp, body: StandardAnswerIn) -> StandardAnswerOut:
     answer_id = await add_standard_answer(
         uow=app.uow(),

@@ -1,9 +1,17 @@
 """Request and response models of the complaints JSON API."""
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Annotated, Any, Literal, Self
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    WithJsonSchema,
+    model_validator,
+)
 
 from chassis.i18n import _
 from complaints.domain.policy import Category, ClockName, Tier, Unit
@@ -22,10 +30,47 @@ MAX_TARGET: dict[Unit, int] = {
 MAX_PAGE = 10_000
 # An order reference as the ERP writes it (`SO-90001`).
 OrderRef = Annotated[str, Field(min_length=1, max_length=64)]
+# A request body is taken as its document types it: no `0` for false, no `"1"` for 1 (strict),
+# so input the document refuses is refused here too.
+BODY = ConfigDict(extra="forbid", strict=True)
+Weekday = Literal["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
+# `09:00-12:30`, an end up to `24:00`; that a period starts before it ends and periods follow
+# each other is the calendar's own rule (a 422 from the domain).
+WorkingPeriod = Annotated[
+    str,
+    Field(
+        pattern=r"^([01][0-9]|2[0-3]):[0-5][0-9]-(([01][0-9]|2[0-3]):[0-5][0-9]|24:00)$",
+        examples=["09:00-12:00"],
+    ),
+]
+
+
+def _full_date(text: str) -> str:
+    """A JSON Schema `date` (RFC 3339 full-date, `2026-10-01`), kept as its text."""
+    if len(text) != 10 or text[4] != "-" or text[7] != "-":
+        raise ValueError("a date is YYYY-MM-DD")
+    date.fromisoformat(text)
+    return text
+
+
+def _json_integer(value: Any) -> Any:
+    """`5.0` is a JSON Schema integer; strict mode alone refuses it (and rightly `"5"`)."""
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
+
+
+# Bounds go on the field itself or inside (`Annotated[int, Field(ge=1), JSON_INTEGER]`): on an
+# alias of this they would reach the document as unknown keywords.
+JSON_INTEGER = BeforeValidator(_json_integer)
+JsonInt = Annotated[int, JSON_INTEGER]
+HolidayDate = Annotated[
+    str, AfterValidator(_full_date), WithJsonSchema({"type": "string", "format": "date"})
+]
 
 
 class Request(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = BODY
 
     actor: str = Field(min_length=1, max_length=64, description="staff id of who does this")
 
@@ -35,7 +80,7 @@ class FileTicketIn(Request):
     contact: str = Field(min_length=1, max_length=300, description="who complained, how to reach")
     channel: Channel
     category: Category
-    severity: int = Field(
+    severity: JsonInt = Field(
         ge=1, le=3, description="1 severe (safety, major loss), 2 defect, 3 minor"
     )
     description: str = Field(min_length=1, max_length=5000)
@@ -69,7 +114,7 @@ class FollowUpIn(Request):
 
 
 class CloseIn(Request):
-    satisfaction: int | None = Field(default=None, ge=1, le=5)
+    satisfaction: Annotated[int, Field(ge=1, le=5), JSON_INTEGER] | None = None
 
 
 class ReviewReturnIn(Request):
@@ -166,18 +211,15 @@ class QueueQuery(BaseModel):
 
 
 class CalendarIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = BODY
 
     actor: str = Field(min_length=1, max_length=64)
     time_zone: str = Field(min_length=1, max_length=64, examples=["Asia/Shanghai"])
-    week: dict[
-        Annotated[str, Field(max_length=16)],
-        list[Annotated[str, Field(max_length=16)]],
-    ] = Field(
-        max_length=7,
-        description='working periods per weekday, e.g. {"monday": ["09:00-12:00", "13:00-18:00"]}',
+    week: dict[Weekday, Annotated[list[WorkingPeriod], Field(max_length=48)]] = Field(
+        description='working periods per weekday, e.g. {"monday": ["09:00-12:00", "13:00-18:00"]};'
+        " a weekday left out is closed"
     )
-    holidays: list[Annotated[str, Field(max_length=16)]] = Field(
+    holidays: list[HolidayDate] = Field(
         default_factory=list, max_length=1000, description="dates, e.g. 2026-10-01"
     )
 
@@ -193,9 +235,11 @@ class CalendarOut(BaseModel):
 
 
 class TargetIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = BODY
 
-    amount: int = Field(gt=0, description="at most a year: 365 days, 8760 hours, 260 working days")
+    amount: JsonInt = Field(
+        gt=0, description="at most a year: 365 days, 8760 hours, 260 working days"
+    )
     unit: Unit
     calendar: str | None = Field(default=None, max_length=64, description="absent: wall time")
     pausable: bool = False
@@ -211,10 +255,10 @@ class TargetIn(BaseModel):
 
 
 class RuleIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = BODY
 
     name: str = Field(default="", max_length=200)
-    severity: int | None = Field(default=None, ge=1, le=3)
+    severity: Annotated[int, Field(ge=1, le=3), JSON_INTEGER] | None = None
     category: Category | None = None
     tier: Tier | None = None
     vip: bool | None = None
@@ -224,10 +268,10 @@ class RuleIn(BaseModel):
 class PolicyDocumentIn(BaseModel):
     """A policy as stored and as the policies page edits it."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = BODY
 
     note: str = Field(default="", max_length=500)
-    warning_thresholds: list[Annotated[int, Field(ge=1, le=99)]] = Field(
+    warning_thresholds: list[Annotated[int, Field(ge=1, le=99), JSON_INTEGER]] = Field(
         default_factory=lambda: [75, 90], max_length=10
     )
     rules: list[RuleIn] = Field(min_length=1, max_length=200)
@@ -250,7 +294,7 @@ class PolicyOut(BaseModel):
 
 
 class StandardAnswerIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = BODY
 
     category: Category
     title: str = Field(min_length=1, max_length=200)

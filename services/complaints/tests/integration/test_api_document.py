@@ -1,0 +1,126 @@
+"""The complaints API does what its OpenAPI document says: each operation documents its
+refusals with the error body, a 405 names the methods a path has, and a body the document
+refuses (a wrong type, an unknown weekday, a date that is not YYYY-MM-DD) is a 422."""
+
+from collections.abc import AsyncIterator
+from typing import Any
+
+import httpx
+import pytest
+
+from complaints.bootstrap import Complaints
+from complaints.entrypoints.api import create
+from complaints_fixtures import new_ticket
+
+pytestmark = pytest.mark.integration
+
+PREFIX = "/api/v1/complaints"
+RULES = [{"name": "base", "targets": {"respond": {"amount": 15, "unit": "minutes"}}}]
+CALENDAR = {
+    "actor": "admin",
+    "time_zone": "Asia/Shanghai",
+    "week": {"monday": ["09:00-12:00", "13:00-18:00"], "friday": ["09:00-24:00"]},
+    "holidays": ["2026-10-01"],
+}
+
+
+@pytest.fixture
+async def api(complaints: Complaints, activate_policy: Any) -> AsyncIterator[httpx.AsyncClient]:
+    await activate_policy(RULES)
+    transport = httpx.ASGITransport(app=create(complaints))
+    async with httpx.AsyncClient(transport=transport, base_url="http://complaints") as client:
+        yield client
+
+
+@pytest.fixture
+async def document(api: httpx.AsyncClient) -> dict[str, Any]:
+    response = await api.get("/api/openapi.json")
+    assert response.status_code == 200
+    body: dict[str, Any] = response.json()
+    return body
+
+
+def statuses(document: dict[str, Any], method: str, path: str) -> set[str]:
+    return set(document["paths"][f"{PREFIX}{path}"][method]["responses"])
+
+
+def refusal_schemas(document: dict[str, Any]) -> list[Any]:
+    return [
+        response["content"]["application/json"]["schema"]
+        for operations in document["paths"].values()
+        for operation in operations.values()
+        for status, response in operation["responses"].items()
+        if status.startswith("4")
+    ]
+
+
+async def test_each_operation_documents_its_refusals(document: dict[str, Any]) -> None:
+    assert statuses(document, "post", "/tickets/{ticket_id}/close") == {
+        "200", "400", "404", "409", "413", "422"
+    }  # fmt: skip
+    assert statuses(document, "post", "/tickets") == {"201", "400", "409", "413", "422"}
+    # FastAPI documents a 422 for every operation with parameters, even one any string fits.
+    assert statuses(document, "get", "/tickets/{ticket_id}") >= {"200", "400", "404", "413"}
+    assert statuses(document, "get", "/board") == {"200", "400", "413"}
+    assert statuses(document, "post", "/policies/{version}/activate") >= {"404", "422"}
+
+
+async def test_every_refusal_is_documented_with_the_error_body(document: dict[str, Any]) -> None:
+    schemas = refusal_schemas(document)
+    assert schemas
+    assert all(schema == {"$ref": "#/components/schemas/ErrorBody"} for schema in schemas)
+
+
+async def test_a_method_a_path_lacks_is_405_with_allow(api: httpx.AsyncClient) -> None:
+    response = await api.delete(f"{PREFIX}/tickets/CMP-1")
+    assert response.status_code == 405
+    assert response.headers["allow"] == "GET"
+    assert response.json()["error"]["code"] == "method_not_allowed"
+
+
+@pytest.mark.parametrize(
+    ("path", "body", "field"),
+    [
+        ("/policies", {"actor": "ops-1", "rules": RULES, "activate": 0}, "body.activate"),
+        ("/standard-answers", {"category": "price", "title": 1, "body": "b"}, "body.title"),
+    ],
+)
+async def test_a_value_of_another_json_type_is_422(
+    api: httpx.AsyncClient, path: str, body: dict[str, Any], field: str
+) -> None:
+    response = await api.post(f"{PREFIX}{path}", json=body)
+    assert response.status_code == 422, response.text
+    assert [detail["field"] for detail in response.json()["error"]["details"]] == [field]
+
+
+async def test_a_severity_as_a_string_is_422(api: httpx.AsyncClient, new_account: Any) -> None:
+    response = await api.post(
+        f"{PREFIX}/tickets", json=new_ticket(await new_account(), severity="2")
+    )
+    assert response.status_code == 422, response.text
+    assert response.json()["error"]["details"][0]["field"] == "body.severity"
+
+
+@pytest.mark.parametrize(
+    ("change", "field"),
+    [
+        ({"week": {"mon": ["09:00-12:00"]}}, "body.week.mon.[key]"),
+        ({"week": {"monday": ["9:00-12:00"]}}, "body.week.monday.0"),
+        ({"holidays": ["20261001"]}, "body.holidays.0"),
+        ({"holidays": ["2026-02-30"]}, "body.holidays.0"),
+    ],
+)
+async def test_a_calendar_the_document_refuses_is_422_naming_the_field(
+    api: httpx.AsyncClient, change: dict[str, Any], field: str
+) -> None:
+    response = await api.put(f"{PREFIX}/calendars/shanghai", json=CALENDAR | change)
+    assert response.status_code == 422, response.text
+    assert field in [detail["field"] for detail in response.json()["error"]["details"]]
+    assert (await api.get(f"{PREFIX}/calendars/shanghai")).status_code == 404
+
+
+async def test_a_calendar_as_documented_is_taken(api: httpx.AsyncClient) -> None:
+    response = await api.put(f"{PREFIX}/calendars/shanghai", json=CALENDAR)
+    assert response.status_code == 200, response.text
+    assert response.json()["week"]["friday"] == ["09:00-24:00"]
+    assert response.json()["holidays"] == ["2026-10-01"]
