@@ -149,9 +149,8 @@ async def set_referral(
         account = await uow.accounts.account_row(command.account_id)
         if account is None:
             raise NotFound(f"no account with id {command.account_id!r}", code="account_not_found")
-        involved = {command.account_id, command.referred_by or "", account["referred_by"] or ""} - {
-            ""
-        }
+        linked = (command.account_id, command.referred_by, account["referred_by"])
+        involved = {account_id for account_id in linked if account_id}
         await uow.locks.lock_accounts(involved)
         if command.referred_by == account["referred_by"]:
             return
