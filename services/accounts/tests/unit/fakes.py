@@ -22,7 +22,7 @@ from accounts.domain.evaluation import AccountFacts
 from accounts.domain.events import DomainEvent
 from accounts.domain.lifecycle import OrderHistory
 from accounts.domain.scorecard import ScorecardFacts
-from accounts.domain.tier_policy import TierPolicy
+from accounts.domain.tier_policy import TierPolicy, policy_from_document, policy_to_document
 from chassis.kafka import ReceivedEvent
 from contracts.complaints_v1 import TicketFiled
 from contracts.engagement_v1 import FeedbackRecorded
@@ -78,7 +78,7 @@ class Store:
     tier_decisions: list[dict[str, Any]] = field(default_factory=list)
     timers: dict[str, tuple[str, datetime | None]] = field(default_factory=dict)
     inbox: set[tuple[str, str]] = field(default_factory=set)
-    policy: TierPolicy | None = None
+    policies: dict[int, dict[str, Any]] = field(default_factory=dict)
     nominations: dict[int, dict[str, Any]] = field(default_factory=dict)
     cards: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     card_reviews: list[dict[str, Any]] = field(default_factory=list)
@@ -88,6 +88,8 @@ class Store:
     feeds: dict[str, datetime] = field(default_factory=dict)
     plan_items: dict[str, PlanItem] = field(default_factory=dict)
     contacts: dict[str, dict[str, Any]] = field(default_factory=dict)
+    reports: dict[int, dict[str, Any]] = field(default_factory=dict)
+    report_lines: dict[int, list[dict[str, Any]]] = field(default_factory=dict)
 
 
 class FakeLocks:
@@ -121,10 +123,43 @@ class FakePolicies:
         self._store = store
 
     async def active(self) -> TierPolicy | None:
-        return self._store.policy
+        for row in self._store.policies.values():
+            if row["status"] == "active":
+                return policy_from_document(row["document"], row["version"])
+        return None
 
     async def seed(self, policy: TierPolicy, *, at: datetime) -> None:
-        self._store.policy = policy
+        if not self._store.policies:
+            self._store.policies[1] = self._row(1, "active", policy, note="", by="system", at=at)
+            self._store.policies[1].update(activated_by="system", activated_at=at)
+
+    async def get(self, version: int) -> dict[str, Any] | None:
+        row = self._store.policies.get(version)
+        return dict(row) if row else None
+
+    async def add_draft(self, policy: TierPolicy, *, note: str, by: str, at: datetime) -> int:
+        version = max(self._store.policies, default=0) + 1
+        self._store.policies[version] = self._row(version, "draft", policy, note=note, by=by, at=at)
+        return version
+
+    async def activate(self, version: int, *, by: str, at: datetime) -> None:
+        for row in self._store.policies.values():
+            if row["status"] == "active":
+                row.update(status="retired", retired_at=at)
+        self._store.policies[version].update(status="active", activated_by=by, activated_at=at)
+
+    @staticmethod
+    def _row(
+        version: int, status: str, policy: TierPolicy, *, note: str, by: str, at: datetime
+    ) -> dict[str, Any]:
+        return {
+            "version": version,
+            "status": status,
+            "document": policy_to_document(policy),
+            "note": note,
+            "created_by": by,
+            "created_at": at,
+        }
 
 
 class FakeErp:
@@ -372,6 +407,37 @@ class FakeAccounts:
     async def update_account(self, account_id: str, **values: Any) -> None:
         self._store.accounts[account_id].update(values)
 
+    async def add_prospect(self, row: dict[str, Any]) -> bool:
+        if row["account_id"] in self._store.accounts:
+            return False
+        self._store.accounts[row["account_id"]] = account_row(**row)
+        return True
+
+    async def refers_back(self, account_id: str, referrer_id: str) -> bool:
+        seen: set[str] = set()
+        current = self._store.accounts[referrer_id]["referred_by"]
+        while current is not None and current not in seen:
+            if current == account_id:
+                return True
+            seen.add(current)
+            current = self._store.accounts.get(current, {}).get("referred_by")
+        return False
+
+
+class FakeQueries:
+    """The read model's lookups that handlers use."""
+
+    def __init__(self, store: Store) -> None:
+        self._store = store
+
+    async def names(self, account_ids: list[str]) -> dict[str, tuple[str, str | None]]:
+        rows = self._store.accounts
+        return {
+            account_id: (rows[account_id]["name"], rows[account_id]["account_manager"])
+            for account_id in account_ids
+            if account_id in rows
+        }
+
 
 class FakeVip:
     def __init__(self, store: Store) -> None:
@@ -405,6 +471,43 @@ class FakeVip:
         self._store.nominations[nomination_id].update(
             status=status, decided_by=by, decided_at=at, decision_note=note
         )
+
+    async def mark_revoked(self, account_id: str, *, by: str, at: datetime, reason: str) -> None:
+        approved = [
+            n
+            for n in self._store.nominations.values()
+            if n["account_id"] == account_id and n["status"] == "approved"
+        ]
+        if approved:
+            latest = max(approved, key=lambda n: n["decided_at"])
+            latest.update(revoked_by=by, revoked_at=at, revoke_reason=reason)
+
+
+class FakeReports:
+    def __init__(self, store: Store) -> None:
+        self._store = store
+
+    async def exists(self, period: str) -> bool:
+        return any(r["period"] == period for r in self._store.reports.values())
+
+    async def add(self, report: dict[str, Any], lines: Sequence[dict[str, Any]]) -> int:
+        report_id = len(self._store.reports) + 1
+        self._store.reports[report_id] = {
+            **report,
+            "id": report_id,
+            "reviewed_by": None,
+            "reviewed_at": None,
+            "review_note": None,
+        }
+        self._store.report_lines[report_id] = [{**line, "report_id": report_id} for line in lines]
+        return report_id
+
+    async def get(self, report_id: int) -> dict[str, Any] | None:
+        row = self._store.reports.get(report_id)
+        return dict(row) if row else None
+
+    async def review(self, report_id: int, *, by: str, at: datetime, note: str) -> None:
+        self._store.reports[report_id].update(reviewed_by=by, reviewed_at=at, review_note=note)
 
 
 class FakeCards:
@@ -457,6 +560,8 @@ class FakeUnitOfWork:
         self.vip = FakeVip(self.store)
         self.cards = FakeCards(self.store)
         self.contacts = FakeContacts(self.store)
+        self.reports = FakeReports(self.store)
+        self.queries = FakeQueries(self.store)
         self.events: list[DomainEvent] = []
         self.commits = 0
         self._pending: list[DomainEvent] = []

@@ -12,7 +12,14 @@ from accounts.domain.cards import CardPolicy, Contact, ImportantDate, Preference
 from accounts.domain.lifecycle import LifecyclePolicy
 from accounts.domain.tier_policy import TierPolicy
 from accounts.domain.vip import Actor
-from accounts.service_layer.cards import SubmittedCard, review_card, save_card
+from accounts.service_layer.cards import review_card, save_card
+from accounts.service_layer.commands import (
+    DecideVip,
+    NominateVip,
+    ReviewCard,
+    SaveCard,
+    SubmittedCard,
+)
 from accounts.service_layer.erp_ingest import ingest_erp_events
 from accounts.service_layer.evaluation import EvaluationRules
 from accounts.service_layer.signals import ingest_signals
@@ -163,17 +170,12 @@ async def test_vip_nomination_then_approval_makes_a_key_account() -> None:
 
     nomination_id = await nominate_vip(
         uow=uow,  # type: ignore[arg-type]
-        account_id="C-1",
-        reason="top customer",
-        actor=MANAGER,
+        command=NominateVip("C-1", "top customer", MANAGER),
         now=NOW,
     )
     await decide_vip(
         uow=uow,  # type: ignore[arg-type]
-        nomination_id=nomination_id,
-        approve=True,
-        note="agreed",
-        actor=SUPERVISOR,
+        command=DecideVip(nomination_id, True, SUPERVISOR, "agreed"),
         now=NOW + DAY,
         rules=RULES,
     )
@@ -203,19 +205,14 @@ async def test_a_manager_cannot_approve_and_nothing_is_published() -> None:
     uow.store.accounts["C-1"] = account_row("C-1", registered_at=NOW - 30 * DAY)
     nomination_id = await nominate_vip(
         uow=uow,  # type: ignore[arg-type]
-        account_id="C-1",
-        reason="top customer",
-        actor=MANAGER,
+        command=NominateVip("C-1", "top customer", MANAGER),
         now=NOW,
     )
 
     with pytest.raises(Forbidden):
         await decide_vip(
             uow=uow,  # type: ignore[arg-type]
-            nomination_id=nomination_id,
-            approve=True,
-            note="",
-            actor=Actor("AM-02", "manager"),
+            command=DecideVip(nomination_id, True, Actor("AM-02", "manager")),
             now=NOW,
             rules=RULES,
         )
@@ -235,9 +232,7 @@ async def test_a_card_review_clears_the_stale_flag() -> None:
 
     await review_card(
         uow=uow,  # type: ignore[arg-type]
-        account_id="C-1",
-        actor=MANAGER,
-        note="checked",
+        command=ReviewCard("C-1", MANAGER, "checked"),
         now=NOW,
         rules=RULES,
     )
@@ -252,10 +247,7 @@ async def test_a_card_review_clears_the_stale_flag() -> None:
 async def save(uow: FakeUnitOfWork, card: SubmittedCard, *, version: int) -> None:
     await save_card(
         uow=uow,  # type: ignore[arg-type]
-        account_id="C-1",
-        submitted=card,
-        expected_version=version,
-        actor=MANAGER,
+        command=SaveCard("C-1", card, version, MANAGER),
         now=NOW,
         rules=RULES,
     )

@@ -18,6 +18,7 @@ from accounts.adapters.tables import (
     tier_decisions,
     vip_nominations,
 )
+from chassis.db import is_any_of
 
 ACCOUNT_FILTERS = (
     "region",
@@ -88,13 +89,14 @@ class AccountQueries:
         )
         return dict(row) if row else None
 
-    async def names(self, account_ids: list[str]) -> dict[str, str]:
+    async def names(self, account_ids: list[str]) -> dict[str, tuple[str, str | None]]:
+        """Each account's name and account manager (the lists of reports and previews)."""
         result = await self._session.execute(
-            select(accounts.c.account_id, accounts.c.name).where(
-                accounts.c.account_id.in_(account_ids)
+            select(accounts.c.account_id, accounts.c.name, accounts.c.account_manager).where(
+                is_any_of(accounts.c.account_id, account_ids)
             )
         )
-        return {row[0]: row[1] for row in result}
+        return {row.account_id: (row.name, row.account_manager) for row in result}
 
     async def tier_history(self, account_id: str) -> list[dict[str, Any]]:
         result = await self._session.execute(

@@ -17,6 +17,7 @@ from accounts.domain.tier_policy import (
     policy_from_document,
     policy_to_document,
 )
+from accounts.service_layer.commands import ActivatePolicy, DraftPolicy
 from accounts.service_layer.policies import activate_policy, draft_policy, preview_policy
 from chassis.errors import NotFound
 from chassis.http import IntId
@@ -50,9 +51,7 @@ async def create_draft(
     fields["recency_bands"] = tuple(RecencyBand(**band) for band in fields["recency_bands"])
     version = await draft_policy(
         uow=uow,
-        policy=TierPolicy(**fields),
-        note=body.note,
-        actor=actor,
+        command=DraftPolicy(TierPolicy(**fields), actor, body.note),
         now=app.clock.now(),
         rules=app.rules,
     )
@@ -76,6 +75,6 @@ async def preview(app: AccountsApp, uow: ReadUow, version: IntId) -> PolicyPrevi
 )
 async def activate(app: AccountsApp, uow: WriteUow, actor: Acting, version: IntId) -> ActivationOut:
     changed = await activate_policy(
-        uow=uow, version=version, actor=actor, now=app.clock.now(), rules=app.rules
+        uow=uow, command=ActivatePolicy(version, actor), now=app.clock.now(), rules=app.rules
     )
     return ActivationOut(version=version, changed_accounts=changed)

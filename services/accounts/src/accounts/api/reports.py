@@ -4,6 +4,7 @@ from fastapi import APIRouter
 
 from accounts.api.dependencies import AccountsApp, Acting, ReadUow, WriteUow
 from accounts.api.schemas import ReportDetailOut, ReportIn, ReportOut, ReviewIn
+from accounts.service_layer.commands import GenerateReport, ReviewReport
 from accounts.service_layer.reports import generate_report, review_report
 from accounts.service_layer.unit_of_work import AccountsUnitOfWork
 from chassis.errors import NotFound
@@ -31,7 +32,7 @@ async def create_report(
     app: AccountsApp, uow: WriteUow, read: ReadUow, actor: Acting, body: ReportIn
 ) -> ReportOut:
     report_id = await generate_report(
-        uow=uow, period=body.period, actor=actor, now=app.clock.now(), rules=app.rules
+        uow=uow, command=GenerateReport(body.period, actor), now=app.clock.now(), rules=app.rules
     )
     return ReportOut.model_validate(await read.reports.get(report_id))
 
@@ -46,5 +47,5 @@ async def post_review(
     app: AccountsApp, uow: WriteUow, actor: Acting, report_id: IntId, body: ReviewIn
 ) -> None:
     await review_report(
-        uow=uow, report_id=report_id, note=body.note, actor=actor, now=app.clock.now()
+        uow=uow, command=ReviewReport(report_id, actor, body.note), now=app.clock.now()
     )

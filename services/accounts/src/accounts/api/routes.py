@@ -24,14 +24,15 @@ from accounts.api.schemas import (
     TierDecisionOut,
 )
 from accounts.domain.cards import Contact, ImportantDate, Preferences
-from accounts.service_layer.accounts import NewProspect, register_prospect, set_referral
-from accounts.service_layer.cards import (
+from accounts.service_layer.accounts import register_prospect, set_referral
+from accounts.service_layer.cards import read_card, read_card_names, review_card, save_card
+from accounts.service_layer.commands import (
+    RegisterProspect,
+    ReviewCard,
+    SaveCard,
+    SetReferral,
     SubmittedCard,
     SubmittedNote,
-    read_card,
-    read_card_names,
-    review_card,
-    save_card,
 )
 from accounts.service_layer.explanation import explain_account
 from accounts.service_layer.summary import purchase_summary
@@ -117,8 +118,9 @@ async def create_prospect(
 ) -> AccountOut:
     account_id = await register_prospect(
         uow=uow,
-        prospect=NewProspect(**{**body.model_dump(), "account_id": body.account_id or ""}),
-        actor=actor,
+        command=RegisterProspect(
+            **{**body.model_dump(), "account_id": body.account_id or ""}, actor=actor
+        ),
         now=app.clock.now(),
         rules=app.rules,
     )
@@ -140,9 +142,7 @@ async def put_referral(
 ) -> AccountOut:
     await set_referral(
         uow=uow,
-        account_id=account_id,
-        referred_by=body.referred_by or None,
-        actor=actor,
+        command=SetReferral(account_id, body.referred_by or None, actor),
         now=app.clock.now(),
         rules=app.rules,
     )
@@ -248,10 +248,7 @@ async def put_card(
 ) -> CardOut:
     await save_card(
         uow=uow,
-        account_id=account_id,
-        submitted=submitted_card(body),
-        expected_version=body.expected_version,
-        actor=actor,
+        command=SaveCard(account_id, submitted_card(body), body.expected_version, actor),
         now=app.clock.now(),
         rules=app.rules,
     )
@@ -276,9 +273,7 @@ async def post_card_review(
 ) -> None:
     await review_card(
         uow=uow,
-        account_id=account_id,
-        actor=actor,
-        note=body.note,
+        command=ReviewCard(account_id, actor, body.note),
         now=app.clock.now(),
         rules=app.rules,
     )

@@ -12,6 +12,7 @@ from accounts.api.schemas import (
     NominationOut,
     RevocationIn,
 )
+from accounts.service_layer.commands import DecideVip, NominateVip, RevokeVip
 from accounts.service_layer.unit_of_work import AccountsUnitOfWork
 from accounts.service_layer.vip import decide_vip, nominate_vip, revoke_vip, vip_candidates
 from chassis.errors import NotFound
@@ -57,7 +58,7 @@ async def nominate(
     body: NominationIn,
 ) -> NominationOut:
     nomination_id = await nominate_vip(
-        uow=uow, account_id=account_id, reason=body.reason, actor=actor, now=app.clock.now()
+        uow=uow, command=NominateVip(account_id, body.reason, actor), now=app.clock.now()
     )
     return await nomination_out(read, nomination_id)
 
@@ -73,10 +74,7 @@ async def _decide(
 ) -> NominationOut:
     await decide_vip(
         uow=uow,
-        nomination_id=nomination_id,
-        approve=approve,
-        note=note,
-        actor=actor,
+        command=DecideVip(nomination_id, approve, actor, note),
         now=app.clock.now(),
         rules=app.rules,
     )
@@ -123,9 +121,7 @@ async def revoke(
 ) -> None:
     await revoke_vip(
         uow=uow,
-        account_id=account_id,
-        reason=body.reason,
-        actor=actor,
+        command=RevokeVip(account_id, body.reason, actor),
         now=app.clock.now(),
         rules=app.rules,
     )

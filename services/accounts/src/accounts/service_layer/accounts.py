@@ -2,7 +2,6 @@
 
 import re
 import uuid
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
@@ -12,7 +11,7 @@ from accounts.domain.events import (
     MasterData,
     ReferralRecorded,
 )
-from accounts.domain.vip import Actor
+from accounts.service_layer.commands import RegisterProspect, SetReferral
 from accounts.service_layer.evaluation import EvaluationRules, active_policy, evaluate_accounts
 from accounts.service_layer.unit_of_work import AccountsUnitOfWork
 from chassis.errors import Conflict, InvalidInput, NotFound, Problem
@@ -33,18 +32,6 @@ RESERVED_IDS = {
 ACCOUNT_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
 # A prospect has no ERP master data yet: any ERP update of the same id wins.
 NEVER_FROM_ERP = datetime(1970, 1, 1, tzinfo=UTC)
-
-
-@dataclass(frozen=True)
-class NewProspect:
-    account_id: str
-    name: str
-    region: str
-    country: str
-    segment: str
-    address: str
-    account_manager: str | None
-    referred_by: str | None
 
 
 def _check_id(account_id: str) -> None:
@@ -79,38 +66,37 @@ async def _referrer(uow: AccountsUnitOfWork, account_id: str, referrer_id: str) 
 async def register_prospect(
     *,
     uow: AccountsUnitOfWork,
-    prospect: NewProspect,
-    actor: Actor,
+    command: RegisterProspect,
     now: datetime,
     rules: EvaluationRules,
 ) -> str:
     """A manager registers a prospect; a referred one is a top-priority lead."""
-    account_id = prospect.account_id or f"P-{uuid.uuid4().hex[:8].upper()}"
+    account_id = command.account_id or f"P-{uuid.uuid4().hex[:8].upper()}"
     _check_id(account_id)
-    if not prospect.name.strip():
+    if not command.name.strip():
         raise InvalidInput("a prospect needs a name", details=[Problem("name", "required")])
     async with uow:
         policy = await active_policy(uow, rules, now)
-        referrers = [prospect.referred_by] if prospect.referred_by else []
+        referrers = [command.referred_by] if command.referred_by else []
         await uow.locks.lock_accounts([account_id, *referrers])
-        if prospect.referred_by:
-            await _referrer(uow, account_id, prospect.referred_by)
-        priority_lead = prospect.referred_by is not None
-        manager = prospect.account_manager or actor.user
+        if command.referred_by:
+            await _referrer(uow, account_id, command.referred_by)
+        priority_lead = command.referred_by is not None
+        manager = command.account_manager or command.actor.user
         added = await uow.accounts.add_prospect(
             {
                 "account_id": account_id,
-                "name": prospect.name.strip(),
-                "region": prospect.region.strip(),
-                "country": prospect.country.strip(),
-                "segment": prospect.segment.strip(),
-                "address": prospect.address.strip(),
+                "name": command.name.strip(),
+                "region": command.region.strip(),
+                "country": command.country.strip(),
+                "segment": command.segment.strip(),
+                "address": command.address.strip(),
                 "account_manager": manager,
                 "erp_updated_at": NEVER_FROM_ERP,
                 "registered_at": now,
                 "origin": "manager",
-                "created_by": actor.user,
-                "referred_by": prospect.referred_by,
+                "created_by": command.actor.user,
+                "referred_by": command.referred_by,
                 "priority_lead": priority_lead,
             }
         )
@@ -122,24 +108,24 @@ async def register_prospect(
             AccountRegistered(
                 account_id=account_id,
                 master=MasterData(
-                    name=prospect.name.strip(),
-                    region=prospect.region.strip(),
-                    country=prospect.country.strip(),
-                    segment=prospect.segment.strip(),
+                    name=command.name.strip(),
+                    region=command.region.strip(),
+                    country=command.country.strip(),
+                    segment=command.segment.strip(),
                     account_manager=manager,
                 ),
                 at=now,
                 origin="manager",
-                referred_by=prospect.referred_by,
+                referred_by=command.referred_by,
                 priority_lead=priority_lead,
             )
         )
-        if prospect.referred_by:
+        if command.referred_by:
             uow.publish(
                 ReferralRecorded(
-                    account_id=prospect.referred_by,
+                    account_id=command.referred_by,
                     referred_account_id=account_id,
-                    by=actor.user,
+                    by=command.actor.user,
                     at=now,
                 )
             )
@@ -153,31 +139,30 @@ async def register_prospect(
 async def set_referral(
     *,
     uow: AccountsUnitOfWork,
-    account_id: str,
-    referred_by: str | None,
-    actor: Actor,
+    command: SetReferral,
     now: datetime,
     rules: EvaluationRules,
 ) -> None:
     """Record (or clear) who referred an account. A prospect referred is a priority lead."""
     async with uow:
         policy = await active_policy(uow, rules, now)
-        account = await uow.accounts.account_row(account_id)
+        account = await uow.accounts.account_row(command.account_id)
         if account is None:
-            raise NotFound(f"no account with id {account_id!r}", code="account_not_found")
-        involved = {account_id, referred_by or "", account["referred_by"] or ""} - {""}
+            raise NotFound(f"no account with id {command.account_id!r}", code="account_not_found")
+        linked = (command.account_id, command.referred_by, account["referred_by"])
+        involved = {account_id for account_id in linked if account_id}
         await uow.locks.lock_accounts(involved)
-        if referred_by == account["referred_by"]:
+        if command.referred_by == account["referred_by"]:
             return
-        if referred_by:
-            await _referrer(uow, account_id, referred_by)
-        priority_lead = referred_by is not None and account["lifecycle_stage"] == "prospect"
+        if command.referred_by:
+            await _referrer(uow, command.account_id, command.referred_by)
+        priority_lead = command.referred_by is not None and account["lifecycle_stage"] == "prospect"
         await uow.accounts.update_account(
-            account_id, referred_by=referred_by, priority_lead=priority_lead
+            command.account_id, referred_by=command.referred_by, priority_lead=priority_lead
         )
         uow.publish(
             AccountUpdated(
-                account_id=account_id,
+                account_id=command.account_id,
                 changed_fields=["referred_by", "priority_lead"],
                 master=MasterData(
                     name=account["name"],
@@ -186,16 +171,19 @@ async def set_referral(
                     segment=account["segment"],
                     account_manager=account["account_manager"],
                 ),
-                referred_by=referred_by,
+                referred_by=command.referred_by,
                 priority_lead=priority_lead,
                 at=now,
-                by=actor.user,
+                by=command.actor.user,
             )
         )
-        if referred_by:
+        if command.referred_by:
             uow.publish(
                 ReferralRecorded(
-                    account_id=referred_by, referred_account_id=account_id, by=actor.user, at=now
+                    account_id=command.referred_by,
+                    referred_account_id=command.account_id,
+                    by=command.actor.user,
+                    at=now,
                 )
             )
         await evaluate_accounts(

@@ -1,16 +1,13 @@
 """Relationship cards: read (logged), save a new version, review."""
 
 import uuid
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
 from accounts.domain.cards import (
     Card,
-    Contact,
-    ImportantDate,
     Note,
-    Preferences,
     card_changes,
     card_from_document,
     card_problems,
@@ -19,27 +16,10 @@ from accounts.domain.cards import (
     key_dates_change,
 )
 from accounts.domain.events import CardReviewed, CardUpdated, KeyDatesChanged
-from accounts.domain.vip import Actor
+from accounts.service_layer.commands import ReviewCard, SaveCard, SubmittedCard
 from accounts.service_layer.evaluation import EvaluationRules, active_policy, evaluate_accounts
 from accounts.service_layer.unit_of_work import AccountsUnitOfWork
 from chassis.errors import Conflict, NotFound, invalid
-
-
-@dataclass(frozen=True)
-class SubmittedNote:
-    note_id: str
-    text: str
-    purpose: str
-
-
-@dataclass(frozen=True)
-class SubmittedCard:
-    """A card as a person submits it: new contacts, dates and notes have no id yet ("")."""
-
-    contacts: tuple[Contact, ...]
-    preferences: Preferences
-    important_dates: tuple[ImportantDate, ...]
-    notes: tuple[SubmittedNote, ...]
 
 
 def _new_id() -> str:
@@ -138,10 +118,7 @@ async def _read(
 async def save_card(
     *,
     uow: AccountsUnitOfWork,
-    account_id: str,
-    submitted: SubmittedCard,
-    expected_version: int | None,
-    actor: Actor,
+    command: SaveCard,
     now: datetime,
     rules: EvaluationRules,
 ) -> int:
@@ -149,20 +126,22 @@ async def save_card(
 
     Saving also counts as a review (the manager has just gone through the card).
     """
+    account_id, actor = command.account_id, command.actor
     async with uow:
         policy = await active_policy(uow, rules, now)
         await uow.locks.lock_accounts([account_id])
         await _require_account(uow, account_id)
         stored = await uow.cards.current(account_id, for_update=True)
         version = stored["version"] if stored else 0
-        if expected_version is not None and expected_version != version:
+        edited = command.expected_version
+        if edited is not None and edited != version:
             raise Conflict(
-                f"the card changed meanwhile (version {version}, you edited {expected_version}): "
+                f"the card changed meanwhile (version {version}, you edited {edited}): "
                 "reload it and apply your change again",
                 code="card_changed",
             )
         previous = card_from_document(stored["content"]) if stored else Card()
-        card = _complete(submitted, previous, actor.user, now)
+        card = _complete(command.card, previous, actor.user, now)
         problems = card_problems(card, now.date())
         if problems:
             raise invalid(problems, "card")
@@ -215,18 +194,19 @@ async def save_card(
 async def review_card(
     *,
     uow: AccountsUnitOfWork,
-    account_id: str,
-    actor: Actor,
-    note: str,
+    command: ReviewCard,
     now: datetime,
     rules: EvaluationRules,
 ) -> None:
     """The manager confirms the card is current: the stale flag clears, the clock restarts."""
+    account_id, actor = command.account_id, command.actor
     async with uow:
         policy = await active_policy(uow, rules, now)
         await uow.locks.lock_accounts([account_id])
         await _require_account(uow, account_id)
-        await uow.cards.add_review(account_id=account_id, by=actor.user, at=now, note=note.strip())
+        await uow.cards.add_review(
+            account_id=account_id, by=actor.user, at=now, note=command.note.strip()
+        )
         await uow.accounts.update_account(account_id, card_reviewed_at=now)
         uow.publish(CardReviewed(account_id=account_id, by=actor.user, at=now))
         await evaluate_accounts(

@@ -6,7 +6,7 @@ from typing import Any
 
 from accounts.domain.evaluation import tier_reason
 from accounts.domain.tier_policy import TierPolicy, policy_from_document, policy_problems
-from accounts.domain.vip import Actor
+from accounts.service_layer.commands import ActivatePolicy, DraftPolicy
 from accounts.service_layer.evaluation import (
     Assessed,
     EvaluationRules,
@@ -24,19 +24,20 @@ TIER_PARTS = ("value_class", "frequency_class", "abc_class", "grade")
 async def draft_policy(
     *,
     uow: AccountsUnitOfWork,
-    policy: TierPolicy,
-    note: str,
-    actor: Actor,
+    command: DraftPolicy,
     now: datetime,
     rules: EvaluationRules,
 ) -> int:
-    problems = policy_problems(policy)
+    """Store the policy as the next draft version (validated first); returns the version."""
+    problems = policy_problems(command.policy)
     if problems:
         raise invalid(problems, "tier policy")
     async with uow:
         # Version 1 (from the settings) comes first, even before any account was evaluated.
         await active_policy(uow, rules, now)
-        version = await uow.policies.add_draft(policy, note=note.strip(), by=actor.user, at=now)
+        version = await uow.policies.add_draft(
+            command.policy, note=command.note.strip(), by=command.actor.user, at=now
+        )
         await uow.commit()
     return version
 
@@ -112,20 +113,19 @@ async def preview_policy(
 async def activate_policy(
     *,
     uow: AccountsUnitOfWork,
-    version: int,
-    actor: Actor,
+    command: ActivatePolicy,
     now: datetime,
     rules: EvaluationRules,
 ) -> list[str]:
     """Switch to a draft and re-evaluate every account in the same transaction; each tier
     change is published. Returns the ids of the accounts whose tier changed."""
-    if actor.role != "supervisor":
+    if command.actor.role != "supervisor":
         raise Forbidden("only a supervisor can activate a tier policy", code="supervisor_only")
     async with uow:
         # Exclusive: no evaluation under the old policy can commit after this one.
         await uow.locks.lock_policy_exclusive()
-        policy = await _draft(uow, version)
-        await uow.policies.activate(version, by=actor.user, at=now)
+        policy = await _draft(uow, command.version)
+        await uow.policies.activate(command.version, by=command.actor.user, at=now)
         shares = await fresh_abc_shares(uow, as_of=now)
         changed = await evaluate_in_chunks(
             uow,

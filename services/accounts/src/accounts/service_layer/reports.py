@@ -8,21 +8,21 @@ from accounts.domain.changes import scorecard_document
 from accounts.domain.classification import window_start
 from accounts.domain.evaluation import CurrentState, evaluate_account
 from accounts.domain.periods import parse_period
-from accounts.domain.vip import Actor
+from accounts.service_layer.commands import GenerateReport, ReviewReport
 from accounts.service_layer.evaluation import EvaluationRules, active_policy
 from accounts.service_layer.unit_of_work import AccountsUnitOfWork
 from chassis.errors import Conflict, Forbidden, InvalidInput, NotFound, Problem
 
 
 async def generate_report(
-    *, uow: AccountsUnitOfWork, period: str, actor: Actor, now: datetime, rules: EvaluationRules
+    *, uow: AccountsUnitOfWork, command: GenerateReport, now: datetime, rules: EvaluationRules
 ) -> int:
     """Evaluate every account as of the period's end under the active policy and store it.
 
     Grades in a report are the scorecard's own (no hysteresis: a report has no previous state).
     """
     try:
-        bounds = parse_period(period)
+        bounds = parse_period(command.period)
     except ValueError as exc:
         raise InvalidInput(str(exc), details=[Problem("period", str(exc))]) from exc
     if bounds.end > now:
@@ -90,7 +90,7 @@ async def generate_report(
                 "period_end": bounds.end,
                 "policy_version": policy.version,
                 "account_count": len(lines),
-                "created_by": actor.user,
+                "created_by": command.actor.user,
                 "created_at": now,
             },
             lines,
@@ -99,11 +99,10 @@ async def generate_report(
     return report_id
 
 
-async def review_report(
-    *, uow: AccountsUnitOfWork, report_id: int, note: str, actor: Actor, now: datetime
-) -> None:
+async def review_report(*, uow: AccountsUnitOfWork, command: ReviewReport, now: datetime) -> None:
     """The supervisor records having reviewed the report."""
-    if actor.role != "supervisor":
+    report_id = command.report_id
+    if command.actor.role != "supervisor":
         raise Forbidden("only a supervisor reviews evaluation reports", code="supervisor_only")
     async with uow:
         report = await uow.reports.get(report_id)
@@ -111,5 +110,7 @@ async def review_report(
             raise NotFound(f"no evaluation report {report_id}", code="report_not_found")
         if report["reviewed_at"] is not None:
             raise Conflict(f"already reviewed by {report['reviewed_by']}", code="report_reviewed")
-        await uow.reports.review(report_id, by=actor.user, at=now, note=note.strip())
+        await uow.reports.review(
+            report_id, by=command.actor.user, at=now, note=command.note.strip()
+        )
         await uow.commit()

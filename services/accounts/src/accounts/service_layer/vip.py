@@ -5,12 +5,12 @@ from typing import Any
 
 from accounts.domain.events import VipGranted, VipNominated, VipRejected, VipRevoked
 from accounts.domain.vip import (
-    Actor,
     Nomination,
     check_decision,
     check_nomination,
     check_revocation,
 )
+from accounts.service_layer.commands import DecideVip, NominateVip, RevokeVip
 from accounts.service_layer.evaluation import EvaluationRules, active_policy, evaluate_accounts
 from accounts.service_layer.unit_of_work import AccountsUnitOfWork
 from chassis.errors import NotFound
@@ -23,13 +23,14 @@ async def _account(uow: AccountsUnitOfWork, account_id: str) -> dict[str, Any]:
     return account
 
 
-async def nominate_vip(
-    *, uow: AccountsUnitOfWork, account_id: str, reason: str, actor: Actor, now: datetime
-) -> int:
+async def nominate_vip(*, uow: AccountsUnitOfWork, command: NominateVip, now: datetime) -> int:
+    account_id, actor = command.account_id, command.actor
     async with uow:
         account = await _account(uow, account_id)
         cleaned = check_nomination(
-            reason=reason, is_vip=account["vip"], has_pending=await uow.vip.has_pending(account_id)
+            reason=command.reason,
+            is_vip=account["vip"],
+            has_pending=await uow.vip.has_pending(account_id),
         )
         nomination_id = await uow.vip.nominate(
             account_id=account_id, reason=cleaned, by=actor.user, at=now
@@ -50,14 +51,12 @@ async def nominate_vip(
 async def decide_vip(
     *,
     uow: AccountsUnitOfWork,
-    nomination_id: int,
-    approve: bool,
-    note: str,
-    actor: Actor,
+    command: DecideVip,
     now: datetime,
     rules: EvaluationRules,
 ) -> str:
     """A supervisor approves or rejects; returns the account id."""
+    nomination_id, approve, actor = command.nomination_id, command.approve, command.actor
     async with uow:
         policy = await active_policy(uow, rules, now)
         row = await uow.vip.get(nomination_id, for_update=True)
@@ -66,7 +65,9 @@ async def decide_vip(
         nomination = Nomination(
             nomination_id, row["account_id"], row["status"], row["nominated_by"], row["reason"]
         )
-        cleaned = check_decision(nomination=nomination, actor=actor, approve=approve, note=note)
+        cleaned = check_decision(
+            nomination=nomination, actor=actor, approve=approve, note=command.note
+        )
         account_id = nomination.account_id
         await uow.locks.lock_accounts([account_id])
         await uow.vip.decide(
@@ -110,17 +111,16 @@ async def decide_vip(
 async def revoke_vip(
     *,
     uow: AccountsUnitOfWork,
-    account_id: str,
-    reason: str,
-    actor: Actor,
+    command: RevokeVip,
     now: datetime,
     rules: EvaluationRules,
 ) -> None:
+    account_id, actor = command.account_id, command.actor
     async with uow:
         policy = await active_policy(uow, rules, now)
         await uow.locks.lock_accounts([account_id])
         account = await _account(uow, account_id)
-        cleaned = check_revocation(actor=actor, is_vip=account["vip"], reason=reason)
+        cleaned = check_revocation(actor=actor, is_vip=account["vip"], reason=command.reason)
         await uow.accounts.update_account(account_id, vip=False, vip_since=None)
         await uow.vip.mark_revoked(account_id, by=actor.user, at=now, reason=cleaned)
         uow.publish(VipRevoked(account_id=account_id, by=actor.user, reason=cleaned, at=now))

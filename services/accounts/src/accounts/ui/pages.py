@@ -14,8 +14,9 @@ from accounts.api.routes import submitted_card
 from accounts.api.schemas import AccountSearch, CardIn, ProspectIn
 from accounts.domain.cards import is_key_account, stale_after
 from accounts.domain.vip import Actor
-from accounts.service_layer.accounts import NewProspect, register_prospect, set_referral
+from accounts.service_layer.accounts import register_prospect, set_referral
 from accounts.service_layer.cards import read_card, review_card, save_card
+from accounts.service_layer.commands import RegisterProspect, ReviewCard, SaveCard, SetReferral
 from accounts.service_layer.explanation import explain_account
 from accounts.service_layer.summary import purchase_summary
 from accounts.ui.forms import (
@@ -112,13 +113,9 @@ async def create_prospect(request: Request, app: AccountsApp) -> Response:
         )
         account_id = await register_prospect(
             uow=app.uow(),
-            prospect=NewProspect(
-                **{
-                    **body.model_dump(),
-                    "account_id": body.account_id or "",
-                }
+            command=RegisterProspect(
+                **{**body.model_dump(), "account_id": body.account_id or ""}, actor=actor
             ),
-            actor=actor,
             now=app.clock.now(),
             rules=app.rules,
         )
@@ -219,9 +216,7 @@ async def review(request: Request, app: AccountsApp, uow: ReadUow, account_id: s
     async def act(actor: Actor, form: dict[str, Any]) -> None:
         await review_card(
             uow=app.uow(),
-            account_id=account_id,
-            actor=actor,
-            note=form.get("note", ""),
+            command=ReviewCard(account_id, actor, form.get("note", "")),
             now=app.clock.now(),
             rules=app.rules,
         )
@@ -234,9 +229,7 @@ async def referral(request: Request, app: AccountsApp, uow: ReadUow, account_id:
     async def act(actor: Actor, form: dict[str, Any]) -> None:
         await set_referral(
             uow=app.uow(),
-            account_id=account_id,
-            referred_by=form.get("referred_by", "").strip() or None,
-            actor=actor,
+            command=SetReferral(account_id, form.get("referred_by", "").strip() or None, actor),
             now=app.clock.now(),
             rules=app.rules,
         )
@@ -329,10 +322,7 @@ async def save_card_form(
         card = card_from_form(form)
         await save_card(
             uow=app.uow(),
-            account_id=account_id,
-            submitted=submitted_card(card),
-            expected_version=card.expected_version,
-            actor=actor,
+            command=SaveCard(account_id, submitted_card(card), card.expected_version, actor),
             now=app.clock.now(),
             rules=app.rules,
         )

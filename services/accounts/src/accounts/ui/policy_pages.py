@@ -16,6 +16,7 @@ from accounts.domain.tier_policy import (
     policy_from_document,
     policy_to_document,
 )
+from accounts.service_layer.commands import ActivatePolicy, DraftPolicy
 from accounts.service_layer.policies import activate_policy, draft_policy, preview_policy
 from accounts.ui.forms import done, error_status, error_text, form_actor, form_data, render
 from chassis.errors import RapportError
@@ -104,9 +105,7 @@ async def create_draft(request: Request, app: AccountsApp, uow: ReadUow) -> Resp
         actor = form_actor(form)
         version = await draft_policy(
             uow=app.uow(),
-            policy=policy_from_form(form),
-            note=form.get("note", ""),
-            actor=actor,
+            command=DraftPolicy(policy_from_form(form), actor, form.get("note", "")),
             now=app.clock.now(),
             rules=app.rules,
         )
@@ -157,7 +156,10 @@ async def activate(request: Request, app: AccountsApp, uow: ReadUow, version: In
     try:
         actor = form_actor(form)
         changed = await activate_policy(
-            uow=app.uow(), version=version, actor=actor, now=app.clock.now(), rules=app.rules
+            uow=app.uow(),
+            command=ActivatePolicy(version, actor),
+            now=app.clock.now(),
+            rules=app.rules,
         )
     except (RapportError, ValidationError) as exc:
         return await _policy_page(

@@ -7,6 +7,7 @@ from fastapi.responses import HTMLResponse, Response
 from pydantic import ValidationError
 
 from accounts.api.dependencies import AccountsApp, ReadUow
+from accounts.service_layer.commands import GenerateReport, ReviewReport
 from accounts.service_layer.reports import generate_report, review_report
 from accounts.ui.forms import done, error_status, error_text, form_actor, form_data, render
 from chassis.errors import RapportError
@@ -38,8 +39,7 @@ async def create(request: Request, app: AccountsApp, uow: ReadUow) -> Response:
         actor = form_actor(form)
         report_id = await generate_report(
             uow=app.uow(),
-            period=form.get("period", ""),
-            actor=actor,
+            command=GenerateReport(form.get("period", ""), actor),
             now=app.clock.now(),
             rules=app.rules,
         )
@@ -83,9 +83,7 @@ async def review(request: Request, app: AccountsApp, uow: ReadUow, report_id: In
         actor = form_actor(form)
         await review_report(
             uow=app.uow(),
-            report_id=report_id,
-            note=form.get("note", ""),
-            actor=actor,
+            command=ReviewReport(report_id, actor, form.get("note", "")),
             now=app.clock.now(),
         )
     except (RapportError, ValidationError) as exc:

@@ -8,6 +8,7 @@ from pydantic import ValidationError
 
 from accounts.api.dependencies import AccountsApp, ReadUow
 from accounts.domain.vip import Actor
+from accounts.service_layer.commands import DecideVip, NominateVip, RevokeVip
 from accounts.service_layer.vip import decide_vip, nominate_vip, revoke_vip, vip_candidates
 from accounts.ui.forms import done, error_status, error_text, form_actor, form_data, render
 from accounts.ui.pages import account_action
@@ -49,10 +50,9 @@ async def decide(
         actor = form_actor(form)
         await decide_vip(
             uow=app.uow(),
-            nomination_id=nomination_id,
-            approve=form.get("decision") == "approve",
-            note=form.get("note", ""),
-            actor=actor,
+            command=DecideVip(
+                nomination_id, form.get("decision") == "approve", actor, form.get("note", "")
+            ),
             now=app.clock.now(),
             rules=app.rules,
         )
@@ -66,9 +66,7 @@ async def nominate(request: Request, app: AccountsApp, uow: ReadUow, account_id:
     async def act(actor: Actor, form: dict[str, Any]) -> None:
         await nominate_vip(
             uow=app.uow(),
-            account_id=account_id,
-            reason=form.get("reason", ""),
-            actor=actor,
+            command=NominateVip(account_id, form.get("reason", ""), actor),
             now=app.clock.now(),
         )
 
@@ -80,9 +78,7 @@ async def revoke(request: Request, app: AccountsApp, uow: ReadUow, account_id: s
     async def act(actor: Actor, form: dict[str, Any]) -> None:
         await revoke_vip(
             uow=app.uow(),
-            account_id=account_id,
-            reason=form.get("reason", ""),
-            actor=actor,
+            command=RevokeVip(account_id, form.get("reason", ""), actor),
             now=app.clock.now(),
             rules=app.rules,
         )
