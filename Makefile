@@ -31,7 +31,7 @@ lint:
 	$(RUN) ruff format --check .
 
 typecheck:
-	$(RUN) mypy contracts/src services/chassis/src services/accounts/src services/complaints/src services/engagement/src tools/demo/src tools/scaffold/src
+	$(RUN) mypy contracts/src services/chassis/src services/accounts/src services/complaints/src services/engagement/src services/reporting/src tools/demo/src tools/scaffold/src
 
 format:
 	$(RUN) ruff check --fix .
