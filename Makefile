@@ -4,7 +4,7 @@ export UV_PYTHON_DOWNLOADS := never
 UV ?= uv
 RUN := $(UV) run --frozen --all-packages
 
-.PHONY: up down test unit bench check lint format typecheck schemas asyncapi install status
+.PHONY: up down test unit bench check lint format typecheck schemas asyncapi install status rebuild-reports
 
 install: ## Install the Python workspace into .venv (from uv.lock)
 	$(UV) sync --frozen --all-packages
@@ -20,6 +20,9 @@ down: ## Stop everything `make up` started
 status:
 	deploy/local/stack.sh status
 	deploy/local/services.sh status
+
+rebuild-reports: ## Rebuild the reporting read models from offset 0, check them against the live ones, swap
+	deploy/local/services.sh rebuild-reports
 
 check: lint typecheck ## Lint, format check, type check, contract compatibility, AsyncAPI up to date
 	$(RUN) python -m contracts.schemas check

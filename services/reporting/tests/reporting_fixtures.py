@@ -18,10 +18,6 @@ from reporting.config import ReportingSettings
 from reporting.messaging.subscribers import SOURCES, consumer_name
 from reporting.service_layer.handlers import count_events
 
-# Consumer group suffix -> the topics it reads (started at their end for each test session).
-REPORTING_CONSUMES: dict[str, list[str]] = {
-    source.suffix: list(source.topics) for source in SOURCES
-}
 # The demo teams the tests' reporting knows.
 TEST_TEAMS = {"east": ["AM-01", "AM-02"]}
 
@@ -30,14 +26,21 @@ async def prepare_reporting(
     infrastructure: Infrastructure,
     *,
     database: str | None = None,
+    topic_prefix: str = "",
     env: dict[str, str] | None = None,
 ) -> ServiceUnderTest:
+    """The reporting service on a migrated schema; with `topic_prefix`, on topics of its own
+    (a rebuild replays its topics from offset 0: the shared ones hold every earlier run)."""
     return await ServiceUnderTest.prepare(
         infrastructure,
         "reporting",
-        consumes=REPORTING_CONSUMES,
+        consumes={source.suffix: source.topics_with(topic_prefix) for source in SOURCES},
         database=database,
-        env={"REPORTING_TEAMS": json.dumps(TEST_TEAMS), **(env or {})},
+        env={
+            "REPORTING_TEAMS": json.dumps(TEST_TEAMS),
+            "REPORTING_TOPIC_PREFIX": topic_prefix,
+            **(env or {}),
+        },
     )
 
 
@@ -59,6 +62,7 @@ def reporting_settings(env: dict[str, str]) -> ReportingSettings:
         database_url=env["REPORTING_DATABASE_URL"],
         kafka_bootstrap_servers=env["REPORTING_KAFKA_BOOTSTRAP_SERVERS"],
         consumer_group_prefix=env["REPORTING_CONSUMER_GROUP_PREFIX"],
+        topic_prefix=env["REPORTING_TOPIC_PREFIX"],
         teams=TEST_TEAMS,
     )
 

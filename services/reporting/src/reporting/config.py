@@ -30,3 +30,7 @@ class ReportingSettings(ServiceSettings):
         description="Expected customer lifespan in the CLV formula (default).",
     )
     rebuild_batch_size: int = 5000
+    topic_prefix: str = Field(
+        default="",
+        description="Put before every source topic's name: topics of their own for tests.",
+    )

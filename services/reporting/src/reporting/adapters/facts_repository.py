@@ -19,12 +19,15 @@ SWAP_LOCK = 0x5245504F  # "REPO"
 
 
 class FactRepository:
-    def __init__(self, session: AsyncSession) -> None:
+    def __init__(self, session: AsyncSession, *, live: bool = True) -> None:
         self._session = session
+        self._live = live
 
     async def share_swap_lock(self) -> None:
-        """Wait while a rebuild swaps the read models; hold off a swap until this commits."""
-        await self._session.execute(select(func.pg_advisory_xact_lock_shared(SWAP_LOCK)))
+        """Wait while a rebuild swaps the read models; hold off a swap until this commits.
+        A rebuild's own writes (not `live`) go to the schema being built and never wait."""
+        if self._live:
+            await self._session.execute(select(func.pg_advisory_xact_lock_shared(SWAP_LOCK)))
 
     async def add(self, events: Sequence[ReceivedEvent]) -> None:
         """Insert every table's rows for the events; a fact already there (the same order

@@ -11,10 +11,25 @@ import asyncio
 import os
 from pathlib import Path
 
-from chassis.db import migrate, provision_service_database, service_database_url
+from sqlalchemy import make_url, text
+from sqlalchemy.ext.asyncio import create_async_engine
+
+from chassis.db import asyncpg_url, migrate, provision_service_database, service_database_url
 from reporting.config import ReportingSettings
 
 SERVICE_ROOT = Path(__file__).resolve().parents[3]
+
+
+async def allow_schemas(admin_url: str) -> None:
+    """A rebuild fills a fresh schema beside the live one and swaps them: the role may
+    create schemas in its database (it owns only those it creates)."""
+    engine = create_async_engine(asyncpg_url(admin_url), isolation_level="AUTOCOMMIT")
+    try:
+        async with engine.connect() as connection:
+            database = make_url(admin_url).database
+            await connection.execute(text(f'GRANT CREATE ON DATABASE "{database}" TO "reporting"'))
+    finally:
+        await engine.dispose()
 
 
 async def run(admin_url: str | None) -> str:
@@ -27,6 +42,7 @@ async def run(admin_url: str | None) -> str:
             service="reporting",
             password=password,
         )
+        await allow_schemas(admin_url)
         database_url = service_database_url(admin_url, "reporting", password)
     await migrate(SERVICE_ROOT, database_url)
     return database_url

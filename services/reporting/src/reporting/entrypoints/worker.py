@@ -22,7 +22,10 @@ async def run(app: Reporting) -> None:
             broker=broker,
             engine=app.engine,
             outbox=outbox,
-            topics=[*source_topics(), *(consumer.dead_letter_topic for consumer in consumers)],
+            topics=[
+                *source_topics(app.settings.topic_prefix),
+                *(consumer.dead_letter_topic for consumer in consumers),
+            ],
             loops={},
             readiness_checks=[app.check_database],
             # Reporting has no timers and publishes nothing: only seen inbox ids expire.

@@ -21,6 +21,11 @@ class Source:
     topics: tuple[str, ...]
     accepts: tuple[type[EventData], ...]
 
+    def topics_with(self, prefix: str) -> list[str]:
+        """Its topics as this deployment names them (`REPORTING_TOPIC_PREFIX`, "" but in
+        tests and benchmarks that need topics of their own)."""
+        return [f"{prefix}{topic}" for topic in self.topics]
+
 
 SOURCES: tuple[Source, ...] = (
     Source("accounts", (accounts_v1.ACCOUNTS_TOPIC,), accounts_v1.EVENTS),
@@ -42,8 +47,8 @@ def consumer_name(prefix: str, source: Source) -> str:
     return f"{prefix}.{source.suffix}"
 
 
-def source_topics() -> list[str]:
-    return [topic for source in SOURCES for topic in source.topics]
+def source_topics(prefix: str) -> list[str]:
+    return [topic for source in SOURCES for topic in source.topics_with(prefix)]
 
 
 def register_consumers(broker: KafkaBroker, app: Reporting) -> list[BatchConsumer]:
@@ -59,7 +64,7 @@ def register_consumers(broker: KafkaBroker, app: Reporting) -> list[BatchConsume
             BatchConsumer(
                 broker=broker,
                 name=name,
-                topics=list(source.topics),
+                topics=source.topics_with(app.settings.topic_prefix),
                 accepts=source.accepts,
                 handler=handle,
                 batch_size=app.settings.consumer_batch_size,
@@ -68,10 +73,10 @@ def register_consumers(broker: KafkaBroker, app: Reporting) -> list[BatchConsume
     return consumers
 
 
-def accepted(sources: Sequence[Source]) -> dict[str, dict[str, type[EventData]]]:
+def accepted(sources: Sequence[Source], prefix: str) -> dict[str, dict[str, type[EventData]]]:
     """Topic -> the event types its consumer accepts, by type name."""
     return {
         topic: {event.event_type: event for event in source.accepts}
         for source in sources
-        for topic in source.topics
+        for topic in source.topics_with(prefix)
     }

@@ -17,10 +17,14 @@ class ReportingUnitOfWork(SqlUnitOfWork):
     inbox: InboxRepository
     queries: KpiQueries
 
-    def __init__(self, session_factory: async_sessionmaker[AsyncSession]) -> None:
+    def __init__(
+        self, session_factory: async_sessionmaker[AsyncSession], *, live: bool = True
+    ) -> None:
+        """`live=False`: a rebuild's unit of work, on the schema being built."""
         super().__init__(session_factory=session_factory, outbox_table=outbox, source="reporting")
+        self._live = live
 
     def _open(self) -> None:
-        self.facts = FactRepository(self.session)
+        self.facts = FactRepository(self.session, live=self._live)
         self.inbox = InboxRepository(self.session)
         self.queries = KpiQueries(self.session)
