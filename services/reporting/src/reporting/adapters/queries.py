@@ -8,8 +8,9 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
+from typing import Any
 
-from sqlalchemy import and_, select
+from sqlalchemy import Select, Table, and_, select
 from sqlalchemy.dialects.postgresql import distinct_on
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -147,27 +148,39 @@ class KpiQueries:
         return [Registration(*row) for row in (await self._session.execute(query)).all()]
 
     async def feedback(
-        self, *, start: datetime, end: datetime, known: datetime
+        self,
+        *,
+        start: datetime,
+        end: datetime,
+        known: datetime,
+        accounts: Sequence[str] | None = None,
     ) -> list[FeedbackRow]:
+        """Answers given in [start, end), of `accounts` (None: every account)."""
         f = feedback
         query = (
             select(f.c.event_id, f.c.account_id, f.c.csat, f.c.nps)
             .where(f.c.occurred_at >= start, f.c.occurred_at < end, f.c.arrived_at < known)
             .order_by(f.c.occurred_at, f.c.event_id)
         )
-        return [FeedbackRow(*row) for row in (await self._session.execute(query)).all()]
+        return [FeedbackRow(*row) for row in await self._for_accounts(query, f, accounts)]
 
-    async def orders(self, *, start: datetime, end: datetime, known: datetime) -> list[OrderRow]:
-        """Orders placed in [start, end), without the cancelled ones, net of returns that
-        happened before `end`; both known by the cut-off."""
+    async def orders(
+        self,
+        *,
+        start: datetime,
+        end: datetime,
+        known: datetime,
+        accounts: Sequence[str] | None = None,
+    ) -> list[OrderRow]:
+        """Orders of `accounts` (None: every account) placed in [start, end), without the
+        cancelled ones, net of returns that happened before `end`; both known by the cut-off."""
         o = orders
-        placed = (
-            await self._session.execute(
-                select(o.c.event_id, o.c.order_id, o.c.account_id, o.c.occurred_at, o.c.total)
-                .where(o.c.occurred_at >= start, o.c.occurred_at < end, o.c.arrived_at < known)
-                .order_by(o.c.occurred_at, o.c.order_id)
-            )
-        ).all()
+        query = (
+            select(o.c.event_id, o.c.order_id, o.c.account_id, o.c.occurred_at, o.c.total)
+            .where(o.c.occurred_at >= start, o.c.occurred_at < end, o.c.arrived_at < known)
+            .order_by(o.c.occurred_at, o.c.order_id)
+        )
+        placed = await self._for_accounts(query, o, accounts)
         changes: dict[str, list[tuple[str, str, Decimal | None]]] = {}
         c = order_changes
         order_ids = [row.order_id for row in placed]
@@ -210,14 +223,22 @@ class KpiQueries:
             result += [LineRow(*row) for row in rows.all()]
         return result
 
-    async def tickets(self, *, start: datetime, end: datetime, known: datetime) -> list[TicketRow]:
+    async def tickets(
+        self,
+        *,
+        start: datetime,
+        end: datetime,
+        known: datetime,
+        accounts: Sequence[str] | None = None,
+    ) -> list[TicketRow]:
+        """Tickets filed and clocks met or breached in [start, end), of `accounts`."""
         t = ticket_facts
         query = (
             select(t.c.event_id, t.c.ticket_id, t.c.account_id, t.c.kind, t.c.clock)
             .where(t.c.occurred_at >= start, t.c.occurred_at < end, t.c.arrived_at < known)
             .order_by(t.c.occurred_at, t.c.event_id)
         )
-        return [TicketRow(*row) for row in (await self._session.execute(query)).all()]
+        return [TicketRow(*row) for row in await self._for_accounts(query, t, accounts)]
 
     async def plan_items(
         self, *, due_from: date, due_before: date, end: datetime, known: datetime
@@ -285,6 +306,17 @@ class KpiQueries:
             )
             result += [EventRow(*row) for row in rows.all()]
         return sorted(result, key=lambda row: (row.occurred_at, row.event_id))
+
+    async def _for_accounts(
+        self, query: Select[Any], table: Table, accounts: Sequence[str] | None
+    ) -> list[Any]:
+        """The query's rows, of the accounts given (in chunks), or of every account."""
+        if accounts is None:
+            return list((await self._session.execute(query)).all())
+        rows: list[Any] = []
+        for chunk in _chunks(sorted(accounts)):
+            rows += (await self._session.execute(query.where(table.c.account_id.in_(chunk)))).all()
+        return rows
 
     async def managers(self, *, known: datetime) -> list[str]:
         """Every manager an account or a visit named by the cut-off."""

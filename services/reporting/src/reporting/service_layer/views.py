@@ -54,6 +54,13 @@ class Context:
     settings: ReportingSettings
     owners: dict[str, str | None] = field(default_factory=dict)
 
+    @property
+    def accounts(self) -> list[str] | None:
+        """The accounts in scope (None: the company, every account)."""
+        if self.scope.kind == "company":
+            return None
+        return [key for key, owner in self.owners.items() if self.scope.covers_manager(owner)]
+
     def in_scope(self, account_id: str) -> bool:
         return self.scope.kind == "company" or self.scope.covers_manager(
             self.owners.get(account_id)
@@ -68,8 +75,9 @@ class Context:
 
     async def orders(self) -> list[OrderRow]:
         w = self.window
-        rows = await self.uow.queries.orders(start=w.start, end=w.end, known=w.known)
-        return [row for row in rows if self.in_scope(row.account_id)]
+        return await self.uow.queries.orders(
+            start=w.start, end=w.end, known=w.known, accounts=self.accounts
+        )
 
 
 async def context(
@@ -84,7 +92,9 @@ async def _csat(ctx: Context) -> Figure:
     w = ctx.window
     rows = [
         row
-        for row in await ctx.uow.queries.feedback(start=w.start, end=w.end, known=w.known)
+        for row in await ctx.uow.queries.feedback(
+            start=w.start, end=w.end, known=w.known, accounts=ctx.accounts
+        )
         if row.csat is not None and ctx.in_scope(row.account_id)
     ]
     result = kpis.csat(row.csat for row in rows if row.csat is not None)
@@ -103,7 +113,9 @@ async def _nps(ctx: Context) -> Figure:
     w = ctx.window
     rows = [
         row
-        for row in await ctx.uow.queries.feedback(start=w.start, end=w.end, known=w.known)
+        for row in await ctx.uow.queries.feedback(
+            start=w.start, end=w.end, known=w.known, accounts=ctx.accounts
+        )
         if row.nps is not None and ctx.in_scope(row.account_id)
     ]
     result = kpis.nps(row.nps for row in rows if row.nps is not None)
@@ -267,7 +279,9 @@ async def _complaint_rate(ctx: Context) -> Figure:
     counts = await _account_counts(ctx)
     filed = [
         row
-        for row in await ctx.uow.queries.tickets(start=w.start, end=w.end, known=w.known)
+        for row in await ctx.uow.queries.tickets(
+            start=w.start, end=w.end, known=w.known, accounts=ctx.accounts
+        )
         if row.kind == "filed" and ctx.in_scope(row.account_id)
     ]
     return Figure(
@@ -287,7 +301,9 @@ async def _sla(ctx: Context) -> Figure:
     w = ctx.window
     rows = [
         row
-        for row in await ctx.uow.queries.tickets(start=w.start, end=w.end, known=w.known)
+        for row in await ctx.uow.queries.tickets(
+            start=w.start, end=w.end, known=w.known, accounts=ctx.accounts
+        )
         if row.kind in ("met", "breached") and ctx.in_scope(row.account_id)
     ]
     by_clock: dict[str, Counter[str]] = defaultdict(Counter)
