@@ -3,15 +3,15 @@
 from collections.abc import Sequence
 
 from sqlalchemy import Table, func, select
-from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from chassis.kafka import ReceivedEvent
+from reporting.adapters.bulk import unnest_insert
 from reporting.adapters.facts import to_rows
 from reporting.adapters.tables import READ_MODELS
 
-# Rows per INSERT statement: well under asyncpg's 32,767 bind parameters.
-CHUNK = 1000
+# Rows per INSERT statement (one array parameter a column).
+CHUNK = 10_000
 _TABLES: dict[str, Table] = {table.name: table for table in READ_MODELS}
 # The advisory lock every counting transaction shares and a rebuild's swap takes alone, so
 # the swap sees the live read models standing still.
@@ -35,6 +35,4 @@ class FactRepository:
         for name, table_rows in to_rows(events).items():
             table = _TABLES[name]
             for start in range(0, len(table_rows), CHUNK):
-                await self._session.execute(
-                    insert(table).on_conflict_do_nothing(), table_rows[start : start + CHUNK]
-                )
+                await self._session.execute(unnest_insert(table, table_rows[start : start + CHUNK]))

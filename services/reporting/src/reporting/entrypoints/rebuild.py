@@ -26,7 +26,7 @@ from reporting.adapters.read_model_store import (
 from reporting.adapters.tables import SCHEMA
 from reporting.bootstrap import Reporting, bootstrap
 from reporting.config import ReportingSettings
-from reporting.messaging.replay import Replay
+from reporting.messaging.replay import Replay, ReplayBatch
 from reporting.messaging.subscribers import consumer_name
 from reporting.service_layer.handlers import count_events
 from reporting.service_layer.unit_of_work import ReportingUnitOfWork
@@ -80,17 +80,40 @@ async def rebuild(
     total = await replay.start()
 
     async def apply(ends: dict[TopicPartition, int]) -> None:
-        async for batch in replay.until(ends):
-            for source, events in batch.by_source.items():
-                await count_events(
-                    uow=ReportingUnitOfWork(sessions, live=False),
-                    consumer=consumer_name(app.settings.consumer_group_prefix, source),
-                    events=events,
-                )
-            report.records += batch.records
-            report.rejected += batch.rejected
-            if progress:
-                progress(report.records, max(total, report.records))
+        # Decoding the next batch overlaps the database writing the current one: a queue of
+        # two batches between the reader and the writer (None: the end; or the reader's error).
+        batches: asyncio.Queue[ReplayBatch | Exception | None] = asyncio.Queue(maxsize=2)
+
+        async def read() -> None:
+            try:
+                async for batch in replay.until(ends):
+                    await batches.put(batch)
+            except Exception as error:
+                await batches.put(error)
+                return
+            await batches.put(None)
+
+        reader = asyncio.create_task(read())
+        try:
+            while (item := await batches.get()) is not None:
+                if isinstance(item, Exception):
+                    raise item
+                await write(item)
+        finally:
+            reader.cancel()
+            await asyncio.gather(reader, return_exceptions=True)
+
+    async def write(batch: ReplayBatch) -> None:
+        for source, events in batch.by_source.items():
+            await count_events(
+                uow=ReportingUnitOfWork(sessions, live=False),
+                consumer=consumer_name(app.settings.consumer_group_prefix, source),
+                events=events,
+            )
+        report.records += batch.records
+        report.rejected += batch.rejected
+        if progress:
+            progress(report.records, max(total, report.records))
 
     try:
         started = time.perf_counter()
