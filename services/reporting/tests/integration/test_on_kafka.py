@@ -11,7 +11,14 @@ import httpx
 import pytest
 from aiokafka import AIOKafkaProducer
 
-from chassis.testing import Infrastructure, ServiceProcess, eventually, scratch_database, unique
+from chassis.testing import (
+    Infrastructure,
+    ServiceProcess,
+    eventually,
+    read_topic,
+    scratch_database,
+    unique,
+)
 from contracts import accounts_v1, complaints_v1, engagement_v1, erp_v1
 from contracts.envelope import CloudEvent, EventData
 from reporting.bootstrap import bootstrap
@@ -209,3 +216,31 @@ async def test_kpis_from_kafka_as_of_a_date_once_each_and_rebuilt_by_replay(
         return got["clv"]["revenue"] in ("175.00", "75.00")
 
     assert await eventually(after_swap, within=30)
+
+
+async def test_a_bad_record_is_dead_lettered_with_its_reason_and_the_partition_moves_on(
+    stack: dict[str, Any], infrastructure: Infrastructure
+) -> None:
+    publish: Publisher = stack["publish"]
+    api: ServiceProcess = stack["api"]
+    manager, account = unique("AM"), unique("C")
+    for data in account_events(account, manager, NOW):
+        await publish.send(data, at=NOW)
+    topic = f"{publish.prefix}{erp_v1.ORDERS_TOPIC}"
+    await publish.producer.send_and_wait(topic, b"{not json", key=account.encode())
+    await publish.send(order(account, "30.00", NOW), at=NOW)
+
+    async def counted() -> bool:
+        got = await figures(api, manager, as_of=NOW)
+        return got["clv"]["revenue"] == "30.00"
+
+    assert await eventually(counted, within=30)
+    prefix = stack["service"].setting("CONSUMER_GROUP_PREFIX")
+    (letter,) = await read_topic(
+        infrastructure.kafka_bootstrap_servers,
+        f"dlq.{prefix}.orders",
+        until=lambda kept: len(kept) >= 1,
+    )
+    headers = {key: value.decode() for key, value in letter.headers}
+    assert headers["dlq-reason"] == "malformed-json"
+    assert headers["dlq-original-topic"] == topic
