@@ -7,7 +7,7 @@ RUN := $(UV) run --frozen --all-packages
 # The packages whose pages and messages are translated (chassis.i18n).
 TRANSLATED := $(wildcard services/*/src/*)
 
-.PHONY: up down test unit bench check lint format typecheck schemas asyncapi install status translations
+.PHONY: up down test unit bench check lint format typecheck schemas asyncapi install status translations rebuild-reports
 
 install: ## Install what is missing (Debian packages, uv), then the Python workspace into .venv (from uv.lock)
 	bash deploy/local/install-prereqs.sh
@@ -25,6 +25,9 @@ status:
 	deploy/local/stack.sh status
 	deploy/local/services.sh status
 
+rebuild-reports: ## Rebuild the reporting read models from offset 0, check them against the live ones, swap
+	deploy/local/services.sh rebuild-reports
+
 check: lint typecheck ## Lint, format check, type check, contract compatibility, AsyncAPI up to date, every string translated
 	$(RUN) python -m chassis.i18n check $(TRANSLATED)
 	$(RUN) python -m contracts.schemas check
@@ -36,7 +39,7 @@ lint:
 	$(RUN) ruff format --check .
 
 typecheck:
-	$(RUN) mypy contracts/src services/chassis/src services/accounts/src services/complaints/src services/engagement/src tools/demo/src tools/scaffold/src
+	$(RUN) mypy contracts/src services/chassis/src services/accounts/src services/complaints/src services/engagement/src services/reporting/src tools/demo/src tools/scaffold/src
 
 format:
 	$(RUN) ruff check --fix .

@@ -6,4 +6,9 @@ Importing the `contracts` package here keeps the test folder `contracts/tests` f
 
 import contracts  # noqa: F401
 
-pytest_plugins = ["accounts_fixtures", "complaints_fixtures", "engagement_fixtures"]
+pytest_plugins = [
+    "accounts_fixtures",
+    "complaints_fixtures",
+    "engagement_fixtures",
+    "reporting_fixtures",
+]

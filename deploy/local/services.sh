@@ -8,11 +8,14 @@
 #                                     for the accounts, add the demo's weeks of activity once
 #   deploy/local/services.sh down     stop the processes it started, by process id
 #   deploy/local/services.sh status
+#   deploy/local/services.sh rebuild-reports [--check-only]
+#                                     rebuild the reporting read models by replay (progress bar)
 #
 # Environment overrides (defaults in brackets): RAPPORT_HOME [<repo>/.local],
 # ACCOUNTS_API_PORT [8101], ACCOUNTS_WORKER_PORT [8111], RAPPORT_DEMO_CUSTOMERS [300],
 # COMPLAINTS_API_PORT [8103], COMPLAINTS_WORKER_PORT [8113], ENGAGEMENT_API_PORT [8102],
-# ENGAGEMENT_WORKER_PORT [8112], FRONT_DOOR_PORT [8080].
+# ENGAGEMENT_WORKER_PORT [8112], REPORTING_API_PORT [8104], REPORTING_WORKER_PORT [8114],
+# FRONT_DOOR_PORT [8080].
 #
 # The front door (nginx, deploy/local/nginx/) routes every service's path prefix on one port,
 # so all pages share one origin and one navigation; it runs in the foreground under its pid.
@@ -30,6 +33,8 @@ export COMPLAINTS_API_PORT="${COMPLAINTS_API_PORT:-8103}"
 export COMPLAINTS_WORKER_PORT="${COMPLAINTS_WORKER_PORT:-8113}"
 export ENGAGEMENT_API_PORT="${ENGAGEMENT_API_PORT:-8102}"
 export ENGAGEMENT_WORKER_PORT="${ENGAGEMENT_WORKER_PORT:-8112}"
+export REPORTING_API_PORT="${REPORTING_API_PORT:-8104}"
+export REPORTING_WORKER_PORT="${REPORTING_WORKER_PORT:-8114}"
 export FRONT_DOOR_PORT="${FRONT_DOOR_PORT:-8080}"
 NGINX_HOME="$RAPPORT_HOME/nginx"
 DEMO_CUSTOMERS="${RAPPORT_DEMO_CUSTOMERS:-300}"
@@ -42,6 +47,8 @@ PROCESSES=(
   "complaints-worker|complaints.entrypoints.worker|$COMPLAINTS_WORKER_PORT"
   "engagement-api|engagement.entrypoints.api|$ENGAGEMENT_API_PORT"
   "engagement-worker|engagement.entrypoints.worker|$ENGAGEMENT_WORKER_PORT"
+  "reporting-api|reporting.entrypoints.api|$REPORTING_API_PORT"
+  "reporting-worker|reporting.entrypoints.worker|$REPORTING_WORKER_PORT"
 )
 
 log() { echo "[services] $*" >&2; }
@@ -57,6 +64,8 @@ load_infra_env() {
   export COMPLAINTS_KAFKA_BOOTSTRAP_SERVERS="$KAFKA_BOOTSTRAP_SERVERS"
   export ENGAGEMENT_DATABASE_URL="postgresql://engagement:${ENGAGEMENT_DB_PASSWORD:-engagement}@${server}"
   export ENGAGEMENT_KAFKA_BOOTSTRAP_SERVERS="$KAFKA_BOOTSTRAP_SERVERS"
+  export REPORTING_DATABASE_URL="postgresql://reporting:${REPORTING_DB_PASSWORD:-reporting}@${server}"
+  export REPORTING_KAFKA_BOOTSTRAP_SERVERS="$KAFKA_BOOTSTRAP_SERVERS"
 }
 
 alive() {
@@ -105,8 +114,9 @@ render_front_door() {
   export ACCOUNTS_UPSTREAM="127.0.0.1:$ACCOUNTS_API_PORT"
   export COMPLAINTS_UPSTREAM="127.0.0.1:$COMPLAINTS_API_PORT"
   export ENGAGEMENT_UPSTREAM="127.0.0.1:$ENGAGEMENT_API_PORT"
+  export REPORTING_UPSTREAM="127.0.0.1:$REPORTING_API_PORT"
   render_template "$SCRIPT_DIR/nginx/rapport.conf.template" "$NGINX_HOME/rapport.conf" \
-    FRONT_DOOR_PORT ACCOUNTS_UPSTREAM COMPLAINTS_UPSTREAM ENGAGEMENT_UPSTREAM
+    FRONT_DOOR_PORT ACCOUNTS_UPSTREAM COMPLAINTS_UPSTREAM ENGAGEMENT_UPSTREAM REPORTING_UPSTREAM
   render_template "$SCRIPT_DIR/nginx/nginx.conf.template" "$NGINX_HOME/nginx.conf" \
     NGINX_HOME NGINX_LOG_DIR
 }
@@ -190,6 +200,7 @@ cmd_up() {
   "$PYTHON" -m accounts.entrypoints.migrate --admin-url "$ADMIN_URL"
   "$PYTHON" -m complaints.entrypoints.migrate --admin-url "$ADMIN_URL"
   "$PYTHON" -m engagement.entrypoints.migrate --admin-url "$ADMIN_URL"
+  "$PYTHON" -m reporting.entrypoints.migrate --admin-url "$ADMIN_URL"
   for entry in "${PROCESSES[@]}"; do
     IFS='|' read -r name module port <<<"$entry"
     start_process "$name" "$module" "$port"
@@ -216,6 +227,9 @@ Rapport is up.
   Engagement boards  http://127.0.0.1:$FRONT_DOOR_PORT/engagement/
   Engagement API     http://127.0.0.1:$ENGAGEMENT_API_PORT/api/docs
   Engagement metrics http://127.0.0.1:$ENGAGEMENT_API_PORT/metrics  (worker: http://127.0.0.1:$ENGAGEMENT_WORKER_PORT/metrics)
+  Reporting          http://127.0.0.1:$FRONT_DOOR_PORT/reporting/
+  Reporting API      http://127.0.0.1:$REPORTING_API_PORT/api/docs
+  Reporting metrics  http://127.0.0.1:$REPORTING_API_PORT/metrics  (worker: http://127.0.0.1:$REPORTING_WORKER_PORT/metrics)
   Kafka              $KAFKA_BOOTSTRAP_SERVERS
   PostgreSQL         $ADMIN_URL
 Logs in $LOG_DIR. Stop with 'make down'.
@@ -249,9 +263,17 @@ cmd_status() {
   done
 }
 
+# Replay the domain topics from offset 0 into a fresh reporting schema, prove it equal to the
+# live one (a checksum per table) and swap it in; the services keep running.
+cmd_rebuild_reports() {
+  load_infra_env
+  "$PYTHON" -m reporting.entrypoints.rebuild "$@"
+}
+
 case "${1:-}" in
   up) cmd_up ;;
   down) cmd_down ;;
   status) cmd_status ;;
-  *) echo "usage: $0 up|down|status" >&2; exit 2 ;;
+  rebuild-reports) shift; cmd_rebuild_reports "$@" ;;
+  *) echo "usage: $0 up|down|status|rebuild-reports [--check-only]" >&2; exit 2 ;;
 esac

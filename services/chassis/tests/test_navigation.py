@@ -13,6 +13,7 @@ def test_every_installed_service_registers_its_entries_in_service_order() -> Non
         NavEntry("SLA board", "/complaints/board"),
         NavEntry("Plan", "/engagement/"),
         NavEntry("Team boards", "/engagement/boards/team/"),
+        NavEntry("Reporting", "/reporting/"),
     )
 
 

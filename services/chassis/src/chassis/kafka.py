@@ -57,6 +57,9 @@ class ReceivedEvent:
     topic: str
     partition: int
     offset: int
+    # The record's Kafka timestamp (ms since the epoch): when the broker got it, the same on
+    # every replay, so a read model keeps arrival times a rebuild reproduces.
+    timestamp_ms: int | None = None
 
     @property
     def id(self) -> str:
@@ -170,7 +173,9 @@ def _decode(
     problem = business_check(data) if business_check else None
     if problem:
         return Rejected(record, "unprocessable", problem)
-    return ReceivedEvent(envelope, data, record.topic, record.partition, record.offset)
+    return ReceivedEvent(
+        envelope, data, record.topic, record.partition, record.offset, record.timestamp
+    )
 
 
 def _summarise(exc: ValidationError, prefix: str = "") -> str:

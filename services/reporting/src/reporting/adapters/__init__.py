@@ -1,0 +1,1 @@
+"""Database tables and repositories; the mapping of domain events to contract events."""

@@ -1,0 +1,1 @@
+"""The reporting domain: pure Python (model, rules, domain events); imports nothing from outside."""

@@ -1,0 +1,45 @@
+"""Whose figures: one manager's accounts and work, a team's, or the whole company's."""
+
+from dataclasses import dataclass
+from typing import Literal
+
+from chassis.errors import InvalidInput, NotFound, Problem
+
+ScopeKind = Literal["company", "team", "manager"]
+
+
+@dataclass(frozen=True)
+class Scope:
+    kind: ScopeKind
+    id: str | None = None
+    # The managers a team scope covers (empty for the company and a manager).
+    managers: tuple[str, ...] = ()
+
+    @property
+    def label(self) -> str:
+        return "company" if self.kind == "company" else f"{self.kind}:{self.id}"
+
+    def covers_manager(self, manager: str | None) -> bool:
+        if self.kind == "company":
+            return True
+        if self.kind == "manager":
+            return manager == self.id
+        return manager in self.managers
+
+
+def parse_scope(text: str, teams: dict[str, list[str]]) -> Scope:
+    """`company`, `manager:<staff id>` or `team:<team id>` (teams are configuration)."""
+    if text == "company":
+        return Scope("company")
+    kind, _, ident = text.partition(":")
+    if kind == "manager" and ident and len(ident) <= 64:
+        return Scope("manager", ident)
+    if kind == "team" and ident:
+        if ident not in teams:
+            raise NotFound(f"no team {ident!r}", code="team_not_found")
+        return Scope("team", ident, tuple(sorted(teams[ident])))
+    raise InvalidInput(
+        f"scope {text!r} is not company, manager:<id> or team:<id>",
+        code="invalid_scope",
+        details=[Problem("scope", "unknown scope")],
+    )

@@ -1,0 +1,1 @@
+"""Kafka subscribers (thin: parse, build the command, call the handler)."""

@@ -1,0 +1,1 @@
+"""Command and event handlers (keyword-only), and the unit of work."""

@@ -1,0 +1,360 @@
+"""The reporting pages: the manager and team dashboard (figures, SVG charts, period and scope
+pickers), the drill-down to the events behind every number, CSV exports of every table and the
+printable period report. They extend the shared layout (chassis.web)."""
+
+import csv
+import io
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import HTMLResponse, Response
+
+from chassis.errors import NotFound, RapportError
+from chassis.http import status_of
+from chassis.web import templates as shared_templates
+from reporting.api.dependencies import ReadUow, ReportingApp, today
+from reporting.api.routes import query_of
+from reporting.service_layer.views import (
+    COMPOSITION,
+    DASHBOARD,
+    Figure,
+    Question,
+    context,
+    drill_down,
+    figure,
+    question,
+    sales_by_day,
+)
+from reporting.ui.charts import bar_chart, column_chart
+
+STATIC_PREFIX = "/reporting/static"
+templates = shared_templates(Path(__file__).parent / "templates", static_prefix=STATIC_PREFIX)
+router = APIRouter(prefix="/reporting", include_in_schema=False)
+
+# Each dashboard card: the figure, its label, the value shown and its unit.
+CARDS: tuple[tuple[str, str, str, str], ...] = (
+    ("sales_vs_target", "Sales vs target", "share", "%"),
+    ("visits", "Visits a month per manager", "per_manager_month", ""),
+    ("plan_completion", "Visit plan completion", "rate", "%"),
+    ("follow_ups_on_time", "Follow-ups on time", "rate", "%"),
+    ("csat", "CSAT (share 4-5)", "satisfied_share", "%"),
+    ("nps", "NPS", "score", ""),
+    ("retention", "Retention", "rate", "%"),
+    ("churn", "Churn", "rate", "%"),
+    ("new_accounts", "New-account growth", "growth_rate", "%"),
+    ("repeat_purchase", "Repeat purchase", "rate", "%"),
+    ("clv", "Customer lifetime value", "value", ""),
+    ("referral", "Referral rate", "rate", "%"),
+    ("complaint_rate", "Complaints per 100 accounts", "per_100_accounts", ""),
+    ("sla_compliance", "SLA compliance", "rate", "%"),
+)
+COMPOSITION_LABELS = {
+    "revenue_by_value_class": "Revenue by value class",
+    "revenue_by_grade": "Revenue by grade",
+    "revenue_by_abc_class": "Revenue by ABC class",
+    "revenue_by_region": "Revenue by region",
+    "revenue_by_segment": "Revenue by segment",
+    "revenue_by_vip": "Revenue, VIP or not",
+    "revenue_by_category": "Revenue by product category",
+}
+
+
+@dataclass
+class Table:
+    """A table of a page, the same rows as its CSV export."""
+
+    name: str
+    title: str
+    header: list[str]
+    rows: list[list[Any]]
+    # Per row: the drill-down link of the row (or None).
+    links: list[str | None]
+
+
+def page_question(
+    app: ReportingApp,
+    day: Annotated[Any, Depends(today)],
+    period: str | None = None,
+    scope: str = "company",
+    as_of: str | None = None,
+) -> Question | RapportError:
+    try:
+        return question(
+            period=period or None,
+            scope=scope,
+            as_of=as_of or None,
+            today=day,
+            settings=app.settings,
+        )
+    except RapportError as error:
+        return error
+
+
+Asked = Annotated[Question | RapportError, Depends(page_question)]
+
+
+def drill_href(asked: Question, name: str, key: str | None = None) -> str:
+    extra = {"key": key} if key is not None else {}
+    return f"/reporting/figures/{name}/events?{query_of(asked, **extra)}"
+
+
+def csv_href(asked: Question, table: str) -> str:
+    return f"/reporting/csv/{table}?{query_of(asked)}"
+
+
+def _scalars(value: dict[str, Any]) -> list[tuple[str, Any]]:
+    return [(key, item) for key, item in value.items() if not isinstance(item, list | dict)]
+
+
+async def _tables(uow: Any, asked: Question, app: Any) -> tuple[dict[str, Figure], list[Table]]:
+    """Every figure of the dashboard and every table it shows (the CSV exports' rows)."""
+    ctx = await context(uow, asked.window, asked.scope, app.settings)
+    found = {name: await figure(ctx, name) for name in (*DASHBOARD, *COMPOSITION)}
+    tables = [
+        Table(
+            "kpis",
+            "Figures",
+            ["figure", "measure", "value"],
+            [[name, key, item] for name in DASHBOARD for key, item in _scalars(found[name].value)],
+            [drill_href(asked, name) for name in DASHBOARD for _ in _scalars(found[name].value)],
+        )
+    ]
+    sales = await sales_by_day(ctx)
+    tables.append(
+        Table(
+            "sales_by_day",
+            "Net sales by day",
+            ["day", "net revenue"],
+            [[day.isoformat(), str(amount)] for day, amount in sales],
+            [drill_href(asked, "sales_vs_target") for _ in sales],
+        )
+    )
+    visits = found["visits"]
+    tables.append(
+        Table(
+            "visits_by_manager",
+            "Visits by manager",
+            ["manager", "visits", "a month", "% of norm", "below norm"],
+            [
+                [row["manager"], row["visits"], row["per_month"], row["of_norm"], row["below_norm"]]
+                for row in visits.value["by_manager"]
+            ],
+            [drill_href(asked, "visits", row["manager"]) for row in visits.value["by_manager"]],
+        )
+    )
+    sla = found["sla_compliance"]
+    tables.append(
+        Table(
+            "sla_by_clock",
+            "SLA compliance by clock",
+            ["clock", "met", "breached", "% met"],
+            [
+                [row["clock"], row["met"], row["breached"], row["rate"]]
+                for row in sla.value["clocks"]
+            ],
+            [drill_href(asked, "sla_compliance", row["clock"]) for row in sla.value["clocks"]],
+        )
+    )
+    for name, title in COMPOSITION_LABELS.items():
+        rows = found[name].value["rows"]
+        tables.append(
+            Table(
+                name,
+                title,
+                ["key", "net revenue", "share %"],
+                [[row["key"], row["revenue"], row["share"]] for row in rows],
+                [drill_href(asked, name, row["key"]) for row in rows],
+            )
+        )
+    vip = found["vip_performance"].value["rows"]
+    tables.append(
+        Table(
+            "vip_performance",
+            "VIP against non-VIP",
+            ["group", "customers", "net revenue", "revenue per customer"],
+            [
+                [row["group"], row["customers"], row["revenue"], row["revenue_per_customer"]]
+                for row in vip
+            ],
+            [drill_href(asked, "vip_performance", row["group"]) for row in vip],
+        )
+    )
+    return found, tables
+
+
+def _decimal(value: Any) -> Decimal:
+    return Decimal(value) if value not in (None, "") else Decimal(0)
+
+
+async def _scope_options(uow: Any, asked: Question, app: Any) -> list[tuple[str, str]]:
+    options = [("company", "Whole company")]
+    options += [(f"team:{team}", f"Team {team}") for team in sorted(app.settings.teams)]
+    managers = await uow.queries.managers(known=asked.window.known)
+    options += [(f"manager:{manager}", f"Manager {manager}") for manager in managers]
+    if asked.scope.label not in {value for value, _ in options}:
+        options.append((asked.scope.label, asked.scope.label))
+    return options
+
+
+def _error(request: Request, error: RapportError) -> HTMLResponse:
+    return templates.TemplateResponse(
+        request, "error.html", {"error": error}, status_code=status_of(error)
+    )
+
+
+@router.get("/", response_class=HTMLResponse)
+async def dashboard(
+    request: Request, app: ReportingApp, uow: ReadUow, asked: Asked
+) -> HTMLResponse:
+    if isinstance(asked, RapportError):
+        return _error(request, asked)
+    found, tables = await _tables(uow, asked, app)
+    by_name = {table.name: table for table in tables}
+    norm = Decimal(app.settings.visit_norm_per_month)
+    charts = {
+        "sales": column_chart(
+            "Net sales by day",
+            [(row[0][5:], _decimal(row[1])) for row in by_name["sales_by_day"].rows],
+        ),
+        "visits": bar_chart(
+            "Visits a month per manager",
+            [(row[0], _decimal(row[2])) for row in by_name["visits_by_manager"].rows],
+            norm=norm,
+        ),
+        "value_class": bar_chart(
+            "Revenue share by value class",
+            [(row[0], _decimal(row[2])) for row in by_name["revenue_by_value_class"].rows],
+            unit=" %",
+        ),
+    }
+    cards = []
+    for name, label, key, unit in CARDS:
+        value = found[name].value.get(key)
+        cards.append(
+            {
+                "name": name,
+                "label": label,
+                "value": "—" if value is None else f"{value}{unit}",
+                "events": len(found[name].event_ids),
+                "href": drill_href(asked, name),
+            }
+        )
+    return templates.TemplateResponse(
+        request,
+        "dashboard.html",
+        {
+            "asked": asked,
+            "cards": cards,
+            "charts": charts,
+            "tables": [table for table in tables if table.name != "kpis"],
+            "csv": {table.name: csv_href(asked, table.name) for table in tables},
+            "scopes": await _scope_options(uow, asked, app),
+            "report_href": f"/reporting/report?{query_of(asked)}",
+            "found": found,
+        },
+    )
+
+
+@router.get("/figures/{name}/events", response_class=HTMLResponse)
+async def drill(
+    request: Request,
+    app: ReportingApp,
+    uow: ReadUow,
+    asked: Asked,
+    name: str,
+    key: str | None = None,
+) -> HTMLResponse:
+    if isinstance(asked, RapportError):
+        return _error(request, asked)
+    try:
+        rows = await drill_down(uow, asked, app.settings, name, key)
+    except RapportError as error:
+        return _error(request, error)
+    extra = {"key": key} if key is not None else {}
+    return templates.TemplateResponse(
+        request,
+        "drill.html",
+        {
+            "asked": asked,
+            "name": name,
+            "key": key,
+            "rows": rows,
+            "back": f"/reporting/?{query_of(asked)}",
+            "csv": f"/reporting/csv/events?{query_of(asked, figure=name, **extra)}",
+        },
+    )
+
+
+@router.get("/csv/{table}")
+async def export(
+    request: Request,
+    app: ReportingApp,
+    uow: ReadUow,
+    asked: Asked,
+    table: str,
+    figure: str | None = None,
+    key: str | None = None,
+) -> Response:
+    """Any table of the pages as CSV (`events`: a drill-down's list, with `figure`)."""
+    if isinstance(asked, RapportError):
+        return _error(request, asked)
+    try:
+        if table == "events":
+            if figure is None:
+                raise NotFound("the events export needs a figure", code="figure_not_found")
+            events = await drill_down(uow, asked, app.settings, figure, key)
+            header = ["event_id", "type", "account_id", "occurred_at", "arrived_at"]
+            rows = [
+                [
+                    e.event_id,
+                    e.type,
+                    e.account_id,
+                    e.occurred_at.isoformat(),
+                    e.arrived_at.isoformat(),
+                ]
+                for e in events
+            ]
+        else:
+            _, tables = await _tables(uow, asked, app)
+            chosen = next((one for one in tables if one.name == table), None)
+            if chosen is None:
+                raise NotFound(f"no table {table!r}", code="table_not_found")
+            header, rows = chosen.header, chosen.rows
+    except RapportError as error:
+        return _error(request, error)
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(header)
+    writer.writerows(["" if cell is None else cell for cell in row] for row in rows)
+    filename = f"{table}-{asked.scope.label.replace(':', '-')}-{asked.window.period.label}.csv"
+    return Response(
+        buffer.getvalue(),
+        media_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    )
+
+
+@router.get("/report", response_class=HTMLResponse)
+async def period_report(
+    request: Request, app: ReportingApp, uow: ReadUow, asked: Asked
+) -> HTMLResponse:
+    """The period report of a manager (or team), laid out for A4 paper."""
+    if isinstance(asked, RapportError):
+        return _error(request, asked)
+    found, tables = await _tables(uow, asked, app)
+    return templates.TemplateResponse(
+        request,
+        "report.html",
+        {
+            "asked": asked,
+            "cards": [
+                (label, found[name].value.get(key), unit, drill_href(asked, name))
+                for name, label, key, unit in CARDS
+            ],
+            "tables": [table for table in tables if table.name != "kpis"],
+            "norm": app.settings.visit_norm_per_month,
+        },
+    )
