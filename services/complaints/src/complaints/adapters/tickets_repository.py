@@ -165,8 +165,11 @@ class TicketRepository:
         """Load one ticket, locked for a change unless told otherwise."""
         return (await self.get_many([ticket_id], lock=lock)).get(ticket_id)
 
-    async def get_many(self, ticket_ids: Iterable[str], *, lock: bool = True) -> dict[str, Ticket]:
-        """Load tickets, locked in id order so concurrent batches never deadlock.
+    async def get_many(
+        self, ticket_ids: Iterable[str], *, lock: bool = True, remember: bool = True
+    ) -> dict[str, Ticket]:
+        """Load tickets, locked in id order so concurrent batches never deadlock. Without
+        `remember` their rows are not kept for `save` (staging reads tickets, never saves them).
 
         Locked for a change, a ticket's staged events are withdrawn (the change stages them
         anew): read the clock only after this, so that an event a relay published meanwhile
@@ -187,7 +190,8 @@ class TicketRepository:
         loaded: dict[str, Ticket] = {}
         for count, row in enumerate(rows, start=1):
             ticket = loaded[row.id] = ticket_from_rows(row, clocks.get(row.id, []))
-            self._stored[ticket.id] = stored_rows(ticket)
+            if remember:
+                self._stored[ticket.id] = stored_rows(ticket)
             if count % YIELD_EVERY == 0:
                 # A batch of the scheduler shares the event loop with the relay (decision 0015).
                 await asyncio.sleep(0)

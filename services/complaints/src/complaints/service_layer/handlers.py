@@ -160,7 +160,8 @@ async def stage_coming_events(
 ) -> None:
     """The scheduler's stager: tickets whose timers came within reach stage their events."""
     assert isinstance(uow, ComplaintsUnitOfWork)
-    tickets = await uow.tickets.get_many(keys)
+    # Locked (a change waits for the staging) but not remembered: nothing is saved.
+    tickets = await uow.tickets.get_many(keys, remember=False)
     ctx = await sla_context(uow, settings)
     await stage_events(uow=uow, tickets=tickets.values(), ctx=ctx, now=now, until=until)
 
