@@ -8,7 +8,9 @@ sleeps (it must wake for them, stage their events, and publish each at its deadl
 baseline, in the same run, is a bare aiokafka producer sending 5,000 records at moments spread
 over one second. Early, missed and duplicate breaches must be 0, and every breach must then be
 recorded in its ticket, at its deadline; the target is p99 lateness <= 100 ms. Figures are
-printed (`make bench`). Sizes: RAPPORT_BENCH_TICKETS (100000), RAPPORT_BENCH_DEADLINES (5000);
+printed (`make bench`), with how many deadlines were staged before they fell due, for each of
+RAPPORT_BENCH_SLA_RUNS (5) runs on fresh databases, then a summary: in how many runs the target
+held. Sizes: RAPPORT_BENCH_TICKETS (100000), RAPPORT_BENCH_DEADLINES (5000);
 RAPPORT_BENCH_WORKERS (1) copies of the worker share the work.
 """
 
@@ -18,6 +20,7 @@ import os
 import statistics
 import time
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import pytest
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
@@ -39,6 +42,9 @@ from contracts.complaints_v1 import TICKETS_TOPIC
 TICKETS = int(os.environ.get("RAPPORT_BENCH_TICKETS", "100000"))
 DEADLINES = int(os.environ.get("RAPPORT_BENCH_DEADLINES", "5000"))
 WORKERS = int(os.environ.get("RAPPORT_BENCH_WORKERS", "1"))
+# The target must hold run after run, so the scenario runs this many times, each on a fresh
+# database and worker, and every run's figures are printed.
+RUNS = int(os.environ.get("RAPPORT_BENCH_SLA_RUNS", "5"))
 LEAD_SECONDS = 6.0
 BASELINE_TOPIC = "bench.bare-producer"
 
@@ -180,9 +186,35 @@ def percentile(sorted_values: list[float], share: float) -> float:
 
 
 @pytest.mark.integration
+# Each run takes 25 s on a quiet machine and up to 90 s on a loaded one.
+@pytest.mark.timeout(300 + 150 * RUNS)
 async def test_5000_deadlines_in_one_second_among_100000_open_tickets(
     infrastructure: Infrastructure,
 ) -> None:
+    runs = []
+    for run in range(1, RUNS + 1):
+        figures, correctness = await one_run(infrastructure)
+        target_met = figures["lateness p99 ms"] is not None and figures["lateness p99 ms"] <= 100
+        runs.append((figures, correctness, target_met))
+        print(
+            f"\nSLA timer benchmark, run {run} of {RUNS} (lateness: deadline -> breach event's "
+            f"Kafka timestamp): {json.dumps(figures)}"
+            f"\ntarget p99 lateness <= 100 ms: {'met' if target_met else 'NOT met'}"
+        )
+    print(
+        f"\nSLA timer benchmark: target met in {sum(met for _, _, met in runs)} of {RUNS} runs; "
+        "p99 lateness ms per run "
+        + json.dumps([figures["lateness p99 ms"] for figures, _, _ in runs])
+        + ", bare producer p99 ms per run "
+        + json.dumps([figures["bare producer lateness p99 ms"] for figures, _, _ in runs])
+    )
+    # Correctness is asserted in every run; the lateness target is reported, a figure to improve.
+    for figures, correctness, _ in runs:
+        assert correctness == (0, 0, 0, 0), figures
+
+
+async def one_run(infrastructure: Infrastructure) -> tuple[dict[str, Any], tuple[int, ...]]:
+    """One run on a database of its own: its figures, and (early, missed, duplicate, strangers)."""
     bootstrap = infrastructure.kafka_bootstrap_servers
     await ensure_topics(bootstrap, [TICKETS_TOPIC])
     database = unique("rapport_bench").replace("-", "_")
@@ -242,6 +274,7 @@ async def test_5000_deadlines_in_one_second_among_100000_open_tickets(
         )
         breaches = await collector
         recorded_at = await all_breaches_recorded(engine, prefix)
+        staging = await staging_figures(engine, prefix, deadline0)
     finally:
         for worker in workers:
             worker.stop()
@@ -263,7 +296,7 @@ async def test_5000_deadlines_in_one_second_among_100000_open_tickets(
     missed = len(hot - set(per_ticket))
     duplicates = sum(count - 1 for count in per_ticket.values())
     strangers = len(set(per_ticket) - hot)
-    figures = {
+    figures: dict[str, Any] = {
         "open tickets": TICKETS,
         "worker copies": WORKERS,
         "deadlines in one second": DEADLINES,
@@ -272,20 +305,41 @@ async def test_5000_deadlines_in_one_second_among_100000_open_tickets(
         "early": early,
         "missed": missed,
         "duplicate": duplicates,
+        **staging,
         "all recorded in tickets at the deadline, s after the last deadline": round(
             (recorded_at - (deadline0 + timedelta(seconds=1))).total_seconds(), 1
         ),
     }
     # The floor: what is left above it is the service's own work (staged rows, relay round trips).
     figures |= spread("bare producer lateness", baseline_ms)
-    target_met = bool(published_ms) and percentile(sorted(published_ms), 0.99) <= 100
-    print(
-        "\nSLA timer benchmark (lateness: deadline -> breach event's Kafka timestamp): "
-        + json.dumps(figures)
-        + f"\ntarget p99 lateness <= 100 ms: {'met' if target_met else 'NOT met'}"
-    )
-    # Correctness is asserted; the lateness target is reported, a figure to improve on.
-    assert (early, missed, duplicates, strangers) == (0, 0, 0, 0), figures
+    return figures, (early, missed, duplicates, strangers)
+
+
+async def staging_figures(engine: AsyncEngine, prefix: str, deadline0: datetime) -> dict[str, Any]:
+    """How many of the hot tickets' deadline timers were staged before they fell due (the rest
+    took the slow path, fired at their moment), when staging of them ended, and how many events
+    the relay published at the deadlines (a breach and an escalation to the supervisor each)."""
+    async with engine.connect() as connection:
+        staged, staged_until = (
+            await connection.execute(
+                text(
+                    "SELECT count(*), max(staged_at) FROM timers WHERE key LIKE :pattern "
+                    "AND due_at < :horizon AND staged_at IS NOT NULL AND staged_at <= due_at"
+                ),
+                {"pattern": f"{prefix}%", "horizon": deadline0 + timedelta(seconds=2)},
+            )
+        ).one()
+        events = await connection.scalar(
+            text("SELECT count(*) FROM outbox WHERE staged_by LIKE :pattern"),
+            {"pattern": f"{prefix}%"},
+        )
+    return {
+        "deadlines staged before due": staged,
+        "staging done, s before the first deadline": None
+        if staged_until is None
+        else round((deadline0 - staged_until).total_seconds(), 1),
+        "staged events at the deadlines": events,
+    }
 
 
 async def all_breaches_recorded(engine: AsyncEngine, prefix: str) -> datetime:

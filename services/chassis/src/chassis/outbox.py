@@ -117,6 +117,8 @@ DEFER_PAUSE_SECONDS = 0.02
 HEADERS = [("content-type", CLOUDEVENTS_CONTENT_TYPE.encode())]
 # The Java client's partitioner (murmur2 of the key), so every producer keys alike.
 PARTITIONER = DefaultPartitioner()
+# Keys whose partition a relay remembers (one entry per account and partition count).
+PARTITION_CACHE_SIZE = 100_000
 # `publish_at` of an event to publish at once: before every moment, so one index orders both.
 AT_ONCE = "-infinity"
 
@@ -340,6 +342,7 @@ class OutboxRelay:
         self._stopping: set[asyncio.Future[None]] = set()
         # Rows of a batch the broker refused: sent one per batch next, to find the culprit.
         self._suspects: set[int] = set()
+        self._partitions: dict[tuple[bytes, int], int] = {}
         self._broker_answered_at = -math.inf
         self.healthy = False
         self.last_error: str | None = None
@@ -514,6 +517,10 @@ class OutboxRelay:
                     f"the broker did not acknowledge within {self._send_timeout} s"
                 ) from error
             if sent.published:
+                # Marking rows sent needs no wait for the WAL flush (decision 0015): a mark that
+                # a database crash loses only publishes its rows again, which consumers drop by
+                # their id, as after a relay killed between the broker's ack and the commit.
+                await session.execute(text("SET LOCAL synchronous_commit = off"))
                 await self._mark_sent(session, sorted(sent.published))
             await self._set_aside(
                 session, [row for row in ready if row.id in sent.refused], sent.refused
@@ -572,7 +579,7 @@ class OutboxRelay:
                     f"{MAX_RECORD_BYTES} bytes"
                 )
                 continue
-            target = (row.topic, PARTITIONER(key, partitions[row.topic], partitions[row.topic]))
+            target = (row.topic, self._partition(key, partitions[row.topic]))
             by_partition.setdefault(target, []).append((row, key, value))
         for outcome in await asyncio.gather(
             *(self._send_partition(target, records) for target, records in by_partition.items())
@@ -591,6 +598,17 @@ class OutboxRelay:
             else:
                 STAGED_LATENESS.observe((published_at - row.staged_at).total_seconds())
         return sent
+
+    def _partition(self, key: bytes, partitions: list[int]) -> int:
+        """The key's partition, remembered: murmur2 in pure Python costs about 18 us a record,
+        a sixth of the relay's CPU per record at a burst of staged events."""
+        cached = (key, len(partitions))
+        partition = self._partitions.get(cached)
+        if partition is None:
+            if len(self._partitions) >= PARTITION_CACHE_SIZE:
+                self._partitions.clear()
+            partition = self._partitions[cached] = PARTITIONER(key, partitions, partitions)
+        return partition
 
     async def _send_partition(
         self, target: tuple[str, int], records: list[tuple[Any, bytes, bytes]]

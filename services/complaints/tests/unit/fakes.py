@@ -69,7 +69,9 @@ class FakeTicketRepository:
     async def get(self, ticket_id: str, *, lock: bool = True) -> Ticket | None:
         return (await self.get_many([ticket_id], lock=lock)).get(ticket_id)
 
-    async def get_many(self, ticket_ids: Iterable[str], *, lock: bool = True) -> dict[str, Ticket]:
+    async def get_many(
+        self, ticket_ids: Iterable[str], *, lock: bool = True, remember: bool = True
+    ) -> dict[str, Ticket]:
         ids = sorted(set(ticket_ids) & set(self.saved))
         if lock:
             self._outbox.withdraw(ids)

@@ -1,5 +1,6 @@
 """SLA clocks on tickets: targets, warnings, breach, met, pause, calendar and policy changes."""
 
+import copy
 from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 
@@ -169,6 +170,20 @@ def test_foresight_lists_the_coming_time_driven_events_without_changing_the_tick
         for e in later.foresee(now=FRIDAY_10, until=deadline, ctx=CTX)
         if isinstance(e, ClockBreached)
     ] == []
+
+
+def test_a_ticket_copy_changes_without_changing_the_ticket() -> None:
+    ticket = file(severity=1)
+    before = copy.deepcopy(ticket)
+    future = ticket.copy()
+    assert future == ticket
+    # Breach, escalate and acknowledge the copy: every clock, list and mapping of it changes.
+    future.process_due(now=FRIDAY_10 + timedelta(hours=3), ctx=CTX)
+    future.acknowledge(at=FRIDAY_10 + timedelta(hours=3), actor="a", ctx=CTX)
+    assert future.clocks["respond"].breached_at is not None
+    assert future.escalation_level == 2 and "acknowledged" in future.milestones
+    assert ticket == before
+    assert (ticket.events, ticket.history) == (before.events, before.history)
 
 
 def test_escalation_to_ops_follows_after_the_configured_time_if_still_breached() -> None:

@@ -1,6 +1,7 @@
 """Tickets with their clocks and history: bulk reads and writes, one statement per kind of
 change per batch."""
 
+import asyncio
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -15,6 +16,8 @@ from complaints.domain.clocks import SlaClock
 from complaints.domain.policy import ClockTarget
 from complaints.domain.tickets import Ticket
 
+# Loading a batch gives the event loop a turn this often.
+YIELD_EVERY = 50
 TICKET_FIELDS = (
     "account_id",
     "contact",
@@ -162,8 +165,11 @@ class TicketRepository:
         """Load one ticket, locked for a change unless told otherwise."""
         return (await self.get_many([ticket_id], lock=lock)).get(ticket_id)
 
-    async def get_many(self, ticket_ids: Iterable[str], *, lock: bool = True) -> dict[str, Ticket]:
-        """Load tickets, locked in id order so concurrent batches never deadlock.
+    async def get_many(
+        self, ticket_ids: Iterable[str], *, lock: bool = True, remember: bool = True
+    ) -> dict[str, Ticket]:
+        """Load tickets, locked in id order so concurrent batches never deadlock. Without
+        `remember` their rows are not kept for `save` (staging reads tickets, never saves them).
 
         Locked for a change, a ticket's staged events are withdrawn (the change stages them
         anew): read the clock only after this, so that an event a relay published meanwhile
@@ -181,9 +187,14 @@ class TicketRepository:
             select(ticket_clocks).where(ticket_clocks.c.ticket_id.in_(ids))
         ):
             clocks.setdefault(clock.ticket_id, []).append(clock)
-        loaded = {row.id: ticket_from_rows(row, clocks.get(row.id, [])) for row in rows}
-        for ticket in loaded.values():
-            self._stored[ticket.id] = stored_rows(ticket)
+        loaded: dict[str, Ticket] = {}
+        for count, row in enumerate(rows, start=1):
+            ticket = loaded[row.id] = ticket_from_rows(row, clocks.get(row.id, []))
+            if remember:
+                self._stored[ticket.id] = stored_rows(ticket)
+            if count % YIELD_EVERY == 0:
+                # A batch of the scheduler shares the event loop with the relay (decision 0015).
+                await asyncio.sleep(0)
         return loaded
 
     async def save(self, changed: Sequence[Ticket], *, now: datetime) -> None:

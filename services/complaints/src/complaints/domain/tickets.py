@@ -6,7 +6,6 @@ milestones, and milestones start and stop clocks (CLOCK_SPANS). Every step first
 with time: a warning or breach due before the step is recorded before the step.
 """
 
-import copy
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
@@ -458,10 +457,22 @@ class Ticket:
                 self.events.append(TicketEscalated(2, still_breached[0], due, self.reopen_count))
                 self._record(due, SYSTEM, "escalated", to="ops", clock=still_breached[0])
 
+    def copy(self) -> "Ticket":
+        """A copy that can change without changing this ticket. Everything but the containers
+        is immutable (datetimes, strings, frozen dataclasses), so the containers and the clocks
+        are copied and the rest is shared: a deep copy cost most of staging's CPU."""
+        return replace(
+            self,
+            milestones=dict(self.milestones),
+            clocks={name: replace(clock) for name, clock in self.clocks.items()},
+            events=list(self.events),
+            history=list(self.history),
+        )
+
     def foresee(self, *, now: datetime, until: datetime, ctx: SlaContext) -> list[TimedEvent]:
         """The warnings, breaches and escalations that will happen after `now`, up to `until`,
         if nothing changes the ticket meanwhile: each due moment in turn, on a copy."""
-        future = copy.deepcopy(self)
+        future = self.copy()
         future.process_due(now=now, ctx=ctx)
         future.events.clear()
         foreseen: list[TimedEvent] = []

@@ -2,6 +2,7 @@
 metrics. `python -m complaints.entrypoints.worker`; several copies may run side by side."""
 
 import asyncio
+import gc
 import logging
 from datetime import datetime
 
@@ -99,7 +100,12 @@ async def run(app: Complaints) -> None:
 def main() -> None:
     settings = ComplaintsSettings()
     configure_logging("complaints-worker", settings.log_level)
-    asyncio.run(run(bootstrap(settings)))
+    app = bootstrap(settings)
+    # Everything imported and built so far lives as long as the process: frozen, the collector
+    # no longer walks it on every full collection (those took 75 to 120 ms here, 250 to 360 ms
+    # on a loaded machine, each a pause of every staged event due meanwhile; decision 0015).
+    gc.freeze()
+    asyncio.run(run(app))
 
 
 if __name__ == "__main__":
