@@ -57,6 +57,8 @@ load_infra_env() {
   export COMPLAINTS_KAFKA_BOOTSTRAP_SERVERS="$KAFKA_BOOTSTRAP_SERVERS"
   export ENGAGEMENT_DATABASE_URL="postgresql://engagement:${ENGAGEMENT_DB_PASSWORD:-engagement}@${server}"
   export ENGAGEMENT_KAFKA_BOOTSTRAP_SERVERS="$KAFKA_BOOTSTRAP_SERVERS"
+  # Engagement's pages ask accounts' API for the contact names of care touches.
+  export ENGAGEMENT_ACCOUNTS_API_URL="http://127.0.0.1:$ACCOUNTS_API_PORT"
 }
 
 alive() {

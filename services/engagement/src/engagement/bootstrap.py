@@ -7,6 +7,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from chassis.clock import Clock, SystemClock
 from chassis.db import create_engine, create_session_factory
+from engagement.adapters.card_names import AccountsCards
 from engagement.config import EngagementSettings
 from engagement.domain.targets import DayWeights
 from engagement.service_layer.planning import PlanSettings
@@ -20,6 +21,8 @@ class Engagement:
     settings: EngagementSettings
     engine: AsyncEngine
     session_factory: async_sessionmaker[AsyncSession]
+    # Contact names for the pages, from accounts' HTTP API.
+    cards: AccountsCards
     clock: Clock = field(default_factory=SystemClock)
 
     @property
@@ -53,6 +56,7 @@ class Engagement:
             await connection.execute(text("SELECT 1"))
 
     async def dispose(self) -> None:
+        await self.cards.aclose()
         await self.engine.dispose()
 
 
@@ -66,5 +70,9 @@ def bootstrap(
         settings=settings,
         engine=engine,
         session_factory=create_session_factory(engine),
+        cards=AccountsCards(
+            base_url=settings.accounts_api_url,
+            timeout_seconds=settings.accounts_api_timeout_seconds,
+        ),
         clock=clock or SystemClock(),
     )

@@ -43,6 +43,10 @@ class EngagementSettings(ServiceSettings):
     gauge_refresh_seconds: float = 15.0
     # How often the boards ask the server for news.
     board_refresh_seconds: float = 10.0
+    # Accounts' API, asked by the pages for the contact names of care touches (events carry
+    # references only); a page waits this long for it, then shows the references.
+    accounts_api_url: str = "http://127.0.0.1:8101"
+    accounts_api_timeout_seconds: float = Field(default=2.0, gt=0, le=30)
 
     @property
     def zone(self) -> ZoneInfo:

@@ -27,6 +27,19 @@ class Invitation(NamedTuple):
     window_end: date
 
 
+def care_trigger(kind: str, reference: str, occurs_on: date) -> str:
+    """What makes a birthday's or anniversary's touch once-only: its kind, card reference and
+    day (decision 0013, rule 9)."""
+    return f"{kind}:{reference}:{occurs_on.isoformat()}"
+
+
+def parse_care_trigger(trigger: str) -> tuple[str, str, date]:
+    """The kind, card reference and day of a care touch's trigger."""
+    kind, rest = trigger.split(":", 1)
+    reference, occurs_on = rest.rsplit(":", 1)
+    return kind, reference, date.fromisoformat(occurs_on)
+
+
 def yearly_date(year: int, month: int, day: int) -> date:
     """A yearly date in `year`; 29 February is kept on 28 February in a common year."""
     if (month, day) == (2, 29) and not isleap(year):

@@ -18,8 +18,10 @@ from engagement.domain.calendar import Holiday
 from engagement.domain.care import (
     annual_meeting_invitation,
     care_touch,
+    care_trigger,
     holiday_greetings,
     next_occurrence,
+    parse_care_trigger,
     yearly_date,
 )
 from engagement.domain.plan import ItemKind, Origin, PlanItem
@@ -197,10 +199,6 @@ def _plan_cadence(
     return cancelled, planned, decision.next_entry
 
 
-def _care_trigger(key_date: KeyDate, occurs_on: date) -> str:
-    return f"{key_date.kind}:{key_date.reference}:{occurs_on.isoformat()}"
-
-
 def _drop_removed_care(
     items: list[PlanItem], key_dates: list[KeyDate], now: datetime
 ) -> list[PlanItem]:
@@ -208,8 +206,7 @@ def _drop_removed_care(
     dropped = []
     for item in items:
         if item.origin in CARE_ORIGINS and item.is_open and item.trigger:
-            kind, reference, occurs_on = item.trigger.split(":", 2)
-            day = date.fromisoformat(occurs_on)
+            kind, reference, day = parse_care_trigger(item.trigger)
             if not any(
                 (key_date.kind, key_date.reference) == (kind, reference)
                 and yearly_date(day.year, key_date.month, key_date.day) == day
@@ -247,7 +244,7 @@ def _care_touches(
                     account,
                     kind="care_touch",
                     origin=key_date.kind,
-                    trigger=_care_trigger(key_date, occurs_on),
+                    trigger=care_trigger(key_date.kind, key_date.reference, occurs_on),
                     due_on=due_on,
                     window_end=occurs_on,
                     at=now,
