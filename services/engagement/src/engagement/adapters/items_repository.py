@@ -11,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from chassis.db import is_any_of
 from engagement.adapters.tables import plan_items, reschedules
 from engagement.domain.events import ItemRescheduled
-from engagement.domain.plan import OPEN_STATES, PlanItem
+from engagement.domain.plan import OPEN_STATES, Origin, PlanItem
 
 # The columns a change may touch (identity, origin and trigger never change).
 _MUTABLE = (
@@ -103,6 +103,18 @@ class ItemRepository:
             for row in rows:
                 found[row.account_id].append(_item(row))
         return found
+
+    async def accounts_with_open(self, origin: Origin) -> set[str]:
+        """The accounts with an open item of this origin."""
+        rows = await self._session.scalars(
+            select(plan_items.c.account_id)
+            .where(
+                plan_items.c.origin == origin,
+                is_any_of(plan_items.c.state, list(OPEN_STATES)),
+            )
+            .distinct()
+        )
+        return set(rows)
 
     async def declined_cadence_days(
         self, account_ids: Iterable[str], *, since: date

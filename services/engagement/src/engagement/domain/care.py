@@ -64,18 +64,34 @@ def care_touch(
     return CareTouch(max(today, occurs_on - timedelta(days=lead_days)), occurs_on)
 
 
+def holiday_blocks(holidays: Iterable[Holiday]) -> list[Holiday]:
+    """The first day of each holiday block (consecutive days off), in order."""
+    days = {holiday.on: holiday for holiday in holidays}
+    return [days[on] for on in sorted(days) if on - timedelta(days=1) not in days]
+
+
 def holiday_greetings(
     *, holidays: Iterable[Holiday], today: date, horizon_end: date, lead_days: int = 3
 ) -> list[HolidayGreeting]:
-    """One greeting per holiday block (consecutive days off) starting from today up to the
-    horizon, on time until its first day."""
-    days = {holiday.on: holiday for holiday in holidays}
-    firsts = [days[on] for on in sorted(days) if on - timedelta(days=1) not in days]
+    """One greeting per holiday block starting from today up to the horizon, on time until
+    its first day."""
     return [
         HolidayGreeting(first, max(today, first.on - timedelta(days=lead_days)), first.on)
-        for first in firsts
+        for first in holiday_blocks(holidays)
         if today <= first.on <= horizon_end
     ]
+
+
+def holiday_trigger(first_day: date) -> str:
+    """What makes a holiday's greeting once-only: the first day of its block."""
+    return f"holiday:{first_day.isoformat()}"
+
+
+def greeting_stands(trigger: str, holidays: Iterable[Holiday]) -> bool:
+    """Whether a planned greeting's holiday is still in the calendar, starting that day. After a
+    calendar change a greeting whose holiday is gone, or begins on another day, does not."""
+    first_day = date.fromisoformat(trigger.removeprefix("holiday:"))
+    return any(first.on == first_day for first in holiday_blocks(holidays))
 
 
 def annual_meeting_invitation(

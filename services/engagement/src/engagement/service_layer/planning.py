@@ -19,7 +19,9 @@ from engagement.domain.care import (
     annual_meeting_invitation,
     care_touch,
     care_trigger,
+    greeting_stands,
     holiday_greetings,
+    holiday_trigger,
     next_occurrence,
     parse_care_trigger,
     yearly_date,
@@ -128,7 +130,7 @@ async def upkeep_plans(
         cancelled, planned, next_entry = _plan_cadence(
             account, items, declined[account_id], policy, today, now
         )
-        cancelled += _drop_removed_care(items, key_dates[account_id], now)
+        cancelled += _drop_removed_care(items, key_dates[account_id], holidays, now)
         changed += cancelled
         new += planned
         new += _care_touches(
@@ -200,12 +202,18 @@ def _plan_cadence(
 
 
 def _drop_removed_care(
-    items: list[PlanItem], key_dates: list[KeyDate], now: datetime
+    items: list[PlanItem], key_dates: list[KeyDate], holidays: list[Holiday], now: datetime
 ) -> list[PlanItem]:
-    """Cancel the open care touches of dates the card no longer holds (or holds changed)."""
+    """Cancel the open care touches of dates the card no longer holds (or holds changed), and
+    the open greetings of holidays the calendar no longer has on that day (the greeting of a
+    moved holiday is planned anew by `_care_touches`)."""
     dropped = []
     for item in items:
-        if item.origin in CARE_ORIGINS and item.is_open and item.trigger:
+        if item.origin == "holiday" and item.is_open and item.trigger:
+            if not greeting_stands(item.trigger, holidays):
+                item.cancel(by="us", reason="replanned", actor=None, at=now)
+                dropped.append(item)
+        elif item.origin in CARE_ORIGINS and item.is_open and item.trigger:
             kind, reference, day = parse_care_trigger(item.trigger)
             if not any(
                 (key_date.kind, key_date.reference) == (kind, reference)
@@ -260,7 +268,7 @@ def _care_touches(
                 account,
                 kind="care_touch",
                 origin="holiday",
-                trigger=f"holiday:{holiday.on.isoformat()}",
+                trigger=holiday_trigger(holiday.on),
                 due_on=due_on,
                 window_end=window_end,
                 at=now,
