@@ -7,8 +7,8 @@ once. It is idempotent: run twice on the same day it changes nothing the second 
 """
 
 import uuid
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -26,6 +26,7 @@ from engagement.domain.care import (
     parse_care_trigger,
     yearly_date,
 )
+from engagement.domain.follow_ups import FIRST_ORDER_STEPS, FirstOrderOrigin, FirstOrderStep
 from engagement.domain.plan import ItemKind, Origin, PlanItem
 from engagement.service_layer.unit_of_work import EngagementUnitOfWork
 
@@ -37,6 +38,9 @@ class PlanSettings:
     """The configuration the planning handlers need (see `EngagementSettings`)."""
 
     time_zone: ZoneInfo
+    first_order_steps: Mapping[FirstOrderOrigin, FirstOrderStep] = field(
+        default_factory=lambda: dict(FIRST_ORDER_STEPS)
+    )
     complaint_follow_up_working_days: int = 2
     retention_within_days: int = 7
     win_back_within_days: int = 14
