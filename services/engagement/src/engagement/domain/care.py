@@ -3,7 +3,7 @@ anniversary (every account), for the public holidays and an invitation to the an
 meeting (key accounts). Each is due `lead_days` before its day and on time until the day."""
 
 from calendar import isleap
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from datetime import date, timedelta
 from typing import NamedTuple
 
@@ -87,11 +87,11 @@ def holiday_trigger(first_day: date) -> str:
     return f"holiday:{first_day.isoformat()}"
 
 
-def greeting_stands(trigger: str, holidays: Iterable[Holiday]) -> bool:
-    """Whether a planned greeting's holiday is still in the calendar, starting that day. After a
-    calendar change a greeting whose holiday is gone, or begins on another day, does not."""
-    first_day = date.fromisoformat(trigger.removeprefix("holiday:"))
-    return any(first.on == first_day for first in holiday_blocks(holidays))
+def greeting_stands(trigger: str, holiday_firsts: Collection[date]) -> bool:
+    """Whether a planned greeting's holiday is still in the calendar, starting that day (the
+    first days of `holiday_blocks`). After a calendar change a greeting whose holiday is gone,
+    or begins on another day, does not."""
+    return date.fromisoformat(trigger.removeprefix("holiday:")) in holiday_firsts
 
 
 def annual_meeting_invitation(

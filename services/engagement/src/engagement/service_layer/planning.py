@@ -14,12 +14,13 @@ from zoneinfo import ZoneInfo
 
 from engagement.domain.accounts import Account, KeyDate
 from engagement.domain.cadence import CadencePolicy, replan
-from engagement.domain.calendar import Holiday
 from engagement.domain.care import (
+    HolidayGreeting,
     annual_meeting_invitation,
     care_touch,
     care_trigger,
     greeting_stands,
+    holiday_blocks,
     holiday_greetings,
     holiday_trigger,
     next_occurrence,
@@ -122,6 +123,11 @@ async def upkeep_plans(
     )
     key_dates = await uow.accounts.key_dates(accounts)
     horizon_end = policy.horizon_end(today)
+    # The same for every account: worked out once per batch.
+    holiday_firsts = {first.on for first in holiday_blocks(holidays)}
+    greetings = holiday_greetings(
+        holidays=holidays, today=today, horizon_end=horizon_end, lead_days=settings.care_lead_days
+    )
     changed: list[PlanItem] = []
     new: list[PlanItem] = []
     upkeep: dict[str, datetime] = {}
@@ -134,11 +140,11 @@ async def upkeep_plans(
         cancelled, planned, next_entry = _plan_cadence(
             account, items, declined[account_id], policy, today, now
         )
-        cancelled += _drop_removed_care(items, key_dates[account_id], holidays, now)
+        cancelled += _drop_removed_care(items, key_dates[account_id], holiday_firsts, now)
         changed += cancelled
         new += planned
         new += _care_touches(
-            account, key_dates[account_id], holidays, today, horizon_end, now, settings
+            account, key_dates[account_id], greetings, today, horizon_end, now, settings
         )
         upkeep[account_id] = start_of_day(
             min(
@@ -206,7 +212,7 @@ def _plan_cadence(
 
 
 def _drop_removed_care(
-    items: list[PlanItem], key_dates: list[KeyDate], holidays: list[Holiday], now: datetime
+    items: list[PlanItem], key_dates: list[KeyDate], holiday_firsts: set[date], now: datetime
 ) -> list[PlanItem]:
     """Cancel the open care touches of dates the card no longer holds (or holds changed), and
     the open greetings of holidays the calendar no longer has on that day (the greeting of a
@@ -214,7 +220,7 @@ def _drop_removed_care(
     dropped = []
     for item in items:
         if item.origin == "holiday" and item.is_open and item.trigger:
-            if not greeting_stands(item.trigger, holidays):
+            if not greeting_stands(item.trigger, holiday_firsts):
                 item.cancel(by="us", reason="replanned", actor=None, at=now)
                 dropped.append(item)
         elif item.origin in CARE_ORIGINS and item.is_open and item.trigger:
@@ -232,7 +238,7 @@ def _drop_removed_care(
 def _care_touches(
     account: Account,
     key_dates: list[KeyDate],
-    holidays: list[Holiday],
+    greetings: list[HolidayGreeting],
     today: date,
     horizon_end: date,
     now: datetime,
@@ -264,9 +270,7 @@ def _care_touches(
             )
     if not account.is_key_account:
         return touches
-    for holiday, due_on, window_end in holiday_greetings(
-        holidays=holidays, today=today, horizon_end=horizon_end, lead_days=settings.care_lead_days
-    ):
+    for holiday, due_on, window_end in greetings:
         touches.append(
             triggered_item(
                 account,
