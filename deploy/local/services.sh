@@ -66,6 +66,8 @@ load_infra_env() {
   export ENGAGEMENT_KAFKA_BOOTSTRAP_SERVERS="$KAFKA_BOOTSTRAP_SERVERS"
   export REPORTING_DATABASE_URL="postgresql://reporting:${REPORTING_DB_PASSWORD:-reporting}@${server}"
   export REPORTING_KAFKA_BOOTSTRAP_SERVERS="$KAFKA_BOOTSTRAP_SERVERS"
+  # Engagement's pages ask accounts' API for the contact names of care touches.
+  export ENGAGEMENT_ACCOUNTS_API_URL="http://127.0.0.1:$ACCOUNTS_API_PORT"
 }
 
 alive() {

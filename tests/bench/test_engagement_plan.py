@@ -1,5 +1,5 @@
-"""Engagement under load: re-planning throughput after tier changes, and the weekly board's
-latency for a manager with 300 accounts.
+"""Engagement under load: re-planning throughput after tier changes, a new cadence policy
+activated for every account, and the weekly board's latency for a manager with 300 accounts.
 
 Setup (not measured): a scratch database, N accounts registered and classified grade B through
 Kafka, planned by the real worker process (every account gets its monthly cadence visits).
@@ -8,16 +8,22 @@ Kafka, planned by the real worker process (every account gets its monthly cadenc
 is down; then the worker starts and the clock runs until every account is re-planned. In the
 same run a bare aiokafka consumer reads the same N records as the baseline.
 
+(b) A new cadence policy (grade A every 3 weeks instead of 2) is activated while the worker
+runs; the seconds until every account's plan is on the new version (the workers' catch-up
+re-plans them a batch per transaction). The baseline, in the same run on the same database, is a
+bare asyncpg COPY of as many plan item rows as the re-plan wrote (added and cancelled).
+
 (c) 300 of the accounts are assigned to one manager (AccountRegistered with the manager); then a
 second process (`board_load.py`) sends GETs of that manager's weekly board to the API process,
 a few at a time. The baseline, in the same run against the same API process, is GET /healthz.
 
 Figures are printed (`make bench`); only correctness is asserted. Size:
-RAPPORT_BENCH_ENGAGEMENT_ACCOUNTS (default 10000: the issue asks for 100000, but at about 200
-accounts a second the setup and the re-plan alone take over 15 minutes on 2 cores).
+RAPPORT_BENCH_ENGAGEMENT_ACCOUNTS (default 10000; at the issue's 100000 the setup and (a) alone
+take about 27 minutes on 2 shared cores).
 """
 
 import asyncio
+import contextlib
 import json
 import os
 import statistics
@@ -29,10 +35,11 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+import asyncpg
 import httpx
 import pytest
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
-from sqlalchemy import text
+from sqlalchemy import make_url, text
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
 from chassis.db import asyncpg_url
@@ -46,16 +53,16 @@ from chassis.testing import (
 )
 from contracts.accounts_v1 import ACCOUNTS_TOPIC
 from contracts.envelope import CloudEvent, EventData
-from engagement_fixtures import classified, prepare_engagement, registered
+from engagement.bootstrap import bootstrap
+from engagement.domain.cadence import DEFAULT_POLICY
+from engagement.service_layer import actions
+from engagement.service_layer import commands as c
+from engagement_fixtures import classified, engagement_settings, prepare_engagement, registered
 
 ACCOUNTS = int(os.environ.get("RAPPORT_BENCH_ENGAGEMENT_ACCOUNTS", "10000"))
 BOARD_ACCOUNTS = 300
 BOARD_REQUESTS = 500
 BOARD_CONCURRENCY = 4
-# The worker writes a batch's new plan items in one INSERT of 17 parameters a row, and asyncpg
-# takes at most 32767 parameters a statement: the default batch (2000 events, about 12000 new
-# items) fails and is retried forever. 200 accounts (~7 items each) stay under the limit.
-CONSUMER_BATCH_SIZE = "200"
 LOAD_TOOL = Path(__file__).with_name("board_load.py")
 # Over the 8-week horizon grade A (every 2 weeks) plans at least 4 cadence visits, grade B
 # (monthly) at most 3: 4 open cadence items tell an account re-planned at A spacing.
@@ -154,14 +161,27 @@ async def accounts_with_cadence(
 
 
 def every_account(
-    engine: AsyncEngine, prefix: str, condition: str
+    engine: AsyncEngine, prefix: str, condition: str, **params: Any
 ) -> Callable[[], Awaitable[bool]]:
     """A probe: do all of this run's accounts meet `condition`?"""
 
     async def probe() -> bool:
-        return await accounts_where(engine, prefix, condition) == ACCOUNTS
+        return await accounts_where(engine, prefix, condition, **params) == ACCOUNTS
 
     return probe
+
+
+@contextlib.asynccontextmanager
+async def worker_running(service: ServiceUnderTest) -> AsyncIterator[None]:
+    """The worker, given time to become ready: after a large re-plan its relay first publishes
+    the backlog of plan events (it counts as down until it has drained the outbox), which at
+    100,000 accounts takes longer than a process start is usually given."""
+    process = service.process("worker").start()
+    try:
+        await process.wait_ready(within=1800)
+        yield
+    finally:
+        process.stop()
 
 
 def percentile(values: list[float], share: float) -> float:
@@ -175,7 +195,8 @@ async def planned(infrastructure: Infrastructure) -> AsyncIterator[PlannedAccoun
         service = await prepare_engagement(
             infrastructure,
             database=database,
-            env={"ENGAGEMENT_CONSUMER_BATCH_SIZE": CONSUMER_BATCH_SIZE},
+            # The catch-up after a policy activation looks often, so (b) measures the re-plan.
+            env={"ENGAGEMENT_POLICY_POLL_SECONDS": "0.5"},
         )
         engine = create_async_engine(asyncpg_url(service.database_url))
         prefix = unique("BE")
@@ -237,6 +258,95 @@ async def test_replanning_tier_changes_per_second(
     )
 
 
+async def copy_seconds(database_url: str, rows: int) -> float:
+    """Baseline: a bare asyncpg COPY of `rows` plan item rows into a table of the same shape."""
+    connection = await asyncpg.connect(
+        make_url(database_url).set(drivername="postgresql").render_as_string(hide_password=False)
+    )
+    try:
+        await connection.execute(
+            "CREATE TEMP TABLE copied (LIKE engagement.plan_items INCLUDING DEFAULTS)"
+        )
+        day = datetime(2026, 12, 2).date()
+        records = [
+            (f"CP-{n}", f"ACC-{n // 4}", "AM-1", "visit", "cadence", "planned", day, day, day, 2)
+            for n in range(rows)
+        ]
+        columns = (
+            "item_id",
+            "account_id",
+            "owner",
+            "kind",
+            "origin",
+            "state",
+            "due_on",
+            "window_start",
+            "window_end",
+            "policy_version",
+        )
+        began = time.perf_counter()
+        await connection.copy_records_to_table("copied", records=records, columns=columns)
+        return time.perf_counter() - began
+    finally:
+        await connection.close()
+
+
+@pytest.mark.integration
+@pytest.mark.timeout(3000)
+async def test_activating_a_new_cadence_policy_for_every_account(
+    planned: PlannedAccounts,
+) -> None:
+    engine, prefix = planned.engine, planned.prefix
+    app = bootstrap(engagement_settings(planned.service.env))
+    data = DEFAULT_POLICY.to_data()
+    data["intervals"]["A"] = {"weeks": 3}
+    try:
+        version = await actions.draft_policy(
+            uow=app.uow(), command=c.DraftCadencePolicy(data=data, actor="ADM-1"), clock=app.clock
+        )
+        since = await scalar(engine, "SELECT now()")
+        async with worker_running(planned.service):
+            began = time.perf_counter()
+            await actions.activate_policy(
+                uow=app.uow(),
+                command=c.ActivateCadencePolicy(version, actor="ADM-1"),
+                clock=app.clock,
+            )
+            await eventually(
+                every_account(engine, prefix, "plan_policy_version = :v", v=version),
+                within=2400,
+                interval=0.5,
+            )
+            current = time.perf_counter() - began
+    finally:
+        await app.dispose()
+    added = int(
+        await scalar(
+            engine,
+            "SELECT count(*) FROM engagement.plan_items WHERE policy_version = :v",
+            v=version,
+        )
+    )
+    cancelled = int(
+        await scalar(
+            engine,
+            "SELECT count(*) FROM engagement.plan_items WHERE state = 'cancelled'"
+            " AND updated_at >= :since",
+            since=since,
+        )
+    )
+    assert added >= ACCOUNTS  # every account has visits at the new 3-week spacing
+    copy = await copy_seconds(planned.service.database_url, added + cancelled)
+    print(
+        f"\nEngagement policy activation (A every 2 -> 3 weeks), {ACCOUNTS} accounts,"
+        f" {added} items added and {cancelled} cancelled:"
+        f"\n  activation -> every plan current:  {current:.2f} s"
+        f" ({ACCOUNTS / current:,.0f} accounts/s)"
+        f"\n  bare asyncpg COPY of {added + cancelled} rows (baseline): {copy:.2f} s"
+        f"\n  ratio re-plan / COPY:              {current / copy:.1f}"
+    )
+
+
 async def run_load(url: str) -> list[float]:
     """Latencies of GETs of `url` sent by the load tool in a process of its own."""
     tool = await asyncio.create_subprocess_exec(
@@ -264,7 +374,7 @@ async def test_weekly_board_latency_of_a_manager_with_300_accounts(
     engine, prefix = planned.engine, planned.prefix
     manager = f"{prefix}-BOARD"
     assigned = planned.account_ids[:BOARD_ACCOUNTS]
-    async with planned.service.running("worker"):
+    async with worker_running(planned.service):
         await publish(
             infrastructure.kafka_bootstrap_servers,
             [registered(a, manager=manager) for a in assigned],

@@ -90,6 +90,7 @@ class Store:
     contacts: dict[str, dict[str, Any]] = field(default_factory=dict)
     reports: dict[int, dict[str, Any]] = field(default_factory=dict)
     report_lines: dict[int, list[dict[str, Any]]] = field(default_factory=dict)
+    key_dates_queue: set[str] = field(default_factory=set)
 
 
 class FakeLocks:
@@ -517,6 +518,14 @@ class FakeCards:
     async def current(self, account_id: str, *, for_update: bool = False) -> dict[str, Any] | None:
         versions = self._store.cards.get(account_id)
         return dict(versions[-1]) if versions else None
+
+    async def current_of(self, account_ids: Iterable[str]) -> dict[str, dict[str, Any]]:
+        return {a: dict(self._store.cards[a][-1]) for a in account_ids if self._store.cards.get(a)}
+
+    async def claim_key_dates_republish(self, limit: int) -> list[str]:
+        claimed = sorted(self._store.key_dates_queue)[:limit]
+        self._store.key_dates_queue.difference_update(claimed)
+        return claimed
 
     async def save(
         self,

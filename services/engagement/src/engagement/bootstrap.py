@@ -7,7 +7,9 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from chassis.clock import Clock, SystemClock
 from chassis.db import create_engine, create_session_factory
+from engagement.adapters.card_names import AccountsCards
 from engagement.config import EngagementSettings
+from engagement.domain.follow_ups import FirstOrderStep
 from engagement.domain.targets import DayWeights
 from engagement.service_layer.planning import PlanSettings
 from engagement.service_layer.unit_of_work import EngagementUnitOfWork
@@ -20,13 +22,30 @@ class Engagement:
     settings: EngagementSettings
     engine: AsyncEngine
     session_factory: async_sessionmaker[AsyncSession]
+    # Contact names for the pages, from accounts' HTTP API.
+    cards: AccountsCards
     clock: Clock = field(default_factory=SystemClock)
 
     @property
     def plan(self) -> PlanSettings:
-        meeting = self.settings.annual_meeting
+        settings = self.settings
+        meeting = settings.annual_meeting
         return PlanSettings(
-            time_zone=self.settings.zone,
+            time_zone=settings.zone,
+            first_order_steps={
+                "first_order_3d": FirstOrderStep(
+                    days=settings.first_order_3d_days,
+                    window_days=settings.first_order_3d_window_days,
+                ),
+                "first_order_3w": FirstOrderStep(
+                    weeks=settings.first_order_3w_weeks,
+                    window_days=settings.first_order_3w_window_days,
+                ),
+                "first_order_3m": FirstOrderStep(
+                    months=settings.first_order_3m_months,
+                    window_days=settings.first_order_3m_window_days,
+                ),
+            },
             complaint_follow_up_working_days=self.settings.complaint_follow_up_working_days,
             retention_within_days=self.settings.retention_within_days,
             win_back_within_days=self.settings.win_back_within_days,
@@ -53,6 +72,7 @@ class Engagement:
             await connection.execute(text("SELECT 1"))
 
     async def dispose(self) -> None:
+        await self.cards.aclose()
         await self.engine.dispose()
 
 
@@ -66,5 +86,9 @@ def bootstrap(
         settings=settings,
         engine=engine,
         session_factory=create_session_factory(engine),
+        cards=AccountsCards(
+            base_url=settings.accounts_api_url,
+            timeout_seconds=settings.accounts_api_timeout_seconds,
+        ),
         clock=clock or SystemClock(),
     )

@@ -18,6 +18,13 @@ class EngagementSettings(ServiceSettings):
     worker_port: int = 8112
     # The company's calendar: what "today" and a due day mean.
     time_zone: str = "Asia/Shanghai"
+    # The 3+3+3 calls after an account's first order: each one's delay and its on-time window.
+    first_order_3d_days: int = Field(default=3, ge=1, le=60)
+    first_order_3d_window_days: int = Field(default=2, ge=0, le=60)
+    first_order_3w_weeks: int = Field(default=3, ge=1, le=26)
+    first_order_3w_window_days: int = Field(default=4, ge=0, le=60)
+    first_order_3m_months: int = Field(default=3, ge=1, le=24)
+    first_order_3m_window_days: int = Field(default=7, ge=0, le=60)
     complaint_follow_up_working_days: int = Field(default=2, ge=1, le=30)
     retention_within_days: int = Field(default=7, ge=1, le=90)
     win_back_within_days: int = Field(default=14, ge=1, le=90)
@@ -43,6 +50,10 @@ class EngagementSettings(ServiceSettings):
     gauge_refresh_seconds: float = 15.0
     # How often the boards ask the server for news.
     board_refresh_seconds: float = 10.0
+    # Accounts' API, asked by the pages for the contact names of care touches (events carry
+    # references only); a page waits this long for it, then shows the references.
+    accounts_api_url: str = "http://127.0.0.1:8101"
+    accounts_api_timeout_seconds: float = Field(default=2.0, gt=0, le=30)
 
     @property
     def zone(self) -> ZoneInfo:

@@ -11,8 +11,13 @@ from engagement.domain.care import (
     Invitation,
     annual_meeting_invitation,
     care_touch,
+    care_trigger,
+    greeting_stands,
+    holiday_blocks,
     holiday_greetings,
+    holiday_trigger,
     next_occurrence,
+    parse_care_trigger,
     yearly_date,
 )
 
@@ -110,6 +115,32 @@ def test_greetings_follow_the_configured_holidays() -> None:
     assert [(g.holiday.name, g.due_on, g.window_end) for g in greetings] == [
         ("Founders' Day", date(2026, 12, 4), date(2026, 12, 7))
     ]
+
+
+def test_after_a_calendar_change_a_greeting_stands_only_for_a_holiday_still_starting_that_day() -> (
+    None
+):
+    founders = holiday_trigger(date(2026, 12, 25))
+    assert founders == "holiday:2026-12-25"
+
+    def stands(*holidays: Holiday) -> bool:
+        return greeting_stands(founders, {first.on for first in holiday_blocks(holidays)})
+
+    assert stands(Holiday(date(2026, 12, 25), "Founders' Day"))
+    # Renamed: the same holiday, the greeting stands.
+    assert stands(Holiday(date(2026, 12, 25), "Company day"))
+    # Moved, gone, or a day off added before it (the block now starts on the 24th): it does not.
+    assert not stands(Holiday(date(2026, 12, 28), "Founders' Day"))
+    assert not stands()
+    assert not stands(Holiday(date(2026, 12, 24), "Eve"), Holiday(date(2026, 12, 25), "Founders"))
+    # Made longer at its end: it still starts that day.
+    assert stands(Holiday(date(2026, 12, 25), "Founders"), Holiday(date(2026, 12, 26), "Bridge"))
+
+
+def test_a_care_trigger_names_its_card_reference_even_with_a_colon() -> None:
+    trigger = care_trigger("birthday", "ct:7", date(2026, 12, 5))
+    assert trigger == "birthday:ct:7:2026-12-05"
+    assert parse_care_trigger(trigger) == ("birthday", "ct:7", date(2026, 12, 5))
 
 
 def test_the_annual_meeting_invitation_goes_out_four_weeks_ahead_for_a_week() -> None:

@@ -5,9 +5,13 @@ from datetime import date
 
 import pytest
 
+from engagement.bootstrap import bootstrap
+from engagement.config import EngagementSettings
 from engagement.domain.calendar import Holiday, WorkingCalendar, china_calendar
 from engagement.domain.follow_ups import (
+    FIRST_ORDER_STEPS,
     FirstOrderCall,
+    FirstOrderStep,
     FollowUp,
     complaint_follow_up,
     first_order_calls,
@@ -37,12 +41,39 @@ def test_three_months_are_calendar_months(first_order_on: date, three_months: da
     assert first_order_calls(first_order_on)[2].due_on == three_months
 
 
-def test_the_3_3_3_windows_are_configurable() -> None:
+def test_the_3_3_3_delays_and_windows_are_configurable() -> None:
     calls = first_order_calls(
         date(2026, 12, 2),
-        window_days={"first_order_3d": 0, "first_order_3w": 1, "first_order_3m": 14},
+        steps={
+            "first_order_3d": FirstOrderStep(days=2, window_days=0),
+            "first_order_3w": FirstOrderStep(weeks=4, window_days=1),
+            "first_order_3m": FirstOrderStep(months=6, window_days=14),
+        },
     )
-    assert [(call.window_end - call.due_on).days for call in calls] == [0, 1, 14]
+    assert calls == [
+        FirstOrderCall("first_order_3d", date(2026, 12, 4), date(2026, 12, 4)),
+        FirstOrderCall("first_order_3w", date(2026, 12, 30), date(2026, 12, 31)),
+        FirstOrderCall("first_order_3m", date(2027, 6, 2), date(2027, 6, 16)),
+    ]
+
+
+def test_the_settings_default_to_the_handbooks_3_3_3_and_follow_up_windows() -> None:
+    settings = EngagementSettings()
+    plan = bootstrap(settings).plan
+    assert plan.first_order_steps == FIRST_ORDER_STEPS
+    assert (
+        (settings.first_order_3d_days, settings.first_order_3d_window_days),
+        (settings.first_order_3w_weeks, settings.first_order_3w_window_days),
+        (settings.first_order_3m_months, settings.first_order_3m_window_days),
+    ) == ((3, 2), (3, 4), (3, 7))
+    assert (plan.complaint_follow_up_working_days, plan.retention_within_days) == (2, 7)
+
+
+def test_the_3_3_3_comes_from_the_settings() -> None:
+    settings = EngagementSettings(first_order_3w_weeks=4, first_order_3m_window_days=10)
+    steps = bootstrap(settings).plan.first_order_steps
+    assert steps["first_order_3w"] == FirstOrderStep(weeks=4, window_days=4)
+    assert steps["first_order_3m"] == FirstOrderStep(months=3, window_days=10)
 
 
 def test_a_complaint_resolved_on_friday_is_followed_up_monday_within_tuesday() -> None:

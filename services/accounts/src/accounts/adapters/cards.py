@@ -1,13 +1,21 @@
 """Relationship cards: the current card, every version, reviews and the personal-data log."""
 
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from accounts.adapters.tables import card_reviews, card_versions, cards, personal_data_access
+from accounts.adapters.tables import (
+    card_reviews,
+    card_versions,
+    cards,
+    key_dates_republish,
+    personal_data_access,
+)
+from chassis.db import is_any_of
 
 
 class CardRepository:
@@ -20,6 +28,31 @@ class CardRepository:
             query = query.with_for_update()
         row = (await self._session.execute(query)).mappings().first()
         return dict(row) if row else None
+
+    async def current_of(self, account_ids: Sequence[str]) -> dict[str, dict[str, Any]]:
+        """The current cards of these accounts by account id, locked for update."""
+        if not account_ids:
+            return {}
+        rows = await self._session.execute(
+            select(cards).where(is_any_of(cards.c.account_id, list(account_ids))).with_for_update()
+        )
+        return {row["account_id"]: dict(row) for row in rows.mappings()}
+
+    async def claim_key_dates_republish(self, limit: int) -> list[str]:
+        """Take up to `limit` accounts off the one-off key dates queue (several workers share
+        it); they are gone from it when the transaction commits."""
+        pending = (
+            select(key_dates_republish.c.account_id)
+            .order_by(key_dates_republish.c.account_id)
+            .limit(limit)
+            .with_for_update(skip_locked=True)
+        )
+        claimed = await self._session.execute(
+            delete(key_dates_republish)
+            .where(key_dates_republish.c.account_id.in_(pending.scalar_subquery()))
+            .returning(key_dates_republish.c.account_id)
+        )
+        return sorted(claimed.scalars())
 
     async def as_of(self, account_id: str, at: datetime) -> dict[str, Any] | None:
         """The version in force at `at`: the last one saved at or before it."""

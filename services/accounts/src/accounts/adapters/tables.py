@@ -174,6 +174,14 @@ card_versions = Table(
     Index("ix_card_versions_account_time", "account_id", "changed_at"),
 )
 
+# Cards whose key dates are still to be published once: migration 0007 queued every card saved
+# before AccountKeyDatesChanged existed, and the worker drains the queue at start-up.
+key_dates_republish = Table(
+    "key_dates_republish",
+    metadata,
+    Column("account_id", String(64), primary_key=True),
+)
+
 card_reviews = Table(
     "card_reviews",
     metadata,

@@ -13,6 +13,7 @@ from accounts.config import AccountsSettings
 from accounts.messaging.erp_subscriber import register_erp_consumer
 from accounts.messaging.plan_subscriber import register_plan_consumer
 from accounts.messaging.signals_subscriber import register_signals_consumer
+from accounts.service_layer.cards import republish_key_dates
 from accounts.service_layer.timers import handle_due_timers
 from chassis.kafka import make_broker
 from chassis.logging import configure_logging
@@ -20,6 +21,9 @@ from chassis.scheduler import DueTimer, TimerScheduler
 from chassis.unit_of_work import SqlUnitOfWork
 from chassis.worker import retention_jobs, run_worker
 from contracts.registry import TOPICS
+
+# Cards whose key dates are republished per transaction.
+KEY_DATES_REPUBLISH_BATCH = 500
 
 
 def timer_scheduler(app: Accounts) -> TimerScheduler:
@@ -39,6 +43,16 @@ def timer_scheduler(app: Accounts) -> TimerScheduler:
     )
 
 
+async def republish_queued_key_dates(app: Accounts) -> None:
+    """Drain the one-off key dates queue (migration 0007) a batch per transaction, then idle:
+    the queue is filled only by that migration, so there is nothing more to do."""
+    while await republish_key_dates(
+        uow=app.uow(), now=app.clock.now(), limit=KEY_DATES_REPUBLISH_BATCH
+    ):
+        pass
+    await asyncio.Event().wait()
+
+
 async def run(app: Accounts) -> None:
     broker = make_broker(app.settings.kafka_bootstrap_servers, client_id="accounts-worker")
     consumers = [
@@ -56,7 +70,10 @@ async def run(app: Accounts) -> None:
                 *(topic.name for topic in TOPICS),
                 *(consumer.dead_letter_topic for consumer in consumers),
             ],
-            loops={"timer-scheduler": timer_scheduler(app).run},
+            loops={
+                "timer-scheduler": timer_scheduler(app).run,
+                "key-dates-republish": lambda: republish_queued_key_dates(app),
+            },
             readiness_checks=[app.check_database],
             retention=retention_jobs(
                 app.settings, app.engine, outbox=outbox, inbox=inbox, timers=timers

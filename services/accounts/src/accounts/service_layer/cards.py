@@ -13,6 +13,7 @@ from accounts.domain.cards import (
     card_problems,
     card_to_document,
     changed_sections,
+    key_dates,
     key_dates_change,
 )
 from accounts.domain.events import CardReviewed, CardUpdated, KeyDatesChanged
@@ -189,6 +190,26 @@ async def save_card(
         )
         await uow.commit()
     return version
+
+
+async def republish_key_dates(*, uow: AccountsUnitOfWork, now: datetime, limit: int) -> int:
+    """One batch of the one-off republish of key dates: each queued card (saved before
+    AccountKeyDatesChanged existed, see migration 0007) publishes its current yearly dates once,
+    if it has any. Returns how many cards it took off the queue; 0 when the queue is empty."""
+    async with uow:
+        claimed = await uow.cards.claim_key_dates_republish(limit)
+        # A card saved meanwhile publishes its own dates; the lock keeps the two in order.
+        await uow.locks.lock_accounts(claimed)
+        for account_id, stored in sorted((await uow.cards.current_of(claimed)).items()):
+            dates = key_dates(card_from_document(stored["content"]))
+            if dates:
+                uow.publish(
+                    KeyDatesChanged(
+                        account_id=account_id, version=stored["version"], key_dates=dates, at=now
+                    )
+                )
+        await uow.commit()
+    return len(claimed)
 
 
 async def review_card(

@@ -41,6 +41,11 @@ class AccountRepository:
         ).first()
         return _account(row) if row is not None else None
 
+    async def registered(self) -> list[Account]:
+        """Every registered account (unlocked), for picking those a change concerns."""
+        rows = await self._session.execute(select(accounts).where(accounts.c.registered))
+        return [_account(row) for row in rows]
+
     async def lock(self, account_ids: Iterable[str]) -> dict[str, Account]:
         """The accounts, locked for this transaction in id order (no deadlock between two
         workers planning overlapping accounts)."""

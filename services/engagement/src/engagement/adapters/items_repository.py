@@ -11,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from chassis.db import is_any_of
 from engagement.adapters.tables import plan_items, reschedules
 from engagement.domain.events import ItemRescheduled
-from engagement.domain.plan import OPEN_STATES, PlanItem
+from engagement.domain.plan import OPEN_STATES, Origin, PlanItem
 
 # The columns a change may touch (identity, origin and trigger never change).
 _MUTABLE = (
@@ -72,9 +72,6 @@ def _row(item: PlanItem) -> dict[str, Any]:
     }
 
 
-ROWS_PER_INSERT = 1000
-
-
 class ItemRepository:
     def __init__(self, session: AsyncSession) -> None:
         self._session = session
@@ -104,6 +101,18 @@ class ItemRepository:
                 found[row.account_id].append(_item(row))
         return found
 
+    async def accounts_with_open(self, origin: Origin) -> set[str]:
+        """The accounts with an open item of this origin."""
+        rows = await self._session.scalars(
+            select(plan_items.c.account_id)
+            .where(
+                plan_items.c.origin == origin,
+                is_any_of(plan_items.c.state, list(OPEN_STATES)),
+            )
+            .distinct()
+        )
+        return set(rows)
+
     async def declined_cadence_days(
         self, account_ids: Iterable[str], *, since: date
     ) -> dict[str, set[date]]:
@@ -127,18 +136,17 @@ class ItemRepository:
     async def add(self, items: Sequence[PlanItem]) -> list[PlanItem]:
         """Insert new items; one whose (account, origin, trigger) exists already is not added.
         Returns the items actually added."""
-        added: set[str] = set()
-        # asyncpg takes at most 32,767 parameters per statement: a few thousand rows at a time.
-        for start in range(0, len(items), ROWS_PER_INSERT):
-            chunk = items[start : start + ROWS_PER_INSERT]
-            added.update(
-                await self._session.scalars(
-                    insert(plan_items)
-                    .values([_row(item) for item in chunk])
-                    .on_conflict_do_nothing()
-                    .returning(plan_items.c.item_id)
-                )
+        if not items:
+            return []
+        # One statement compiled once and sent as executemany: SQLAlchemy batches the rows into
+        # multi-row INSERTs under asyncpg's parameter limit ("insertmanyvalues"), where building
+        # a VALUES list of thousands of rows compiled a new statement every batch.
+        added = set(
+            await self._session.scalars(
+                insert(plan_items).on_conflict_do_nothing().returning(plan_items.c.item_id),
+                [_row(item) for item in items],
             )
+        )
         return [item for item in items if item.item_id in added]
 
     async def save(self, items: Sequence[PlanItem], *, now: datetime) -> None:

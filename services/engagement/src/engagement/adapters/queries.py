@@ -34,6 +34,8 @@ _BOARD_COLUMNS = (
     plan_items.c.note,
     plan_items.c.reschedule_count,
     plan_items.c.visit_id,
+    # A care touch's trigger names the card contact or date it is for.
+    plan_items.c.trigger,
     accounts.c.name.label("account_name"),
     accounts.c.grade,
     accounts.c.value_class,
@@ -153,7 +155,6 @@ class EngagementQueries:
             await self._session.execute(
                 select(
                     *_BOARD_COLUMNS,
-                    plan_items.c.trigger,
                     plan_items.c.replaced_by,
                     plan_items.c.cancelled_by,
                 )

@@ -395,6 +395,7 @@ async def set_calendar(app: EngagementApp, body: CalendarIn) -> None:
             holidays=tuple(Holiday(h.on, h.name) for h in body.holidays),
             working_days=tuple(body.working_days),
         ),
+        clock=app.clock,
     )
 
 

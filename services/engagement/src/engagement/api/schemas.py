@@ -2,7 +2,7 @@
 
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
@@ -14,7 +14,7 @@ from engagement.domain.plan import (
     Party,
     RescheduleReason,
 )
-from engagement.domain.visits import Channel, FeedbackContext, Outcome
+from engagement.domain.visits import Channel, FeedbackContext, NextStepKind, Outcome
 
 StaffId = Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9._@-]+$")]
 AccountId = Annotated[str, Field(min_length=1, max_length=64)]
@@ -50,7 +50,7 @@ class CancelIn(Request):
 class NextStepIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    kind: Literal["visit", "call"]
+    kind: NextStepKind
     due_on: date
     note: str = Field(default="", max_length=2000)
 

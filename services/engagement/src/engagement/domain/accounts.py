@@ -12,12 +12,15 @@ GRADE_OF_VALUE_CLASS = {"high": "A", "medium": "B", "low": "C"}
 KEY_TIERS: tuple[Tier, ...] = ("vip", "A")
 
 
+KeyDateKind = Literal["birthday", "anniversary"]
+
+
 @dataclass(frozen=True)
 class KeyDate:
     """A yearly date from the account's card: a contact's birthday or a card anniversary."""
 
     reference: str
-    kind: Literal["birthday", "anniversary"]
+    kind: KeyDateKind
     month: int
     day: int
 

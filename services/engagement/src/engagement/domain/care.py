@@ -3,7 +3,7 @@ anniversary (every account), for the public holidays and an invitation to the an
 meeting (key accounts). Each is due `lead_days` before its day and on time until the day."""
 
 from calendar import isleap
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from datetime import date, timedelta
 from typing import NamedTuple
 
@@ -25,6 +25,19 @@ class HolidayGreeting(NamedTuple):
 class Invitation(NamedTuple):
     due_on: date
     window_end: date
+
+
+def care_trigger(kind: str, reference: str, occurs_on: date) -> str:
+    """What makes a birthday's or anniversary's touch once-only: its kind, card reference and
+    day (decision 0013, rule 9)."""
+    return f"{kind}:{reference}:{occurs_on.isoformat()}"
+
+
+def parse_care_trigger(trigger: str) -> tuple[str, str, date]:
+    """The kind, card reference and day of a care touch's trigger."""
+    kind, rest = trigger.split(":", 1)
+    reference, occurs_on = rest.rsplit(":", 1)
+    return kind, reference, date.fromisoformat(occurs_on)
 
 
 def yearly_date(year: int, month: int, day: int) -> date:
@@ -51,18 +64,34 @@ def care_touch(
     return CareTouch(max(today, occurs_on - timedelta(days=lead_days)), occurs_on)
 
 
+def holiday_blocks(holidays: Iterable[Holiday]) -> list[Holiday]:
+    """The first day of each holiday block (consecutive days off), in order."""
+    days = {holiday.on: holiday for holiday in holidays}
+    return [days[on] for on in sorted(days) if on - timedelta(days=1) not in days]
+
+
 def holiday_greetings(
     *, holidays: Iterable[Holiday], today: date, horizon_end: date, lead_days: int = 3
 ) -> list[HolidayGreeting]:
-    """One greeting per holiday block (consecutive days off) starting from today up to the
-    horizon, on time until its first day."""
-    days = {holiday.on: holiday for holiday in holidays}
-    firsts = [days[on] for on in sorted(days) if on - timedelta(days=1) not in days]
+    """One greeting per holiday block starting from today up to the horizon, on time until
+    its first day."""
     return [
         HolidayGreeting(first, max(today, first.on - timedelta(days=lead_days)), first.on)
-        for first in firsts
+        for first in holiday_blocks(holidays)
         if today <= first.on <= horizon_end
     ]
+
+
+def holiday_trigger(first_day: date) -> str:
+    """What makes a holiday's greeting once-only: the first day of its block."""
+    return f"holiday:{first_day.isoformat()}"
+
+
+def greeting_stands(trigger: str, holiday_firsts: Collection[date]) -> bool:
+    """Whether a planned greeting's holiday is still in the calendar, starting that day (the
+    first days of `holiday_blocks`). After a calendar change a greeting whose holiday is gone,
+    or begins on another day, does not."""
+    return date.fromisoformat(trigger.removeprefix("holiday:")) in holiday_firsts
 
 
 def annual_meeting_invitation(

@@ -9,11 +9,23 @@ from typing import Literal, NamedTuple
 from engagement.domain.calendar import WorkingCalendar, add_months
 
 FirstOrderOrigin = Literal["first_order_3d", "first_order_3w", "first_order_3m"]
-# Days after each 3+3+3 call's due day that still count as on time.
-FIRST_ORDER_WINDOW_DAYS: Mapping[FirstOrderOrigin, int] = {
-    "first_order_3d": 2,
-    "first_order_3w": 4,
-    "first_order_3m": 7,
+
+
+class FirstOrderStep(NamedTuple):
+    """One of the calls after a first order: how long after it (days, weeks and calendar
+    months) and how many days after its due day it is still on time."""
+
+    days: int = 0
+    weeks: int = 0
+    months: int = 0
+    window_days: int = 0
+
+
+# The handbook's 3+3+3 (the defaults of `ENGAGEMENT_FIRST_ORDER_*`).
+FIRST_ORDER_STEPS: Mapping[FirstOrderOrigin, FirstOrderStep] = {
+    "first_order_3d": FirstOrderStep(days=3, window_days=2),
+    "first_order_3w": FirstOrderStep(weeks=3, window_days=4),
+    "first_order_3m": FirstOrderStep(months=3, window_days=7),
 }
 
 
@@ -31,19 +43,15 @@ class FirstOrderCall(NamedTuple):
 
 
 def first_order_calls(
-    first_order_on: date, *, window_days: Mapping[FirstOrderOrigin, int] = FIRST_ORDER_WINDOW_DAYS
+    first_order_on: date, *, steps: Mapping[FirstOrderOrigin, FirstOrderStep] = FIRST_ORDER_STEPS
 ) -> list[FirstOrderCall]:
-    """The handbook's 3+3+3: calls 3 days, 3 weeks and 3 calendar months after the first order
-    (30 November + 3 months is 28 February)."""
-    due: dict[FirstOrderOrigin, date] = {
-        "first_order_3d": first_order_on + timedelta(days=3),
-        "first_order_3w": first_order_on + timedelta(weeks=3),
-        "first_order_3m": add_months(first_order_on, 3),
-    }
-    return [
-        FirstOrderCall(origin, day, day + timedelta(days=window_days[origin]))
-        for origin, day in due.items()
-    ]
+    """The calls after an account's first order, by default the handbook's 3+3+3: 3 days,
+    3 weeks and 3 calendar months after it (30 November + 3 months is 28 February)."""
+    calls = []
+    for origin, step in steps.items():
+        day = add_months(first_order_on, step.months) + timedelta(days=step.days, weeks=step.weeks)
+        calls.append(FirstOrderCall(origin, day, day + timedelta(days=step.window_days)))
+    return calls
 
 
 def complaint_follow_up(

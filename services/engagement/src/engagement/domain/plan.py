@@ -19,8 +19,12 @@ from engagement.domain.events import (
     ItemMissed,
     ItemPlanned,
     ItemRescheduled,
+    Party,
 )
 
+# The one spelling of these inside the service; contracts.engagement_v1 spells the published
+# ones again (contracts import no service) and tests/unit/test_contract_literals.py keeps the
+# two equal.
 ItemKind = Literal["visit", "call", "care_touch", "follow_up"]
 ItemState = Literal["planned", "confirmed", "done", "missed", "rescheduled", "cancelled"]
 Origin = Literal[
@@ -38,7 +42,6 @@ Origin = Literal[
     "next_step",
     "manual",
 ]
-Party = Literal["customer", "us"]
 RescheduleReason = Literal[
     "customer_unavailable",
     "customer_request",

@@ -12,6 +12,8 @@ Outcome = Literal[
     "order_placed", "opportunity", "information", "issue_raised", "no_interest", "not_reached"
 ]
 FeedbackContext = Literal["visit", "complaint", "survey"]
+# What a visit's next step can be.
+NextStepKind = Literal["visit", "call"]
 CHANNELS: tuple[Channel, ...] = get_args(Channel)
 OUTCOMES: tuple[Outcome, ...] = get_args(Outcome)
 MAX_DURATION_MINUTES = 24 * 60
@@ -33,7 +35,7 @@ class InvalidTarget(errors.InvalidInput):
 class NextStep:
     """What the manager agreed to do next: it becomes a plan item."""
 
-    kind: Literal["visit", "call"]
+    kind: NextStepKind
     due_on: date
     note: str = ""
 

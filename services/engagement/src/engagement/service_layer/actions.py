@@ -288,7 +288,14 @@ async def set_team(*, uow: EngagementUnitOfWork, command: c.SetTeam) -> None:
         await uow.commit()
 
 
-async def set_calendar(*, uow: EngagementUnitOfWork, command: c.SetCalendar) -> None:
+async def set_calendar(*, uow: EngagementUnitOfWork, command: c.SetCalendar, clock: Clock) -> None:
+    """Replace the calendar. The plans that greet for holidays (key accounts, and any account
+    with a greeting still open) are brought up to date by their upkeep, due at once: greetings
+    of holidays gone or moved are cancelled, the new holidays' greetings planned."""
     async with uow:
         await uow.policies.set_calendar(list(command.holidays), list(command.working_days))
+        greeting = {a.account_id for a in await uow.accounts.registered() if a.is_key_account}
+        greeting |= await uow.items.accounts_with_open("holiday")
+        now = clock.now()
+        await uow.timers.set_upkeep(dict.fromkeys(greeting, now))
         await uow.commit()

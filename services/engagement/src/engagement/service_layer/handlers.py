@@ -229,7 +229,9 @@ async def apply_order_events(
                 at=now,
             )
             for account_id, account in accounts.items()
-            for origin, due_on, window_end in first_order_calls(first_orders[account_id])
+            for origin, due_on, window_end in first_order_calls(
+                first_orders[account_id], steps=settings.first_order_steps
+            )
         ]
         await add_triggered(uow, calls, local_day(now, settings))
         await uow.commit()

@@ -7,21 +7,27 @@ once. It is idempotent: run twice on the same day it changes nothing the second 
 """
 
 import uuid
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from engagement.domain.accounts import Account, KeyDate
 from engagement.domain.cadence import CadencePolicy, replan
-from engagement.domain.calendar import Holiday
 from engagement.domain.care import (
+    HolidayGreeting,
     annual_meeting_invitation,
     care_touch,
+    care_trigger,
+    greeting_stands,
+    holiday_blocks,
     holiday_greetings,
+    holiday_trigger,
     next_occurrence,
+    parse_care_trigger,
     yearly_date,
 )
+from engagement.domain.follow_ups import FIRST_ORDER_STEPS, FirstOrderOrigin, FirstOrderStep
 from engagement.domain.plan import ItemKind, Origin, PlanItem
 from engagement.service_layer.unit_of_work import EngagementUnitOfWork
 
@@ -33,6 +39,9 @@ class PlanSettings:
     """The configuration the planning handlers need (see `EngagementSettings`)."""
 
     time_zone: ZoneInfo
+    first_order_steps: Mapping[FirstOrderOrigin, FirstOrderStep] = field(
+        default_factory=lambda: dict(FIRST_ORDER_STEPS)
+    )
     complaint_follow_up_working_days: int = 2
     retention_within_days: int = 7
     win_back_within_days: int = 14
@@ -114,6 +123,11 @@ async def upkeep_plans(
     )
     key_dates = await uow.accounts.key_dates(accounts)
     horizon_end = policy.horizon_end(today)
+    # The same for every account: worked out once per batch.
+    holiday_firsts = {first.on for first in holiday_blocks(holidays)}
+    greetings = holiday_greetings(
+        holidays=holidays, today=today, horizon_end=horizon_end, lead_days=settings.care_lead_days
+    )
     changed: list[PlanItem] = []
     new: list[PlanItem] = []
     upkeep: dict[str, datetime] = {}
@@ -126,11 +140,11 @@ async def upkeep_plans(
         cancelled, planned, next_entry = _plan_cadence(
             account, items, declined[account_id], policy, today, now
         )
-        cancelled += _drop_removed_care(items, key_dates[account_id], now)
+        cancelled += _drop_removed_care(items, key_dates[account_id], holiday_firsts, now)
         changed += cancelled
         new += planned
         new += _care_touches(
-            account, key_dates[account_id], holidays, today, horizon_end, now, settings
+            account, key_dates[account_id], greetings, today, horizon_end, now, settings
         )
         upkeep[account_id] = start_of_day(
             min(
@@ -197,19 +211,20 @@ def _plan_cadence(
     return cancelled, planned, decision.next_entry
 
 
-def _care_trigger(key_date: KeyDate, occurs_on: date) -> str:
-    return f"{key_date.kind}:{key_date.reference}:{occurs_on.isoformat()}"
-
-
 def _drop_removed_care(
-    items: list[PlanItem], key_dates: list[KeyDate], now: datetime
+    items: list[PlanItem], key_dates: list[KeyDate], holiday_firsts: set[date], now: datetime
 ) -> list[PlanItem]:
-    """Cancel the open care touches of dates the card no longer holds (or holds changed)."""
+    """Cancel the open care touches of dates the card no longer holds (or holds changed), and
+    the open greetings of holidays the calendar no longer has on that day (the greeting of a
+    moved holiday is planned anew by `_care_touches`)."""
     dropped = []
     for item in items:
-        if item.origin in CARE_ORIGINS and item.is_open and item.trigger:
-            kind, reference, occurs_on = item.trigger.split(":", 2)
-            day = date.fromisoformat(occurs_on)
+        if item.origin == "holiday" and item.is_open and item.trigger:
+            if not greeting_stands(item.trigger, holiday_firsts):
+                item.cancel(by="us", reason="replanned", actor=None, at=now)
+                dropped.append(item)
+        elif item.origin in CARE_ORIGINS and item.is_open and item.trigger:
+            kind, reference, day = parse_care_trigger(item.trigger)
             if not any(
                 (key_date.kind, key_date.reference) == (kind, reference)
                 and yearly_date(day.year, key_date.month, key_date.day) == day
@@ -223,7 +238,7 @@ def _drop_removed_care(
 def _care_touches(
     account: Account,
     key_dates: list[KeyDate],
-    holidays: list[Holiday],
+    greetings: list[HolidayGreeting],
     today: date,
     horizon_end: date,
     now: datetime,
@@ -247,7 +262,7 @@ def _care_touches(
                     account,
                     kind="care_touch",
                     origin=key_date.kind,
-                    trigger=_care_trigger(key_date, occurs_on),
+                    trigger=care_trigger(key_date.kind, key_date.reference, occurs_on),
                     due_on=due_on,
                     window_end=occurs_on,
                     at=now,
@@ -255,15 +270,13 @@ def _care_touches(
             )
     if not account.is_key_account:
         return touches
-    for holiday, due_on, window_end in holiday_greetings(
-        holidays=holidays, today=today, horizon_end=horizon_end, lead_days=settings.care_lead_days
-    ):
+    for holiday, due_on, window_end in greetings:
         touches.append(
             triggered_item(
                 account,
                 kind="care_touch",
                 origin="holiday",
-                trigger=f"holiday:{holiday.on.isoformat()}",
+                trigger=holiday_trigger(holiday.on),
                 due_on=due_on,
                 window_end=window_end,
                 at=now,

@@ -11,7 +11,7 @@ the log forms say who logs.
 
 import re
 import uuid
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterable
 from datetime import date, timedelta
 from decimal import Decimal
 from pathlib import Path
@@ -29,10 +29,12 @@ from engagement.api.dependencies import EngagementApp, ReadUow, Today
 from engagement.api.routes import log_visit_command
 from engagement.api.schemas import CancelIn, FeedbackIn, RescheduleIn, VisitIn
 from engagement.bootstrap import Engagement
+from engagement.domain.care import parse_care_trigger
 from engagement.domain.plan import OPEN_STATES, CancelReason, RescheduleReason
 from engagement.domain.visits import CHANNELS, OUTCOMES, FeedbackContext
 from engagement.service_layer import actions
 from engagement.service_layer import commands as c
+from engagement.service_layer.planning import CARE_ORIGINS
 from engagement.service_layer.views import (
     account_plan,
     month_of,
@@ -121,6 +123,32 @@ def refused(request: Request, error: RapportError) -> HTMLResponse:
     return page(request, "refused.html", {"error": error.message, "status_code": status}, status)
 
 
+async def with_contacts(
+    app: Engagement, rows: Iterable[dict[str, Any]], *, user: str | None, purpose: str
+) -> None:
+    """Give each birthday or anniversary touch its `contact`: the name (or date label) on the
+    card from accounts' API, else its card reference and why there is no name. One request per
+    account; accounts being down never fails the page."""
+    care = [row for row in rows if row["origin"] in CARE_ORIGINS and row["trigger"]]
+    if not care:
+        return
+    cards = await app.cards.names(
+        {row["account_id"] for row in care}, user=user or "engagement", purpose=purpose
+    )
+    for row in care:
+        _, reference, _ = parse_care_trigger(row["trigger"])
+        card = cards[row["account_id"]]
+        name = card.names.get(reference)
+        note = None
+        if name is None:
+            note = (
+                "no longer on the card"
+                if card.answered
+                else "name unavailable: accounts did not answer"
+            )
+        row["contact"] = {"reference": reference, "name": name, "note": note}
+
+
 def from_htmx(request: Request) -> bool:
     return request.headers.get("HX-Request") == "true"
 
@@ -205,6 +233,12 @@ async def render_weekly(
     its status."""
     async with app.uow() as uow:
         board = await weekly_board(uow, manager=manager, today=on or today, weights=app.weights)
+    await with_contacts(
+        app,
+        (row for rows in board.sections.values() for row in rows),
+        user=manager,
+        purpose="care touches on the weekly board",
+    )
     context = {
         "board": board,
         "on": on,
@@ -431,6 +465,9 @@ async def render_account(
         plan = await account_plan(uow, account_id=account_id, today=today)
     if plan is None:
         return refused(request, NotFound(f"no account {account_id!r}"))
+    await with_contacts(
+        app, plan.items, user=plan.account["manager"], purpose="care touches on the account plan"
+    )
     context = {
         "plan": plan,
         "today": today,
@@ -503,6 +540,7 @@ def new_visit_form(*, actor: str | None, channel: str, today: date) -> Form:
 
 async def render_log_form(
     request: Request,
+    app: Engagement,
     *,
     account: dict[str, Any],
     item: dict[str, Any] | None,
@@ -510,6 +548,8 @@ async def render_log_form(
     today: date,
     error: RapportError | None = None,
 ) -> HTMLResponse:
+    if item is not None:
+        await with_contacts(app, [item], user=item["owner"], purpose="logging a care touch")
     action = (
         f"/engagement/items/{item['item_id']}/log"
         if item
@@ -557,7 +597,7 @@ async def log_item_form(
     )
     form["back"] = back_to(request.query_params.get("back"), item)
     account = {"account_id": item["account_id"], "name": item["account_name"]}
-    return await render_log_form(request, account=account, item=item, form=form, today=today)
+    return await render_log_form(request, app, account=account, item=item, form=form, today=today)
 
 
 @router.post("/items/{item_id}/log")
@@ -591,7 +631,7 @@ async def submit_log_form(
         )
     except RapportError as error:
         return await render_log_form(
-            request, account=account, item=item, form=form, today=today, error=error
+            request, app, account=account, item=item, form=form, today=today, error=error
         )
     if item is None:
         return RedirectResponse(f"/engagement/accounts/{account['account_id']}", status_code=303)
@@ -616,7 +656,7 @@ async def log_contact_form(
     except RapportError as error:
         return refused(request, error)
     form = new_visit_form(actor=found["manager"], channel="phone", today=today)
-    return await render_log_form(request, account=found, item=None, form=form, today=today)
+    return await render_log_form(request, app, account=found, item=None, form=form, today=today)
 
 
 @router.post("/accounts/{account_id}/log")
