@@ -11,7 +11,8 @@ Three measurements in one run, each on 20,000 orders for 500 accounts (RAPPORT_B
    affected account's 12-month count and revenue, then the offset commit).
 3. The accounts worker again, on a database already holding 1,000,000 orders of 100,000
    accounts (RAPPORT_BENCH_STORED_ORDERS), the bench's 500 among them, placed over three years
-   and written with COPY (not through Kafka), their accounts' figures and ABC classes settled.
+   and written with COPY (not through Kafka); the worker settles them first (its evaluation of
+   every account after the migration, the events that produced published), then stops.
 
 It prints the orders/s of the service and of the baseline, their ratio, and the rate with the
 stored history against the rate on the empty database (`make bench`).
@@ -30,9 +31,6 @@ import pytest
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
 from aiokafka.structs import OffsetAndMetadata
 
-from accounts import bootstrap
-from accounts.config import AccountsSettings
-from accounts.domain import abc
 from accounts_fixtures import Erp, prepare_accounts
 from chassis.kafka import ensure_topics
 from chassis.testing import (
@@ -222,8 +220,7 @@ ACCOUNT_COLUMNS = [
 
 async def store_history(url: str, customers: list[str]) -> int:
     """COPY STORED_ORDERS orders of STORED_ACCOUNTS accounts (the customers among them) placed
-    over three years, settle their accounts' figures and ABC classes as the service would, and
-    return how many orders of `customers` are inside the 12-month window."""
+    over three years; return how many orders of `customers` are inside the 12-month window."""
     now = datetime.now(UTC)
     others = [f"H-{n}" for n in range(STORED_ACCOUNTS - len(customers))]
     ids = customers + others
@@ -259,8 +256,6 @@ async def store_history(url: str, customers: list[str]) -> int:
             "orders", schema_name="accounts", columns=ORDER_COLUMNS, records=orders
         )
         window_start = now - timedelta(days=365)
-        await connection.execute(SETTLE, window_start)
-        await settle_abc(connection)
         await connection.execute("ANALYZE accounts.accounts; ANALYZE accounts.orders")
         return int(
             await connection.fetchval(
@@ -274,33 +269,27 @@ async def store_history(url: str, customers: list[str]) -> int:
         await connection.close()
 
 
-# The 12-month figures the service would have stored for the history.
-SETTLE = """
-UPDATE accounts.accounts a SET order_count_12m = f.n, net_revenue_12m = f.revenue
-FROM (
-    SELECT customer_id, count(*) AS n, sum(total) AS revenue
-    FROM accounts.orders WHERE placed_at >= $1 GROUP BY customer_id
-) f WHERE a.account_id = f.customer_id
-"""
+async def settle(accounts: ServiceUnderTest) -> None:
+    """Let the worker do what it does once after the migration (evaluate every account, the
+    migration's `evaluate_all` timer) and publish what that produced, as a deployment holding
+    this history would have long ago; then stop it."""
+    connection = await asyncpg.connect(plain_url(accounts.database_url))
 
-
-async def settle_abc(connection: asyncpg.Connection) -> None:
-    """The ABC classes the service's own refresh would store for the settled figures."""
-    policy = bootstrap.evaluation_rules(AccountsSettings()).default_policy
-    revenues = {
-        row["account_id"]: row["net_revenue_12m"]
-        for row in await connection.fetch(
-            "SELECT account_id, net_revenue_12m FROM accounts.accounts"
+    async def settled() -> bool:
+        pending = await connection.fetchval(
+            "SELECT (SELECT count(*) FROM accounts.timers"
+            "  WHERE kind = 'evaluate_all' AND fired_at IS NULL)"
+            " + (SELECT count(*) FROM accounts.outbox WHERE sent_at IS NULL)"
         )
-    }
-    shares = abc.shares_ranked_above(revenues)
-    classes = {i: abc.abc_class(shares.get(i), None, policy) for i in revenues}
-    await connection.execute(
-        "UPDATE accounts.accounts a SET abc_class = c.abc"
-        " FROM unnest($1::text[], $2::text[]) AS c(id, abc) WHERE a.account_id = c.id",
-        list(classes),
-        list(classes.values()),
-    )
+        return int(pending) == 0
+
+    worker = accounts.process("worker").start()
+    try:
+        await worker.wait_ready()
+        await eventually(settled, within=900, interval=1)
+    finally:
+        worker.stop()
+        await connection.close()
 
 
 @pytest.fixture
@@ -347,6 +336,7 @@ async def test_erp_orders_per_second(
     prefix = unique("H")
     history_customers = [f"{prefix}-{n}" for n in range(CUSTOMERS)]
     in_window = await store_history(history.database_url, history_customers)
+    await settle(history)
     await publish_orders(bootstrap, history_customers, prefix)
     with_history = await service_seconds(history, history_customers, in_window + ORDERS)
 
