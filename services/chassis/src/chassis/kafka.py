@@ -149,14 +149,9 @@ def _decode(
     accepts: dict[str, type[EventData]],
     business_check: BusinessCheck | None,
 ) -> ReceivedEvent | Rejected:
-    try:
-        raw = json.loads(record.value or b"")
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        return Rejected(record, "malformed-json", str(exc))
-    try:
-        envelope = CloudEvent.model_validate(raw)
-    except ValidationError as exc:
-        return Rejected(record, "not-a-cloudevent", _summarise(exc))
+    envelope = _envelope(record)
+    if isinstance(envelope, Rejected):
+        return envelope
     model = accepts.get(envelope.type)
     if model is None:
         return Rejected(
@@ -176,6 +171,25 @@ def _decode(
     return ReceivedEvent(
         envelope, data, record.topic, record.partition, record.offset, record.timestamp
     )
+
+
+def _envelope(record: ConsumerRecord[Any, Any]) -> CloudEvent | Rejected:
+    """The envelope of a record, or why it has none."""
+    try:
+        # pydantic's own parser validates while it parses, in about half the time of
+        # `json.loads` and a validation of the resulting dict (decision 0014).
+        return CloudEvent.model_validate_json(record.value or b"")
+    except Exception:
+        # Whatever went wrong, the exact path below says why.
+        pass
+    try:
+        raw = json.loads(record.value or b"")
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        return Rejected(record, "malformed-json", str(exc))
+    try:
+        return CloudEvent.model_validate(raw)
+    except ValidationError as exc:
+        return Rejected(record, "not-a-cloudevent", _summarise(exc))
 
 
 def _summarise(exc: ValidationError, prefix: str = "") -> str:

@@ -2,11 +2,11 @@
 changes they store (one statement per kind of change per batch, no per-account round trips)."""
 
 from collections.abc import Iterable, Mapping, Sequence
-from datetime import datetime
+from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import ColumnElement, bindparam, func, select, update
+from sqlalchemy import ColumnElement, bindparam, func, select, text, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from accounts.adapters.published import classification_inputs
@@ -27,6 +27,24 @@ from accounts.domain.evaluation import AccountFacts, CurrentState, Tier
 from accounts.domain.lifecycle import OrderHistory
 from accounts.domain.scorecard import COMPLAINTS_FEED, ScorecardFacts
 from chassis.db import is_any_of
+
+# `until` bounds the orders for reports as of a past date (live evaluations pass no bound).
+_COUNTING = (
+    "o.customer_id = a.account_id AND o.placed_at IS NOT NULL AND o.placed_at < :until"
+    " AND o.cancelled_at IS NULL"
+)
+ORDER_HISTORIES = text(
+    f"""
+    SELECT a.account_id,
+        (SELECT min(o.placed_at) FROM {orders.fullname} o WHERE {_COUNTING}) AS first_at,
+        (SELECT min(o.placed_at) FROM {orders.fullname} o
+            WHERE {_COUNTING} AND o.placed_at >= :window_start) AS oldest_in_window,
+        ARRAY(SELECT r.placed_at FROM (
+            SELECT o.placed_at FROM {orders.fullname} o WHERE {_COUNTING}
+            ORDER BY o.placed_at DESC LIMIT :recent) r ORDER BY r.placed_at) AS recent
+    FROM unnest(CAST(:ids AS text[])) AS a(account_id)
+    """
+)
 
 
 class EvaluationRepository:
@@ -94,47 +112,27 @@ class EvaluationRepository:
         recent_orders: int,
     ) -> dict[str, tuple[OrderHistory, datetime | None]]:
         """Per account: first and last order, the most recent order times, and the oldest
-        order still inside the window (cancelled orders never count)."""
-        o = orders.c
-        conditions: list[ColumnElement[bool]] = [
-            is_any_of(o.customer_id, ids),
-            o.placed_at.is_not(None),
-            o.cancelled_at.is_(None),
-        ]
-        if until is not None:
-            conditions.append(o.placed_at < until)
-        ranked = (
-            select(
-                o.customer_id,
-                o.placed_at,
-                func.row_number()
-                .over(partition_by=o.customer_id, order_by=o.placed_at.desc())
-                .label("rn"),
-                func.min(o.placed_at).over(partition_by=o.customer_id).label("first_at"),
-                func.min(o.placed_at)
-                .filter(o.placed_at >= window_start)
-                .over(partition_by=o.customer_id)
-                .label("oldest_in_window"),
-            )
-            .where(*conditions)
-            .subquery()
-        )
+        order still inside the window (cancelled orders never count).
+
+        Each part is an index lookup on (customer_id, placed_at) per account, so the cost does
+        not grow with an account's history; one row per account, the recent times as an array.
+        """
         result = await self._session.execute(
-            select(ranked)
-            .where(ranked.c.rn <= recent_orders)
-            .order_by(ranked.c.customer_id, ranked.c.placed_at)
+            ORDER_HISTORIES,
+            {
+                "ids": ids,
+                "window_start": window_start,
+                "until": until or datetime.max.replace(tzinfo=UTC),
+                "recent": recent_orders,
+            },
         )
-        grouped: dict[str, list[Any]] = {}
-        for row in result:
-            grouped.setdefault(row.customer_id, []).append(row)
         return {
-            account_id: (
-                OrderHistory(
-                    rows[0].first_at, rows[-1].placed_at, tuple(row.placed_at for row in rows)
-                ),
-                rows[0].oldest_in_window,
+            row.account_id: (
+                OrderHistory(row.first_at, row.recent[-1], tuple(row.recent)),
+                row.oldest_in_window,
             )
-            for account_id, rows in grouped.items()
+            for row in result
+            if row.recent
         }
 
     async def _signal_aggregates(

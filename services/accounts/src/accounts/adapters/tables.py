@@ -97,6 +97,8 @@ order_returns = Table(
     Column("returned_at", DateTime(timezone=True), primary_key=True),
     Column("customer_id", String(64), nullable=False),
     Column("amount", Money, nullable=False),
+    # Evaluations read an account's returns by its id.
+    Index("ix_order_returns_customer", "customer_id"),
 )
 
 tier_decisions = Table(
