@@ -20,7 +20,7 @@ from accounts.domain.tier_policy import (
 from accounts.service_layer.commands import ActivatePolicy, DraftPolicy
 from accounts.service_layer.policies import activate_policy, draft_policy, preview_policy
 from chassis.errors import NotFound
-from chassis.http import IntId
+from chassis.http import IntId, refusals
 
 router = APIRouter(prefix="/api/v1/accounts/tier-policies", tags=["tier policies"])
 
@@ -35,7 +35,7 @@ async def list_policies(uow: ReadUow) -> list[PolicyOut]:
     return [policy_out(row) for row in await uow.policies.all_versions()]
 
 
-@router.get("/{version}", response_model=PolicyOut, summary="One version")
+@router.get("/{version}", response_model=PolicyOut, responses=refusals(404), summary="One version")
 async def get_policy(uow: ReadUow, version: IntId) -> PolicyOut:
     row = await uow.policies.get(version)
     if row is None:
@@ -43,7 +43,13 @@ async def get_policy(uow: ReadUow, version: IntId) -> PolicyOut:
     return policy_out(row)
 
 
-@router.post("", response_model=PolicyOut, status_code=201, summary="Store a draft version")
+@router.post(
+    "",
+    response_model=PolicyOut,
+    status_code=201,
+    responses=refusals(422),
+    summary="Store a draft version (422: a policy the domain refuses, e.g. thresholds out of order)",
+)
 async def create_draft(
     app: AccountsApp, uow: WriteUow, read: ReadUow, actor: Acting, body: PolicyDraftIn
 ) -> PolicyOut:
@@ -61,6 +67,7 @@ async def create_draft(
 @router.post(
     "/{version}/preview",
     response_model=PolicyPreviewOut,
+    responses=refusals(404, 409),
     summary="What a draft would do: the distribution and every account that would change",
 )
 async def preview(app: AccountsApp, uow: ReadUow, version: IntId) -> PolicyPreviewOut:
@@ -71,6 +78,7 @@ async def preview(app: AccountsApp, uow: ReadUow, version: IntId) -> PolicyPrevi
 @router.post(
     "/{version}/activate",
     response_model=ActivationOut,
+    responses=refusals(403, 404, 409),
     summary="Switch to a draft (supervisor): every account is re-evaluated, changes published",
 )
 async def activate(app: AccountsApp, uow: WriteUow, actor: Acting, version: IntId) -> ActivationOut:

@@ -8,7 +8,7 @@ from accounts.service_layer.commands import GenerateReport, ReviewReport
 from accounts.service_layer.reports import generate_report, review_report
 from accounts.service_layer.unit_of_work import AccountsUnitOfWork
 from chassis.errors import NotFound
-from chassis.http import IntId
+from chassis.http import IntId, refusals
 
 router = APIRouter(prefix="/api/v1/accounts/evaluation-reports", tags=["evaluation reports"])
 
@@ -26,7 +26,11 @@ async def list_reports(uow: ReadUow) -> list[ReportOut]:
 
 
 @router.post(
-    "", response_model=ReportOut, status_code=201, summary="Evaluate a period and store it"
+    "",
+    response_model=ReportOut,
+    status_code=201,
+    responses=refusals(409),
+    summary="Evaluate a period and store it (409: the period has not ended or has a report)",
 )
 async def create_report(
     app: AccountsApp, uow: WriteUow, read: ReadUow, actor: Acting, body: ReportIn
@@ -37,12 +41,22 @@ async def create_report(
     return ReportOut.model_validate(await read.reports.get(report_id))
 
 
-@router.get("/{report_id}", response_model=ReportDetailOut, summary="A report with every account")
+@router.get(
+    "/{report_id}",
+    response_model=ReportDetailOut,
+    responses=refusals(404),
+    summary="A report with every account",
+)
 async def get_report(uow: ReadUow, report_id: IntId) -> ReportDetailOut:
     return await report_detail(uow, report_id)
 
 
-@router.post("/{report_id}/review", status_code=204, summary="The supervisor reviewed the report")
+@router.post(
+    "/{report_id}/review",
+    status_code=204,
+    responses=refusals(403, 404, 409),
+    summary="The supervisor reviewed the report",
+)
 async def post_review(
     app: AccountsApp, uow: WriteUow, actor: Acting, report_id: IntId, body: ReviewIn
 ) -> None:

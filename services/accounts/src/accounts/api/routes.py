@@ -37,8 +37,14 @@ from accounts.service_layer.commands import (
 from accounts.service_layer.explanation import explain_account
 from accounts.service_layer.summary import purchase_summary
 from chassis.errors import InvalidInput, NotFound
+from chassis.http import refusals
 
 router = APIRouter(prefix="/api/v1/accounts", tags=["accounts"])
+# A read of one account: no account with that id.
+READ_REFUSALS = refusals(404)
+# A change to one account: no such account, a state or version that does not allow it
+# (a referral loop, a card changed meanwhile), input the domain refuses.
+WRITE_REFUSALS = refusals(404, 409, 422)
 
 
 def account_out(row: dict[str, Any], currency: str) -> AccountOut:
@@ -112,7 +118,13 @@ async def list_accounts(
     )
 
 
-@router.post("", response_model=AccountOut, status_code=201, summary="Register a prospect")
+@router.post(
+    "",
+    response_model=AccountOut,
+    status_code=201,
+    responses=refusals(409, 422),
+    summary="Register a prospect (409: the id exists or the referral loops; 422: no such referrer)",
+)
 async def create_prospect(
     app: AccountsApp, uow: WriteUow, read: ReadUow, actor: Acting, body: ProspectIn
 ) -> AccountOut:
@@ -127,7 +139,9 @@ async def create_prospect(
     return account_out(await load_account(read, account_id), app.settings.currency)
 
 
-@router.get("/{account_id}", response_model=AccountOut, summary="One account")
+@router.get(
+    "/{account_id}", response_model=AccountOut, responses=READ_REFUSALS, summary="One account"
+)
 async def get_account(app: AccountsApp, uow: ReadUow, account_id: str) -> AccountOut:
     return account_out(await load_account(uow, account_id), app.settings.currency)
 
@@ -135,6 +149,7 @@ async def get_account(app: AccountsApp, uow: ReadUow, account_id: str) -> Accoun
 @router.put(
     "/{account_id}/referral",
     response_model=AccountOut,
+    responses=WRITE_REFUSALS,
     summary="Record who referred the account (null clears); the referrer gets a thank-you event",
 )
 async def put_referral(
@@ -152,6 +167,7 @@ async def put_referral(
 @router.get(
     "/{account_id}/tier-history",
     response_model=list[TierDecisionOut],
+    responses=READ_REFUSALS,
     summary="Every tier decision of an account, newest first, with its reason and inputs",
 )
 async def tier_history(uow: ReadUow, account_id: str) -> list[TierDecisionOut]:
@@ -164,6 +180,7 @@ async def tier_history(uow: ReadUow, account_id: str) -> list[TierDecisionOut]:
 @router.get(
     "/{account_id}/lifecycle-history",
     response_model=list[LifecycleChangeOut],
+    responses=READ_REFUSALS,
     summary="Every lifecycle change of an account, newest first",
 )
 async def lifecycle_history(uow: ReadUow, account_id: str) -> list[LifecycleChangeOut]:
@@ -176,6 +193,7 @@ async def lifecycle_history(uow: ReadUow, account_id: str) -> list[LifecycleChan
 
 @router.get(
     "/{account_id}/explanation",
+    responses=READ_REFUSALS,
     summary="Why the account has its tier: the recorded decision and the evaluation now",
 )
 async def explanation(app: AccountsApp, uow: ReadUow, account_id: str) -> dict[str, Any]:
@@ -187,6 +205,7 @@ async def explanation(app: AccountsApp, uow: ReadUow, account_id: str) -> dict[s
 @router.get(
     "/{account_id}/card",
     response_model=CardOut,
+    responses=refusals(404, 422),
     summary="The relationship card, now or as of a past moment (the read is logged)",
 )
 async def get_card(
@@ -214,6 +233,7 @@ async def get_card(
 @router.get(
     "/{account_id}/card/names",
     response_model=CardNamesOut,
+    responses=READ_REFUSALS,
     summary="The card's contacts' names and dates' labels by reference (the ids key-date "
     "events carry), for other services' pages; the read is logged",
 )
@@ -241,6 +261,7 @@ async def get_card_names(
 @router.put(
     "/{account_id}/card",
     response_model=CardOut,
+    responses=WRITE_REFUSALS,
     summary="Save the whole card as a new version (saving counts as a review)",
 )
 async def put_card(
@@ -266,6 +287,7 @@ async def put_card(
 @router.post(
     "/{account_id}/card/review",
     status_code=204,
+    responses=refusals(404, 422),
     summary="Confirm the card is current: clears the stale flag",
 )
 async def post_card_review(
@@ -282,6 +304,7 @@ async def post_card_review(
 @router.get(
     "/{account_id}/card/history",
     response_model=CardHistoryOut,
+    responses=READ_REFUSALS,
     summary="Every version of the card (who, when, what changed) and every review",
 )
 async def card_history(uow: ReadUow, account_id: str) -> CardHistoryOut:
@@ -297,6 +320,7 @@ async def card_history(uow: ReadUow, account_id: str) -> CardHistoryOut:
 @router.get(
     "/{account_id}/card/access-log",
     response_model=list[AccessOut],
+    responses=READ_REFUSALS,
     summary="Who read or changed the card's personal data, when and why (privacy audit)",
 )
 async def card_access_log(
@@ -306,14 +330,20 @@ async def card_access_log(
     return [AccessOut.model_validate(row) for row in await uow.cards.access_log(account_id, limit)]
 
 
-@router.get("/{account_id}/purchases", summary="Purchase summary derived from the account's orders")
+@router.get(
+    "/{account_id}/purchases",
+    responses=READ_REFUSALS,
+    summary="Purchase summary derived from the account's orders",
+)
 async def purchases(app: AccountsApp, uow: ReadUow, account_id: str) -> dict[str, Any]:
     await load_account(uow, account_id)
     return await purchase_summary(uow=uow, account_id=account_id, now=app.clock.now())
 
 
 @router.get(
-    "/{account_id}/timeline", summary="Orders, card changes, tier and lifecycle changes, VIP"
+    "/{account_id}/timeline",
+    responses=READ_REFUSALS,
+    summary="Orders, card changes, tier and lifecycle changes, VIP",
 )
 async def timeline(app: AccountsApp, uow: ReadUow, account_id: str) -> list[dict[str, Any]]:
     await load_account(uow, account_id)

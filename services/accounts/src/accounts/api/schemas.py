@@ -1,10 +1,13 @@
 """Request and response models of the accounts JSON API."""
 
+import re
+from dataclasses import dataclass
 from datetime import date, datetime, time
 from decimal import Decimal
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, GetCoreSchemaHandler, GetJsonSchemaHandler
+from pydantic_core import core_schema
 
 from chassis.http import INT4_MAX
 from contracts.types import DecimalString
@@ -32,12 +35,42 @@ SortField = Literal[
 
 # The list pages far past any real list, and the offset stays a small number.
 MAX_PAGE = 10_000
-# Money as the database keeps it (numeric(18,2)); shares, rates and margins as small decimals.
-Money = Annotated[
-    Decimal, Field(ge=0, le=Decimal("1e15"), max_digits=18, decimal_places=2, allow_inf_nan=False)
+
+
+@dataclass(frozen=True)
+class DecimalText:
+    """`Annotated[Decimal, DecimalText(pattern, example)]`: a decimal written as a string that
+    matches `pattern`, as GET returns it. A JSON float would round, and the pattern states the
+    bounds and places in the document, where `ge`/`le` on a string could not."""
+
+    pattern: str
+    example: str
+
+    def written_out(self, value: object) -> object:
+        if isinstance(value, str) and re.fullmatch(self.pattern, value):
+            return value
+        raise ValueError(f"a decimal written as a string, e.g. {self.example!r}")
+
+    def __get_pydantic_core_schema__(
+        self, source: Any, handler: GetCoreSchemaHandler
+    ) -> core_schema.CoreSchema:
+        return core_schema.no_info_before_validator_function(self.written_out, handler(source))
+
+    def __get_pydantic_json_schema__(
+        self, schema: core_schema.CoreSchema, handler: GetJsonSchemaHandler
+    ) -> dict[str, Any]:
+        return {"type": "string", "pattern": self.pattern, "examples": [self.example]}
+
+
+# Money as the database keeps it (numeric(18,2), under 10^15); shares and margins from 0 to 1
+# with six places; scores from 0 to 100 with three; the complaint rate that scores zero up to
+# 1000 with six.
+Money = Annotated[Decimal, DecimalText(r"^(0|[1-9][0-9]{0,14})(\.[0-9]{1,2})?$", "500000")]
+Share = Annotated[Decimal, DecimalText(r"^(0(\.[0-9]{1,6})?|1(\.0{1,6})?)$", "0.80")]
+Score = Annotated[Decimal, DecimalText(r"^(100(\.0{1,3})?|[1-9]?[0-9](\.[0-9]{1,3})?)$", "65")]
+ComplaintRate = Annotated[
+    Decimal, DecimalText(r"^(1000(\.0{1,6})?|(0|[1-9][0-9]{0,2})(\.[0-9]{1,6})?)$", "0.5")
 ]
-Share = Annotated[Decimal, Field(ge=0, le=1, max_digits=7, decimal_places=6, allow_inf_nan=False)]
-Score = Annotated[Decimal, Field(ge=0, le=100, max_digits=6, decimal_places=3, allow_inf_nan=False)]
 Label = Annotated[str, Field(max_length=100)]
 
 
@@ -142,8 +175,11 @@ class LifecycleChangeOut(BaseModel):
 
 
 class ProspectIn(Strict):
+    # The ids `accounts.service_layer.accounts.ACCOUNT_ID` takes; empty or absent: generated.
     account_id: str | None = Field(
-        default=None, max_length=64, description="the id the ERP will use, if known"
+        default=None,
+        pattern=r"^([A-Za-z0-9][A-Za-z0-9._-]{0,63})?$",
+        description="the id the ERP will use, if known",
     )
     name: str = Field(min_length=1, max_length=300)
     region: str = Field(default="", max_length=100)
@@ -369,9 +405,7 @@ class TierPolicyIn(Strict):
         Field(max_length=20)
     )
     recency_bands: list[RecencyBandIn] = Field(max_length=20)
-    complaint_rate_zero: Decimal = Field(
-        ge=0, le=1000, max_digits=10, decimal_places=6, allow_inf_nan=False
-    )
+    complaint_rate_zero: ComplaintRate
     tenure_full_years: int = Field(ge=0, le=100)
     referrals_full: int = Field(ge=0, le=1000)
     grade_a: Score
@@ -428,7 +462,12 @@ class ActivationOut(BaseModel):
 
 
 class ReportIn(Strict):
-    period: str = Field(max_length=10, description="2026-Q3, 2026-H1 or 2026")
+    # The domain's periods (`accounts.domain.periods`) from 1900; before 3000, so a period's
+    # end stays a date Python can hold (9999-H2 would end in the year 10000).
+    period: str = Field(
+        pattern=r"^(19|2[0-9])[0-9]{2}(-(Q[1-4]|H[12]))?$",
+        description="2026-Q3, 2026-H1 or 2026 (a year from 1900 to 2999)",
+    )
 
 
 class ReportOut(BaseModel):

@@ -16,9 +16,12 @@ from accounts.service_layer.commands import DecideVip, NominateVip, RevokeVip
 from accounts.service_layer.unit_of_work import AccountsUnitOfWork
 from accounts.service_layer.vip import decide_vip, nominate_vip, revoke_vip, vip_candidates
 from chassis.errors import NotFound
-from chassis.http import IntId
+from chassis.http import IntId, refusals
 
 router = APIRouter(prefix="/api/v1/accounts", tags=["VIP"])
+# A supervisor's decision: not a supervisor (or the nominator), no such nomination or account,
+# a state that does not allow it, a reason or note the domain refuses.
+DECISION_REFUSALS = refusals(403, 404, 409, 422)
 
 
 async def nomination_out(uow: AccountsUnitOfWork, nomination_id: int) -> NominationOut:
@@ -47,6 +50,7 @@ async def nominations(
     "/{account_id}/vip-nominations",
     response_model=NominationOut,
     status_code=201,
+    responses=refusals(404, 409, 422),
     summary="Nominate an account as VIP, with a reason",
 )
 async def nominate(
@@ -84,6 +88,7 @@ async def _decide(
 @router.post(
     "/vip-nominations/{nomination_id}/approve",
     response_model=NominationOut,
+    responses=DECISION_REFUSALS,
     summary="A supervisor approves: the account becomes VIP (published)",
 )
 async def approve(
@@ -100,6 +105,7 @@ async def approve(
 @router.post(
     "/vip-nominations/{nomination_id}/reject",
     response_model=NominationOut,
+    responses=DECISION_REFUSALS,
     summary="A supervisor rejects, with a note",
 )
 async def reject(
@@ -114,7 +120,10 @@ async def reject(
 
 
 @router.post(
-    "/{account_id}/vip/revoke", status_code=204, summary="A supervisor ends VIP status (published)"
+    "/{account_id}/vip/revoke",
+    status_code=204,
+    responses=DECISION_REFUSALS,
+    summary="A supervisor ends VIP status (published)",
 )
 async def revoke(
     app: AccountsApp, uow: WriteUow, actor: Acting, account_id: str, body: RevocationIn
