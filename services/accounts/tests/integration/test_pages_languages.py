@@ -270,3 +270,35 @@ async def test_a_refused_form_shows_its_reason_in_the_page_s_language(
     assert refused.status_code == 422
     assert "请说明您是谁：填写您的工号，例如 AM-01" in refused.text
     assert '<html lang="zh-CN">' in refused.text
+
+
+async def test_a_refused_form_shows_the_service_layer_s_reason_in_chinese(
+    site: httpx.AsyncClient, paths: dict[str, str]
+) -> None:
+    account = paths["account_id"]
+    refused = await site.post(
+        f"{paths['account']}/referral?lang=zh_CN",
+        data={"actor": "AM-01", "role": "manager", "referred_by": account},
+    )
+    assert refused.status_code == 422
+    assert "客户不能推荐自己" in refused.text
+
+
+async def test_an_api_refusal_s_message_follows_accept_language_and_keeps_its_code(
+    accounts_api: ServiceProcess, paths: dict[str, str]
+) -> None:
+    # A client of its own: no language cookie, only the header.
+    async with httpx.AsyncClient(base_url=accounts_api.base_url, timeout=30) as client:
+        nominate = f"/api/v1/accounts/{paths['account_id']}/vip-nominations"
+        body = {"reason": "again"}
+        chinese = await client.post(
+            nominate, json=body, headers={**MANAGER, "accept-language": "zh-CN"}
+        )
+        english = await client.post(
+            nominate, json=body, headers={**MANAGER, "accept-language": "en-GB"}
+        )
+    assert chinese.status_code == english.status_code == 409
+    assert chinese.json()["error"]["code"] == english.json()["error"]["code"]
+    assert chinese.json()["error"]["code"] == "nomination_pending"
+    assert chinese.json()["error"]["message"] == "该客户已有待审批的提名"
+    assert english.json()["error"]["message"] == "the account already has a pending nomination"
