@@ -23,7 +23,7 @@ LABELS: dict[str, dict[str, str]] = {
         "end": N_("end"),
     },
     "nomination": {
-        "pending": N_("pending"),
+        "pending": N_("awaiting decision"),
         "approved": N_("approved"),
         "rejected": N_("rejected"),
     },
