@@ -1,11 +1,13 @@
-"""The accounts page in headless Chromium shows the demo accounts with their classes."""
+"""The accounts page in headless Chromium shows the demo accounts with their classes; the
+language switch turns it into Chinese, money in yuan and dates in the Chinese format."""
 
+import re
 from datetime import UTC, datetime
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from playwright.async_api import BrowserContext
+from playwright.async_api import BrowserContext, expect
 
 from chassis.testing import Infrastructure, ServiceProcess, eventually, unique
 from demo.generator import generate
@@ -39,10 +41,11 @@ async def test_accounts_page_shows_demo_accounts_with_classes(
         for row in await page.locator("#accounts tbody tr[data-account-id]").all():
             cells = await row.locator("td").all_inner_texts()
             rows[await row.get_attribute("data-account-id") or ""] = {
-                "revenue": cells[5].split()[0].replace(",", ""),
+                # Yuan as ¥1,250.00 (chassis.i18n.money).
+                "revenue": cells[5].removeprefix("¥").replace(",", ""),
                 "value_class": await row.locator('[data-field="value_class"]').inner_text(),
                 "frequency_class": await row.locator('[data-field="frequency_class"]').inner_text(),
-                "orders": cells[4],
+                "orders": cells[4].replace(",", ""),
             }
         settled = demo_ids <= rows.keys() and all(
             Decimal(rows[c]["revenue"]) == expected[c].net_revenue for c in demo_ids
@@ -62,3 +65,21 @@ async def test_accounts_page_shows_demo_accounts_with_classes(
     first = await page.locator("#accounts tbody tr").first.get_attribute("data-account-id")
     assert first == max(demo_ids, key=lambda c: expected[c].net_revenue)
     await page.screenshot(path=str(Path(__file__).parents[2] / ".local" / "accounts-page.png"))
+
+    # English first: `Dec 3, 2026`; then the navigation's switch turns the list into Chinese.
+    row = page.locator(f'#accounts tr[data-account-id="{first}"]')
+    await expect(row.locator('[data-field="last_order"]')).to_have_text(
+        re.compile(r"^[A-Z][a-z]{2} \d{1,2}, \d{4}$")
+    )
+    await page.click('nav.languages a[hreflang="zh-CN"]')
+    await expect(page.locator("html")).to_have_attribute("lang", "zh-CN")
+    await expect(page.locator("h1")).to_contain_text("客户")
+    await expect(page.locator("#accounts thead")).to_contain_text("12 个月净收入")
+    row = page.locator(f'#accounts tr[data-account-id="{first}"]')
+    await expect(row.locator('[data-field="value_class"]')).to_have_text("高")
+    await expect(row.locator('[data-field="net_revenue_12m"]')).to_have_text(
+        re.compile(r"^¥\d{1,3}(,\d{3})*\.\d{2}$")
+    )
+    await expect(row.locator('[data-field="last_order"]')).to_have_text(
+        re.compile(r"^\d{4}年\d{1,2}月\d{1,2}日$")
+    )

@@ -11,6 +11,7 @@ import httpx
 import pytest
 
 from accounts_fixtures import Erp
+from chassis.i18n import day
 from chassis.testing import Infrastructure, ServiceProcess, eventually, read_topic, unique
 from contracts import engagement_v1 as v1
 from contracts.accounts_v1 import ACCOUNTS_TOPIC
@@ -195,5 +196,6 @@ async def test_plan_events_show_the_last_and_next_contact_and_a_redelivery_count
 
     page = await client.get(f"/accounts/{account}")
     assert page.status_code == 200
-    assert f'{today.isoformat()} <span class="muted">on site</span>' in page.text
-    assert f"{cadence_visit.due_on.isoformat()} · visit" in page.text
+    # Dates in the page's language (English by default: `Dec 3, 2026`).
+    assert f'{day(today)} <span class="muted">on site</span>' in page.text
+    assert f"{day(cadence_visit.due_on)} · visit" in page.text

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from chassis.errors import Conflict, Forbidden, InvalidInput, Problem
+from chassis.messages import N_, _
 
 Role = Literal["manager", "supervisor"]
 NominationStatus = Literal["pending", "approved", "rejected"]
@@ -33,21 +34,24 @@ class Nomination:
 def _required(text: str, field: str, what: str) -> str:
     cleaned = text.strip()
     if not cleaned:
-        raise InvalidInput(f"{what} is required", details=[Problem(field, "required")])
+        raise InvalidInput(
+            _("%(what)s is required") % {"what": _(what)}, details=[Problem(field, "required")]
+        )
     if len(cleaned) > 1000:
         raise InvalidInput(
-            f"{what} is too long", details=[Problem(field, "at most 1000 characters")]
+            _("%(what)s is too long") % {"what": _(what)},
+            details=[Problem(field, "at most 1000 characters")],
         )
     return cleaned
 
 
 def check_nomination(*, reason: str, is_vip: bool, has_pending: bool) -> str:
     """The cleaned reason, or why this account cannot be nominated now."""
-    cleaned = _required(reason, "reason", "a reason for the nomination")
+    cleaned = _required(reason, "reason", N_("a reason for the nomination"))
     if is_vip:
-        raise Conflict("the account is already a VIP", code="already_vip")
+        raise Conflict(_("the account is already a VIP"), code="already_vip")
     if has_pending:
-        raise Conflict("the account already has a pending nomination", code="nomination_pending")
+        raise Conflict(_("the account already has a pending nomination"), code="nomination_pending")
     return cleaned
 
 
@@ -55,24 +59,27 @@ def check_decision(*, nomination: Nomination, actor: Actor, approve: bool, note:
     """The cleaned note, or why this person cannot decide this nomination."""
     if actor.role != "supervisor":
         raise Forbidden(
-            "only a supervisor can approve or reject a VIP nomination", code="supervisor_only"
+            _("only a supervisor can approve or reject a VIP nomination"), code="supervisor_only"
         )
     if nomination.status != "pending":
-        raise Conflict(f"the nomination is already {nomination.status}", code="nomination_decided")
+        raise Conflict(
+            _("the nomination is already %(status)s") % {"status": nomination.status},
+            code="nomination_decided",
+        )
     if actor.user == nomination.nominated_by:
         raise Forbidden(
-            "a nomination must be decided by someone other than its nominator",
+            _("a nomination must be decided by someone other than its nominator"),
             code="own_nomination",
         )
     if approve:
         return note.strip()
-    return _required(note, "note", "a note saying why the nomination is rejected")
+    return _required(note, "note", N_("a note saying why the nomination is rejected"))
 
 
 def check_revocation(*, actor: Actor, is_vip: bool, reason: str) -> str:
     if actor.role != "supervisor":
-        raise Forbidden("only a supervisor can revoke VIP status", code="supervisor_only")
-    cleaned = _required(reason, "reason", "a reason for revoking VIP status")
+        raise Forbidden(_("only a supervisor can revoke VIP status"), code="supervisor_only")
+    cleaned = _required(reason, "reason", N_("a reason for revoking VIP status"))
     if not is_vip:
-        raise Conflict("the account is not a VIP", code="not_vip")
+        raise Conflict(_("the account is not a VIP"), code="not_vip")
     return cleaned

@@ -15,6 +15,7 @@ from accounts.service_layer.commands import RegisterProspect, SetReferral
 from accounts.service_layer.evaluation import EvaluationRules, active_policy, evaluate_accounts
 from accounts.service_layer.unit_of_work import AccountsUnitOfWork
 from chassis.errors import Conflict, InvalidInput, NotFound, Problem
+from chassis.messages import _
 
 # Path segments of the accounts pages and API that an account id must not take.
 RESERVED_IDS = {
@@ -37,7 +38,7 @@ NEVER_FROM_ERP = datetime(1970, 1, 1, tzinfo=UTC)
 def _check_id(account_id: str) -> None:
     if not ACCOUNT_ID.match(account_id) or account_id.lower() in RESERVED_IDS:
         raise InvalidInput(
-            f"{account_id!r} cannot be an account id",
+            _("%(id)r cannot be an account id") % {"id": account_id},
             details=[
                 Problem("account_id", "letters, digits, '.', '_' or '-', not a reserved word")
             ],
@@ -47,18 +48,20 @@ def _check_id(account_id: str) -> None:
 async def _referrer(uow: AccountsUnitOfWork, account_id: str, referrer_id: str) -> dict[str, Any]:
     if referrer_id == account_id:
         raise InvalidInput(
-            "an account cannot refer itself",
+            _("an account cannot refer itself"),
             details=[Problem("referred_by", "must be another account")],
         )
     referrer = await uow.accounts.account_row(referrer_id)
     if referrer is None:
         raise InvalidInput(
-            f"the referring account {referrer_id!r} does not exist",
+            _("the referring account %(id)r does not exist") % {"id": referrer_id},
             details=[Problem("referred_by", "no such account")],
         )
     if await uow.accounts.refers_back(account_id, referrer_id):
         raise Conflict(
-            f"{referrer_id} was itself referred through {account_id}", code="referral_loop"
+            _("%(referrer)s was itself referred through %(account)s")
+            % {"referrer": referrer_id, "account": account_id},
+            code="referral_loop",
         )
     return referrer
 
@@ -74,7 +77,7 @@ async def register_prospect(
     account_id = command.account_id or f"P-{uuid.uuid4().hex[:8].upper()}"
     _check_id(account_id)
     if not command.name.strip():
-        raise InvalidInput("a prospect needs a name", details=[Problem("name", "required")])
+        raise InvalidInput(_("a prospect needs a name"), details=[Problem("name", "required")])
     async with uow:
         policy = await active_policy(uow, rules, now)
         referrers = [command.referred_by] if command.referred_by else []
@@ -102,7 +105,8 @@ async def register_prospect(
         )
         if not added:
             raise Conflict(
-                f"an account with id {account_id!r} exists already", code="account_exists"
+                _("an account with id %(id)r exists already") % {"id": account_id},
+                code="account_exists",
             )
         uow.publish(
             AccountRegistered(
@@ -148,7 +152,10 @@ async def set_referral(
         policy = await active_policy(uow, rules, now)
         account = await uow.accounts.account_row(command.account_id)
         if account is None:
-            raise NotFound(f"no account with id {command.account_id!r}", code="account_not_found")
+            raise NotFound(
+                _("no account with id %(id)r") % {"id": command.account_id},
+                code="account_not_found",
+            )
         linked = (command.account_id, command.referred_by, account["referred_by"])
         involved = {account_id for account_id in linked if account_id}
         await uow.locks.lock_accounts(involved)

@@ -21,6 +21,7 @@ from accounts.service_layer.commands import ReviewCard, SaveCard, SubmittedCard
 from accounts.service_layer.evaluation import EvaluationRules, active_policy, evaluate_accounts
 from accounts.service_layer.unit_of_work import AccountsUnitOfWork
 from chassis.errors import Conflict, NotFound, invalid
+from chassis.messages import _
 
 
 def _new_id() -> str:
@@ -59,7 +60,9 @@ def _complete(submitted: SubmittedCard, previous: Card, actor: str, now: datetim
 async def _require_account(uow: AccountsUnitOfWork, account_id: str) -> dict[str, Any]:
     account = await uow.accounts.account_row(account_id)
     if account is None:
-        raise NotFound(f"no account with id {account_id!r}", code="account_not_found")
+        raise NotFound(
+            _("no account with id %(id)r") % {"id": account_id}, code="account_not_found"
+        )
     return account
 
 
@@ -137,8 +140,11 @@ async def save_card(
         edited = command.expected_version
         if edited is not None and edited != version:
             raise Conflict(
-                f"the card changed meanwhile (version {version}, you edited {edited}): "
-                "reload it and apply your change again",
+                _(
+                    "the card changed meanwhile (version %(version)s, you edited %(edited)s): "
+                    "reload it and apply your change again"
+                )
+                % {"version": version, "edited": edited},
                 code="card_changed",
             )
         previous = card_from_document(stored["content"]) if stored else Card()

@@ -10,6 +10,7 @@ from accounts.domain.tier_policy import TierPolicy
 from accounts.service_layer.evaluation import EvaluationRules, assess_accounts
 from accounts.service_layer.unit_of_work import AccountsUnitOfWork
 from chassis.errors import NotFound
+from chassis.messages import _
 
 
 def _band(grade: str, policy: TierPolicy) -> str:
@@ -24,7 +25,9 @@ async def explain_account(
 ) -> dict[str, Any]:
     account = await uow.queries.get(account_id)
     if account is None:
-        raise NotFound(f"no account with id {account_id!r}", code="account_not_found")
+        raise NotFound(
+            _("no account with id %(id)r") % {"id": account_id}, code="account_not_found"
+        )
     policy = await uow.policies.active() or rules.default_policy
     revenues = await uow.evaluations.all_revenues()
     shares = shares_ranked_above({key: revenue for key, (revenue, _) in revenues.items()})

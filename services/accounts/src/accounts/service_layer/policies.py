@@ -17,6 +17,7 @@ from accounts.service_layer.evaluation import (
 from accounts.service_layer.timers import evaluate_in_chunks
 from accounts.service_layer.unit_of_work import AccountsUnitOfWork
 from chassis.errors import Conflict, Forbidden, NotFound, invalid
+from chassis.messages import _
 
 TIER_PARTS = ("value_class", "frequency_class", "abc_class", "grade")
 
@@ -45,10 +46,15 @@ async def draft_policy(
 async def _draft(uow: AccountsUnitOfWork, version: int) -> TierPolicy:
     row = await uow.policies.get(version)
     if row is None:
-        raise NotFound(f"no tier policy version {version}", code="policy_not_found")
+        raise NotFound(
+            _("no tier policy version %(version)s") % {"version": version},
+            code="policy_not_found",
+        )
     if row["status"] != "draft":
         raise Conflict(
-            f"version {version} is {row['status']}, not a draft", code="policy_not_draft"
+            _("version %(version)s is %(status)s, not a draft")
+            % {"version": version, "status": row["status"]},
+            code="policy_not_draft",
         )
     return policy_from_document(row["document"], version)
 
@@ -120,7 +126,7 @@ async def activate_policy(
     """Switch to a draft and re-evaluate every account in the same transaction; each tier
     change is published. Returns the ids of the accounts whose tier changed."""
     if command.actor.role != "supervisor":
-        raise Forbidden("only a supervisor can activate a tier policy", code="supervisor_only")
+        raise Forbidden(_("only a supervisor can activate a tier policy"), code="supervisor_only")
     async with uow:
         # Exclusive: no evaluation under the old policy can commit after this one.
         await uow.locks.lock_policy_exclusive()

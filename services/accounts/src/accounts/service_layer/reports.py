@@ -12,6 +12,7 @@ from accounts.service_layer.commands import GenerateReport, ReviewReport
 from accounts.service_layer.evaluation import EvaluationRules, active_policy
 from accounts.service_layer.unit_of_work import AccountsUnitOfWork
 from chassis.errors import Conflict, Forbidden, InvalidInput, NotFound, Problem
+from chassis.messages import _
 
 
 async def generate_report(
@@ -27,13 +28,18 @@ async def generate_report(
         raise InvalidInput(str(exc), details=[Problem("period", str(exc))]) from exc
     if bounds.end > now:
         raise Conflict(
-            f"{bounds.label} ends on {bounds.end:%Y-%m-%d}: not yet", code="period_not_ended"
+            _("%(period)s ends on %(end)s: not yet")
+            % {"period": bounds.label, "end": f"{bounds.end:%Y-%m-%d}"},
+            code="period_not_ended",
         )
     as_of = bounds.end
     async with uow:
         policy = await active_policy(uow, rules, now)
         if await uow.reports.exists(bounds.label):
-            raise Conflict(f"the report for {bounds.label} exists already", code="report_exists")
+            raise Conflict(
+                _("the report for %(period)s exists already") % {"period": bounds.label},
+                code="report_exists",
+            )
         ids = await uow.accounts.all_ids()
         lines = []
         for start in range(0, len(ids), rules.chunk_size):
@@ -103,13 +109,18 @@ async def review_report(*, uow: AccountsUnitOfWork, command: ReviewReport, now: 
     """The supervisor records having reviewed the report."""
     report_id = command.report_id
     if command.actor.role != "supervisor":
-        raise Forbidden("only a supervisor reviews evaluation reports", code="supervisor_only")
+        raise Forbidden(_("only a supervisor reviews evaluation reports"), code="supervisor_only")
     async with uow:
         report = await uow.reports.get(report_id)
         if report is None:
-            raise NotFound(f"no evaluation report {report_id}", code="report_not_found")
+            raise NotFound(
+                _("no evaluation report %(id)s") % {"id": report_id}, code="report_not_found"
+            )
         if report["reviewed_at"] is not None:
-            raise Conflict(f"already reviewed by {report['reviewed_by']}", code="report_reviewed")
+            raise Conflict(
+                _("already reviewed by %(who)s") % {"who": report["reviewed_by"]},
+                code="report_reviewed",
+            )
         await uow.reports.review(
             report_id, by=command.actor.user, at=now, note=command.note.strip()
         )

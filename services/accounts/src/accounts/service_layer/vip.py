@@ -14,12 +14,15 @@ from accounts.service_layer.commands import DecideVip, NominateVip, RevokeVip
 from accounts.service_layer.evaluation import EvaluationRules, active_policy, evaluate_accounts
 from accounts.service_layer.unit_of_work import AccountsUnitOfWork
 from chassis.errors import NotFound
+from chassis.messages import _
 
 
 async def _account(uow: AccountsUnitOfWork, account_id: str) -> dict[str, Any]:
     account = await uow.accounts.account_row(account_id, for_update=True)
     if account is None:
-        raise NotFound(f"no account with id {account_id!r}", code="account_not_found")
+        raise NotFound(
+            _("no account with id %(id)r") % {"id": account_id}, code="account_not_found"
+        )
     return account
 
 
@@ -61,7 +64,10 @@ async def decide_vip(
         policy = await active_policy(uow, rules, now)
         row = await uow.vip.get(nomination_id, for_update=True)
         if row is None:
-            raise NotFound(f"no VIP nomination {nomination_id}", code="nomination_not_found")
+            raise NotFound(
+                _("no VIP nomination %(id)s") % {"id": nomination_id},
+                code="nomination_not_found",
+            )
         nomination = Nomination(
             nomination_id, row["account_id"], row["status"], row["nominated_by"], row["reason"]
         )

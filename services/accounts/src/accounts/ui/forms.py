@@ -14,12 +14,21 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 from pydantic import ValidationError
 
 from accounts.domain.vip import Actor
+from accounts.ui.labels import distribution_key, label, policy_entry, policy_key
 from chassis.errors import InvalidInput, Problem, RapportError
 from chassis.http import parse_form, status_of
+from chassis.i18n import N_, _
 from chassis.web import templates as shared_templates
 
 STATIC_PREFIX = "/accounts/static"
 templates = shared_templates(Path(__file__).parent / "templates", static_prefix=STATIC_PREFIX)
+templates.env.globals.update(
+    label=label,
+    N_=N_,
+    policy_key=policy_key,
+    policy_entry=policy_entry,
+    distribution_key=distribution_key,
+)
 STAFF_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
 USER_COOKIE = "rapport_user"
 ROLE_COOKIE = "rapport_role"
@@ -43,12 +52,12 @@ def form_actor(form: dict[str, Any]) -> Actor:
     role = str(form.get("role", "manager"))
     if not STAFF_ID.match(user):
         raise InvalidInput(
-            "say who you are: your staff id, e.g. AM-01",
+            _("say who you are: your staff id, e.g. AM-01"),
             code="actor_required",
-            details=[Problem("actor", "a staff id of letters, digits, '.', '_' or '-'")],
+            details=[Problem("actor", _("a staff id of letters, digits, '.', '_' or '-'"))],
         )
     if role not in ("manager", "supervisor"):
-        raise InvalidInput("role must be manager or supervisor", details=[Problem("role", "")])
+        raise InvalidInput(_("role must be manager or supervisor"), details=[Problem("role", "")])
     return Actor(user, role)  # type: ignore[arg-type]
 
 
@@ -59,7 +68,7 @@ def error_text(error: RapportError | ValidationError) -> str:
         f"{'.'.join(str(part) for part in e['loc']) or 'form'}: {e['msg']}"
         for e in error.errors()[:8]
     )
-    return f"Please correct: {problems}"
+    return _("Please correct: %(problems)s") % {"problems": problems}
 
 
 def error_status(error: RapportError | ValidationError) -> int:

@@ -30,30 +30,34 @@ from accounts.ui.forms import (
     render,
 )
 from chassis.errors import RapportError
+from chassis.i18n import N_, _
 
 __all__ = ["STATIC_PREFIX", "router"]
 
 router = APIRouter(prefix="/accounts", include_in_schema=False)
 
 COLUMNS: tuple[tuple[str, str, bool], ...] = (
-    ("account_id", "Id", False),
-    ("name", "Account", False),
-    ("region", "Region", False),
-    ("segment", "Segment", False),
-    ("order_count_12m", "Orders 12m", True),
-    ("net_revenue_12m", "Net revenue 12m", True),
-    ("value_class", "Value", False),
-    ("frequency_class", "Frequency", False),
-    ("abc_class", "ABC", False),
-    ("grade", "Grade", False),
-    ("lifecycle_stage", "Stage", False),
+    ("account_id", N_("Id"), False),
+    ("name", N_("Account"), False),
+    ("region", N_("Region"), False),
+    ("segment", N_("Segment"), False),
+    ("order_count_12m", N_("Orders 12m"), True),
+    ("net_revenue_12m", N_("Net revenue 12m"), True),
+    ("value_class", N_("Value"), False),
+    ("frequency_class", N_("Frequency"), False),
+    ("abc_class", N_("ABC"), False),
+    ("grade", N_("Grade"), False),
+    ("lifecycle_stage", N_("Stage"), False),
 )
 STAGES = ("prospect", "new", "active", "at_risk", "dormant")
 
 
 @router.get("/", response_class=HTMLResponse)
 async def account_list(request: Request, app: AccountsApp, uow: ReadUow) -> HTMLResponse:
-    params = {key: value for key, value in request.query_params.items() if value != ""}
+    # `lang` is the language switch's (chassis.i18n), not a filter; the cookie keeps the choice.
+    params = {
+        key: value for key, value in request.query_params.items() if value != "" and key != "lang"
+    }
     context: dict[str, Any] = {
         "columns": COLUMNS,
         "params": params,
@@ -69,7 +73,10 @@ async def account_list(request: Request, app: AccountsApp, uow: ReadUow) -> HTML
             f"{'.'.join(str(p) for p in e['loc']) or 'query'}: {e['msg']}" for e in exc.errors()
         )
         context.update(
-            error=f"Invalid filter: {problems}", rows=[], total=0, search=AccountSearch()
+            error=_("Invalid filter: %(problems)s") % {"problems": problems},
+            rows=[],
+            total=0,
+            search=AccountSearch(),
         )
         return render(request, "accounts_list.html", context, status_code=422)
     rows, total = await uow.queries.search(
@@ -129,7 +136,10 @@ async def create_prospect(request: Request, app: AccountsApp) -> Response:
 
 def _not_found(request: Request, account_id: str) -> HTMLResponse:
     return render(
-        request, "not_found.html", {"message": f"No account with id {account_id}."}, status_code=404
+        request,
+        "not_found.html",
+        {"message": _("No account with id %(id)s.") % {"id": account_id}},
+        status_code=404,
     )
 
 
@@ -359,9 +369,9 @@ async def card_history(
         try:
             moment = datetime.fromisoformat(context["as_of"])
         except ValueError:
-            context["error"] = (
-                f"{context['as_of']!r} is not a date, e.g. 2026-11-01 or 2026-11-01T12:00"
-            )
+            context["error"] = _("%(value)r is not a date, e.g. 2026-11-01 or 2026-11-01T12:00") % {
+                "value": context["as_of"]
+            }
             return render(request, "card_history.html", context, status_code=422)
         if moment.tzinfo is None:
             # A bare date means the end of that day (UTC): the card as it was that evening.
@@ -371,7 +381,7 @@ async def card_history(
         context["card_as_of"] = await _read_card(
             request, app, account_id, purpose="card history", as_of=moment
         )
-        context["moment"] = moment
+        context["as_of_moment"] = moment
     return render(request, "card_history.html", context)
 
 

@@ -19,27 +19,12 @@ from accounts.domain.tier_policy import (
 from accounts.service_layer.commands import ActivatePolicy, DraftPolicy
 from accounts.service_layer.policies import activate_policy, draft_policy, preview_policy
 from accounts.ui.forms import done, error_status, error_text, form_actor, form_data, render
+from accounts.ui.labels import POLICY_NUMBERS
 from chassis.errors import RapportError
 from chassis.http import IntId
+from chassis.i18n import _
 
 router = APIRouter(prefix="/accounts/policies", include_in_schema=False)
-
-NUMBERS = (
-    ("value_high", "High value from (12-month net revenue)"),
-    ("value_medium", "Medium value from"),
-    ("frequency_high", "High frequency from (orders in 12 months)"),
-    ("frequency_medium", "Medium frequency from"),
-    ("abc_a_share", "ABC: A makes the first (share of revenue)"),
-    ("abc_b_share", "ABC: B makes the next"),
-    ("grade_a", "Grade A from (score)"),
-    ("grade_b", "Grade B from"),
-    ("grade_c", "Grade C from"),
-    ("grade_margin", "Hysteresis margin (score points)"),
-    ("abc_margin", "Hysteresis margin (revenue share)"),
-    ("complaint_rate_zero", "Complaints per order that score 0"),
-    ("tenure_full_years", "Years of cooperation for full marks"),
-    ("referrals_full", "Referred accounts for full marks"),
-)
 
 
 def policy_from_form(form: dict[str, Any]) -> TierPolicy:
@@ -50,7 +35,7 @@ def policy_from_form(form: dict[str, Any]) -> TierPolicy:
         bands.append({"within_days": days.strip(), "score": score.strip()})
     parsed = TierPolicyIn.model_validate(
         {
-            **{name: form.get(name, "") for name, _ in NUMBERS},
+            **{name: form.get(name, "") for name, _label in POLICY_NUMBERS},
             "weights": {name: form.get(f"weight_{name}", "") for name in INDICATORS},
             "recommendations": {grade: form.get(f"recommend_{grade}", "") for grade in GRADES},
             "recency_bands": bands,
@@ -83,7 +68,7 @@ async def _list_page(
         "recency_text": ", ".join(
             f"{band['within_days']}:{band['score']}" for band in document["recency_bands"]
         ),
-        "numbers": NUMBERS,
+        "numbers": POLICY_NUMBERS,
         "indicators": INDICATORS,
         "grades": GRADES,
         "form": form,
@@ -126,7 +111,10 @@ async def _policy_page(
     row = await uow.policies.get(version)
     if row is None:
         return render(
-            request, "not_found.html", {"message": f"No tier policy version {version}."}, 404
+            request,
+            "not_found.html",
+            {"message": _("No tier policy version %(version)s.") % {"version": version}},
+            404,
         )
     preview = None
     if row["status"] == "draft":

@@ -12,6 +12,7 @@ from accounts.service_layer.reports import generate_report, review_report
 from accounts.ui.forms import done, error_status, error_text, form_actor, form_data, render
 from chassis.errors import RapportError
 from chassis.http import IntId
+from chassis.i18n import _
 
 router = APIRouter(prefix="/accounts/reports", include_in_schema=False)
 
@@ -59,7 +60,9 @@ async def _report_page(
 ) -> HTMLResponse:
     report = await uow.reports.get(report_id)
     if report is None:
-        return render(request, "not_found.html", {"message": f"No report {report_id}."}, 404)
+        return render(
+            request, "not_found.html", {"message": _("No report %(id)s.") % {"id": report_id}}, 404
+        )
     context = {
         "report": report,
         "lines": await uow.reports.lines(report_id),
@@ -100,7 +103,10 @@ async def account_report(
     report = await uow.reports.get(report_id)
     lines = await uow.reports.lines(report_id, account_id) if report else []
     if report is None or not lines:
-        message = f"No line for account {account_id} in report {report_id}."
+        message = _("No line for account %(account)s in report %(report)s.") % {
+            "account": account_id,
+            "report": report_id,
+        }
         return render(request, "not_found.html", {"message": message}, 404)
     context = {"report": report, "line": lines[0], "currency": app.settings.currency}
     return render(request, "report_account.html", context)
