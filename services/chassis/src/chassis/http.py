@@ -192,7 +192,8 @@ _CHOSEN_STRINGS = ("enum", "const", "format", "pattern")
 
 
 def _refuse_nul(schema: Any) -> None:
-    """Add NO_NUL_PATTERN to every free-text string schema in `schema`, in place."""
+    """Add NO_NUL_PATTERN to every free-text string schema in `schema`, and to the property
+    names of every object (a mapping's keys are strings the guard checks too), in place."""
     pending = [schema]
     while pending:
         value = pending.pop()
@@ -201,6 +202,8 @@ def _refuse_nul(schema: Any) -> None:
         elif isinstance(value, dict):
             if value.get("type") == "string" and not any(k in value for k in _CHOSEN_STRINGS):
                 value["pattern"] = NO_NUL_PATTERN
+            if value.get("type") == "object" and "propertyNames" not in value:
+                value["propertyNames"] = {"pattern": NO_NUL_PATTERN}
             pending.extend(value.values())
 
 
