@@ -14,18 +14,24 @@ import httpx
 import jwt
 import pytest
 from cryptography.hazmat.primitives.asymmetric import rsa
-from fastapi import APIRouter, Depends, FastAPI
+from fastapi import APIRouter, Depends, FastAPI, Request
+from fastapi.responses import HTMLResponse, PlainTextResponse
 
 from chassis.auth import (
+    CSRF_FIELD,
     SESSION_COOKIE,
     CurrentPrincipal,
     IdentitySettings,
     Principal,
+    SignedIn,
+    csrf_protected,
+    csrf_token,
     install_identity,
     require_role,
 )
 from chassis.http import create_app
-from chassis.testing import DEMO_PASSWORD, SHORT_LIVED_CLIENT, Keycloak
+from chassis.testing import DEMO_PASSWORD, SHORT_LIVED_CLIENT, Keycloak, unguarded_routes
+from chassis.web import WEB_DIR, templates
 
 FRONT_DOOR = "http://127.0.0.1:8080"
 
@@ -42,6 +48,21 @@ def whoami_router() -> APIRouter:
         principal: Annotated[Principal, Depends(require_role("supervisor"))],
     ) -> dict[str, str]:
         return {"approved_by": principal.user_id}
+
+    @router.get("/test/form")
+    async def form(request: Request, principal: SignedIn) -> PlainTextResponse:
+        """A page: the token its forms would carry."""
+        return PlainTextResponse(csrf_token(request))
+
+    @router.get("/test/layout")
+    async def layout(request: Request, principal: SignedIn) -> HTMLResponse:
+        """The shared layout, as every service's pages extend it."""
+        shared = templates(WEB_DIR / "templates", static_prefix="/test/static")
+        return shared.TemplateResponse(request, "base.html", {})
+
+    @router.post("/test/form", dependencies=[Depends(csrf_protected)])
+    async def post_form(principal: SignedIn) -> PlainTextResponse:
+        return PlainTextResponse(f"saved by {principal.user_id}")
 
     return router
 
@@ -237,7 +258,23 @@ async def test_a_browser_signs_in_with_pkce_and_out_again(
         me = await client.get("/api/v1/whoami")
         assert (me.json()["user_id"], me.json()["roles"]) == ("AM-02", ["manager"])
 
-        signed_out = await client.post("/test/auth/logout")
+        # A form posted without the session's token (another site's form) is refused.
+        forged = await client.post("/test/form", data={"note": "x"})
+        assert (forged.status_code, forged.json()["error"]["code"]) == (403, "forbidden")
+        wrong = await client.post("/test/form", data={CSRF_FIELD: "guessed"})
+        assert wrong.status_code == 403
+        token = (await client.get("/test/form")).text
+        saved = await client.post("/test/form", data={CSRF_FIELD: token, "note": "x"})
+        assert (saved.status_code, saved.text) == (200, "saved by AM-02")
+
+        # The layout names who is signed in, with a sign-out form carrying the token.
+        layout = (await client.get("/test/layout")).text
+        assert '<span class="who" title="manager">AM-02</span>' in layout
+        assert 'action="/test/auth/logout"' in layout
+        assert f'<input type="hidden" name="{CSRF_FIELD}" value="{token}">' in layout
+
+        assert (await client.post("/test/auth/logout")).status_code == 403
+        signed_out = await client.post("/test/auth/logout", data={CSRF_FIELD: token})
         assert signed_out.status_code == 303
         end_session = urlsplit(signed_out.headers["location"])
         assert parse_qs(end_session.query)["post_logout_redirect_uri"] == [f"{FRONT_DOOR}/"]
@@ -253,3 +290,41 @@ async def test_a_callback_without_its_sign_in_is_refused(client: httpx.AsyncClie
     refused = await client.get("/test/auth/callback", params={"code": "x", "state": "forged"})
 
     await assert_unauthorized(refused)
+
+
+async def test_a_page_sends_a_browser_nobody_signed_in_to_sign_in(
+    client: httpx.AsyncClient,
+) -> None:
+    response = await client.get("/test/form", params={"a": "1"})
+
+    assert response.status_code == 303
+    assert response.headers["location"] == "/test/auth/login?next=%2Ftest%2Fform%3Fa%3D1"
+
+
+async def test_a_page_with_a_bad_token_is_a_401_not_a_sign_in(client: httpx.AsyncClient) -> None:
+    await assert_unauthorized(await client.get("/test/form", headers=bearer("not-a-token")))
+
+
+async def test_an_api_client_with_a_token_needs_no_csrf_token(
+    client: httpx.AsyncClient, keycloak: Keycloak
+) -> None:
+    response = await client.post("/test/form", headers=keycloak.bearer("sup-01"))
+
+    assert (response.status_code, response.text) == (200, "saved by SUP-01")
+
+
+def test_every_route_of_the_test_app_is_guarded(keycloak: Keycloak) -> None:
+    app = app_for(keycloak.settings())
+
+    @app.get("/api/v1/open")
+    async def open_route() -> dict[str, str]:
+        return {}
+
+    @app.post("/test/unchecked")
+    async def unchecked(principal: SignedIn) -> dict[str, str]:
+        return {}
+
+    assert unguarded_routes(app) == [
+        "GET /api/v1/open: no principal",
+        "POST /test/unchecked: no CSRF check",
+    ]

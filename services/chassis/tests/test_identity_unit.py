@@ -8,12 +8,16 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 from chassis.auth import (
     IdentitySettings,
     Principal,
+    Role,
+    Scope,
+    TeamSettings,
     TokenVerifier,
     install_identity,
     principal_from_claims,
     return_path,
+    scope_of,
 )
-from chassis.errors import Unauthorized, Unavailable
+from chassis.errors import Forbidden, Unauthorized, Unavailable
 from chassis.http import create_app
 from chassis.testing import free_port
 
@@ -99,3 +103,55 @@ async def test_signing_in_while_the_provider_is_down_is_a_503() -> None:
 
     assert response.status_code == 503
     assert response.json()["error"]["code"] == "unavailable"
+
+
+def staff(
+    user_id: str, *roles: Role, teams: tuple[str, ...] = (), department: str | None = None
+) -> Principal:
+    return Principal(
+        user_id=user_id,
+        username=user_id.lower(),
+        roles=frozenset(roles),
+        teams=frozenset(teams),
+        department=department,
+        subject=user_id,
+    )
+
+
+TEAMS = {"east": ["AM-01", "AM-02"], "south": ["AM-04"]}
+
+
+def test_a_manager_sees_their_own_accounts_only() -> None:
+    scope = scope_of(staff("AM-01", "manager", teams=("east",)), TEAMS)
+
+    assert scope == Scope(managers=frozenset({"AM-01"}), departments=frozenset())
+    assert scope.covers("AM-01")
+    assert not scope.covers("AM-02")
+    assert not scope.covers(None)
+
+
+def test_a_supervisor_sees_the_managers_of_their_teams() -> None:
+    assert scope_of(staff("SUP-01", "supervisor", teams=("east",)), TEAMS).managers == {
+        "AM-01",
+        "AM-02",
+    }
+    assert scope_of(staff("SUP-09", "supervisor", teams=("north",)), TEAMS).managers == set()
+
+
+def test_a_handler_sees_their_department_and_ops_and_admins_no_accounts() -> None:
+    handler = scope_of(staff("QA-01", "complaint_handler", department="quality"), TEAMS)
+    assert handler == Scope(managers=frozenset(), departments=frozenset({"quality"}))
+    for principal in (staff("OPS-01", "ops"), staff("ADM-01", "admin")):
+        assert scope_of(principal, TEAMS) == Scope(frozenset(), frozenset())
+
+
+def test_teams_come_from_rapport_teams(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("RAPPORT_TEAMS", '{"north": ["AM-09"]}')
+
+    assert TeamSettings().teams == {"north": frozenset({"AM-09"})}
+
+
+def test_a_principal_without_the_role_is_forbidden() -> None:
+    with pytest.raises(Forbidden):
+        staff("AM-01", "manager").require("supervisor", "admin")
+    staff("SUP-01", "supervisor").require("supervisor", "admin")

@@ -31,7 +31,9 @@ def test_the_layout_links_every_entry_and_marks_the_current_one(tmp_path: Path) 
     (tmp_path / "page.html").write_text('{% extends "base.html" %}')
     page = templates(tmp_path, static_prefix="/x/static").env.get_template("page.html")
     html = page.render(
-        request=SimpleNamespace(url=SimpleNamespace(path="/complaints/board"), query_params={})
+        request=SimpleNamespace(
+            url=SimpleNamespace(path="/complaints/board"), query_params={}, scope={}
+        )
     )
     assert html.count('aria-current="page"') == 1
     assert '<a href="/complaints/board" class="active" aria-current="page">SLA board</a>' in html

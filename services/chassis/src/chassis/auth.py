@@ -8,33 +8,43 @@ else is a 401 with the uniform error body. Decision 0016 says why and how scopin
 
 A service's app takes all of it with one line in its composition root:
 `install_identity(app, IdentitySettings(), prefix="/accounts")`.
+
+Pages depend on `SignedIn` instead (a browser nobody signed in to is sent to sign in and back),
+and their router on `csrf_protected` (every state-changing form carries `csrf_input()`).
+Ownership: `scope_of(principal, TeamSettings().teams)` is the `Scope` repositories filter by.
 """
 
 import asyncio
 import logging
-from collections.abc import Awaitable, Callable, Mapping
+import secrets
+from collections.abc import Awaitable, Callable, Collection, Mapping
 from dataclasses import asdict, dataclass
 from typing import Annotated, Any, Literal, get_args
-from urllib.parse import urlsplit
+from urllib.parse import urlencode, urlsplit
 
 import httpx
 import jwt
 from authlib.integrations.base_client import OAuthError
 from authlib.integrations.starlette_client import OAuth
 from fastapi import APIRouter, Depends, FastAPI, Request
-from fastapi.responses import RedirectResponse
+from fastapi.responses import RedirectResponse, Response
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 from starlette.middleware.sessions import SessionMiddleware
 
 from chassis.errors import Forbidden, Unauthorized, Unavailable
+from chassis.http import parse_form
+from chassis.messages import _
 
 log = logging.getLogger(__name__)
 
 Role = Literal["manager", "supervisor", "complaint_handler", "ops", "admin"]
 ROLES: tuple[Role, ...] = get_args(Role)
 SESSION_COOKIE = "rapport_session"
+CSRF_FIELD = "csrf_token"
+CSRF_HEADER = "X-CSRF-Token"
+_SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
 class IdentitySettings(BaseSettings):
@@ -96,6 +106,11 @@ class Principal:
 
     def has_role(self, *roles: Role) -> bool:
         return not self.roles.isdisjoint(roles)
+
+    def require(self, *roles: Role) -> None:
+        """Forbidden (403) unless the principal holds one of `roles`."""
+        if not self.has_role(*roles):
+            raise Forbidden(_("this needs the role %(roles)s") % {"roles": " or ".join(roles)})
 
     def to_session(self) -> dict[str, Any]:
         fields = asdict(self)
@@ -228,27 +243,132 @@ async def current_principal(
     identity = _identity(request)
     if credentials is not None:
         return await identity.verifier.verify(credentials.credentials)
+    principal = signed_in(request)
+    if principal is None:
+        raise Unauthorized(_("sign in, or send a bearer token"))
+    return principal
+
+
+def signed_in(request: Request) -> Principal | None:
+    """The browser's signed-in principal from its session (None: nobody, or no session)."""
     session = request.scope.get("session")
-    if session and "principal" in session:
-        try:
-            return Principal.from_session(session["principal"])
-        except (KeyError, TypeError):
-            session.clear()  # written by an older release: sign in again
-    raise Unauthorized("sign in, or send a bearer token")
+    if not session or "principal" not in session:
+        return None
+    try:
+        return Principal.from_session(session["principal"])
+    except (KeyError, TypeError):
+        return None  # written by an older release: signing in again replaces it
+
+
+def sign_out_path(request: Request) -> str:
+    """Where the layout's sign-out form posts to: the sign-in router of this service."""
+    return f"{_identity(request).prefix}/auth/logout"
 
 
 CurrentPrincipal = Annotated[Principal, Depends(current_principal)]
+
+
+class SignInRequired(Exception):
+    """A page was asked for by a browser nobody signed in to: it goes to sign in, then back."""
+
+    def __init__(self, return_to: str) -> None:
+        super().__init__(return_to)
+        self.return_to = return_to
+
+
+async def page_principal(
+    request: Request,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+) -> Principal:
+    """`current_principal` for pages: with no token and no session, a redirect to sign in
+    (a wrong token stays a 401: the client sent one and should hear what is wrong)."""
+    try:
+        return await current_principal(request, credentials)
+    except Unauthorized:
+        if credentials is not None:
+            raise
+        query = request.url.query
+        raise SignInRequired(request.url.path + (f"?{query}" if query else "")) from None
+
+
+SignedIn = Annotated[Principal, Depends(page_principal)]
 
 
 def require_role(*roles: Role) -> Callable[[Principal], Awaitable[Principal]]:
     """A dependency: the principal, when they hold one of `roles`; else 403."""
 
     async def dependency(principal: CurrentPrincipal) -> Principal:
-        if not principal.has_role(*roles):
-            raise Forbidden(f"this needs the role {' or '.join(roles)}")
+        principal.require(*roles)
         return principal
 
     return dependency
+
+
+class TeamSettings(BaseSettings):
+    """Which managers each team has: the same teams as the realm's groups (`RAPPORT_TEAMS`,
+    JSON such as `{"east": ["AM-01", "AM-02"]}`)."""
+
+    model_config = SettingsConfigDict(env_prefix="RAPPORT_", extra="ignore")
+
+    teams: dict[str, frozenset[str]] = Field(
+        default={
+            "east": frozenset({"AM-01", "AM-02", "AM-03"}),
+            "south": frozenset({"AM-04", "AM-05"}),
+        },
+        description="Team name (a realm group) to the staff ids of its account managers.",
+    )
+
+
+@dataclass(frozen=True)
+class Scope:
+    """Whose customer records a principal may see and change (decision 0016, point 3): the
+    accounts of `managers`, the complaint tickets assigned to `departments`. Repositories put
+    it in the SQL `WHERE`, so a record outside it is simply not found."""
+
+    managers: frozenset[str]
+    departments: frozenset[str]
+
+    def covers(self, manager: str | None) -> bool:
+        return manager is not None and manager in self.managers
+
+
+def scope_of(principal: Principal, teams: Mapping[str, Collection[str]]) -> Scope:
+    """A manager: their own accounts; a supervisor: their teams' managers' accounts; a handler:
+    their department's tickets. Ops and admins hold no customer records by role alone."""
+    managers: set[str] = set()
+    if principal.has_role("manager"):
+        managers.add(principal.user_id)
+    if principal.has_role("supervisor"):
+        for team in principal.teams:
+            managers.update(teams.get(team, ()))
+    departments: set[str] = set()
+    if principal.has_role("complaint_handler") and principal.department:
+        departments.add(principal.department)
+    return Scope(managers=frozenset(managers), departments=frozenset(departments))
+
+
+def csrf_token(request: Request) -> str:
+    """The session's token that every state-changing form sends back (made on first use)."""
+    token = request.session.get(CSRF_FIELD)
+    if not isinstance(token, str):
+        token = secrets.token_urlsafe(32)
+        request.session[CSRF_FIELD] = token
+    return token
+
+
+async def csrf_protected(request: Request) -> None:
+    """A dependency for pages' routers: a POST from a browser must carry the session's token
+    (form field `csrf_token` or header `X-CSRF-Token`), so another site cannot post a form in
+    the signed-in user's name. Bearer clients carry no ambient credentials and need none."""
+    if request.method in _SAFE_METHODS or "authorization" in request.headers:
+        return
+    sent = request.headers.get(CSRF_HEADER)
+    if sent is None:
+        # The body is kept on the request, so the route reads the same form after this.
+        sent = parse_form(await request.body()).get(CSRF_FIELD)
+    expected = request.session.get(CSRF_FIELD)
+    if not (isinstance(expected, str) and sent and secrets.compare_digest(sent, expected)):
+        raise Forbidden(_("the form's security token is missing or stale: reload the page"))
 
 
 def return_path(target: str | None) -> str:
@@ -302,7 +422,7 @@ def sign_in_router() -> APIRouter:
         request.session["id_token"] = token.get("id_token")
         return RedirectResponse(target, status_code=303)
 
-    @router.post("/logout")
+    @router.post("/logout", dependencies=[Depends(csrf_protected)])
     async def logout(request: Request) -> RedirectResponse:
         identity = _identity(request)
         id_token = request.session.get("id_token")
@@ -335,3 +455,10 @@ def install_identity(app: FastAPI, settings: IdentitySettings, *, prefix: str) -
         https_only=settings.session_https_only,
     )
     app.include_router(sign_in_router(), prefix=prefix.rstrip("/"))
+    login_path = f"{prefix.rstrip('/')}/auth/login"
+
+    async def sign_in_first(request: Request, exc: Exception) -> Response:
+        assert isinstance(exc, SignInRequired)
+        return RedirectResponse(f"{login_path}?{urlencode({'next': exc.return_to})}", 303)
+
+    app.add_exception_handler(SignInRequired, sign_in_first)

@@ -9,6 +9,7 @@ import pytest
 
 from chassis.testing.browser import CHROMIUM_ARGS, browser, browser_executable, page
 from chassis.testing.front_door import FrontDoor
+from chassis.testing.guards import unguarded_routes
 from chassis.testing.identity import DEMO_PASSWORD, SHORT_LIVED_CLIENT, Keycloak, keycloak
 from chassis.testing.infrastructure import (
     Infrastructure,
@@ -48,6 +49,7 @@ __all__ = [
     "scratch_database",
     "start_group_at_end",
     "topic_partitions",
+    "unguarded_routes",
     "unique",
 ]
 

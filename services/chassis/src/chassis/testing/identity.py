@@ -7,6 +7,7 @@ against the PostgreSQL server of the `infrastructure` fixture, a no-op when it a
 
 import os
 import subprocess
+import time
 from dataclasses import dataclass
 from typing import Any
 
@@ -22,6 +23,9 @@ DEMO_PASSWORD = "rapport-demo"
 FEEDER_CLIENT = ("rapport-feeder", "rapport-feeder-secret")
 # Tests only: the same realm, with access tokens that live one second.
 SHORT_LIVED_CLIENT = ("rapport-short-lived", "rapport-short-lived-secret")
+# Access tokens by (issuer, username), with when to fetch a new one: a suite asks for the same
+# demo users thousands of times, the realm's tokens live five minutes.
+_CACHED_TOKENS: dict[tuple[str, str], tuple[str, float]] = {}
 
 
 @dataclass(frozen=True)
@@ -61,6 +65,18 @@ class Keycloak:
 
     def access_token(self, username: str, *, client: tuple[str, str] = FEEDER_CLIENT) -> str:
         return str(self.password_tokens(username, client=client)["access_token"])
+
+    def bearer(self, username: str) -> dict[str, str]:
+        """Request headers of a demo user's API call (`sup-01`): a real token of the realm,
+        reused while it has more than a minute to live."""
+        key = (self.issuer, username)
+        token, renew_at = _CACHED_TOKENS.get(key, ("", 0.0))
+        if time.monotonic() >= renew_at:
+            answer = self.password_tokens(username)
+            token = str(answer["access_token"])
+            renew_at = time.monotonic() + float(answer["expires_in"]) - 60
+            _CACHED_TOKENS[key] = (token, renew_at)
+        return {"Authorization": f"Bearer {token}"}
 
     def client_credentials_token(self, client: tuple[str, str] = FEEDER_CLIENT) -> str:
         client_id, client_secret = client

@@ -17,9 +17,11 @@ from urllib.parse import urlencode
 from fastapi import FastAPI, Request
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
-from jinja2 import ChoiceLoader, FileSystemLoader
+from jinja2 import ChoiceLoader, FileSystemLoader, pass_context
+from jinja2.runtime import Context
+from markupsafe import Markup, escape
 
-from chassis import i18n
+from chassis import auth, i18n
 
 WEB_DIR = Path(__file__).parent
 NAVIGATION_GROUP = i18n.SERVICES_GROUP
@@ -52,6 +54,15 @@ def language_href(request: Request, code: str) -> str:
     return "?" + urlencode({**request.query_params, "lang": code})
 
 
+@pass_context
+def csrf_input(context: Context) -> Markup:
+    """The hidden field every state-changing form carries (`chassis.auth.csrf_protected`)."""
+    token = auth.csrf_token(context["request"])
+    return Markup('<input type="hidden" name="{}" value="{}">').format(
+        auth.CSRF_FIELD, escape(token)
+    )
+
+
 def templates(service_templates: Path, *, static_prefix: str) -> Jinja2Templates:
     """Jinja templates: the service's own first, then the shared layout."""
     environment_templates = Jinja2Templates(directory=str(service_templates))
@@ -69,6 +80,9 @@ def templates(service_templates: Path, *, static_prefix: str) -> Jinja2Templates
         navigation=navigation,
         active_href=lambda path: active_href(path, navigation),
         language_href=language_href,
+        csrf_input=csrf_input,
+        signed_in=auth.signed_in,
+        sign_out_path=auth.sign_out_path,
         static_prefix=static_prefix,
     )
     return environment_templates
