@@ -13,9 +13,11 @@ from urllib.parse import parse_qs, urlsplit
 import httpx
 import jwt
 import pytest
+import uvicorn
 from cryptography.hazmat.primitives.asymmetric import rsa
 from fastapi import APIRouter, Depends, FastAPI, Request
 from fastapi.responses import HTMLResponse, PlainTextResponse
+from playwright.async_api import BrowserContext, expect
 
 from chassis.auth import (
     CSRF_FIELD,
@@ -30,7 +32,15 @@ from chassis.auth import (
     require_role,
 )
 from chassis.http import create_app
-from chassis.testing import DEMO_PASSWORD, SHORT_LIVED_CLIENT, Keycloak, unguarded_routes
+from chassis.testing import (
+    DEMO_PASSWORD,
+    SHORT_LIVED_CLIENT,
+    Keycloak,
+    eventually,
+    free_port,
+    sign_in,
+    unguarded_routes,
+)
 from chassis.web import WEB_DIR, templates
 
 FRONT_DOOR = "http://127.0.0.1:8080"
@@ -328,3 +338,39 @@ def test_every_route_of_the_test_app_is_guarded(keycloak: Keycloak) -> None:
         "GET /api/v1/open: no principal",
         "POST /test/unchecked: no CSRF check",
     ]
+
+
+@pytest.fixture
+async def served(keycloak: Keycloak) -> AsyncIterator[str]:
+    """The test app on a loopback port, which is its public address (the front door's role)."""
+    port = free_port()
+    url = f"http://127.0.0.1:{port}"
+    app = app_for(keycloak.settings(public_url=url))
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
+    serving = asyncio.create_task(server.serve())
+
+    async def started() -> bool:
+        return server.started
+
+    await eventually(started, within=30)
+    try:
+        yield url
+    finally:
+        server.should_exit = True
+        await serving
+
+
+@pytest.mark.browser
+async def test_chromium_signs_in_lands_on_its_page_and_signs_out(
+    browser: BrowserContext, served: str
+) -> None:
+    page = await browser.new_page()
+
+    await sign_in(page, f"{served}/test/layout", "sup-01")
+
+    await expect(page.locator("form.session .who")).to_have_text("SUP-01")
+    await page.click("form.session button")
+    # Signed out at the provider too, the browser comes back to the front door's address.
+    await page.wait_for_url(re.compile(rf"^{re.escape(served)}/(\?.*)?$"))
+    await page.goto(f"{served}/test/layout")
+    await expect(page.locator("#username")).to_be_visible()

@@ -7,7 +7,7 @@ Any test that uses the `infrastructure` fixture, directly or through another fix
 
 import pytest
 
-from chassis.testing.browser import CHROMIUM_ARGS, browser, browser_executable, page
+from chassis.testing.browser import CHROMIUM_ARGS, browser, browser_executable, page, sign_in
 from chassis.testing.front_door import FrontDoor
 from chassis.testing.guards import unguarded_routes
 from chassis.testing.identity import DEMO_PASSWORD, SHORT_LIVED_CLIENT, Keycloak, keycloak
@@ -47,6 +47,7 @@ __all__ = [
     "page",
     "read_topic",
     "scratch_database",
+    "sign_in",
     "start_group_at_end",
     "topic_partitions",
     "unguarded_routes",

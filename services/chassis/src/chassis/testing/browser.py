@@ -8,6 +8,8 @@ from pathlib import Path
 import pytest
 from playwright.async_api import BrowserContext, Page, async_playwright
 
+from chassis.testing.identity import DEMO_PASSWORD
+
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -45,3 +47,14 @@ async def browser(browser_executable: str, tmp_path: Path) -> AsyncIterator[Brow
 async def page(browser: BrowserContext) -> Page:
     """A new page of `browser`."""
     return await browser.new_page()
+
+
+async def sign_in(page: Page, url: str, username: str) -> None:
+    """Opens `url` (a page of a service behind the front door) as nobody, signs in on
+    Keycloak's real form as the demo user `username` and waits to be back on `url`. The
+    service must know the front door as its public address (`RAPPORT_OIDC_PUBLIC_URL`)."""
+    await page.goto(url)
+    await page.fill("#username", username)
+    await page.fill("#password", DEMO_PASSWORD)
+    await page.click("#kc-login")
+    await page.wait_for_url(url)
