@@ -76,17 +76,19 @@ def test_refusals_document_the_error_body_for_each_status() -> None:
     assert "HTTPValidationError" not in schemas
 
 
-def test_every_operation_documents_the_input_guards_400_and_413() -> None:
+def test_every_operation_documents_the_input_guards_400_413_and_422() -> None:
     document = app_under_test().openapi()
     for path, operations in document["paths"].items():
         for method, operation in operations.items():
-            assert {"400", "413"} <= set(operation["responses"]), (method, path)
+            assert {"400", "413", "422"} <= set(operation["responses"]), (method, path)
 
 
-def test_a_422_is_documented_only_where_input_is_validated() -> None:
+def test_a_nul_in_the_query_of_an_operation_without_parameters_is_a_documented_422() -> None:
     document = app_under_test().openapi()
-    assert "422" not in document["paths"]["/notes"]["get"]["responses"]
-    assert "422" in document["paths"]["/notes/{note_id}"]["get"]["responses"]
+    refused = document["paths"]["/notes"]["get"]["responses"]["422"]
+    assert refused["content"]["application/json"]["schema"] == {
+        "$ref": "#/components/schemas/ErrorBody"
+    }
 
 
 def test_free_text_strings_refuse_nul_and_chosen_ones_keep_their_rule() -> None:

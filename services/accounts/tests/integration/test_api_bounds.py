@@ -120,7 +120,7 @@ async def test_an_empty_referrer_is_422_not_a_missing_account(client: httpx.Asyn
     assert any(d["field"].endswith("referred_by") for d in error_of(response, 422)["details"])
 
 
-async def test_a_nul_character_is_400(client: httpx.AsyncClient) -> None:
+async def test_a_nul_character_is_422(client: httpx.AsyncClient) -> None:
     named = await client.post("/api/v1/accounts", json={"name": "a\u0000b"}, headers=MANAGER)
-    assert error_of(named, 400)["code"] == "bad_request"
-    assert error_of(await client.get("/api/v1/accounts/C%00X"), 400)["code"] == "bad_request"
+    assert error_of(named, 422)["code"] == "invalid_input"
+    assert error_of(await client.get("/api/v1/accounts/C%00X"), 422)["code"] == "invalid_input"

@@ -93,12 +93,13 @@ class ErrorBody(BaseModel):
 
 
 _REFUSAL_DESCRIPTIONS = {
-    400: "Bad request: text that is not UTF-8, a NUL character, a body that does not parse",
+    400: "Bad request: text that is not UTF-8, a body that does not parse",
     403: "Forbidden",
     404: "Not found",
     409: "Conflict with the current state",
     413: "The body is larger than 1 MiB",
-    422: "Invalid input: each problem names its field",
+    422: "Invalid input: each problem names its field (text PostgreSQL cannot store, a NUL "
+    "character or a lone surrogate, included)",
 }
 
 
@@ -208,9 +209,9 @@ def _refuse_nul(schema: Any) -> None:
 
 
 def _document_refusals(app: FastAPI) -> dict[str, Any]:
-    """The app's OpenAPI document with what every operation may answer: 400 and 413 from
-    `InputGuard`, a 422 with the error body (FastAPI's default names another shape), and no
-    NUL in any string. Built once, as FastAPI's own."""
+    """The app's OpenAPI document with what every operation may answer: 400, 413 and 422
+    (text PostgreSQL cannot store) from `InputGuard`, every 422 with the error body (FastAPI's
+    default names another shape), and no NUL in any string. Built once, as FastAPI's own."""
     if app.openapi_schema is not None:
         return app.openapi_schema
     document = get_openapi(title=app.title, version=app.version, routes=app.routes)
@@ -227,8 +228,7 @@ def _document_refusals(app: FastAPI) -> dict[str, Any]:
             responses.setdefault(
                 str(status), {"description": _REFUSAL_DESCRIPTIONS[status], "content": refused}
             )
-        if "422" in responses:
-            responses["422"] = {"description": _REFUSAL_DESCRIPTIONS[422], "content": refused}
+        responses["422"] = {"description": _REFUSAL_DESCRIPTIONS[422], "content": refused}
         _refuse_nul(operation.get("parameters", []))
         _refuse_nul(operation.get("requestBody", {}))
     _refuse_nul(components)
@@ -254,7 +254,7 @@ def _check_text(raw: bytes, where: str) -> None:
     except UnicodeDecodeError:
         raise InputProblem(400, "bad_encoding", where, f"the {where} is not valid UTF-8") from None
     if "\x00" in text:
-        raise InputProblem(400, "bad_request", where, f"the {where} contains a NUL character")
+        raise InputProblem(422, "invalid_input", where, f"the {where} contains a NUL character")
 
 
 def _check_json(body: bytes) -> None:
@@ -278,12 +278,14 @@ def _check_json(body: bytes) -> None:
             pending.extend(value)
         elif isinstance(value, str):
             if "\x00" in value:
-                raise InputProblem(400, "bad_request", "body", "a string contains a NUL character")
+                raise InputProblem(
+                    422, "invalid_input", "body", "a string contains a NUL character"
+                )
             try:
                 value.encode("utf-8")
             except UnicodeEncodeError:
                 raise InputProblem(
-                    400, "bad_encoding", "body", "a string has a lone UTF-16 surrogate"
+                    422, "invalid_input", "body", "a string has a lone UTF-16 surrogate"
                 ) from None
 
 
