@@ -117,8 +117,11 @@ render_front_door() {
   export COMPLAINTS_UPSTREAM="127.0.0.1:$COMPLAINTS_API_PORT"
   export ENGAGEMENT_UPSTREAM="127.0.0.1:$ENGAGEMENT_API_PORT"
   export REPORTING_UPSTREAM="127.0.0.1:$REPORTING_API_PORT"
+  # The identity provider's origin: sign-out continues there (the pages' form-action).
+  export OIDC_ORIGIN="${RAPPORT_OIDC_ORIGIN:-http://127.0.0.1:${RAPPORT_KEYCLOAK_PORT:-18080}}"
   render_template "$SCRIPT_DIR/nginx/rapport.conf.template" "$NGINX_HOME/rapport.conf" \
-    FRONT_DOOR_PORT ACCOUNTS_UPSTREAM COMPLAINTS_UPSTREAM ENGAGEMENT_UPSTREAM REPORTING_UPSTREAM
+    FRONT_DOOR_PORT OIDC_ORIGIN ACCOUNTS_UPSTREAM COMPLAINTS_UPSTREAM ENGAGEMENT_UPSTREAM \
+    REPORTING_UPSTREAM
   render_template "$SCRIPT_DIR/nginx/nginx.conf.template" "$NGINX_HOME/nginx.conf" \
     NGINX_HOME NGINX_LOG_DIR
 }

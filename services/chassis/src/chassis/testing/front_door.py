@@ -1,10 +1,12 @@
 """The front door for tests: deploy/local/nginx rendered into a temporary prefix, as services.sh
 renders it."""
 
+import os
 import re
 import shutil
 import subprocess
 from collections.abc import Mapping
+from urllib.parse import urlsplit
 
 import httpx
 
@@ -14,6 +16,12 @@ from chassis.testing.waiting import eventually
 
 NGINX_DIR = REPO_ROOT / "deploy" / "local" / "nginx"
 UPSTREAM = re.compile(r"\$\{([A-Z][A-Z0-9_]*)_UPSTREAM\}")
+DEFAULT_ISSUER = "http://127.0.0.1:18080/realms/rapport"
+
+
+def _origin(url: str) -> str:
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}"
 
 
 class FrontDoor:
@@ -27,6 +35,7 @@ class FrontDoor:
             "FRONT_DOOR_PORT": str(self.port),
             "NGINX_HOME": str(self.home),
             "NGINX_LOG_DIR": str(self.home),
+            "OIDC_ORIGIN": _origin(os.environ.get("RAPPORT_OIDC_ISSUER", DEFAULT_ISSUER)),
         }
         self.values |= {
             f"{name.upper()}_UPSTREAM": f"127.0.0.1:{p}" for name, p in upstreams.items()
