@@ -6,10 +6,13 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Query
 
-from chassis.errors import InvalidInput, NotFound
+from chassis.errors import NotFound
+from chassis.http import IntId, refusals
 from engagement.api.dependencies import EngagementApp, ReadUow, Today
 from engagement.api.schemas import (
+    BOARD_MONTH_PATTERN,
     AccountPlanOut,
+    BoardDay,
     CalendarIn,
     CancelIn,
     CompletionOut,
@@ -42,8 +45,6 @@ from engagement.domain.visits import NextStep
 from engagement.service_layer import actions
 from engagement.service_layer import commands as c
 from engagement.service_layer.views import (
-    FIRST_YEAR,
-    LAST_YEAR,
     Completion,
     TargetProgress,
     account_plan,
@@ -57,14 +58,21 @@ router = APIRouter(prefix="/api/v1/engagement", tags=["engagement"])
 
 StaffPath = Annotated[str, Path(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9._@-]+$")]
 ItemPath = Annotated[str, Path(min_length=1, max_length=64)]
-MonthPath = Annotated[str, Path(pattern=r"^\d{4}-(0[1-9]|1[0-2])$", description="YYYY-MM")]
-OnDay = Annotated[date | None, Query(description="the day the board is for; default today")]
+MonthPath = Annotated[
+    str, Path(pattern=BOARD_MONTH_PATTERN, description="YYYY-MM, a year from 2000 to 2100")
+]
+OnDay = Annotated[
+    BoardDay | None, Query(description="the day the board is for (2000 to 2100); default today")
+]
+# No such record (404).
+READ_REFUSALS = refusals(404)
+# A change: no such record (404), a state that does not allow it (409), input the domain
+# refuses (422: a day in the past, a visit not yet happened, a policy that does not hold).
+WRITE_REFUSALS = refusals(404, 409, 422)
 
 
 def month_start(text: str) -> date:
     year, month = text.split("-")
-    if not FIRST_YEAR <= int(year) <= LAST_YEAR:
-        raise InvalidInput(f"{text!r} is outside the years {FIRST_YEAR} to {LAST_YEAR}")
     return date(int(year), int(month), 1)
 
 
@@ -123,7 +131,12 @@ async def get_weekly_board(
     )
 
 
-@router.get("/boards/team/{team}", response_model=TeamBoardOut, summary="A supervisor's team")
+@router.get(
+    "/boards/team/{team}",
+    response_model=TeamBoardOut,
+    responses=READ_REFUSALS,
+    summary="A supervisor's team",
+)
 async def get_team_board(
     app: EngagementApp, uow: ReadUow, team: StaffPath, today: Today, on: OnDay = None
 ) -> TeamBoardOut:
@@ -167,7 +180,7 @@ async def get_monthly_board(
     )
 
 
-@router.get("/accounts/{account_id}/plan", response_model=AccountPlanOut)
+@router.get("/accounts/{account_id}/plan", response_model=AccountPlanOut, responses=READ_REFUSALS)
 async def get_account_plan(uow: ReadUow, account_id: ItemPath, today: Today) -> AccountPlanOut:
     plan = await account_plan(uow, account_id=account_id, today=today)
     if plan is None:
@@ -187,12 +200,18 @@ async def get_account_plan(uow: ReadUow, account_id: ItemPath, today: Today) -> 
     )
 
 
-@router.get("/items/{item_id}", response_model=ItemDetailOut)
+@router.get("/items/{item_id}", response_model=ItemDetailOut, responses=READ_REFUSALS)
 async def get_item(app: EngagementApp, item_id: ItemPath) -> ItemDetailOut:
     return await item_out(app, item_id)
 
 
-@router.post("/items", status_code=201, response_model=ItemDetailOut, summary="Plan an item")
+@router.post(
+    "/items",
+    status_code=201,
+    response_model=ItemDetailOut,
+    responses=refusals(404, 422),
+    summary="Plan an item (404: no such account; 422: a day in the past)",
+)
 async def plan_item(app: EngagementApp, body: PlanItemIn) -> ItemDetailOut:
     item = await actions.plan_manual_item(
         uow=app.uow(),
@@ -210,7 +229,7 @@ async def plan_item(app: EngagementApp, body: PlanItemIn) -> ItemDetailOut:
     return await item_out(app, item.item_id)
 
 
-@router.post("/items/{item_id}/confirm", response_model=ItemDetailOut)
+@router.post("/items/{item_id}/confirm", response_model=ItemDetailOut, responses=WRITE_REFUSALS)
 async def confirm(app: EngagementApp, item_id: ItemPath, body: Request) -> ItemDetailOut:
     await actions.confirm_item(
         uow=app.uow(), command=c.ConfirmItem(item_id, body.actor), clock=app.clock
@@ -218,7 +237,7 @@ async def confirm(app: EngagementApp, item_id: ItemPath, body: Request) -> ItemD
     return await item_out(app, item_id)
 
 
-@router.post("/items/{item_id}/reschedule", response_model=ItemDetailOut)
+@router.post("/items/{item_id}/reschedule", response_model=ItemDetailOut, responses=WRITE_REFUSALS)
 async def reschedule(app: EngagementApp, item_id: ItemPath, body: RescheduleIn) -> ItemDetailOut:
     await actions.reschedule_item(
         uow=app.uow(),
@@ -235,7 +254,7 @@ async def reschedule(app: EngagementApp, item_id: ItemPath, body: RescheduleIn) 
     return await item_out(app, item_id)
 
 
-@router.post("/items/{item_id}/cancel", response_model=ItemDetailOut)
+@router.post("/items/{item_id}/cancel", response_model=ItemDetailOut, responses=WRITE_REFUSALS)
 async def cancel(app: EngagementApp, item_id: ItemPath, body: CancelIn) -> ItemDetailOut:
     await actions.cancel_item(
         uow=app.uow(),
@@ -273,7 +292,13 @@ def log_visit_command(body: VisitIn) -> c.LogVisit:
     )
 
 
-@router.post("/visits", status_code=201, response_model=VisitOut, summary="Log a visit")
+@router.post(
+    "/visits",
+    status_code=201,
+    response_model=VisitOut,
+    responses=WRITE_REFUSALS,
+    summary="Log a visit (409: its visit_id is logged already)",
+)
 async def log_visit(app: EngagementApp, body: VisitIn) -> VisitOut:
     visit = await actions.log_visit(
         uow=app.uow(), command=log_visit_command(body), clock=app.clock, settings=app.plan
@@ -281,7 +306,7 @@ async def log_visit(app: EngagementApp, body: VisitIn) -> VisitOut:
     return VisitOut(visit_id=visit.visit_id, next_step_item_id=visit.next_step_item_id)
 
 
-@router.post("/feedback", status_code=201, response_model=FeedbackOut)
+@router.post("/feedback", status_code=201, response_model=FeedbackOut, responses=refusals(404, 422))
 async def record_feedback(app: EngagementApp, body: FeedbackIn) -> FeedbackOut:
     answer = await actions.record_feedback(
         uow=app.uow(),
@@ -341,7 +366,13 @@ async def policy_status(uow: ReadUow) -> PolicyStatusOut:
     )
 
 
-@router.post("/policies", status_code=201, response_model=PolicyOut, summary="Draft a policy")
+@router.post(
+    "/policies",
+    status_code=201,
+    response_model=PolicyOut,
+    responses=refusals(422),
+    summary="Draft a policy (422: a window not shorter than its tier's interval)",
+)
 async def draft_policy(app: EngagementApp, body: PolicyIn) -> PolicyOut:
     version = await actions.draft_policy(
         uow=app.uow(),
@@ -351,10 +382,13 @@ async def draft_policy(app: EngagementApp, body: PolicyIn) -> PolicyOut:
     return await _policy_out(app, version)
 
 
-@router.post("/policies/{version}/activate", response_model=PolicyOut)
-async def activate_policy(
-    app: EngagementApp, version: Annotated[int, Path(ge=1, le=2**31 - 1)], body: Request
-) -> PolicyOut:
+@router.post(
+    "/policies/{version}/activate",
+    response_model=PolicyOut,
+    responses=refusals(404, 409),
+    summary="Switch to a draft (409: the version is not a draft)",
+)
+async def activate_policy(app: EngagementApp, version: IntId, body: Request) -> PolicyOut:
     await actions.activate_policy(
         uow=app.uow(),
         command=c.ActivateCadencePolicy(version=version, actor=body.actor),
@@ -387,7 +421,13 @@ async def list_teams(uow: ReadUow) -> dict[str, dict[str, Any]]:
     }
 
 
-@router.put("/calendar", status_code=204, summary="Set the holidays and worked weekend days")
+@router.put(
+    "/calendar",
+    status_code=204,
+    responses=refusals(422),
+    summary="Set the holidays and worked weekend days (422: a holiday's day twice, or a day "
+    "both a holiday and a working day)",
+)
 async def set_calendar(app: EngagementApp, body: CalendarIn) -> None:
     await actions.set_calendar(
         uow=app.uow(),

@@ -1,10 +1,18 @@
 """Request and response models of the engagement JSON API."""
 
+import re
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    WithJsonSchema,
+    model_validator,
+)
 
 from engagement.domain.plan import (
     CancelReason,
@@ -18,8 +26,74 @@ from engagement.domain.visits import Channel, FeedbackContext, NextStepKind, Out
 
 StaffId = Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9._@-]+$")]
 AccountId = Annotated[str, Field(min_length=1, max_length=64)]
-# Money as a decimal string, as in the events: at most 16 digits before the point.
-Money = Annotated[Decimal, Field(ge=0, lt=Decimal(10) ** 16, decimal_places=2)]
+# Money as a decimal string, as in the events and as GET returns it: at most 16 digits before
+# the point and 2 after. A JSON number would round; the pattern states the bounds.
+MONEY_PATTERN = r"^(0|[1-9][0-9]{0,15})(\.[0-9]{1,2})?$"
+
+
+def _money_text(value: object) -> object:
+    if isinstance(value, str) and re.fullmatch(MONEY_PATTERN, value):
+        return value
+    raise ValueError("an amount written as a string, e.g. '230000.00'")
+
+
+Money = Annotated[
+    Decimal,
+    BeforeValidator(_money_text),
+    WithJsonSchema({"type": "string", "pattern": MONEY_PATTERN, "examples": ["230000.00"]}),
+]
+
+
+def _date_text(value: object) -> object:
+    """A JSON Schema `date` (RFC 3339 full-date, `2026-12-03`): pydantic's lax mode also took
+    a number (`0` as 1970-01-01), which the document refuses."""
+    if isinstance(value, date):
+        return value
+    if not isinstance(value, str) or len(value) != 10 or value[4] != "-" or value[7] != "-":
+        raise ValueError("a date is YYYY-MM-DD")
+    return value
+
+
+JsonDate = Annotated[date, BeforeValidator(_date_text)]
+# The years the boards and targets cover (`engagement.service_layer.views`), in the pattern.
+BOARD_YEAR = r"(20[0-9]{2}|2100)"
+BOARD_DAY_PATTERN = f"^{BOARD_YEAR}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$"
+BOARD_MONTH_PATTERN = f"^{BOARD_YEAR}-(0[1-9]|1[0-2])$"
+
+
+def _board_day(value: object) -> object:
+    if isinstance(value, str) and re.fullmatch(BOARD_DAY_PATTERN, value):
+        return value
+    raise ValueError("a day of the years 2000 to 2100, YYYY-MM-DD")
+
+
+BoardDay = Annotated[
+    date,
+    BeforeValidator(_board_day),
+    WithJsonSchema({"type": "string", "format": "date", "pattern": BOARD_DAY_PATTERN}),
+]
+
+
+def _json_integer(value: object) -> object:
+    """A JSON integer only: no `true`, no `"2"`; `2.0` is one, as JSON Schema says."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise ValueError("an integer")
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
+
+
+def _not_a_boolean(value: object) -> object:
+    """No `true` for 1. Digit strings stay: the pages' forms (`engagement.ui`) are text."""
+    if isinstance(value, bool):
+        raise ValueError("an integer, not a boolean")
+    return value
+
+
+# Bounds go on the field or before the validator (`Annotated[int, Field(ge=1), JSON_INTEGER]`):
+# after it they reach the document as unknown keywords.
+JSON_INTEGER = BeforeValidator(_json_integer)
+FORM_INTEGER = BeforeValidator(_not_a_boolean)
 
 
 class Request(BaseModel):
@@ -31,13 +105,15 @@ class Request(BaseModel):
 class PlanItemIn(Request):
     account_id: AccountId
     kind: ItemKind
-    due_on: date
-    window_end: date | None = Field(default=None, description="last day on time; default +2 days")
+    due_on: JsonDate
+    window_end: JsonDate | None = Field(
+        default=None, description="last day on time; default +2 days"
+    )
     note: str = Field(default="", max_length=2000)
 
 
 class RescheduleIn(Request):
-    due_on: date
+    due_on: JsonDate
     requested_by: Party
     reason: RescheduleReason
 
@@ -51,7 +127,7 @@ class NextStepIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     kind: NextStepKind
-    due_on: date
+    due_on: JsonDate
     note: str = Field(default="", max_length=2000)
 
 
@@ -65,15 +141,15 @@ class VisitIn(Request):
         pattern=r"^[A-Za-z0-9._-]+$",
         description="the client's id for this entry; logging it twice is refused",
     )
-    occurred_on: date
+    occurred_on: JsonDate
     channel: Channel
     contact_ref: str | None = Field(default=None, max_length=64, description="card contact id")
-    duration_minutes: int = Field(ge=0, le=24 * 60)
+    duration_minutes: Annotated[int, FORM_INTEGER] = Field(ge=0, le=24 * 60)
     outcome: Outcome
     notes: str = Field(default="", max_length=5000)
     next_step: NextStepIn | None = None
-    csat: int | None = Field(default=None, ge=1, le=5)
-    nps: int | None = Field(default=None, ge=0, le=10)
+    csat: Annotated[int, Field(ge=1, le=5), FORM_INTEGER] | None = None
+    nps: Annotated[int, Field(ge=0, le=10), FORM_INTEGER] | None = None
 
 
 class VisitOut(BaseModel):
@@ -84,8 +160,8 @@ class VisitOut(BaseModel):
 class FeedbackIn(Request):
     account_id: AccountId
     context: FeedbackContext
-    csat: int | None = Field(default=None, ge=1, le=5)
-    nps: int | None = Field(default=None, ge=0, le=10)
+    csat: Annotated[int, Field(ge=1, le=5), FORM_INTEGER] | None = None
+    nps: Annotated[int, Field(ge=0, le=10), FORM_INTEGER] | None = None
     visit_id: str | None = Field(default=None, max_length=64)
     ticket_id: str | None = Field(default=None, max_length=64)
 
@@ -221,9 +297,18 @@ class AccountPlanOut(BaseModel):
 
 
 class IntervalIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-    weeks: int = Field(default=0, ge=0, le=104)
-    months: int = Field(default=0, ge=0, le=24)
+    # Weeks or months, at least one of them 1 or more: the document says so too.
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "anyOf": [
+                {"required": ["weeks"], "properties": {"weeks": {"minimum": 1}}},
+                {"required": ["months"], "properties": {"months": {"minimum": 1}}},
+            ]
+        },
+    )
+    weeks: Annotated[int, JSON_INTEGER] = Field(default=0, ge=0, le=104)
+    months: Annotated[int, JSON_INTEGER] = Field(default=0, ge=0, le=24)
 
     @model_validator(mode="after")
     def not_empty(self) -> "IntervalIn":
@@ -247,17 +332,17 @@ class TierWindowsIn(BaseModel):
     """Days after a cadence item's due date that still count as on time, per tier."""
 
     model_config = ConfigDict(extra="forbid")
-    vip: int = Field(ge=0, le=90)
-    A: int = Field(ge=0, le=90)
-    B: int = Field(ge=0, le=90)
-    C: int = Field(ge=0, le=90)
-    D: int = Field(ge=0, le=90)
+    vip: Annotated[int, JSON_INTEGER] = Field(ge=0, le=90)
+    A: Annotated[int, JSON_INTEGER] = Field(ge=0, le=90)
+    B: Annotated[int, JSON_INTEGER] = Field(ge=0, le=90)
+    C: Annotated[int, JSON_INTEGER] = Field(ge=0, le=90)
+    D: Annotated[int, JSON_INTEGER] = Field(ge=0, le=90)
 
 
 class PolicyIn(Request):
     intervals: TierIntervalsIn
     window_days: TierWindowsIn
-    horizon_weeks: int = Field(default=8, ge=1, le=52)
+    horizon_weeks: Annotated[int, JSON_INTEGER] = Field(default=8, ge=1, le=52)
 
 
 class PolicyOut(BaseModel):
@@ -284,13 +369,15 @@ class TeamIn(BaseModel):
 class HolidayIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    on: date
+    on: JsonDate
     name: str = Field(min_length=1, max_length=100)
 
 
 class CalendarIn(Request):
     holidays: list[HolidayIn] = Field(max_length=1000)
-    working_days: list[date] = Field(default_factory=list, max_length=200)
+    working_days: list[JsonDate] = Field(
+        default_factory=list, max_length=200, json_schema_extra={"uniqueItems": True}
+    )
 
     @model_validator(mode="after")
     def each_day_once(self) -> "CalendarIn":
