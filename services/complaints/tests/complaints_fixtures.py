@@ -177,11 +177,12 @@ def complaints_worker(complaints_service: ServiceUnderTest) -> Iterator[ServiceP
 # The demo users the API tests act as: a complaint handler works tickets, ops reads the board,
 # the admin keeps calendars, policies and standard answers (decision 0016, complaints).
 HANDLER, OPS, ADMIN = "cs-01", "ops-01", "adm-01"
-ADMIN_PATHS = ("/calendars", "/policies", "/standard-answers")
+ADMIN_PATHS = ("/calendars", "/policies", "/standard-answers", "/complaints/admin/")
 
 
 class ActingByRoute(httpx.Auth):
-    """A real token of the demo user whose role the API route needs (handler by default)."""
+    """A real token of the demo user whose role the route (API or page) needs: the handler,
+    ops for the board, the admin for calendars, policies and standard answers."""
 
     def __init__(self, keycloak: Keycloak) -> None:
         self._keycloak = keycloak
@@ -189,7 +190,7 @@ class ActingByRoute(httpx.Auth):
     def auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response]:
         path = request.url.path
         user = HANDLER
-        if path.endswith("/board"):
+        if path.endswith(("/board", "/board/live")):
             user = OPS
         elif any(part in path for part in ADMIN_PATHS) and (
             request.method != "GET" or "/standard-answers" not in path
