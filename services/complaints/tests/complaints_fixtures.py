@@ -6,15 +6,16 @@ A pytest plugin (registered by the root `conftest.py`), so the complaints tests 
 cross-service suites (tests/e2e, tests/browser) share one definition.
 """
 
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from collections.abc import AsyncIterator, Awaitable, Callable, Generator, Iterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+import httpx
 import pytest
 
 from chassis.clock import FixedClock
 from chassis.kafka import ReceivedEvent
-from chassis.testing import Infrastructure, ServiceProcess, ServiceUnderTest, unique
+from chassis.testing import Infrastructure, Keycloak, ServiceProcess, ServiceUnderTest, unique
 from complaints.bootstrap import Complaints, bootstrap
 from complaints.config import ComplaintsSettings
 from complaints.service_layer.commands import PublishPolicy
@@ -173,10 +174,35 @@ def complaints_worker(complaints_service: ServiceUnderTest) -> Iterator[ServiceP
     worker.stop()
 
 
+# The demo users the API tests act as: a complaint handler works tickets, ops reads the board,
+# the admin keeps calendars, policies and standard answers (decision 0016, complaints).
+HANDLER, OPS, ADMIN = "cs-01", "ops-01", "adm-01"
+ADMIN_PATHS = ("/calendars", "/policies", "/standard-answers", "/complaints/admin/")
+
+
+class ActingByRoute(httpx.Auth):
+    """A real token of the demo user whose role the route (API or page) needs: the handler,
+    ops for the board, the admin for calendars, policies and standard answers."""
+
+    def __init__(self, keycloak: Keycloak) -> None:
+        self._keycloak = keycloak
+
+    def auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response]:
+        path = request.url.path
+        user = HANDLER
+        if path.endswith(("/board", "/board/live")):
+            user = OPS
+        elif any(part in path for part in ADMIN_PATHS) and (
+            request.method != "GET" or "/standard-answers" not in path
+        ):
+            user = ADMIN
+        request.headers.update(self._keycloak.bearer(user))
+        yield request
+
+
 def new_ticket(account_id: str, **overrides: Any) -> dict[str, Any]:
     """The JSON body of a ticket filed through the API, with `overrides` applied."""
     return {
-        "actor": "agent-1",
         "account_id": account_id,
         "contact": "Ms Li",
         "channel": "hotline",

@@ -12,13 +12,13 @@ from sqlalchemy.ext.asyncio import create_async_engine
 
 from chassis.clock import FixedClock
 from chassis.db import asyncpg_url
-from chassis.testing import Infrastructure, migrate_service, scratch_database
+from chassis.testing import Infrastructure, Keycloak, migrate_service, scratch_database
 from complaints.adapters.documents import policy_from_document
 from complaints.adapters.tables import sla_policies
 from complaints.bootstrap import Complaints
 from complaints.domain.policy import ClockTarget, TicketProfile
 from complaints.entrypoints.api import create
-from complaints_fixtures import new_ticket
+from complaints_fixtures import ActingByRoute, new_ticket
 
 pytestmark = pytest.mark.integration
 
@@ -37,10 +37,14 @@ RULES = [
 
 
 @pytest.fixture
-async def api(complaints: Complaints, activate_policy: Any) -> AsyncIterator[httpx.AsyncClient]:
+async def api(
+    complaints: Complaints, activate_policy: Any, keycloak: Keycloak
+) -> AsyncIterator[httpx.AsyncClient]:
     await activate_policy(RULES)
     transport = httpx.ASGITransport(app=create(complaints))
-    async with httpx.AsyncClient(transport=transport, base_url="http://complaints") as client:
+    async with httpx.AsyncClient(
+        transport=transport, base_url="http://complaints", auth=ActingByRoute(keycloak)
+    ) as client:
         yield client
 
 
@@ -95,7 +99,7 @@ async def test_the_flow_through_the_api(
     ]
     for step, body in steps:
         clock.advance(timedelta(minutes=2))
-        response = await api.post(f"{base}/{step}", json={"actor": "agent-2", **body})
+        response = await api.post(f"{base}/{step}", json={**body})
         assert response.status_code == 200, (step, response.text)
     ticket = response.json()
     assert ticket["status"] == "closed"
@@ -106,7 +110,8 @@ async def test_the_flow_through_the_api(
         "feedback": "met",
     }
     assert clocks(ticket)["resolve"]["paused_seconds"] == 120.0
-    assert [h["action"] for h in ticket["history"] if h["actor"] == "agent-2"][:3] == [
+    assert [h["action"] for h in ticket["history"] if h["actor"] == "CS-01"][:4] == [
+        "filed",
         "acknowledged",
         "assigned",
         "investigating",
@@ -149,15 +154,13 @@ async def test_an_invalid_step_is_refused_and_the_ticket_is_unchanged(
         ("clocks/nonsense/pause", {"reason": "x"}, 422, "invalid_input"),
     ]
     for step, body, status, code in refused:
-        response = await api.post(f"{base}/{step}", json={"actor": "a", **body})
+        response = await api.post(f"{base}/{step}", json={**body})
         assert (response.status_code, response.json()["error"]["code"]) == (status, code), step
     assert (await api.get(base)).json() == ticket
 
 
 async def test_an_unknown_ticket_is_404(api: httpx.AsyncClient) -> None:
-    response = await api.post(
-        "/api/v1/complaints/tickets/CMP-NOPE/acknowledge", json={"actor": "a"}
-    )
+    response = await api.post("/api/v1/complaints/tickets/CMP-NOPE/acknowledge", json={})
     assert (response.status_code, response.json()["error"]["code"]) == (404, "not_found")
 
 
@@ -174,7 +177,6 @@ async def test_the_queue_is_sorted_by_time_to_breach(
 
 async def test_calendar_and_policy_administration(api: httpx.AsyncClient) -> None:
     calendar = {
-        "actor": "admin",
         "time_zone": "Europe/Berlin",
         "week": {"monday": ["08:00-16:00"], "friday": ["08:00-12:00"]},
         "holidays": ["2026-12-25"],
@@ -197,7 +199,6 @@ async def test_calendar_and_policy_administration(api: httpx.AsyncClient) -> Non
     assert unchanged.json()["version"] == 1
 
     policy = {
-        "actor": "admin",
         "note": "berlin office",
         "rules": [
             {"targets": {"respond": {"amount": 2, "unit": "hours", "calendar": "berlin-office"}}}
@@ -248,19 +249,19 @@ async def test_a_product_safety_ticket_records_its_report_to_the_regulator(
     assert clocks(safety)["regulator"]["state"] == "running"
     url = f"/api/v1/complaints/tickets/{safety['id']}/regulator-report"
 
-    without_reference = await api.post(url, json={"actor": "qa-1"})
+    without_reference = await api.post(url, json={})
     assert without_reference.status_code == 422
-    reported = await api.post(url, json={"actor": "qa-1", "reference": "NMPA-2026-117"})
+    reported = await api.post(url, json={"reference": "NMPA-2026-117"})
     assert reported.status_code == 200, reported.text
     assert clocks(reported.json())["regulator"]["outcome"] == "met"
     assert reported.json()["history"][-2]["detail"] == {"reference": "NMPA-2026-117"}
-    again = await api.post(url, json={"actor": "qa-1", "reference": "NMPA-2026-118"})
+    again = await api.post(url, json={"reference": "NMPA-2026-118"})
     assert (again.status_code, again.json()["error"]["code"]) == (409, "invalid_transition")
 
     ordinary = await open_ticket(api, account)
     refused = await api.post(
         f"/api/v1/complaints/tickets/{ordinary['id']}/regulator-report",
-        json={"actor": "qa-1", "reference": "NMPA-2026-119"},
+        json={"reference": "NMPA-2026-119"},
     )
     assert (refused.status_code, refused.json()["error"]["code"]) == (422, "invalid_input")
     assert "regulator" in refused.json()["error"]["message"]

@@ -8,9 +8,10 @@ from typing import Any
 import httpx
 import pytest
 
+from chassis.testing import Keycloak
 from complaints.bootstrap import Complaints
 from complaints.entrypoints.api import create
-from complaints_fixtures import new_ticket
+from complaints_fixtures import ActingByRoute, new_ticket
 
 pytestmark = pytest.mark.integration
 
@@ -26,10 +27,14 @@ RULES = [
 
 
 @pytest.fixture
-async def api(complaints: Complaints, activate_policy: Any) -> AsyncIterator[httpx.AsyncClient]:
+async def api(
+    complaints: Complaints, activate_policy: Any, keycloak: Keycloak
+) -> AsyncIterator[httpx.AsyncClient]:
     await activate_policy(RULES)
     transport = httpx.ASGITransport(app=create(complaints))
-    async with httpx.AsyncClient(transport=transport, base_url="http://complaints") as client:
+    async with httpx.AsyncClient(
+        transport=transport, base_url="http://complaints", auth=ActingByRoute(keycloak)
+    ) as client:
         yield client
 
 
@@ -41,7 +46,7 @@ def error_of(response: httpx.Response, status: int) -> dict[str, Any]:
 
 
 def policy(respond: dict[str, Any]) -> dict[str, Any]:
-    return {"actor": "ops-1", "rules": [{"name": "base", "targets": {"respond": respond}}]}
+    return {"rules": [{"name": "base", "targets": {"respond": respond}}]}
 
 
 @pytest.mark.parametrize(
@@ -105,16 +110,12 @@ async def test_a_page_beyond_the_bound_is_422(
 async def test_a_policy_version_beyond_postgres_integer_is_422(
     api: httpx.AsyncClient, version: str
 ) -> None:
-    response = await api.post(
-        f"/api/v1/complaints/policies/{version}/activate", json={"actor": "ops-1"}
-    )
+    response = await api.post(f"/api/v1/complaints/policies/{version}/activate", json={})
     assert error_of(response, 422)["code"] == "invalid_input"
 
 
 async def test_the_largest_policy_version_is_an_ordinary_404(api: httpx.AsyncClient) -> None:
-    response = await api.post(
-        "/api/v1/complaints/policies/2147483647/activate", json={"actor": "ops-1"}
-    )
+    response = await api.post("/api/v1/complaints/policies/2147483647/activate", json={})
     assert response.status_code == 404, response.text
 
 

@@ -8,16 +8,16 @@ from typing import Any
 import httpx
 import pytest
 
+from chassis.testing import Keycloak
 from complaints.bootstrap import Complaints
 from complaints.entrypoints.api import create
-from complaints_fixtures import new_ticket
+from complaints_fixtures import ActingByRoute, new_ticket
 
 pytestmark = pytest.mark.integration
 
 PREFIX = "/api/v1/complaints"
 RULES = [{"name": "base", "targets": {"respond": {"amount": 15, "unit": "minutes"}}}]
 CALENDAR = {
-    "actor": "admin",
     "time_zone": "Asia/Shanghai",
     "week": {"monday": ["09:00-12:00", "13:00-18:00"], "friday": ["09:00-24:00"]},
     "holidays": ["2026-10-01"],
@@ -25,10 +25,14 @@ CALENDAR = {
 
 
 @pytest.fixture
-async def api(complaints: Complaints, activate_policy: Any) -> AsyncIterator[httpx.AsyncClient]:
+async def api(
+    complaints: Complaints, activate_policy: Any, keycloak: Keycloak
+) -> AsyncIterator[httpx.AsyncClient]:
     await activate_policy(RULES)
     transport = httpx.ASGITransport(app=create(complaints))
-    async with httpx.AsyncClient(transport=transport, base_url="http://complaints") as client:
+    async with httpx.AsyncClient(
+        transport=transport, base_url="http://complaints", auth=ActingByRoute(keycloak)
+    ) as client:
         yield client
 
 
@@ -55,13 +59,16 @@ def refusal_schemas(document: dict[str, Any]) -> list[Any]:
 
 
 async def test_each_operation_documents_its_refusals(document: dict[str, Any]) -> None:
+    # Every operation needs a signed-in principal (401) with the role it names (403).
     assert statuses(document, "post", "/tickets/{ticket_id}/close") == {
-        "200", "400", "404", "409", "413", "422"
+        "200", "400", "401", "403", "404", "409", "413", "422"
     }  # fmt: skip
-    assert statuses(document, "post", "/tickets") == {"201", "400", "409", "413", "422"}
+    assert statuses(document, "post", "/tickets") == {
+        "201", "400", "401", "403", "409", "413", "422"
+    }  # fmt: skip
     # FastAPI documents a 422 for every operation with parameters, even one any string fits.
     assert statuses(document, "get", "/tickets/{ticket_id}") >= {"200", "400", "404", "413"}
-    assert statuses(document, "get", "/board") == {"200", "400", "413"}
+    assert statuses(document, "get", "/board") == {"200", "400", "401", "403", "413"}
     assert statuses(document, "post", "/policies/{version}/activate") >= {"404", "422"}
 
 
@@ -81,7 +88,7 @@ async def test_a_method_a_path_lacks_is_405_with_allow(api: httpx.AsyncClient) -
 @pytest.mark.parametrize(
     ("path", "body", "field"),
     [
-        ("/policies", {"actor": "ops-1", "rules": RULES, "activate": 0}, "body.activate"),
+        ("/policies", {"rules": RULES, "activate": 0}, "body.activate"),
         ("/standard-answers", {"category": "price", "title": 1, "body": "b"}, "body.title"),
     ],
 )

@@ -117,10 +117,11 @@ def _fuzz_operation(
     operation: APIOperation,
     checks: Sequence[Check],
     failures: dict[tuple[str, str, str], str],
+    headers: Mapping[str, str],
 ) -> None:
     def answered(case: Case) -> None:
         try:
-            case.call_and_validate(checks=list(checks), timeout=30)
+            case.call_and_validate(checks=list(checks), headers=dict(headers), timeout=30)
         except FailureGroup as group:
             for failure in group.exceptions:
                 failures.setdefault(_failure_key(failure), str(group))
@@ -155,6 +156,7 @@ def fuzz_every_operation(
     at_least: int,
     checks: Sequence[Check] = CONFORMANCE_CHECKS,
     rules_beyond_the_schema: Mapping[str, str] = MappingProxyType({}),
+    headers: Mapping[str, str] = MappingProxyType({}),
 ) -> None:
     """Every operation of the API at `base_url` (a running service) through `fuzz_document`."""
     fuzz_document(
@@ -162,6 +164,7 @@ def fuzz_every_operation(
         at_least=at_least,
         checks=checks,
         rules_beyond_the_schema=rules_beyond_the_schema,
+        headers=headers,
     )
 
 
@@ -171,12 +174,13 @@ def fuzz_document(
     at_least: int,
     checks: Sequence[Check] = CONFORMANCE_CHECKS,
     rules_beyond_the_schema: Mapping[str, str] = MappingProxyType({}),
+    headers: Mapping[str, str] = MappingProxyType({}),
 ) -> None:
     """Every operation of `openapi` (loaded from a URL or an ASGI app) through schemathesis'
     phases and `checks`; all failures are reported together. `at_least` guards against a
     document that lost its operations. `rules_beyond_the_schema`: operation label
     (`POST /api/v1/...`) -> the rule JSON Schema cannot state, for which a valid request may
-    get a 422."""
+    get a 422. `headers` go with every request (e.g. `Keycloak.bearer(...)`'s token)."""
     unknown = set(rules_beyond_the_schema)
     if rules_beyond_the_schema:
         checks = [
@@ -193,7 +197,7 @@ def fuzz_document(
     assert not unknown, f"rules_beyond_the_schema names no operation: {sorted(unknown)}"
     failures: dict[tuple[str, str, str], str] = {}
     for operation in operations:
-        _fuzz_operation(operation, checks, failures)
+        _fuzz_operation(operation, checks, failures, headers)
     summary = "\n".join(f"{op}: {title}: {first}" for op, title, first in sorted(failures))
     details = "\n\n".join(failures.values())
     assert not failures, f"{len(failures)} conformance failures:\n{summary}\n\n{details}"

@@ -7,7 +7,14 @@ from fastapi import APIRouter, Path, Query
 from chassis.errors import NotFound
 from chassis.http import IntId, refusals
 from chassis.i18n import _
-from complaints.api.dependencies import ComplaintsApp, ReadUow
+from complaints.api.dependencies import (
+    Admin,
+    ComplaintsApp,
+    OnDuty,
+    ReadUow,
+    TicketReader,
+    TicketWorker,
+)
 from complaints.api.schemas import (
     AccountOut,
     AssignIn,
@@ -24,7 +31,6 @@ from complaints.api.schemas import (
     QueueQuery,
     ReasonIn,
     RegulatorReportIn,
-    Request,
     ResolveIn,
     ReviewReturnIn,
     StandardAnswerIn,
@@ -44,9 +50,11 @@ from complaints.service_layer.handlers import (
     run_ticket_command,
     update_calendar,
 )
+from complaints.service_layer.unit_of_work import ComplaintsUnitOfWork
 from complaints.service_layer.views import ticket_detail
 
-router = APIRouter(prefix="/api/v1/complaints", tags=["complaints"])
+# Every operation needs a signed-in principal (401) holding the role it names (403).
+router = APIRouter(prefix="/api/v1/complaints", tags=["complaints"], responses=refusals(401, 403))
 # A step on a ticket: no such ticket, a step its state does not allow, input the domain refuses.
 TICKET_STEP_REFUSALS = refusals(404, 409, 422)
 CalendarName = Annotated[str, Path(pattern=r"^[a-z0-9][a-z0-9_-]{0,63}$")]
@@ -74,7 +82,7 @@ async def run(app: Complaints, command: c.TicketCommand) -> TicketOut:
     responses=refusals(409, 422),
     summary="Open a ticket (409: no policy is active; 422: an account complaints does not know)",
 )
-async def open_ticket(app: ComplaintsApp, body: FileTicketIn) -> TicketOut:
+async def open_ticket(app: ComplaintsApp, who: TicketWorker, body: FileTicketIn) -> TicketOut:
     ticket = await file_complaint(
         uow=app.uow(),
         command=c.FileComplaint(
@@ -84,7 +92,7 @@ async def open_ticket(app: ComplaintsApp, body: FileTicketIn) -> TicketOut:
             category=body.category,
             severity=body.severity,
             description=body.description,
-            actor=body.actor,
+            actor=who.user_id,
             order_refs=tuple(body.order_refs),
         ),
         clock=app.clock,
@@ -96,7 +104,9 @@ async def open_ticket(app: ComplaintsApp, body: FileTicketIn) -> TicketOut:
 @router.get(
     "/tickets", response_model=TicketPage, summary="The queue: open tickets by time to breach"
 )
-async def queue(uow: ReadUow, query: Annotated[QueueQuery, Query()]) -> TicketPage:
+async def queue(
+    uow: ReadUow, who: TicketReader, query: Annotated[QueueQuery, Query()]
+) -> TicketPage:
     rows, total = await uow.queries.queue(
         status=query.status,
         severity=query.severity,
@@ -119,15 +129,15 @@ async def queue(uow: ReadUow, query: Annotated[QueueQuery, Query()]) -> TicketPa
     responses=refusals(404),
     summary="A ticket with every clock",
 )
-async def get_ticket(app: ComplaintsApp, ticket_id: str) -> TicketOut:
+async def get_ticket(app: ComplaintsApp, who: TicketReader, ticket_id: str) -> TicketOut:
     return await ticket_out(app, ticket_id)
 
 
 @router.post(
     "/tickets/{ticket_id}/acknowledge", response_model=TicketOut, responses=TICKET_STEP_REFUSALS
 )
-async def acknowledge(app: ComplaintsApp, ticket_id: str, body: Request) -> TicketOut:
-    return await run(app, c.Acknowledge(ticket_id, body.actor))
+async def acknowledge(app: ComplaintsApp, who: TicketWorker, ticket_id: str) -> TicketOut:
+    return await run(app, c.Acknowledge(ticket_id, who.user_id))
 
 
 @router.post(
@@ -136,16 +146,20 @@ async def acknowledge(app: ComplaintsApp, ticket_id: str, body: Request) -> Tick
     responses=TICKET_STEP_REFUSALS,
     summary="Confirm and record the issue, send it to a department",
 )
-async def investigate(app: ComplaintsApp, ticket_id: str, body: InvestigateIn) -> TicketOut:
-    return await run(app, c.Investigate(ticket_id, body.actor, department=body.department))
+async def investigate(
+    app: ComplaintsApp, who: TicketWorker, ticket_id: str, body: InvestigateIn
+) -> TicketOut:
+    return await run(app, c.Investigate(ticket_id, who.user_id, department=body.department))
 
 
 @router.post(
     "/tickets/{ticket_id}/assign", response_model=TicketOut, responses=TICKET_STEP_REFUSALS
 )
-async def assign(app: ComplaintsApp, ticket_id: str, body: AssignIn) -> TicketOut:
+async def assign(
+    app: ComplaintsApp, who: TicketWorker, ticket_id: str, body: AssignIn
+) -> TicketOut:
     return await run(
-        app, c.Assign(ticket_id, body.actor, department=body.department, handler=body.handler)
+        app, c.Assign(ticket_id, who.user_id, department=body.department, handler=body.handler)
     )
 
 
@@ -155,44 +169,52 @@ async def assign(app: ComplaintsApp, ticket_id: str, body: AssignIn) -> TicketOu
     responses=TICKET_STEP_REFUSALS,
 )
 async def propose_solution(
-    app: ComplaintsApp, ticket_id: str, body: ProposeSolutionIn
+    app: ComplaintsApp, who: TicketWorker, ticket_id: str, body: ProposeSolutionIn
 ) -> TicketOut:
     return await run(
-        app, c.ProposeSolution(ticket_id, body.actor, remedy=body.remedy, solution=body.solution)
+        app, c.ProposeSolution(ticket_id, who.user_id, remedy=body.remedy, solution=body.solution)
     )
 
 
 @router.post(
     "/tickets/{ticket_id}/reject-solution", response_model=TicketOut, responses=TICKET_STEP_REFUSALS
 )
-async def reject_solution(app: ComplaintsApp, ticket_id: str, body: ReasonIn) -> TicketOut:
-    return await run(app, c.RejectSolution(ticket_id, body.actor, reason=body.reason))
+async def reject_solution(
+    app: ComplaintsApp, who: TicketWorker, ticket_id: str, body: ReasonIn
+) -> TicketOut:
+    return await run(app, c.RejectSolution(ticket_id, who.user_id, reason=body.reason))
 
 
 @router.post(
     "/tickets/{ticket_id}/resolve", response_model=TicketOut, responses=TICKET_STEP_REFUSALS
 )
-async def resolve(app: ComplaintsApp, ticket_id: str, body: ResolveIn) -> TicketOut:
-    return await run(app, c.Resolve(ticket_id, body.actor, root_cause=body.root_cause))
+async def resolve(
+    app: ComplaintsApp, who: TicketWorker, ticket_id: str, body: ResolveIn
+) -> TicketOut:
+    return await run(app, c.Resolve(ticket_id, who.user_id, root_cause=body.root_cause))
 
 
 @router.post(
     "/tickets/{ticket_id}/follow-up", response_model=TicketOut, responses=TICKET_STEP_REFUSALS
 )
-async def follow_up(app: ComplaintsApp, ticket_id: str, body: FollowUpIn) -> TicketOut:
-    return await run(app, c.FollowUp(ticket_id, body.actor, note=body.note))
+async def follow_up(
+    app: ComplaintsApp, who: TicketWorker, ticket_id: str, body: FollowUpIn
+) -> TicketOut:
+    return await run(app, c.FollowUp(ticket_id, who.user_id, note=body.note))
 
 
 @router.post("/tickets/{ticket_id}/close", response_model=TicketOut, responses=TICKET_STEP_REFUSALS)
-async def close(app: ComplaintsApp, ticket_id: str, body: CloseIn) -> TicketOut:
-    return await run(app, c.Close(ticket_id, body.actor, satisfaction=body.satisfaction))
+async def close(app: ComplaintsApp, who: TicketWorker, ticket_id: str, body: CloseIn) -> TicketOut:
+    return await run(app, c.Close(ticket_id, who.user_id, satisfaction=body.satisfaction))
 
 
 @router.post(
     "/tickets/{ticket_id}/reopen", response_model=TicketOut, responses=TICKET_STEP_REFUSALS
 )
-async def reopen(app: ComplaintsApp, ticket_id: str, body: ReasonIn) -> TicketOut:
-    return await run(app, c.Reopen(ticket_id, body.actor, reason=body.reason))
+async def reopen(
+    app: ComplaintsApp, who: TicketWorker, ticket_id: str, body: ReasonIn
+) -> TicketOut:
+    return await run(app, c.Reopen(ticket_id, who.user_id, reason=body.reason))
 
 
 @router.post(
@@ -202,9 +224,9 @@ async def reopen(app: ComplaintsApp, ticket_id: str, body: ReasonIn) -> TicketOu
     summary="Pause one clock (waiting on the customer pauses resolve, never respond)",
 )
 async def pause_clock(
-    app: ComplaintsApp, ticket_id: str, clock: ClockName, body: ReasonIn
+    app: ComplaintsApp, who: TicketWorker, ticket_id: str, clock: ClockName, body: ReasonIn
 ) -> TicketOut:
-    return await run(app, c.PauseClock(ticket_id, body.actor, clock=clock, reason=body.reason))
+    return await run(app, c.PauseClock(ticket_id, who.user_id, clock=clock, reason=body.reason))
 
 
 @router.post(
@@ -213,16 +235,18 @@ async def pause_clock(
     responses=TICKET_STEP_REFUSALS,
 )
 async def resume_clock(
-    app: ComplaintsApp, ticket_id: str, clock: ClockName, body: Request
+    app: ComplaintsApp, who: TicketWorker, ticket_id: str, clock: ClockName
 ) -> TicketOut:
-    return await run(app, c.ResumeClock(ticket_id, body.actor, clock=clock))
+    return await run(app, c.ResumeClock(ticket_id, who.user_id, clock=clock))
 
 
 @router.post(
     "/tickets/{ticket_id}/returns/review", response_model=TicketOut, responses=TICKET_STEP_REFUSALS
 )
-async def review_return(app: ComplaintsApp, ticket_id: str, body: ReviewReturnIn) -> TicketOut:
-    return await run(app, c.ReviewReturn(ticket_id, body.actor, remedy=body.remedy))
+async def review_return(
+    app: ComplaintsApp, who: TicketWorker, ticket_id: str, body: ReviewReturnIn
+) -> TicketOut:
+    return await run(app, c.ReviewReturn(ticket_id, who.user_id, remedy=body.remedy))
 
 
 @router.post(
@@ -232,9 +256,9 @@ async def review_return(app: ComplaintsApp, ticket_id: str, body: ReviewReturnIn
     summary="Record the report of a product-safety issue to the regulator (stops its clock)",
 )
 async def report_to_regulator(
-    app: ComplaintsApp, ticket_id: str, body: RegulatorReportIn
+    app: ComplaintsApp, who: TicketWorker, ticket_id: str, body: RegulatorReportIn
 ) -> TicketOut:
-    return await run(app, c.ReportToRegulator(ticket_id, body.actor, reference=body.reference))
+    return await run(app, c.ReportToRegulator(ticket_id, who.user_id, reference=body.reference))
 
 
 @router.post(
@@ -242,8 +266,8 @@ async def report_to_regulator(
     response_model=TicketOut,
     responses=TICKET_STEP_REFUSALS,
 )
-async def goods_received(app: ComplaintsApp, ticket_id: str, body: Request) -> TicketOut:
-    return await run(app, c.RecordGoodsReceived(ticket_id, body.actor))
+async def goods_received(app: ComplaintsApp, who: TicketWorker, ticket_id: str) -> TicketOut:
+    return await run(app, c.RecordGoodsReceived(ticket_id, who.user_id))
 
 
 @router.post(
@@ -251,8 +275,8 @@ async def goods_received(app: ComplaintsApp, ticket_id: str, body: Request) -> T
     response_model=TicketOut,
     responses=TICKET_STEP_REFUSALS,
 )
-async def replacement_shipped(app: ComplaintsApp, ticket_id: str, body: Request) -> TicketOut:
-    return await run(app, c.RecordReplacementShipped(ticket_id, body.actor))
+async def replacement_shipped(app: ComplaintsApp, who: TicketWorker, ticket_id: str) -> TicketOut:
+    return await run(app, c.RecordReplacementShipped(ticket_id, who.user_id))
 
 
 @router.post(
@@ -260,8 +284,8 @@ async def replacement_shipped(app: ComplaintsApp, ticket_id: str, body: Request)
     response_model=TicketOut,
     responses=TICKET_STEP_REFUSALS,
 )
-async def refund_paid(app: ComplaintsApp, ticket_id: str, body: Request) -> TicketOut:
-    return await run(app, c.RecordRefundPaid(ticket_id, body.actor))
+async def refund_paid(app: ComplaintsApp, who: TicketWorker, ticket_id: str) -> TicketOut:
+    return await run(app, c.RecordRefundPaid(ticket_id, who.user_id))
 
 
 @router.get(
@@ -270,7 +294,7 @@ async def refund_paid(app: ComplaintsApp, ticket_id: str, body: Request) -> Tick
     responses=refusals(404),
     summary="An account as complaints knows it (name, tier, VIP), or 404 if unknown here",
 )
-async def get_account(uow: ReadUow, account_id: str) -> AccountOut:
+async def get_account(uow: ReadUow, who: TicketReader, account_id: str) -> AccountOut:
     account = await uow.accounts.get(account_id)
     if account is None:
         raise NotFound(_("no account %(account)r is known to complaints") % {"account": account_id})
@@ -280,17 +304,21 @@ async def get_account(uow: ReadUow, account_id: str) -> AccountOut:
 
 
 @router.get("/board", response_model=BoardOut, summary="The ops SLA board")
-async def board(app: ComplaintsApp, uow: ReadUow) -> BoardOut:
+async def board(app: ComplaintsApp, uow: ReadUow, who: OnDuty) -> BoardOut:
     return BoardOut.model_validate(await uow.queries.board(now=app.clock.now()))
 
 
 @router.get("/calendars", response_model=list[CalendarOut])
-async def list_calendars(uow: ReadUow) -> list[CalendarOut]:
+async def list_calendars(uow: ReadUow, who: Admin) -> list[CalendarOut]:
     return [CalendarOut.model_validate(row) for row in await uow.queries.calendars()]
 
 
 @router.get("/calendars/{name}", response_model=CalendarOut, responses=refusals(404))
-async def get_calendar(uow: ReadUow, name: str) -> CalendarOut:
+async def get_calendar(uow: ReadUow, who: Admin, name: str) -> CalendarOut:
+    return await calendar_out(uow, name)
+
+
+async def calendar_out(uow: ComplaintsUnitOfWork, name: str) -> CalendarOut:
     for row in await uow.queries.calendars():
         if row["name"] == name:
             return CalendarOut.model_validate(row)
@@ -303,7 +331,9 @@ async def get_calendar(uow: ReadUow, name: str) -> CalendarOut:
     responses=refusals(422),
     summary="Create or edit a calendar; running clocks on it get new deadlines",
 )
-async def put_calendar(app: ComplaintsApp, name: CalendarName, body: CalendarIn) -> CalendarOut:
+async def put_calendar(
+    app: ComplaintsApp, who: Admin, name: CalendarName, body: CalendarIn
+) -> CalendarOut:
     await update_calendar(
         uow=app.uow(),
         command=c.UpdateCalendar(
@@ -311,19 +341,19 @@ async def put_calendar(app: ComplaintsApp, name: CalendarName, body: CalendarIn)
             time_zone=body.time_zone,
             week={day: periods for day, periods in body.week.items()},
             holidays=body.holidays,
-            actor=body.actor,
+            actor=who.user_id,
         ),
         clock=app.clock,
         settings=app.sla,
     )
     async with app.uow() as uow:
-        return await get_calendar(uow, name)
+        return await calendar_out(uow, name)
 
 
 @router.get(
     "/policies", response_model=list[PolicyOut], summary="Every policy version, newest first"
 )
-async def list_policies(uow: ReadUow) -> list[PolicyOut]:
+async def list_policies(uow: ReadUow, who: Admin) -> list[PolicyOut]:
     return [PolicyOut.model_validate(row) for row in await uow.queries.policies()]
 
 
@@ -334,18 +364,20 @@ async def list_policies(uow: ReadUow) -> list[PolicyOut]:
     responses=refusals(422),
     summary="Publish a new policy version (open tickets keep theirs)",
 )
-async def post_policy(app: ComplaintsApp, body: PolicyIn) -> PolicyOut:
+async def post_policy(app: ComplaintsApp, who: Admin, body: PolicyIn) -> PolicyOut:
     policy = await publish_policy(
         uow=app.uow(),
-        command=c.PublishPolicy(document=body.document(), actor=body.actor, activate=body.activate),
+        command=c.PublishPolicy(
+            document=body.document(), actor=who.user_id, activate=body.activate
+        ),
         clock=app.clock,
     )
     return await policy_out(app, policy.version)
 
 
 @router.post("/policies/{version}/activate", response_model=PolicyOut, responses=refusals(404, 422))
-async def post_activate(app: ComplaintsApp, version: IntId, body: Request) -> PolicyOut:
-    await activate_policy(uow=app.uow(), command=c.ActivatePolicy(version, body.actor))
+async def post_activate(app: ComplaintsApp, who: Admin, version: IntId) -> PolicyOut:
+    await activate_policy(uow=app.uow(), command=c.ActivatePolicy(version, who.user_id))
     return await policy_out(app, version)
 
 
@@ -359,7 +391,7 @@ async def policy_out(app: Complaints, version: int) -> PolicyOut:
 
 @router.get("/standard-answers", response_model=list[StandardAnswerOut])
 async def list_standard_answers(
-    uow: ReadUow, category: Category | None = None
+    uow: ReadUow, who: TicketReader, category: Category | None = None
 ) -> list[StandardAnswerOut]:
     return [
         StandardAnswerOut.model_validate(row)
@@ -373,7 +405,9 @@ async def list_standard_answers(
     response_model=StandardAnswerOut,
     responses=refusals(422),
 )
-async def post_standard_answer(app: ComplaintsApp, body: StandardAnswerIn) -> StandardAnswerOut:
+async def post_standard_answer(
+    app: ComplaintsApp, who: Admin, body: StandardAnswerIn
+) -> StandardAnswerOut:
     answer_id = await add_standard_answer(
         uow=app.uow(),
         command=c.AddStandardAnswer(category=body.category, title=body.title, body=body.body),

@@ -70,9 +70,9 @@ HolidayDate = Annotated[
 
 
 class Request(BaseModel):
-    model_config = BODY
+    """A request body; who acts is the signed-in principal, never a field."""
 
-    actor: str = Field(min_length=1, max_length=64, description="staff id of who does this")
+    model_config = BODY
 
 
 class FileTicketIn(Request):
@@ -213,7 +213,6 @@ class QueueQuery(BaseModel):
 class CalendarIn(BaseModel):
     model_config = BODY
 
-    actor: str = Field(min_length=1, max_length=64)
     time_zone: str = Field(min_length=1, max_length=64, examples=["Asia/Shanghai"])
     week: dict[Weekday, Annotated[list[WorkingPeriod], Field(max_length=48)]] = Field(
         description='working periods per weekday, e.g. {"monday": ["09:00-12:00", "13:00-18:00"]};'
@@ -278,11 +277,10 @@ class PolicyDocumentIn(BaseModel):
 
 
 class PolicyIn(PolicyDocumentIn):
-    actor: str = Field(min_length=1, max_length=64)
     activate: bool = True
 
     def document(self) -> dict[str, Any]:
-        return self.model_dump(mode="json", exclude={"actor", "activate"})
+        return self.model_dump(mode="json", exclude={"activate"})
 
 
 class PolicyOut(BaseModel):

@@ -11,10 +11,11 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import ValidationError
 
+from chassis.auth import Principal, Role, SignedIn, csrf_protected
 from chassis.errors import Problem, RapportError
 from chassis.http import IntId, parse_form, status_of
 from chassis.i18n import N_, _
@@ -39,7 +40,6 @@ from complaints.service_layer.views import ticket_detail
 from complaints.ui.labels import detail_value, label, rule_value, weekday_name
 
 STATIC_PREFIX = "/complaints/static"
-STAFF_COOKIE = "rapport_staff"
 templates = shared_templates(Path(__file__).parent / "templates", static_prefix=STATIC_PREFIX)
 templates.env.globals.update(
     channels=CHANNELS,
@@ -54,7 +54,13 @@ templates.env.globals.update(
     weekday_name=weekday_name,
 )
 
-router = APIRouter(prefix="/complaints", include_in_schema=False)
+# Every form carries the session's CSRF token (`csrf_input()`); a post without it is a 403.
+router = APIRouter(
+    prefix="/complaints", include_in_schema=False, dependencies=[Depends(csrf_protected)]
+)
+# The roles of the API's routes (complaints.api.dependencies), checked on each page.
+TICKET_READERS: tuple[Role, ...] = ("manager", "supervisor", "complaint_handler", "ops")
+TICKET_WORKERS: tuple[Role, ...] = ("manager", "supervisor", "complaint_handler")
 
 Form = dict[str, str]
 
@@ -90,13 +96,7 @@ async def form_of(request: Request) -> Form:
     return form
 
 
-def staff(request: Request) -> str:
-    """Who acts, from the cookie `/acting-as` sets (cut to the 64 characters it keeps)."""
-    return (request.cookies.get(STAFF_COOKIE) or "agent")[:64]
-
-
 def page(request: Request, name: str, context: dict[str, Any], status: int = 200) -> HTMLResponse:
-    context = {"staff": staff(request), **context}
     return templates.TemplateResponse(request, name, context, status_code=status)
 
 
@@ -114,18 +114,9 @@ def optional_int(value: str | None, what: str) -> int | None:
         raise InvalidInput(_("%(what)s must be a whole number") % {"what": _(what)}) from None
 
 
-@router.post("/acting-as")
-async def acting_as(request: Request) -> Response:
-    """Who the pages act as (kept in a cookie; sign-in comes with the users and roles work)."""
-    name = (await form_of(request)).get("staff", "").strip()[:64] or "agent"
-    back = request.headers.get("referer") or "/complaints/"
-    response = RedirectResponse(back, status_code=303)
-    response.set_cookie(STAFF_COOKIE, name, samesite="lax")
-    return response
-
-
 @router.get("/", response_class=HTMLResponse)
-async def queue(request: Request, app: ComplaintsApp, uow: ReadUow) -> HTMLResponse:
+async def queue(request: Request, app: ComplaintsApp, uow: ReadUow, who: SignedIn) -> HTMLResponse:
+    who.require(*TICKET_READERS)
     params = {k: v for k, v in request.query_params.items() if v}
     status = params.get("status") if params.get("status") in STATUSES else None
     severity = params.get("severity") if params.get("severity") in ("1", "2", "3") else None
@@ -145,12 +136,14 @@ async def queue(request: Request, app: ComplaintsApp, uow: ReadUow) -> HTMLRespo
 
 
 @router.get("/new", response_class=HTMLResponse)
-async def new_ticket(request: Request) -> HTMLResponse:
+async def new_ticket(request: Request, who: SignedIn) -> HTMLResponse:
+    who.require(*TICKET_WORKERS)
     return page(request, "new_ticket.html", {"form": dict(request.query_params), "error": None})
 
 
 @router.post("/new")
-async def create_ticket(request: Request, app: ComplaintsApp) -> Response:
+async def create_ticket(request: Request, app: ComplaintsApp, who: SignedIn) -> Response:
+    who.require(*TICKET_WORKERS)
     form = await form_of(request)
     try:
         ticket = await file_complaint(
@@ -162,7 +155,7 @@ async def create_ticket(request: Request, app: ComplaintsApp) -> Response:
                 category=form.get("category", ""),
                 severity=optional_int(form.get("severity"), N_("severity")) or 0,
                 description=form.get("description", ""),
-                actor=staff(request),
+                actor=who.user_id,
                 order_refs=order_refs_of(form),
             ),
             clock=app.clock,
@@ -182,6 +175,7 @@ async def render_ticket(
     request: Request,
     app: Complaints,
     ticket_id: str,
+    who: Principal,
     *,
     error: str | None = None,
     status: int = 200,
@@ -196,14 +190,23 @@ async def render_ticket(
     return page(
         request,
         "ticket.html",
-        {"ticket": detail, "answers": answers, "error": error, "now": app.clock.now()},
+        {
+            "ticket": detail,
+            "answers": answers,
+            "error": error,
+            "now": app.clock.now(),
+            "can_act": who.has_role(*TICKET_WORKERS),
+        },
         status=status,
     )
 
 
 @router.get("/tickets/{ticket_id}", response_class=HTMLResponse)
-async def ticket_page(request: Request, app: ComplaintsApp, ticket_id: str) -> HTMLResponse:
-    return await render_ticket(request, app, ticket_id)
+async def ticket_page(
+    request: Request, app: ComplaintsApp, who: SignedIn, ticket_id: str
+) -> HTMLResponse:
+    who.require(*TICKET_READERS)
+    return await render_ticket(request, app, ticket_id, who)
 
 
 CommandBuilder = Callable[[str, str, Form], c.TicketCommand]
@@ -238,8 +241,9 @@ ACTIONS: dict[str, CommandBuilder] = {
 
 @router.post("/tickets/{ticket_id}/do/{action}")
 async def ticket_action(
-    request: Request, app: ComplaintsApp, ticket_id: str, action: str
+    request: Request, app: ComplaintsApp, who: SignedIn, ticket_id: str, action: str
 ) -> Response:
+    who.require(*TICKET_WORKERS)
     build = ACTIONS.get(action)
     if build is None:
         return not_found(request, _("No action %(action)s.") % {"action": action})
@@ -247,13 +251,13 @@ async def ticket_action(
     try:
         await run_ticket_command(
             uow=app.uow(),
-            command=build(ticket_id, staff(request), form),
+            command=build(ticket_id, who.user_id, form),
             clock=app.clock,
             settings=app.sla,
         )
     except RapportError as error:
         return await render_ticket(
-            request, app, ticket_id, error=error.message, status=status_of(error)
+            request, app, ticket_id, who, error=error.message, status=status_of(error)
         )
     return RedirectResponse(f"/complaints/tickets/{ticket_id}", status_code=303)
 
@@ -269,25 +273,31 @@ async def board_context(app: Complaints, uow: ReadUow) -> dict[str, Any]:
 
 
 @router.get("/board", response_class=HTMLResponse)
-async def board(request: Request, app: ComplaintsApp, uow: ReadUow) -> HTMLResponse:
+async def board(request: Request, app: ComplaintsApp, uow: ReadUow, who: SignedIn) -> HTMLResponse:
+    who.require("ops")
     return page(request, "board.html", await board_context(app, uow))
 
 
 @router.get("/board/live", response_class=HTMLResponse)
-async def board_live(request: Request, app: ComplaintsApp, uow: ReadUow) -> HTMLResponse:
+async def board_live(
+    request: Request, app: ComplaintsApp, uow: ReadUow, who: SignedIn
+) -> HTMLResponse:
     """The board's live part, fetched by htmx every few seconds."""
+    who.require("ops")
     return page(request, "board_live.html", await board_context(app, uow))
 
 
 @router.get("/admin/calendars", response_class=HTMLResponse)
-async def calendars_page(request: Request, uow: ReadUow) -> HTMLResponse:
+async def calendars_page(request: Request, uow: ReadUow, who: SignedIn) -> HTMLResponse:
+    who.require("admin")
     return page(
         request, "calendars.html", {"calendars": await uow.queries.calendars(), "error": None}
     )
 
 
 @router.post("/admin/calendars")
-async def save_calendar(request: Request, app: ComplaintsApp) -> Response:
+async def save_calendar(request: Request, app: ComplaintsApp, who: SignedIn) -> Response:
+    who.require("admin")
     form = await form_of(request)
     try:
         await update_calendar(
@@ -300,7 +310,7 @@ async def save_calendar(request: Request, app: ComplaintsApp) -> Response:
                     for day in WEEKDAYS
                 },
                 holidays=form.get("holidays", "").split(),
-                actor=staff(request),
+                actor=who.user_id,
             ),
             clock=app.clock,
             settings=app.sla,
@@ -318,7 +328,8 @@ async def save_calendar(request: Request, app: ComplaintsApp) -> Response:
 
 
 @router.get("/admin/policies", response_class=HTMLResponse)
-async def policies_page(request: Request, uow: ReadUow) -> HTMLResponse:
+async def policies_page(request: Request, uow: ReadUow, who: SignedIn) -> HTMLResponse:
+    who.require("admin")
     return await render_policies(request, uow, error=None, draft=None)
 
 
@@ -341,7 +352,10 @@ async def render_policies(
 
 
 @router.post("/admin/policies")
-async def save_policy(request: Request, app: ComplaintsApp, uow: ReadUow) -> Response:
+async def save_policy(
+    request: Request, app: ComplaintsApp, uow: ReadUow, who: SignedIn
+) -> Response:
+    who.require("admin")
     form = await form_of(request)
     draft = form.get("document", "")
     try:
@@ -365,7 +379,7 @@ async def save_policy(request: Request, app: ComplaintsApp, uow: ReadUow) -> Res
             ) from exc
         await publish_policy(
             uow=app.uow(),
-            command=c.PublishPolicy(document=document, actor=staff(request)),
+            command=c.PublishPolicy(document=document, actor=who.user_id),
             clock=app.clock,
         )
     except RapportError as error:
@@ -376,8 +390,9 @@ async def save_policy(request: Request, app: ComplaintsApp, uow: ReadUow) -> Res
 
 
 @router.post("/admin/policies/{version}/activate")
-async def activate(request: Request, app: ComplaintsApp, version: IntId) -> Response:
-    await activate_policy(uow=app.uow(), command=c.ActivatePolicy(version, staff(request)))
+async def activate(app: ComplaintsApp, who: SignedIn, version: IntId) -> Response:
+    who.require("admin")
+    await activate_policy(uow=app.uow(), command=c.ActivatePolicy(version, who.user_id))
     return RedirectResponse("/complaints/admin/policies", status_code=303)
 
 
