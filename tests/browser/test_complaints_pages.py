@@ -12,8 +12,16 @@ import pytest
 from aiokafka import AIOKafkaProducer
 from playwright.async_api import BrowserContext, expect
 
-from chassis.testing import FrontDoor, Infrastructure, eventually, unique
-from complaints_fixtures import prepare_complaints
+from chassis.testing import (
+    FrontDoor,
+    Infrastructure,
+    Keycloak,
+    eventually,
+    free_port,
+    sign_in,
+    unique,
+)
+from complaints_fixtures import ActingByRoute, prepare_complaints
 from contracts import accounts_v1
 from contracts.envelope import CloudEvent
 
@@ -24,12 +32,18 @@ pytestmark = [pytest.mark.integration, pytest.mark.browser]
 async def complaints_site(infrastructure: Infrastructure) -> AsyncIterator[dict[str, str]]:
     """The complaints API and worker processes on a migrated schema, and the front door. The
     worker reads the accounts topic from its end: the tests publish the accounts they use."""
+    door_port = free_port()
     complaints = await prepare_complaints(
-        infrastructure, env={"COMPLAINTS_BOARD_REFRESH_SECONDS": "1"}
+        infrastructure,
+        env={
+            "COMPLAINTS_BOARD_REFRESH_SECONDS": "1",
+            # The sign-in comes back to the front door.
+            "RAPPORT_OIDC_PUBLIC_URL": f"http://127.0.0.1:{door_port}",
+        },
     )
     async with complaints.running("api", "worker") as processes:
         # The accounts pages are not under test here: the front door gets no accounts upstream.
-        door = FrontDoor({"complaints": processes["api"].port})
+        door = FrontDoor({"complaints": processes["api"].port}, port=door_port)
         try:
             yield {"url": door.start(), **complaints.env}
         finally:
@@ -37,8 +51,13 @@ async def complaints_site(infrastructure: Infrastructure) -> AsyncIterator[dict[
 
 
 @pytest.fixture
-async def site(complaints_site: dict[str, str]) -> AsyncIterator[httpx.AsyncClient]:
-    async with httpx.AsyncClient(base_url=complaints_site["url"], timeout=10) as client:
+async def site(
+    complaints_site: dict[str, str], keycloak: Keycloak
+) -> AsyncIterator[httpx.AsyncClient]:
+    """The API as the demo users whose roles its routes need (complaints_fixtures)."""
+    async with httpx.AsyncClient(
+        base_url=complaints_site["url"], timeout=10, auth=ActingByRoute(keycloak)
+    ) as client:
 
         async def ready() -> bool:
             try:
@@ -80,7 +99,7 @@ async def known_account(producer: AIOKafkaProducer, site: httpx.AsyncClient, nam
 async def use_policy(site: httpx.AsyncClient, targets: dict[str, object]) -> None:
     response = await site.post(
         "/api/v1/complaints/policies",
-        json={"actor": "browser-test", "note": "browser test", "rules": [{"targets": targets}]},
+        json={"note": "browser test", "rules": [{"targets": targets}]},
     )
     assert response.status_code == 201, response.text
 
@@ -101,9 +120,7 @@ async def test_open_acknowledge_pause_and_resolve_a_ticket(
     )
     account = await known_account(kafka_producer, site, "Jade Garden Pharmacy")
     page = await browser.new_page()
-    await page.goto(f"{complaints_site['url']}/complaints/new")
-    await page.fill('input[name="staff"]', "li.wei")
-    await page.click("form.acting-as button")
+    await sign_in(page, f"{complaints_site['url']}/complaints/new", "cs-01")
     await page.fill('input[name="account_id"]', account)
     await page.fill('input[name="contact"]', "Ms Zhou, store manager")
     await page.select_option('select[name="category"]', "product_quality")
@@ -148,7 +165,8 @@ async def test_open_acknowledge_pause_and_resolve_a_ticket(
     history = page.locator("#history")
     for action in ("filed", "acknowledged", "clock paused", "investigating", "resolved"):
         await expect(history).to_contain_text(action)
-    await expect(history).to_contain_text("li.wei")
+    # Who acted is the signed-in handler.
+    await expect(history).to_contain_text("CS-01")
 
 
 async def test_the_ops_board_shows_a_breach_without_a_page_reload(
@@ -159,14 +177,13 @@ async def test_the_ops_board_shows_a_breach_without_a_page_reload(
 ) -> None:
     account = await known_account(kafka_producer, site, "Silver Lake Clinic")
     page = await browser.new_page()
-    await page.goto(f"{complaints_site['url']}/complaints/board")
+    await sign_in(page, f"{complaints_site['url']}/complaints/board", "ops-01")
     await page.evaluate("window.loadedOnce = 'still the same page'")
 
     await use_policy(site, {"respond": {"amount": 3, "unit": "seconds"}})
     created = await site.post(
         "/api/v1/complaints/tickets",
         json={
-            "actor": "agent-1",
             "account_id": account,
             "contact": "Dr Wang",
             "channel": "hotline",
@@ -200,7 +217,6 @@ async def test_the_language_switch_translates_the_queue_with_dates_in_the_locale
     created = await site.post(
         "/api/v1/complaints/tickets",
         json={
-            "actor": "agent-1",
             "account_id": account,
             "contact": "王经理",
             "channel": "hotline",
@@ -212,7 +228,7 @@ async def test_the_language_switch_translates_the_queue_with_dates_in_the_locale
     assert created.status_code == 201, created.text
     row_selector = f'#queue tr[data-ticket-id="{created.json()["id"]}"]'
     page = await browser.new_page()
-    await page.goto(f"{complaints_site['url']}/complaints/?account_id={account}")
+    await sign_in(page, f"{complaints_site['url']}/complaints/?account_id={account}", "ops-01")
     row = page.locator(row_selector)
     await expect(page.locator("h1")).to_contain_text("Complaint queue")
     await expect(row.locator('[data-field="status"]')).to_have_text("received")

@@ -28,9 +28,11 @@ class FrontDoor:
     """nginx routing each service's prefix to `upstreams` (service name -> API port). A service
     of the template left out gets a port nothing listens on: its pages are not under test."""
 
-    def __init__(self, upstreams: Mapping[str, int]) -> None:
+    def __init__(self, upstreams: Mapping[str, int], *, port: int | None = None) -> None:
+        """`port`: chosen beforehand when the services must know their public address (the
+        sign-in's callback) before the front door exists."""
         self.home = LOG_DIR / unique("nginx")
-        self.port = free_port()
+        self.port = port or free_port()
         self.values = {
             "FRONT_DOOR_PORT": str(self.port),
             "NGINX_HOME": str(self.home),
