@@ -18,13 +18,14 @@ import pytest
 from chassis.testing import (
     FrontDoor,
     Infrastructure,
+    Keycloak,
     ServiceProcess,
     ServiceUnderTest,
     eventually,
     scratch_database,
     unique,
 )
-from complaints_fixtures import prepare_complaints
+from complaints_fixtures import ActingByRoute, prepare_complaints
 from demo.generator import generate
 from demo.publish import publish
 from engagement_fixtures import ENGAGEMENT_CONSUMES
@@ -37,7 +38,10 @@ EAST = {"AM-01", "AM-02", "AM-03"}
 
 @pytest.fixture(scope="module")
 async def site(
-    infrastructure: Infrastructure, accounts_worker: ServiceProcess, accounts_api: ServiceProcess
+    infrastructure: Infrastructure,
+    accounts_worker: ServiceProcess,
+    accounts_api: ServiceProcess,
+    keycloak: Keycloak,
 ) -> AsyncIterator[httpx.AsyncClient]:
     """Complaints and engagement on a database of their own, all three behind the front door."""
     async with scratch_database(infrastructure, "demo_activity") as database:
@@ -63,7 +67,10 @@ async def site(
                 }
             )
             try:
-                async with httpx.AsyncClient(base_url=door.start(), timeout=10) as client:
+                # Complaints' routes are asked as the demo users their roles need.
+                async with httpx.AsyncClient(
+                    base_url=door.start(), timeout=10, auth=ActingByRoute(keycloak)
+                ) as client:
                     await door.wait_ready()
                     yield client
             finally:
@@ -120,9 +127,7 @@ async def warn_early(site: httpx.AsyncClient) -> None:
     """The active SLA policy, warning at 1% of each clock's time."""
     active = next(p for p in await get(site, "/api/v1/complaints/policies") if p["active"])
     document = {**active["document"], "warning_thresholds": [1]}
-    response = await site.post(
-        "/api/v1/complaints/policies", json={**document, "actor": "test-admin", "activate": True}
-    )
+    response = await site.post("/api/v1/complaints/policies", json={**document, "activate": True})
     assert response.status_code == 201, response.text
 
 

@@ -9,8 +9,8 @@ import httpx
 import pytest
 
 from accounts_fixtures import Erp
-from chassis.testing import FrontDoor, Infrastructure, ServiceProcess, eventually, unique
-from complaints_fixtures import prepare_complaints
+from chassis.testing import FrontDoor, Infrastructure, Keycloak, ServiceProcess, eventually, unique
+from complaints_fixtures import ActingByRoute, prepare_complaints
 
 pytestmark = pytest.mark.integration
 
@@ -20,7 +20,10 @@ SUPERVISOR = {"X-Rapport-User": "SUP-01", "X-Rapport-Role": "supervisor"}
 
 @pytest.fixture(scope="module")
 async def site(
-    infrastructure: Infrastructure, accounts_worker: ServiceProcess, accounts_api: ServiceProcess
+    infrastructure: Infrastructure,
+    accounts_worker: ServiceProcess,
+    accounts_api: ServiceProcess,
+    keycloak: Keycloak,
 ) -> AsyncIterator[httpx.AsyncClient]:
     """Complaints processes reading what the accounts service publishes from now on, and the
     front door routing to both services."""
@@ -28,7 +31,10 @@ async def site(
     async with complaints.running("api", "worker") as processes:
         door = FrontDoor({"accounts": accounts_api.port, "complaints": processes["api"].port})
         try:
-            async with httpx.AsyncClient(base_url=door.start(), timeout=10) as client:
+            # Complaints' routes are asked as the demo users their roles need.
+            async with httpx.AsyncClient(
+                base_url=door.start(), timeout=10, auth=ActingByRoute(keycloak)
+            ) as client:
                 await door.wait_ready()
                 yield client
         finally:
@@ -37,7 +43,6 @@ async def site(
 
 def ticket_for(account_id: str) -> dict[str, Any]:
     return {
-        "actor": "CS-01",
         "account_id": account_id,
         "contact": "Ms Li, purchasing, 138 0000 0000",
         "channel": "hotline",

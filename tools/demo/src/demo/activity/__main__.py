@@ -4,7 +4,8 @@ import argparse
 import os
 import sys
 
-from demo.activity.client import Service, ServiceError
+from demo.activity.client import Service, ServiceError, Tokens
+from demo.activity.plan import HANDLER
 from demo.activity.run import Services, WaitTimeout, run
 
 
@@ -21,6 +22,11 @@ def _parser() -> argparse.ArgumentParser:
             default=os.environ.get(variable, f"http://127.0.0.1:{port}"),
             help=f"the {service} API (or the front door); env {variable}, else %(default)s",
         )
+    parser.add_argument(
+        "--issuer",
+        default=os.environ.get("RAPPORT_OIDC_ISSUER", "http://127.0.0.1:18080/realms/rapport"),
+        help="the realm whose demo users act (env RAPPORT_OIDC_ISSUER, else %(default)s)",
+    )
     parser.add_argument("--seed", type=int, default=7, help="random seed (7)")
     parser.add_argument(
         "--expect-accounts",
@@ -45,10 +51,18 @@ def _parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
+    # The demo users' password and the machine client that may use it, as the README lists.
+    tokens = Tokens(
+        args.issuer,
+        client_id="rapport-feeder",
+        client_secret=os.environ.get("RAPPORT_FEEDER_SECRET", "rapport-feeder-secret"),
+        password=os.environ.get("RAPPORT_DEMO_PASSWORD", "rapport-demo"),
+    )
     services = Services(
         accounts=Service("accounts", args.accounts_url),
         engagement=Service("engagement", args.engagement_url),
-        complaints=Service("complaints", args.complaints_url),
+        # Complaints know who acts from the token: the customer-service handler files tickets.
+        complaints=Service("complaints", args.complaints_url, tokens=tokens, user=HANDLER),
     )
     try:
         run(

@@ -13,7 +13,6 @@ from typing import Any, TypeVar
 
 from demo.activity.client import Service, ServiceError
 from demo.activity.plan import (
-    HANDLER,
     OPEN_STATES,
     VISIT_PREFIX,
     Activity,
@@ -316,7 +315,6 @@ def file_ticket(complaints: Service, ticket: Ticket, *, timeout: float) -> str:
     filed = complaints.post(
         f"{COMPLAINTS}/tickets",
         {
-            "actor": HANDLER,
             "account_id": ticket.account_id,
             "contact": ticket.contact,
             "channel": ticket.channel,
@@ -326,9 +324,7 @@ def file_ticket(complaints: Service, ticket: Ticket, *, timeout: float) -> str:
         },
     )
     for step in ticket.steps:
-        complaints.post(
-            f"{COMPLAINTS}/tickets/{filed['id']}/{step.path}", {"actor": HANDLER, **step.body}
-        )
+        complaints.post(f"{COMPLAINTS}/tickets/{filed['id']}/{step.path}", step.body)
     return str(filed["id"])
 
 
