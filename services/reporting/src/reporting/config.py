@@ -29,7 +29,11 @@ class ReportingSettings(ServiceSettings):
         gt=0,
         description="Expected customer lifespan in the CLV formula (default).",
     )
-    rebuild_batch_size: int = 5000
+    rebuild_batch_size: int = Field(
+        default=20_000,
+        ge=1,
+        description="Records a rebuild reads and writes in one transaction.",
+    )
     topic_prefix: str = Field(
         default="",
         description="Put before every source topic's name: topics of their own for tests.",

@@ -2,7 +2,7 @@
 
 from collections.abc import Sequence
 
-from sqlalchemy import Table, func, select
+from sqlalchemy import Table, func, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from chassis.kafka import ReceivedEvent
@@ -23,11 +23,16 @@ class FactRepository:
         self._session = session
         self._live = live
 
-    async def share_swap_lock(self) -> None:
-        """Wait while a rebuild swaps the read models; hold off a swap until this commits.
-        A rebuild's own writes (not `live`) go to the schema being built and never wait."""
+    async def begin_batch(self) -> None:
+        """Live: wait while a rebuild swaps the read models and hold off a swap until this
+        commits. A rebuild's own writes go to the schema being built and never wait; nor do
+        they wait for the WAL flush of each commit: a rebuild cut short by a crash is started
+        again from offset 0, so losing its last commits loses nothing (the swap itself is a
+        durable commit)."""
         if self._live:
             await self._session.execute(select(func.pg_advisory_xact_lock_shared(SWAP_LOCK)))
+        else:
+            await self._session.execute(text("SET LOCAL synchronous_commit TO OFF"))
 
     async def add(self, events: Sequence[ReceivedEvent]) -> None:
         """Insert every table's rows for the events; a fact already there (the same order

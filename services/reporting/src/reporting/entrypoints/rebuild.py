@@ -28,7 +28,7 @@ from reporting.bootstrap import Reporting, bootstrap
 from reporting.config import ReportingSettings
 from reporting.messaging.replay import Replay, ReplayBatch
 from reporting.messaging.subscribers import consumer_name
-from reporting.service_layer.handlers import count_events
+from reporting.service_layer.handlers import count_batch
 from reporting.service_layer.unit_of_work import ReportingUnitOfWork
 
 Progress = Callable[[int, int], None]
@@ -104,12 +104,14 @@ async def rebuild(
             await asyncio.gather(reader, return_exceptions=True)
 
     async def write(batch: ReplayBatch) -> None:
-        for source, events in batch.by_source.items():
-            await count_events(
-                uow=ReportingUnitOfWork(sessions, live=False),
-                consumer=consumer_name(app.settings.consumer_group_prefix, source),
-                events=events,
-            )
+        # One transaction per fetch, whatever sources it spans.
+        await count_batch(
+            uow=ReportingUnitOfWork(sessions, live=False),
+            by_consumer={
+                consumer_name(app.settings.consumer_group_prefix, source): events
+                for source, events in batch.by_source.items()
+            },
+        )
         report.records += batch.records
         report.rejected += batch.rejected
         if progress:
@@ -117,7 +119,9 @@ async def rebuild(
 
     try:
         started = time.perf_counter()
+        await store.drop_indexes(REBUILD_SCHEMA)
         await apply(await replay.end_offsets())
+        await store.create_indexes(REBUILD_SCHEMA)
         report.replay_seconds = time.perf_counter() - started
         async with store.frozen_live() as connection:
             # Nothing commits on the live schema now: what it counted is all in the topics
