@@ -1,8 +1,11 @@
 """Engagement under load: re-planning throughput after tier changes, a new cadence policy
 activated for every account, and the weekly board's latency for a manager with 300 accounts.
 
-Setup (not measured): a scratch database, N accounts registered and classified grade B through
-Kafka, planned by the real worker process (every account gets its monthly cadence visits).
+Setup (not measured): a scratch database holding N accounts registered, classified grade B and
+planned (their monthly cadence visits over the horizon and their upkeep timers), loaded by COPY
+as the worker's first upkeep leaves them, with their plan events already relayed. The worker's
+upkeep of a sample of them, run once, must change nothing. Everything measured goes through
+the real worker process on real Kafka.
 
 (a) N AccountClassified events move every account from B to A (a tier change) while the worker
 is down; then the worker starts and the clock runs until every account is re-planned. In the
@@ -17,13 +20,15 @@ bare asyncpg COPY of as many plan item rows as the re-plan wrote (added and canc
 second process (`board_load.py`) sends GETs of that manager's weekly board to the API process,
 a few at a time. The baseline, in the same run against the same API process, is GET /healthz.
 
-Figures are printed (`make bench`); only correctness is asserted. Size:
-RAPPORT_BENCH_ENGAGEMENT_ACCOUNTS (default 10000; at the issue's 100000 the setup and (a) alone
-take about 27 minutes on 2 shared cores).
+Run: `make bench`, or this module alone with
+`RAPPORT_BENCH_ENGAGEMENT_ACCOUNTS=100000 uv run --frozen --all-packages pytest
+tests/bench/test_engagement_plan.py -s -p no:randomly` (the issue's size; default 10000). It
+prints the setup's seconds, (a) tier changes/s end to end and raw records/s with their ratio,
+(b) seconds until every plan is current and the COPY's seconds with their ratio, (c) the board's
+and /healthz's p50 and p95 with their ratios. Only correctness is asserted.
 """
 
 import asyncio
-import contextlib
 import json
 import os
 import statistics
@@ -31,7 +36,7 @@ import sys
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -53,10 +58,13 @@ from chassis.testing import (
 )
 from contracts.accounts_v1 import ACCOUNTS_TOPIC
 from contracts.envelope import CloudEvent, EventData
-from engagement.bootstrap import bootstrap
-from engagement.domain.cadence import DEFAULT_POLICY
+from engagement.adapters.timers_repository import UPKEEP
+from engagement.bootstrap import Engagement, bootstrap
+from engagement.domain.accounts import Account
+from engagement.domain.cadence import DEFAULT_POLICY, replan
 from engagement.service_layer import actions
 from engagement.service_layer import commands as c
+from engagement.service_layer.planning import local_day, new_item_id, start_of_day, upkeep_plans
 from engagement_fixtures import classified, engagement_settings, prepare_engagement, registered
 
 ACCOUNTS = int(os.environ.get("RAPPORT_BENCH_ENGAGEMENT_ACCOUNTS", "10000"))
@@ -69,6 +77,19 @@ LOAD_TOOL = Path(__file__).with_name("board_load.py")
 A_CADENCE_ITEMS = 4
 
 OPEN = "state IN ('planned', 'confirmed', 'rescheduled')"
+# The plan item columns the seed and the COPY baseline write (the others keep their defaults).
+ITEM_COLUMNS = (
+    "item_id",
+    "account_id",
+    "owner",
+    "kind",
+    "origin",
+    "state",
+    "due_on",
+    "window_start",
+    "window_end",
+    "policy_version",
+)
 
 
 @dataclass(frozen=True)
@@ -78,6 +99,11 @@ class PlannedAccounts:
     account_ids: list[str]
     # Accounts whose ids start with it are this run's.
     prefix: str
+
+
+def plain_url(database_url: str) -> str:
+    """The service's SQLAlchemy URL as asyncpg takes it."""
+    return make_url(database_url).set(drivername="postgresql").render_as_string(hide_password=False)
 
 
 async def publish(bootstrap: str, events: Sequence[EventData]) -> None:
@@ -171,26 +197,111 @@ def every_account(
     return probe
 
 
-@contextlib.asynccontextmanager
-async def worker_running(service: ServiceUnderTest) -> AsyncIterator[None]:
-    """The worker, given time to become ready: after a large re-plan its relay first publishes
-    the backlog of plan events (it counts as down until it has drained the outbox), which at
-    100,000 accounts takes longer than a process start is usually given."""
-    process = service.process("worker").start()
-    try:
-        await process.wait_ready(within=1800)
-        yield
-    finally:
-        process.stop()
-
-
 def percentile(values: list[float], share: float) -> float:
     return statistics.quantiles(values, n=100, method="inclusive")[round(share * 100) - 1]
 
 
+async def seed_planned_accounts(
+    app: Engagement, account_ids: list[str], managers: list[str]
+) -> None:
+    """Load the state the worker's first upkeep leaves after N AccountRegistered and
+    AccountClassified (grade B) events, by COPY: the read model rows, each account's cadence
+    visits as the domain's `replan` plans them today under the active policy, and its upkeep
+    timer at the day `upkeep_plans` picks; the plan events count as relayed already (no outbox
+    rows). Through Kafka and the worker this took 30 minutes at 100,000 accounts, none of it
+    measured."""
+    now = app.clock.now()
+    today = local_day(now, app.plan)
+    async with app.uow() as uow:
+        policy = await uow.policies.active()
+    accounts, items, timers = [], [], []
+    for account_id, manager in zip(account_ids, managers, strict=True):
+        account = Account(account_id, name=f"Shop {account_id}", manager=manager, grade="B")
+        decision = replan(
+            policy=policy,
+            tier=account.tier,
+            account_id=account_id,
+            today=today,
+            last_done=None,
+            items=[],
+        )
+        accounts.append((account_id, account.name, manager, True, "B", "medium", policy.version))
+        items += [
+            (
+                new_item_id(),
+                account_id,
+                manager,
+                "visit",
+                "cadence",
+                "planned",
+                visit.due_on,
+                visit.due_on,
+                visit.window_end,
+                policy.version,
+            )
+            for visit in decision.add
+        ]
+        upkeep_on = min(
+            [visit.window_end + timedelta(days=1) for visit in decision.add]
+            + ([decision.next_entry] if decision.next_entry else [])
+            + [today + timedelta(days=7)]
+        )
+        timers.append((account_id, UPKEEP, start_of_day(upkeep_on, app.plan)))
+    connection = await asyncpg.connect(plain_url(app.settings.database_url))
+    try:
+        async with connection.transaction():
+            await connection.copy_records_to_table(
+                "accounts",
+                schema_name="engagement",
+                records=accounts,
+                columns=(
+                    "account_id",
+                    "name",
+                    "manager",
+                    "registered",
+                    "grade",
+                    "value_class",
+                    "plan_policy_version",
+                ),
+            )
+            await connection.copy_records_to_table(
+                "plan_items", schema_name="engagement", records=items, columns=ITEM_COLUMNS
+            )
+            await connection.copy_records_to_table(
+                "timers",
+                schema_name="engagement",
+                records=timers,
+                columns=("key", "kind", "due_at"),
+            )
+        await connection.execute(
+            "ANALYZE engagement.accounts, engagement.plan_items, engagement.timers"
+        )
+    finally:
+        await connection.close()
+
+
+async def upkeep_changes_nothing(app: Engagement, account_ids: list[str]) -> bool:
+    """The seed is what the worker plans: its upkeep of these accounts, run now, writes no
+    event and moves no timer."""
+    count = "SELECT count(*), coalesce(max(id), 0) FROM engagement.{}"
+    async with app.engine.connect() as connection:
+        before = [
+            (await connection.execute(text(count.format(t)))).one() for t in ("outbox", "timers")
+        ]
+    async with app.uow() as uow:
+        await upkeep_plans(uow=uow, account_ids=account_ids, now=app.clock.now(), settings=app.plan)
+        await uow.commit()
+    async with app.engine.connect() as connection:
+        after = [
+            (await connection.execute(text(count.format(t)))).one() for t in ("outbox", "timers")
+        ]
+    return before == after
+
+
 @pytest.fixture(scope="module")
 async def planned(infrastructure: Infrastructure) -> AsyncIterator[PlannedAccounts]:
-    """N accounts registered, classified B and planned by the worker, on a scratch database."""
+    """N accounts registered, classified B and planned (seeded, see `seed_planned_accounts`),
+    on a scratch database, with the worker's consumer groups at the topics' end."""
     async with scratch_database(infrastructure, "rapport_bench") as database:
         service = await prepare_engagement(
             infrastructure,
@@ -199,28 +310,22 @@ async def planned(infrastructure: Infrastructure) -> AsyncIterator[PlannedAccoun
             env={"ENGAGEMENT_POLICY_POLL_SECONDS": "0.5"},
         )
         engine = create_async_engine(asyncpg_url(service.database_url))
+        app = bootstrap(engagement_settings(service.env))
         prefix = unique("BE")
         account_ids = [f"{prefix}-{n}" for n in range(ACCOUNTS)]
         # About 300 accounts per manager, as in the field.
         managers = max(1, ACCOUNTS // BOARD_ACCOUNTS)
-        events: list[EventData] = []
-        for n, account_id in enumerate(account_ids):
-            events.append(registered(account_id, manager=f"{prefix}-AM{n % managers}"))
-            events.append(classified(account_id, grade="B"))
-        began = time.perf_counter()
-        await publish(infrastructure.kafka_bootstrap_servers, events)
-        published = time.perf_counter() - began
-        async with service.running("worker"):
+        try:
             began = time.perf_counter()
-            await eventually(
-                every_account(engine, prefix, "grade = 'B'"), within=1500, interval=0.5
+            await seed_planned_accounts(
+                app, account_ids, [f"{prefix}-AM{n % managers}" for n in range(ACCOUNTS)]
             )
-            planning = time.perf_counter() - began
-        assert await accounts_with_cadence(engine, prefix, at_least=1) == ACCOUNTS
-        print(
-            f"\nEngagement setup, {ACCOUNTS} accounts: published {2 * ACCOUNTS} events in "
-            f"{published:.1f} s, first plans in {planning:.1f} s"
-        )
+            seeded = time.perf_counter() - began
+            assert await accounts_with_cadence(engine, prefix, at_least=1) == ACCOUNTS
+            assert await upkeep_changes_nothing(app, account_ids[:: max(1, ACCOUNTS // 500)])
+        finally:
+            await app.dispose()
+        print(f"\nEngagement setup, {ACCOUNTS} accounts planned (seeded by COPY) in {seeded:.1f} s")
         try:
             yield PlannedAccounts(service, engine, account_ids, prefix)
         finally:
@@ -260,9 +365,7 @@ async def test_replanning_tier_changes_per_second(
 
 async def copy_seconds(database_url: str, rows: int) -> float:
     """Baseline: a bare asyncpg COPY of `rows` plan item rows into a table of the same shape."""
-    connection = await asyncpg.connect(
-        make_url(database_url).set(drivername="postgresql").render_as_string(hide_password=False)
-    )
+    connection = await asyncpg.connect(plain_url(database_url))
     try:
         await connection.execute(
             "CREATE TEMP TABLE copied (LIKE engagement.plan_items INCLUDING DEFAULTS)"
@@ -272,20 +375,8 @@ async def copy_seconds(database_url: str, rows: int) -> float:
             (f"CP-{n}", f"ACC-{n // 4}", "AM-1", "visit", "cadence", "planned", day, day, day, 2)
             for n in range(rows)
         ]
-        columns = (
-            "item_id",
-            "account_id",
-            "owner",
-            "kind",
-            "origin",
-            "state",
-            "due_on",
-            "window_start",
-            "window_end",
-            "policy_version",
-        )
         began = time.perf_counter()
-        await connection.copy_records_to_table("copied", records=records, columns=columns)
+        await connection.copy_records_to_table("copied", records=records, columns=ITEM_COLUMNS)
         return time.perf_counter() - began
     finally:
         await connection.close()
@@ -305,7 +396,7 @@ async def test_activating_a_new_cadence_policy_for_every_account(
             uow=app.uow(), command=c.DraftCadencePolicy(data=data, actor="ADM-1"), clock=app.clock
         )
         since = await scalar(engine, "SELECT now()")
-        async with worker_running(planned.service):
+        async with planned.service.running("worker"):
             began = time.perf_counter()
             await actions.activate_policy(
                 uow=app.uow(),
@@ -374,7 +465,7 @@ async def test_weekly_board_latency_of_a_manager_with_300_accounts(
     engine, prefix = planned.engine, planned.prefix
     manager = f"{prefix}-BOARD"
     assigned = planned.account_ids[:BOARD_ACCOUNTS]
-    async with worker_running(planned.service):
+    async with planned.service.running("worker"):
         await publish(
             infrastructure.kafka_bootstrap_servers,
             [registered(a, manager=manager) for a in assigned],

@@ -395,8 +395,11 @@ class OutboxRelay:
                     if listener is None:
                         listener = await self._listen()
                     # Until nothing is publishable: staged rows keep falling due meanwhile.
+                    # Healthy after the first pass that succeeds, not after the drain: a
+                    # large backlog is work to do, not a fault (it kept a worker unready for
+                    # as long as 300,000 plan events took to publish).
                     while await self.relay_once():
-                        pass
+                        self.healthy = True
                     delay = await self.seconds_to_next_staged()
                     failures = 0
                     self.healthy = True
