@@ -7,6 +7,7 @@ from urllib.parse import urlencode
 
 from fastapi import APIRouter, Path, Query
 
+from chassis.http import refusals
 from reporting.api.dependencies import Asked, ReadUow, ReportingApp
 from reporting.api.schemas import DrillDownOut, EventOut, FigureOut, FiguresOut
 from reporting.service_layer.views import (
@@ -21,7 +22,19 @@ from reporting.service_layer.views import (
 router = APIRouter(prefix="/api/v1/reporting", tags=["reporting"])
 PREFIX = "/api/v1/reporting"
 
-FigurePath = Annotated[str, Path(min_length=1, max_length=40, pattern=r"^[a-z_]+$")]
+FigurePath = Annotated[
+    str,
+    Path(
+        min_length=1,
+        max_length=40,
+        pattern=r"^[a-z_]+$",
+        description="a figure of /kpis or /composition (404: no such figure)",
+        examples=["nps", "revenue_by_category"],
+    ),
+]
+# Every operation: a team the configuration does not know is a 404; the figure operations also
+# name a figure (and a breakdown row) that may not exist.
+NOT_FOUND = refusals(404)
 
 
 def query_of(asked: Question, **extra: str) -> str:
@@ -60,7 +73,12 @@ def figures_out(found: Sequence[Figure], asked: Question) -> FiguresOut:
     )
 
 
-@router.get("/kpis", response_model=FiguresOut, summary="Every manager KPI")
+@router.get(
+    "/kpis",
+    response_model=FiguresOut,
+    summary="Every manager KPI",
+    responses=NOT_FOUND,
+)
 async def kpis(app: ReportingApp, uow: ReadUow, asked: Asked) -> FiguresOut:
     """CSAT, NPS, retention, churn, new accounts, repeat purchase, CLV, referral, complaint
     rate, SLA compliance per clock, visits against the norm, plan completion, follow-ups on
@@ -68,27 +86,38 @@ async def kpis(app: ReportingApp, uow: ReadUow, asked: Asked) -> FiguresOut:
     return figures_out(await figures(uow, asked, app.settings, DASHBOARD), asked)
 
 
-@router.get("/composition", response_model=FiguresOut, summary="Account composition")
+@router.get(
+    "/composition",
+    response_model=FiguresOut,
+    summary="Account composition",
+    responses=NOT_FOUND,
+)
 async def composition(app: ReportingApp, uow: ReadUow, asked: Asked) -> FiguresOut:
     """Revenue share by value class, grade, ABC class, region, segment, VIP and product
     category; new-account growth; churn of old accounts; VIP against non-VIP."""
     return figures_out(await figures(uow, asked, app.settings, COMPOSITION), asked)
 
 
-@router.get("/figures/{name}", response_model=FiguresOut, summary="One figure")
+@router.get("/figures/{name}", response_model=FiguresOut, summary="One figure", responses=NOT_FOUND)
 async def one_figure(app: ReportingApp, uow: ReadUow, asked: Asked, name: FigurePath) -> FiguresOut:
     """One KPI or composition figure by name (the names of /kpis and /composition)."""
     return figures_out(await figures(uow, asked, app.settings, [name]), asked)
 
 
-@router.get("/figures/{name}/events", response_model=DrillDownOut, summary="Drill-down")
+@router.get(
+    "/figures/{name}/events",
+    response_model=DrillDownOut,
+    summary="Drill-down",
+    responses=NOT_FOUND,
+)
 async def figure_events(
     app: ReportingApp,
     uow: ReadUow,
     asked: Asked,
     name: FigurePath,
     key: Annotated[
-        str | None, Query(max_length=300, description="one row of the figure's breakdown")
+        str | None,
+        Query(max_length=300, description="one row of the figure's breakdown (404: no such row)"),
     ] = None,
 ) -> DrillDownOut:
     """The events behind a figure (or one row of it): id, type, when it happened, when it
