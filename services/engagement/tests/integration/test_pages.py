@@ -127,7 +127,7 @@ async def test_the_weekly_board_shows_overdue_today_tomorrow_and_the_rest_of_the
     assert f'href="/accounts/{tiered}"' in item
     assert 'data-field="tier">C<' in item
     assert 'data-field="origin">manual<' in item and 'data-field="kind">call<' in item
-    assert 'data-day="2026-12-02">Wed 02 Dec<' in item
+    assert 'data-day="2026-12-02">Wed, Dec 2, 2026<' in item
     assert 'data-field="reschedule-count">0<' in item
     for action in ("log", "confirm", "reschedule", "cancel"):
         assert f'data-action="{action}"' in item
@@ -138,7 +138,7 @@ async def test_the_weekly_board_shows_overdue_today_tomorrow_and_the_rest_of_the
     assert planned >= 5
     assert f'data-field="completion">0 / {planned}<' in html
     day_tile = re.search(r'data-target="day">(.*?)</div></div>', html, re.S)
-    assert day_tile and "1,000.00 of" in day_tile.group(1) and "CNY" in day_tile.group(1)
+    assert day_tile and "¥1,000.00 of ¥" in day_tile.group(1)
     assert 'data-target="week"' in html and 'data-target="month"' in html
     # The board polls its live part, which is the same board without the layout.
     assert f'hx-get="{board(manager)}/live"' in html and "every 10.0s" in html
@@ -290,7 +290,7 @@ async def test_logging_a_visit_marks_the_item_done_and_plans_the_next_step(
     plan = (await site.get(f"/engagement/accounts/{account_id}")).text
     assert 'data-field="outcome">opportunity<' in plan
     assert 'data-field="csat">4<' in plan and 'data-field="nps">9<' in plan
-    assert "Fri 04 Dec: call (next step)" in plan
+    assert "Fri, Dec 4, 2026: call (next step)" in plan
 
     twice = await site.post(f"/engagement/items/{item_id}/log", data={**form, "csat": "4"})
     assert twice.status_code == 409 and "logged already" in alert(twice.text)

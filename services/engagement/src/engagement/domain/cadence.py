@@ -22,6 +22,7 @@ from datetime import date, timedelta
 from typing import Any, Literal, NamedTuple, get_args
 
 from chassis import errors
+from chassis.messages import _
 from engagement.domain.accounts import Tier
 from engagement.domain.calendar import add_months
 from engagement.domain.plan import ItemState, PlanItem
@@ -75,22 +76,26 @@ class CadencePolicy:
             interval = self.intervals.get(tier)
             window = self.window_days.get(tier)
             if interval is None or window is None:
-                problems.append(errors.Problem(tier, "every tier needs an interval and a window"))
+                problems.append(
+                    errors.Problem(tier, _("every tier needs an interval and a window"))
+                )
             elif interval.weeks < 0 or interval.months < 0 or interval.nominal_days == 0:
-                problems.append(errors.Problem(f"intervals.{tier}", "needs weeks or months"))
+                problems.append(errors.Problem(f"intervals.{tier}", _("needs weeks or months")))
             elif not 0 <= window < interval.shortest_days:
                 # Otherwise a visit would still be on time when the next one is due.
                 problems.append(
                     errors.Problem(
                         f"window_days.{tier}",
-                        f"must be 0 to {interval.shortest_days - 1}, shorter than the interval",
+                        _("must be 0 to %(most)s, shorter than the interval")
+                        % {"most": interval.shortest_days - 1},
                     )
                 )
         if self.horizon_weeks < 1:
-            problems.append(errors.Problem("horizon_weeks", "must be at least 1"))
+            problems.append(errors.Problem("horizon_weeks", _("must be at least 1")))
         if problems:
             raise InvalidPolicy(
-                f"invalid cadence policy: {problems[0].field}: {problems[0].message}",
+                _("invalid cadence policy: %(field)s: %(problem)s")
+                % {"field": problems[0].field, "problem": problems[0].message},
                 details=problems,
             )
 

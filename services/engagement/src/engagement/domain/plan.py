@@ -11,6 +11,7 @@ from datetime import date, datetime
 from typing import Literal, get_args
 
 from chassis import errors
+from chassis.messages import N_, _
 from engagement.domain.events import (
     ItemCancelled,
     ItemConfirmed,
@@ -98,8 +99,8 @@ class PlanItem:
     def __post_init__(self) -> None:
         if not self.window_start <= self.due_on <= self.window_end:
             raise InvalidItem(
-                f"due day {self.due_on} must lie within its window "
-                f"{self.window_start}..{self.window_end}"
+                _("due day %(due_on)s must lie within its window %(start)s..%(end)s")
+                % {"due_on": self.due_on, "start": self.window_start, "end": self.window_end}
             )
 
     @classmethod
@@ -143,7 +144,7 @@ class PlanItem:
         return self.is_open and self.window_end < today
 
     def confirm(self, *, actor: str | None, at: datetime) -> None:
-        self._require(("planned", "rescheduled"), "confirm")
+        self._require(("planned", "rescheduled"), N_("confirm"))
         self.state = "confirmed"
         self.events.append(ItemConfirmed(at=at, actor=actor))
 
@@ -160,11 +161,11 @@ class PlanItem:
     ) -> None:
         """Move the item to another day; its window keeps its length. `account_count` is
         the account's moved items with this one."""
-        self._require((*OPEN_STATES, "missed"), "reschedule")
+        self._require((*OPEN_STATES, "missed"), N_("reschedule"))
         if to < today:
-            raise InvalidItem(f"cannot reschedule to {to}, a day in the past")
+            raise InvalidItem(_("cannot reschedule to %(day)s, a day in the past") % {"day": to})
         if to == self.due_on and self.state != "missed":
-            raise InvalidItem(f"the item is already due on {to}")
+            raise InvalidItem(_("the item is already due on %(day)s") % {"day": to})
         previous = self.due_on
         self.window_end = to + (self.window_end - self.due_on)
         self.window_start = to
@@ -184,7 +185,7 @@ class PlanItem:
 
     def complete(self, *, visit_id: str | None, on: date, at: datetime) -> None:
         """Done, as the visit log entry `visit_id` records; late when after its window."""
-        self._require((*OPEN_STATES, "missed"), "mark done")
+        self._require((*OPEN_STATES, "missed"), N_("mark done"))
         self.state = "done"
         self.visit_id = visit_id
         self.done_at = at
@@ -199,7 +200,7 @@ class PlanItem:
         at: datetime,
         replaced_by: str | None = None,
     ) -> None:
-        self._require((*OPEN_STATES, "missed"), "cancel")
+        self._require((*OPEN_STATES, "missed"), N_("cancel"))
         self.state = "cancelled"
         self.cancelled_by = by
         self.replaced_by = replaced_by
@@ -207,10 +208,13 @@ class PlanItem:
 
     def miss(self, *, at: datetime) -> None:
         """Its window ended while it was still open (set by the scheduler)."""
-        self._require(OPEN_STATES, "mark missed")
+        self._require(OPEN_STATES, N_("mark missed"))
         self.state = "missed"
         self.events.append(ItemMissed(at=at))
 
     def _require(self, states: tuple[ItemState, ...], action: str) -> None:
         if self.state not in states:
-            raise ActionNotAllowed(f"cannot {action} an item that is {self.state}")
+            raise ActionNotAllowed(
+                _("cannot %(action)s an item that is %(state)s")
+                % {"action": _(action), "state": _(self.state)}
+            )

@@ -6,6 +6,7 @@ from decimal import Decimal
 from typing import Literal, get_args
 
 from chassis import errors
+from chassis.messages import _
 
 Channel = Literal["phone", "email", "on_site", "video"]
 Outcome = Literal[
@@ -60,11 +61,13 @@ class Visit:
 
     def __post_init__(self) -> None:
         if self.occurred_on > self.logged_on:
-            raise InvalidVisit(f"a visit on {self.occurred_on} has not happened yet")
+            raise InvalidVisit(
+                _("a visit on %(day)s has not happened yet") % {"day": self.occurred_on}
+            )
         if not 0 <= self.duration_minutes <= MAX_DURATION_MINUTES:
-            raise InvalidVisit("duration_minutes must be between 0 and 1440")
+            raise InvalidVisit(_("duration_minutes must be between 0 and 1440"))
         if self.next_step is not None and self.next_step.due_on < self.occurred_on:
-            raise InvalidVisit("the next step cannot be due before the visit")
+            raise InvalidVisit(_("the next step cannot be due before the visit"))
 
 
 @dataclass(frozen=True)
@@ -81,11 +84,11 @@ class Feedback:
 
     def __post_init__(self) -> None:
         if self.csat is None and self.nps is None:
-            raise InvalidFeedback("feedback needs a csat (1-5) or an nps (0-10) score")
+            raise InvalidFeedback(_("feedback needs a csat (1-5) or an nps (0-10) score"))
         if self.csat is not None and not 1 <= self.csat <= 5:
-            raise InvalidFeedback(f"csat must be 1 to 5, not {self.csat}")
+            raise InvalidFeedback(_("csat must be 1 to 5, not %(csat)s") % {"csat": self.csat})
         if self.nps is not None and not 0 <= self.nps <= 10:
-            raise InvalidFeedback(f"nps must be 0 to 10, not {self.nps}")
+            raise InvalidFeedback(_("nps must be 0 to 10, not %(nps)s") % {"nps": self.nps})
 
 
 @dataclass(frozen=True)
@@ -101,6 +104,6 @@ class Target:
 
     def __post_init__(self) -> None:
         if self.amount < 0:
-            raise InvalidTarget("a target cannot be negative")
+            raise InvalidTarget(_("a target cannot be negative"))
         if self.month.day != 1:
-            raise InvalidTarget("a target's month is its first day")
+            raise InvalidTarget(_("a target's month is its first day"))

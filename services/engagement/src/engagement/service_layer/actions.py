@@ -6,6 +6,7 @@ from datetime import timedelta
 
 from chassis import errors
 from chassis.clock import Clock
+from chassis.messages import _
 from engagement.adapters.published import feedback_contract, target_contract, visit_contract
 from engagement.domain.cadence import CadencePolicy
 from engagement.domain.plan import PlanItem
@@ -36,7 +37,7 @@ class PolicyNotDraft(errors.Conflict):
 async def _known_account(uow: EngagementUnitOfWork, account_id: str) -> None:
     account = await uow.accounts.get(account_id)
     if account is None or not account.registered:
-        raise NotFound(f"no account {account_id!r}")
+        raise NotFound(_("no account %(id)r") % {"id": account_id})
 
 
 async def _locked_item(uow: EngagementUnitOfWork, item_id: str) -> PlanItem:
@@ -44,7 +45,7 @@ async def _locked_item(uow: EngagementUnitOfWork, item_id: str) -> PlanItem:
     (`upkeep_plans` holds it too), so no change to an item is lost."""
     found = await uow.items.get(item_id)
     if found is None:
-        raise NotFound(f"no plan item {item_id!r}")
+        raise NotFound(_("no plan item %(id)r") % {"id": item_id})
     await uow.accounts.lock([found.account_id])
     item = await uow.items.get(item_id, for_update=True)
     assert item is not None, "plan items are never deleted"
@@ -59,7 +60,9 @@ async def plan_manual_item(
         await _known_account(uow, command.account_id)
         account = (await uow.accounts.lock([command.account_id]))[command.account_id]
         if command.due_on < local_day(now, settings):
-            raise errors.InvalidInput(f"cannot plan an item on {command.due_on}, in the past")
+            raise errors.InvalidInput(
+                _("cannot plan an item on %(day)s, in the past") % {"day": command.due_on}
+            )
         item = PlanItem.plan(
             item_id=new_item_id(),
             account_id=command.account_id,
@@ -138,13 +141,14 @@ async def log_visit(
         await _known_account(uow, command.account_id)
         account = (await uow.accounts.lock([command.account_id]))[command.account_id]
         if await uow.visits.visit_exists(visit_id):
-            raise AlreadyLogged(f"visit {visit_id!r} is logged already")
+            raise AlreadyLogged(_("visit %(id)r is logged already") % {"id": visit_id})
         item = None
         if command.item_id is not None:
             item = await _locked_item(uow, command.item_id)
             if item.account_id != command.account_id:
                 raise errors.InvalidInput(
-                    f"item {command.item_id!r} belongs to another account", code="wrong_account"
+                    _("item %(id)r belongs to another account") % {"id": command.item_id},
+                    code="wrong_account",
                 )
         next_item = None
         if command.next_step is not None:
@@ -275,9 +279,14 @@ async def activate_policy(
     async with uow:
         stored = await uow.policies.get(command.version, for_update=True)
         if stored is None:
-            raise NotFound(f"no cadence policy version {command.version}")
+            raise NotFound(
+                _("no cadence policy version %(version)s") % {"version": command.version}
+            )
         if stored["state"] != "draft":
-            raise PolicyNotDraft(f"version {command.version} is {stored['state']}, not a draft")
+            raise PolicyNotDraft(
+                _("version %(version)s is %(state)s, not a draft")
+                % {"version": command.version, "state": stored["state"]}
+            )
         await uow.policies.activate(command.version, at=clock.now())
         await uow.commit()
 

@@ -6,6 +6,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from chassis.errors import InvalidInput
+from chassis.messages import _
 from engagement.domain.accounts import Account
 from engagement.domain.targets import DayWeights, Progress, progress, split_month
 from engagement.service_layer.unit_of_work import EngagementUnitOfWork
@@ -148,7 +149,10 @@ FIRST_YEAR, LAST_YEAR = 2000, 2100
 
 def require_board_day(day: date) -> None:
     if not FIRST_YEAR <= day.year <= LAST_YEAR:
-        raise InvalidInput(f"{day} is outside the years {FIRST_YEAR} to {LAST_YEAR}")
+        raise InvalidInput(
+            _("%(day)s is outside the years %(first)s to %(last)s")
+            % {"day": day, "first": FIRST_YEAR, "last": LAST_YEAR}
+        )
 
 
 async def weekly_board(

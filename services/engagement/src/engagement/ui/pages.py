@@ -22,8 +22,9 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import BaseModel, ValidationError
 
-from chassis.errors import InvalidInput, NotFound, Problem, RapportError, invalid
+from chassis.errors import InvalidInput, NotFound, Problem, RapportError
 from chassis.http import parse_form, status_of
+from chassis.i18n import _, money, number
 from chassis.web import templates as shared_templates
 from engagement.api.dependencies import EngagementApp, ReadUow, Today
 from engagement.api.routes import log_visit_command
@@ -43,6 +44,7 @@ from engagement.service_layer.views import (
     weekly_board,
     with_tier,
 )
+from engagement.ui.labels import SECTIONS, board_day, label, month_name, note_of
 
 STATIC_PREFIX = "/engagement/static"
 templates = shared_templates(Path(__file__).parent / "templates", static_prefix=STATIC_PREFIX)
@@ -54,12 +56,6 @@ M = TypeVar("M", bound=BaseModel)
 # The API's staff ids and months (its path parameters), checked here so a bad one is a page.
 STAFF_ID = re.compile(r"^[A-Za-z0-9._@-]{1,64}$")
 MONTH = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
-SECTIONS = (
-    ("overdue", "Overdue"),
-    ("today", "Today"),
-    ("tomorrow", "Tomorrow"),
-    ("this_week", "Rest of this week"),
-)
 # Rapport itself moves and cancels items for these reasons (merges, re-plans); people give
 # the others.
 SYSTEM_REASONS = ("merged", "replanned")
@@ -89,28 +85,23 @@ templates.env.globals.update(
     outcomes=OUTCOMES,
     feedback_contexts=FEEDBACK_CONTEXTS,
     one_day=timedelta(days=1),
+    label=label,
+    note_of=note_of,
+    month_name=month_name,
 )
 
 
 def share_filter(share: float | None) -> str:
-    return "—" if share is None else f"{share:.0%}"
+    """A share in the locale's numbers: `85%`."""
+    return "—" if share is None else number(share, "#,##0%")
 
 
-def money_filter(amount: Decimal) -> str:
-    return f"{amount:,.2f}"
+def amount_filter(amount: Decimal, currency: str = "CNY") -> str:
+    """Money: yuan as `¥1,250.00`; a target set in another currency with its code."""
+    return money(amount) if currency == "CNY" else f"{number(amount, '#,##0.00')} {currency}"
 
 
-def day_filter(day: date | None) -> str:
-    return day.strftime("%a %d %b") if day else "—"
-
-
-def words_filter(code: str | None) -> str:
-    return code.replace("_", " ") if code else "—"
-
-
-templates.env.filters.update(
-    share=share_filter, money=money_filter, day=day_filter, words=words_filter
-)
+templates.env.filters.update(share=share_filter, amount=amount_filter, day=board_day)
 
 
 def page(request: Request, name: str, context: dict[str, Any], status: int = 200) -> HTMLResponse:
@@ -136,15 +127,15 @@ async def with_contacts(
         {row["account_id"] for row in care}, user=user or "engagement", purpose=purpose
     )
     for row in care:
-        _, reference, _ = parse_care_trigger(row["trigger"])
+        reference = parse_care_trigger(row["trigger"])[1]
         card = cards[row["account_id"]]
         name = card.names.get(reference)
         note = None
         if name is None:
             note = (
-                "no longer on the card"
+                _("no longer on the card")
                 if card.answered
-                else "name unavailable: accounts did not answer"
+                else _("name unavailable: accounts did not answer")
             )
         row["contact"] = {"reference": reference, "name": name, "note": note}
 
@@ -166,12 +157,15 @@ def validated(model: type[M], data: dict[str, Any], what: str) -> M:
             Problem(".".join(str(part) for part in e["loc"]) or what, e["msg"])
             for e in exc.errors()
         ]
-        raise invalid(problems, what) from None
+        summary = "; ".join(f"{p.field}: {p.message}" for p in problems[:5])
+        message = _("invalid %(what)s: %(problems)s") % {"what": what, "problems": summary}
+        raise InvalidInput(message, details=problems) from None
 
 
-def staff_id(text: str, what: str) -> str:
+def staff_id(text: str, missing: str) -> str:
+    """`text` when it can be a staff id; else NotFound with `missing` (`%(id)r`, translated)."""
     if not STAFF_ID.match(text):
-        raise NotFound(f"no {what} {text!r}")
+        raise NotFound(missing % {"id": text})
     return text
 
 
@@ -182,7 +176,7 @@ def day_of(text: str | None) -> date | None:
     try:
         return date.fromisoformat(text)
     except ValueError:
-        raise InvalidInput(f"{text!r} is not a day (YYYY-MM-DD)") from None
+        raise InvalidInput(_("%(text)r is not a day (YYYY-MM-DD)") % {"text": text}) from None
 
 
 def weekly_url(manager: str, on: date | None = None) -> str:
@@ -202,7 +196,7 @@ async def home(request: Request, uow: ReadUow, today: Today) -> HTMLResponse:
         {
             "managers": await uow.queries.managers(),
             "teams": await uow.teams.all(),
-            "month": today.strftime("%Y-%m"),
+            "month": today.replace(day=1),
         },
     )
 
@@ -212,7 +206,7 @@ async def find_account(request: Request) -> Response:
     """The home page's "open an account's plan" form."""
     account_id = request.query_params.get("account_id", "").strip()
     if not account_id:
-        return refused(request, InvalidInput("say which account: its id, e.g. C-1001"))
+        return refused(request, InvalidInput(_("say which account: its id, e.g. C-1001")))
     return RedirectResponse(f"/engagement/accounts/{quote(account_id, safe='')}", status_code=303)
 
 
@@ -271,7 +265,7 @@ async def weekly_page(
 ) -> HTMLResponse:
     try:
         on = on_query(request)
-        staff_id(manager, "manager")
+        staff_id(manager, _("no manager %(id)r"))
     except RapportError as error:
         return refused(request, error)
     return await render_weekly(request, app, manager=manager, on=on, today=today, live=live)
@@ -292,7 +286,7 @@ async def reschedule(app: Engagement, item_id: str, actor: str, form: Form) -> N
             "requested_by": form.get("requested_by"),
             "reason": form.get("reason"),
         },
-        "reschedule",
+        _("reschedule form"),
     )
     await actions.reschedule_item(
         uow=app.uow(),
@@ -316,7 +310,7 @@ async def cancel(app: Engagement, item_id: str, actor: str, form: Form) -> None:
             "cancelled_by": form.get("cancelled_by") or "customer",
             "reason": form.get("reason") or "customer_cancelled",
         },
-        "cancellation",
+        _("cancel form"),
     )
     await actions.cancel_item(
         uow=app.uow(),
@@ -343,7 +337,8 @@ async def item_action(
     """One of the board's item buttons, acting as the board's manager."""
     run = ITEM_ACTIONS.get(action)
     if run is None or not STAFF_ID.match(manager):
-        return refused(request, NotFound(f"no action {action!r} on the board of {manager!r}"))
+        message = _("no action %(action)r on the board of %(manager)r")
+        return refused(request, NotFound(message % {"action": action, "manager": manager}))
     live = from_htmx(request)
     on = None
     try:
@@ -370,6 +365,12 @@ async def team_context(
     board = await team_board(uow, team=team, today=on or today, weights=app.weights)
     if board is None:
         return None
+    await with_contacts(
+        app,
+        (row for rows in board.sections.values() for row in rows),
+        user=board.supervisor,
+        purpose="care touches on the team board",
+    )
     return {
         "board": board,
         "on": on,
@@ -405,9 +406,10 @@ async def render_team(
 ) -> HTMLResponse:
     try:
         on = on_query(request)
-        context = await team_context(app, uow, team=staff_id(team, "team"), on=on, today=today)
+        missing = _("no team %(id)r")
+        context = await team_context(app, uow, team=staff_id(team, missing), on=on, today=today)
         if context is None:
-            raise NotFound(f"no team {team!r}")
+            raise NotFound(missing % {"id": team})
     except RapportError as error:
         return refused(request, error)
     return page(request, "team_live.html" if live else "team.html", context)
@@ -416,7 +418,7 @@ async def render_team(
 def month_start(text: str) -> date:
     found = MONTH.match(text)
     if found is None or int(found[1]) < 1:
-        raise NotFound(f"no month {text!r} (YYYY-MM)")
+        raise NotFound(_("no month %(text)r (YYYY-MM)") % {"text": text})
     return date(int(found[1]), int(found[2]), 1)
 
 
@@ -428,13 +430,19 @@ async def monthly(
         first = month_start(month)
         board = await monthly_board(
             uow,
-            manager=staff_id(manager, "manager"),
+            manager=staff_id(manager, _("no manager %(id)r")),
             month=first,
             today=today,
             weights=app.weights,
         )
     except RapportError as error:
         return refused(request, error)
+    await with_contacts(
+        app,
+        (row for _, rows in board.weeks for row in rows),
+        user=board.manager,
+        purpose="care touches on the monthly board",
+    )
     previous = month_of(first - timedelta(days=1))
     following = month_of(first + timedelta(days=31))
     return page(
@@ -464,7 +472,7 @@ async def render_account(
     async with app.uow() as uow:
         plan = await account_plan(uow, account_id=account_id, today=today)
     if plan is None:
-        return refused(request, NotFound(f"no account {account_id!r}"))
+        return refused(request, NotFound(_("no account %(id)r") % {"id": account_id}))
     await with_contacts(
         app, plan.items, user=plan.account["manager"], purpose="care touches on the account plan"
     )
@@ -493,7 +501,7 @@ async def record_feedback(
         form = await form_of(request)
         fields = ("context", "csat", "nps", "actor")
         data = {name: form[name].strip() for name in fields if form.get(name, "").strip()}
-        body = validated(FeedbackIn, {**data, "account_id": account_id}, "feedback")
+        body = validated(FeedbackIn, {**data, "account_id": account_id}, _("feedback form"))
         await actions.record_feedback(
             uow=app.uow(),
             command=c.RecordFeedback(
@@ -522,8 +530,11 @@ def visit_body(form: Form, *, account_id: str, item_id: str | None) -> VisitIn:
             "note": form.get("next_step_note", "").strip(),
         }
     elif form.get("next_step_note", "").strip():
-        raise InvalidInput("the next step needs a day", details=[Problem("next_step_on", "a day")])
-    return validated(VisitIn, {**data, "account_id": account_id, "item_id": item_id}, "visit")
+        raise InvalidInput(
+            _("the next step needs a day"), details=[Problem("next_step_on", _("a day"))]
+        )
+    data = {**data, "account_id": account_id, "item_id": item_id}
+    return validated(VisitIn, data, _("visit form"))
 
 
 def new_visit_form(*, actor: str | None, channel: str, today: date) -> Form:
@@ -570,7 +581,7 @@ async def logged_item(app: Engagement, item_id: str) -> dict[str, Any]:
     async with app.uow() as uow:
         row = await uow.queries.item(item_id)
     if row is None:
-        raise NotFound(f"no plan item {item_id!r}")
+        raise NotFound(_("no plan item %(id)r") % {"id": item_id})
     return with_tier(row)
 
 
@@ -642,7 +653,7 @@ async def known_account(app: Engagement, account_id: str) -> dict[str, Any]:
     async with app.uow() as uow:
         found = await uow.queries.account(account_id)
     if found is None or not found["registered"]:
-        raise NotFound(f"no account {account_id!r}")
+        raise NotFound(_("no account %(id)r") % {"id": account_id})
     return found
 
 
