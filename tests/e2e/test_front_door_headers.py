@@ -10,25 +10,35 @@ from chassis.testing import FrontDoor
 
 
 @pytest.fixture
-async def door() -> AsyncIterator[httpx.AsyncClient]:
+async def front_door() -> AsyncIterator[FrontDoor]:
     # No upstream listens: the front door's own answers (and its 502s) are under test.
-    front_door = FrontDoor({})
-    front_door.start()
+    door = FrontDoor({})
+    door.start()
     try:
-        await front_door.wait_ready()
-        async with httpx.AsyncClient(base_url=front_door.url, timeout=10) as client:
-            yield client
+        await door.wait_ready()
+        yield door
     finally:
-        front_door.stop()
+        door.stop()
 
 
-async def test_every_answer_carries_the_security_headers(door: httpx.AsyncClient) -> None:
+@pytest.fixture
+async def door(front_door: FrontDoor) -> AsyncIterator[httpx.AsyncClient]:
+    async with httpx.AsyncClient(base_url=front_door.url, timeout=10) as client:
+        yield client
+
+
+async def test_every_answer_carries_the_security_headers(
+    door: httpx.AsyncClient, front_door: FrontDoor
+) -> None:
+    # Sign-out continues at the identity provider: the one other place a form may lead.
+    provider = front_door.values["OIDC_ORIGIN"]
+    assert provider.startswith("http://127.0.0.1:")
     for response in (await door.get("/readyz"), await door.get("/accounts/")):
         policy = response.headers["content-security-policy"]
         assert "script-src 'self';" in policy
         assert "unsafe-inline" not in policy.split("script-src", 1)[1].split(";", 1)[0]
         assert "frame-ancestors 'none'" in policy
-        assert "form-action 'self' http://127.0.0.1:18080" in policy
+        assert f"form-action 'self' {provider};" in policy
         assert response.headers["x-frame-options"] == "DENY"
         assert response.headers["x-content-type-options"] == "nosniff"
         assert response.headers["referrer-policy"] == "same-origin"

@@ -61,6 +61,10 @@ def _from_local_stack() -> Infrastructure:
         for line in exports.stdout.splitlines()
         if line.startswith("export ")
     )
+    if "RAPPORT_OIDC_ISSUER" in values:
+        # The stack's Keycloak (infra-up starts it): every service process a test starts, and
+        # the front door, trust the realm the tests take their tokens from.
+        os.environ.setdefault("RAPPORT_OIDC_ISSUER", values["RAPPORT_OIDC_ISSUER"].strip("'\""))
     return Infrastructure(
         values["KAFKA_BOOTSTRAP_SERVERS"].strip("'\""), values["DATABASE_URL"].strip("'\"")
     )
