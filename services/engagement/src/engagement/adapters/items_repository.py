@@ -1,10 +1,10 @@
 """Plan items: load, add exactly once per trigger, save their changes and reschedules."""
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Row, bindparam, func, select, update
+from sqlalchemy import Row, String, bindparam, column, func, select, update, values
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -187,16 +187,25 @@ class ItemRepository:
         if moves:
             await self._session.execute(reschedules.insert(), moves)
 
-    async def reassign(self, account_id: str, owner: str | None) -> list[str]:
-        """Give the account's open items to its new manager; returns their ids."""
-        rows = await self._session.scalars(
+    async def reassign(self, owners: Mapping[str, str | None]) -> dict[str, list[str]]:
+        """Give each account's open items to its manager (`owners`: account -> manager), in one
+        statement for the batch; returns the ids moved, by account (none: left out)."""
+        if not owners:
+            return {}
+        wanted = values(column("account_id", String), column("owner", String), name="wanted").data(
+            list(owners.items())
+        )
+        rows = await self._session.execute(
             update(plan_items)
             .where(
-                plan_items.c.account_id == account_id,
+                plan_items.c.account_id == wanted.c.account_id,
                 is_any_of(plan_items.c.state, [*OPEN_STATES, "missed"]),
-                plan_items.c.owner.is_distinct_from(owner),
+                plan_items.c.owner.is_distinct_from(wanted.c.owner),
             )
-            .values(owner=owner, updated_at=func.now())
-            .returning(plan_items.c.item_id)
+            .values(owner=wanted.c.owner, updated_at=func.now())
+            .returning(plan_items.c.account_id, plan_items.c.item_id)
         )
-        return sorted(rows)
+        moved: dict[str, list[str]] = {}
+        for account_id, item_id in rows:
+            moved.setdefault(account_id, []).append(item_id)
+        return {account_id: sorted(item_ids) for account_id, item_ids in moved.items()}

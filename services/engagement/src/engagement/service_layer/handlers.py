@@ -102,8 +102,11 @@ async def _reassign(
 ) -> None:
     """Give each account's open items to its manager. Items planned before the account's
     manager was known (an order seen before its account) move too."""
+    moved_of = await uow.items.reassign(
+        {account_id: account.manager for account_id, account in after.items()}
+    )
     for account_id, account in after.items():
-        moved = await uow.items.reassign(account_id, account.manager)
+        moved = moved_of.get(account_id)
         if moved:
             previous = before.get(account_id)
             uow.published.add(
