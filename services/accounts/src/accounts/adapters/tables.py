@@ -321,8 +321,9 @@ evaluation_report_lines = Table(
     Column("value_class", String(10), nullable=False),
     Column("frequency_class", String(10), nullable=False),
     Column("score", Numeric(4, 1), nullable=False),
-    Column("grade", String(1), nullable=False),
-    Column("recommendation", String(10), nullable=False),
+    # None: still a prospect at the period's end, not graded.
+    Column("grade", String(1)),
+    Column("recommendation", String(10)),
     Column("lifecycle_stage", String(10), nullable=False),
     Column("indicators", JSONB, nullable=False),
 )

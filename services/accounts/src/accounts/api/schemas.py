@@ -496,8 +496,8 @@ class ReportLineOut(BaseModel):
     value_class: Level
     frequency_class: Level
     score: DecimalString
-    grade: Grade
-    recommendation: str
+    grade: Grade | None = Field(description="None: a prospect at the period's end, not graded")
+    recommendation: str | None
     lifecycle_stage: Stage
     indicators: list[dict[str, Any]]
 
