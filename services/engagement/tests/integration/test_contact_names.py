@@ -172,3 +172,46 @@ async def test_with_accounts_down_the_pages_show_the_reference_with_a_note(
         form = await site.get(f"/engagement/items/{item_id}/log")
         assert form.status_code == 200
         assert note in form.text
+
+
+async def test_the_team_and_monthly_boards_show_the_contacts_name_too(
+    with_accounts: Engagement, accounts_http: httpx.AsyncClient
+) -> None:
+    account_id, contact_id = await card_with_birthday(accounts_http)
+    manager = await plan_birthdays(with_accounts, account_id, contact_id, "CT-GONE")
+    team = f"T-{manager}"
+    transport = httpx.ASGITransport(app=create(with_accounts))
+    async with httpx.AsyncClient(transport=transport, base_url="http://rapport") as site:
+        saved = await site.put(
+            f"/api/v1/engagement/teams/{team}", json={"supervisor": "SUP-9", "managers": [manager]}
+        )
+        assert saved.status_code == 204, saved.text
+        team_board = await site.get(f"/engagement/boards/team/{team}/live")
+        month_board = await site.get(f"/engagement/boards/monthly/{manager}/2026-12")
+
+    for page in (team_board, month_board):
+        assert page.status_code == 200
+        assert "Li Wei" in page.text
+        assert "CT-GONE (no longer on the card)" in page.text
+        assert contact_id not in page.text
+
+
+async def test_with_accounts_down_the_team_and_monthly_boards_show_the_reference(
+    accounts_down: Engagement,
+) -> None:
+    account_id, contact_id = unique("P"), "CT-0001"
+    manager = await plan_birthdays(accounts_down, account_id, contact_id)
+    team = f"T-{manager}"
+    transport = httpx.ASGITransport(app=create(accounts_down))
+    async with httpx.AsyncClient(transport=transport, base_url="http://rapport") as site:
+        saved = await site.put(
+            f"/api/v1/engagement/teams/{team}", json={"supervisor": "SUP-9", "managers": [manager]}
+        )
+        assert saved.status_code == 204, saved.text
+        team_board = await site.get(f"/engagement/boards/team/{team}/live")
+        month_board = await site.get(f"/engagement/boards/monthly/{manager}/2026-12")
+
+    note = f"{contact_id} (name unavailable: accounts did not answer)"
+    for page in (team_board, month_board):
+        assert page.status_code == 200
+        assert note in page.text
