@@ -44,7 +44,7 @@ ROLES: tuple[Role, ...] = get_args(Role)
 SESSION_COOKIE = "rapport_session"
 CSRF_FIELD = "csrf_token"
 CSRF_HEADER = "X-CSRF-Token"
-_SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
 class IdentitySettings(BaseSettings):
@@ -360,7 +360,7 @@ async def csrf_protected(request: Request) -> None:
     """A dependency for pages' routers: a POST from a browser must carry the session's token
     (form field `csrf_token` or header `X-CSRF-Token`), so another site cannot post a form in
     the signed-in user's name. Bearer clients carry no ambient credentials and need none."""
-    if request.method in _SAFE_METHODS or "authorization" in request.headers:
+    if request.method in SAFE_METHODS or "authorization" in request.headers:
         return
     sent = request.headers.get(CSRF_HEADER)
     if sent is None:

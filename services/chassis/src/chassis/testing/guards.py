@@ -8,7 +8,7 @@ from fastapi import FastAPI
 from fastapi.dependencies.models import Dependant
 from fastapi.routing import APIRoute
 
-from chassis.auth import csrf_protected, current_principal, page_principal
+from chassis.auth import SAFE_METHODS, csrf_protected, current_principal, page_principal
 
 # Open to anyone: probes, metrics and the sign-in flow itself.
 OPEN_PATHS = ("/healthz", "/readyz", "/metrics")
@@ -37,7 +37,10 @@ def unguarded_routes(app: FastAPI) -> list[str]:
         for method in sorted(route.methods or ()):
             if not calls & {current_principal, page_principal}:
                 found.append(f"{method} {route.path}: no principal")
-            changes_state = method not in {"GET", "HEAD", "OPTIONS"}
-            if changes_state and "/api/" not in route.path and csrf_protected not in calls:
+            if (
+                method not in SAFE_METHODS
+                and "/api/" not in route.path
+                and csrf_protected not in calls
+            ):
                 found.append(f"{method} {route.path}: no CSRF check")
     return found
