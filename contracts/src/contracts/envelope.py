@@ -4,13 +4,27 @@ import uuid
 from datetime import UTC, datetime
 from typing import Any, ClassVar, Literal, Self
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
 
 from contracts.types import UtcDateTime, refuse_nul
 
 CLOUDEVENTS_CONTENT_TYPE = "application/cloudevents+json"
 # The longest string any contract field takes unless it says less: every value stays storable.
 MAX_TEXT_LENGTH = 10_000
+# The validation context of a value parsed from JSON text that holds no NUL (see `nul_free`):
+# no string in it can carry one, so the NUL check is skipped.
+NUL_FREE: dict[str, bool] = {"nul_free": True}
+
+
+def nul_free(raw: bytes) -> bool:
+    """True if no string of this JSON text can hold a NUL: JSON writes one only as the
+    escape `\\u0000` (a raw control character is not JSON). An escaped backslash before
+    `u0000` also matches, which only costs that record the full check."""
+    return b"\\u0000" not in raw and b"\x00" not in raw
+
+
+def _checked_for_nul(info: ValidationInfo) -> bool:
+    return bool(info.context and info.context.get("nul_free"))
 
 
 class ContractModel(BaseModel):
@@ -18,10 +32,17 @@ class ContractModel(BaseModel):
 
     model_config = ConfigDict(extra="ignore", frozen=True, str_max_length=MAX_TEXT_LENGTH)
 
-    @field_validator("*")
-    @classmethod
-    def _refuse_nul(cls, value: Any) -> Any:
-        return refuse_nul(value)
+    @model_validator(mode="after")
+    def _refuse_nul(self, info: ValidationInfo) -> Self:
+        # Once per model, not once per field: a Python call on every field of every consumed
+        # event cost a tenth of the decoding.
+        if not _checked_for_nul(info):
+            for name, value in self.__dict__.items():
+                try:
+                    refuse_nul(value)
+                except ValueError as error:
+                    raise ValueError(f"{name} {error}") from None
+        return self
 
 
 class EventData(ContractModel):
@@ -52,8 +73,8 @@ class CloudEvent(BaseModel):
 
     @field_validator("id", "source", "type", "subject", "datacontenttype")
     @classmethod
-    def _refuse_nul(cls, value: str) -> str:
-        return str(refuse_nul(value))
+    def _refuse_nul(cls, value: str, info: ValidationInfo) -> str:
+        return value if _checked_for_nul(info) else str(refuse_nul(value))
 
     @classmethod
     def wrap(

@@ -103,3 +103,23 @@ def test_business_check_rejects_with_its_reason() -> None:
     )
     assert isinstance(decoded, Rejected)
     assert (decoded.reason, decoded.detail) == ("unprocessable", "currency not supported")
+
+
+def test_a_nul_anywhere_is_refused_with_where_it_is() -> None:
+    line = {**ORDER["data"]["lines"][0], "sku": "SKU\x001"}
+    in_a_line = decode({**ORDER, "data": {**ORDER["data"], "lines": [line]}})
+    assert isinstance(in_a_line, Rejected)
+    assert in_a_line.reason == "schema-invalid"
+    assert in_a_line.detail.startswith("data.lines.0: ") and "sku" in in_a_line.detail
+    in_the_subject = decode({**ORDER, "subject": "C-1001\x00"})
+    assert isinstance(in_the_subject, Rejected)
+    assert in_the_subject.reason == "not-a-cloudevent"
+
+
+def test_the_text_of_a_nul_escape_is_not_a_nul() -> None:
+    """A backslash followed by `u0000` (the JSON text holds `\\\\u0000`) is six ordinary
+    characters: the quick look for NUL escapes sees it, and the full check accepts it."""
+    data = {**ORDER["data"], "order_id": "SO-\\u0000"}
+    decoded = decode({**ORDER, "data": data})
+    assert isinstance(decoded, ReceivedEvent)
+    assert decoded.data.order_id == "SO-\\u0000"

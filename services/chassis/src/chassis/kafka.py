@@ -34,7 +34,13 @@ from prometheus_client import Counter, Histogram
 from pydantic import ValidationError
 
 from chassis.db import is_transient
-from contracts.envelope import CLOUDEVENTS_CONTENT_TYPE, CloudEvent, EventData
+from contracts.envelope import (
+    CLOUDEVENTS_CONTENT_TYPE,
+    NUL_FREE,
+    CloudEvent,
+    EventData,
+    nul_free,
+)
 from contracts.registry import dead_letter_topic
 
 log = logging.getLogger(__name__)
@@ -149,7 +155,8 @@ def _decode(
     accepts: dict[str, type[EventData]],
     business_check: BusinessCheck | None,
 ) -> ReceivedEvent | Rejected:
-    envelope = _envelope(record)
+    context = NUL_FREE if nul_free(record.value or b"") else None
+    envelope = _envelope(record, context)
     if isinstance(envelope, Rejected):
         return envelope
     model = accepts.get(envelope.type)
@@ -158,7 +165,7 @@ def _decode(
             record, "unknown-event-type", f"type {envelope.type!r} is not accepted here"
         )
     try:
-        data = model.model_validate(envelope.data)
+        data = model.model_validate(envelope.data, context=context)
     except ValidationError as exc:
         return Rejected(record, "schema-invalid", _summarise(exc, prefix="data."))
     if data.subject() != envelope.subject:
@@ -173,12 +180,14 @@ def _decode(
     )
 
 
-def _envelope(record: ConsumerRecord[Any, Any]) -> CloudEvent | Rejected:
+def _envelope(
+    record: ConsumerRecord[Any, Any], context: dict[str, bool] | None
+) -> CloudEvent | Rejected:
     """The envelope of a record, or why it has none."""
     try:
         # pydantic's own parser validates while it parses, in about half the time of
         # `json.loads` and a validation of the resulting dict (decision 0014).
-        return CloudEvent.model_validate_json(record.value or b"")
+        return CloudEvent.model_validate_json(record.value or b"", context=context)
     except Exception:
         # Whatever went wrong, the exact path below says why.
         pass
@@ -194,9 +203,13 @@ def _envelope(record: ConsumerRecord[Any, Any]) -> CloudEvent | Rejected:
 
 def _summarise(exc: ValidationError, prefix: str = "") -> str:
     return "; ".join(
-        f"{prefix}{'.'.join(str(part) for part in error['loc']) or '<value>'}: {error['msg']}"
-        for error in exc.errors()[:10]
+        f"{_where(error['loc'], prefix)}: {error['msg']}" for error in exc.errors()[:10]
     )
+
+
+def _where(location: tuple[int | str, ...], prefix: str) -> str:
+    """`data.lines.0.sku`; a check of the whole model (no location) is named by the prefix."""
+    return prefix + ".".join(str(part) for part in location) or prefix.rstrip(".") or "<value>"
 
 
 async def _parse_ignoring_headers(
