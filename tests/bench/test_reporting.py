@@ -1,23 +1,25 @@
 """Reporting under load: (a) freshness, from an event's Kafka timestamp to the KPI that
 includes it being readable through the API, p50 and p99 under a steady load; (b) rebuild:
 records per second replayed from offset 0 into a fresh schema (checked equal to the live one)
-against the steady ingest rate (the worker's, counting the same records live: target >= 2x)
-and against a bare aiokafka consumer of the same topics, in the same run.
+against the steady ingest rate (the steady load of (a), which the worker ingested as it came:
+target >= 2x, so that a rebuild outruns the live stream; decision 0018), against the most the
+worker ingests (counting the same records live) and against a bare aiokafka consumer of the
+same topics, in the same run.
 
 Setup: a scratch database and topics of the run's own (a topic prefix), the real api and
 worker processes.
 
-(a) A steady load of orders (RAPPORT_BENCH_REPORTING_RATE a second, default 200, for
+(a) A steady load of orders (RAPPORT_BENCH_REPORTING_RATE a second, default 500, for
 RAPPORT_BENCH_REPORTING_SECONDS, default 30) for accounts of many managers; beside it, four
 times a second, a probe order for a manager of its own, whose sales the API is asked for every
 20 ms until they include it (one probe at a time). Freshness = the moment it is seen - the
 record's Kafka timestamp. Baseline: GET /healthz of the same API process, every 100 ms.
 
-(b) RAPPORT_BENCH_REPORTING_EVENTS records (default 200,000 so that `make bench` stays within
-minutes on 2 cores; the issue's size is 1,000,000: set it) of a mix (orders with lines,
-visits, feedback, plan steps, account facts) are published; the worker counts them (its
-records a second is the steady ingest rate it can sustain); then the rebuild replays every
-topic from offset 0, and a bare aiokafka consumer reads the same topics from offset 0.
+(b) RAPPORT_BENCH_REPORTING_EVENTS records (default 1,000,000, the issue's size) of a mix
+(orders with lines, visits, feedback, plan steps, account facts) are published at once; the
+worker counts them (its records a second, publishing included, is the most it ingests); then
+the rebuild replays every topic from offset 0, and a bare aiokafka consumer reads the same
+topics from offset 0.
 
 Figures are printed; only correctness is asserted (rebuilt == live, every probe seen).
 """
@@ -53,12 +55,12 @@ from reporting.entrypoints.rebuild import describe, rebuild
 from reporting.messaging.subscribers import source_topics
 from reporting_fixtures import prepare_reporting, reporting_settings
 
-pytestmark = pytest.mark.integration
-
-RATE = int(os.environ.get("RAPPORT_BENCH_REPORTING_RATE", "200"))
+RATE = int(os.environ.get("RAPPORT_BENCH_REPORTING_RATE", "500"))
 SECONDS = int(os.environ.get("RAPPORT_BENCH_REPORTING_SECONDS", "30"))
-EVENTS = int(os.environ.get("RAPPORT_BENCH_REPORTING_EVENTS", "200000"))
+EVENTS = int(os.environ.get("RAPPORT_BENCH_REPORTING_EVENTS", "1000000"))
 PROBES_A_SECOND = 4
+# Publishing, ingesting and rebuilding take about 1 ms a record on 2 cores.
+pytestmark = [pytest.mark.integration, pytest.mark.timeout(600 + EVENTS // 250)]
 ACCOUNTS = 2000
 MANAGERS = 50
 NOW = datetime.now(UTC)
@@ -343,9 +345,9 @@ async def test_freshness_under_steady_load_and_rebuild_throughput(stack: dict[st
     rate = report.events_per_second
     print(
         f"[reporting] (b) rebuild {rate:.0f} records/s over {report.records} records: "
-        f"{rate / ingest_rate:.2f}x the worker's steady ingest of {ingest_rate:.0f}/s (target "
-        f">= 2x), {rate / bare_rate:.2f}x a bare aiokafka consumer's {bare_rate:.0f}/s; the "
-        f"steady load was {load_rate:.0f}/s ({rate / load_rate:.1f}x)"
+        f"{rate / load_rate:.1f}x the steady ingest rate of {load_rate:.0f}/s (target >= 2x), "
+        f"{rate / ingest_rate:.2f}x the most the worker ingests ({ingest_rate:.0f}/s), "
+        f"{rate / bare_rate:.3f}x a bare aiokafka consumer's {bare_rate:.0f}/s"
     )
     print(
         f"[reporting] run of {datetime.now(UTC):%Y-%m-%d %H:%M} UTC, load average "
