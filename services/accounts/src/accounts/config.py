@@ -18,6 +18,10 @@ class AccountsSettings(ServiceSettings):
     service_name: str = "accounts"
     consumer_group_prefix: str = "accounts"
     currency: str = "CNY"
+    # ERP records per batch: every account a batch touches is evaluated once, so a backlog is
+    # worked in few large batches (decision 0014); a fetch brings this much of a partition.
+    erp_batch_size: int = 10_000
+    erp_fetch_bytes_per_partition: int = 16 * 1024 * 1024
     # Seed of tier policy version 1 (later versions are data, edited through the policy API).
     value_high_threshold: Decimal = Decimal("500000")
     value_medium_threshold: Decimal = Decimal("300000")

@@ -244,8 +244,11 @@ class BatchConsumer:
         handler: BatchHandler,
         business_check: BusinessCheck | None = None,
         batch_size: int = 500,
+        fetch_bytes_per_partition: int = 1024 * 1024,
         retry_delays: Sequence[float] = (0.2, 1.0, 5.0),
     ) -> None:
+        """`fetch_bytes_per_partition` bounds what one fetch brings of a partition: a batch
+        larger than it holds of records waits for the next fetch and stays small."""
         self.name = name
         self.dead_letter_topic = dead_letter_topic(name)
         self._broker = broker
@@ -260,6 +263,7 @@ class BatchConsumer:
             ack_policy=AckPolicy.MANUAL,
             auto_offset_reset="earliest",
             max_records=batch_size,
+            max_partition_fetch_bytes=fetch_bytes_per_partition,
             batch_timeout_ms=100,
             title=name,
             parser=_parse_ignoring_headers,

@@ -33,5 +33,6 @@ def register_erp_consumer(broker: KafkaBroker, app: Accounts) -> BatchConsumer:
         accepts=erp_v1.EVENTS,
         handler=handle,
         business_check=reject_foreign_currency,
-        batch_size=app.settings.consumer_batch_size,
+        batch_size=app.settings.erp_batch_size,
+        fetch_bytes_per_partition=app.settings.erp_fetch_bytes_per_partition,
     )
