@@ -10,6 +10,7 @@ is red while any task is down or not yet started.
 
 import asyncio
 import contextlib
+import gc
 import logging
 from collections.abc import Awaitable, Callable, Coroutine, Mapping, Sequence
 from dataclasses import dataclass
@@ -236,6 +237,21 @@ async def consume(broker: KafkaBroker, bootstrap_servers: str, topics: Sequence[
         await broker.stop()
 
 
+# Net allocations before the collector's youngest generation runs. At Python's default of 700
+# a consumed batch of thousands of events (a few dozen objects each, all alive until the batch
+# commits) set off hundreds of collections, several of them full scans of the heap: decoding a
+# batch of 10,000 orders took 34 to 55 us a record instead of 21 (decision 0014).
+YOUNG_GENERATION_THRESHOLD = 50_000
+
+
+def tune_garbage_collector() -> None:
+    """Collect less often, and never again scan what start-up built (modules, schemas,
+    settings): it lives as long as the process."""
+    gc.freeze()
+    _, middle, oldest = gc.get_threshold()
+    gc.set_threshold(YOUNG_GENERATION_THRESHOLD, middle, oldest)
+
+
 async def run_worker(
     *,
     settings: ServiceSettings,
@@ -251,6 +267,7 @@ async def run_worker(
 ) -> None:
     """Serve the ops endpoints at once and supervise the background tasks until the server is
     told to stop; then cancel the tasks (stopping the broker)."""
+    tune_garbage_collector()
     relay = OutboxRelay(
         engine=engine,
         table=outbox,
