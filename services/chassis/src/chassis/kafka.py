@@ -20,9 +20,9 @@ import contextlib
 import dataclasses
 import json
 import logging
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Annotated, Any, Union
 
 from aiokafka import ConsumerRecord
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
@@ -31,15 +31,17 @@ from faststream import AckPolicy
 from faststream.kafka import KafkaBroker
 from faststream.kafka.annotations import KafkaMessage
 from prometheus_client import Counter, Histogram
-from pydantic import ValidationError
+from pydantic import Field, TypeAdapter, ValidationError
 
 from chassis.db import is_transient
 from contracts.envelope import (
     CLOUDEVENTS_CONTENT_TYPE,
     NUL_FREE,
     CloudEvent,
+    CloudEventAttributes,
     EventData,
     nul_free,
+    typed_cloud_event,
 )
 from contracts.registry import dead_letter_topic
 
@@ -58,7 +60,8 @@ BATCH_SECONDS = Histogram(
 class ReceivedEvent:
     """A consumed, validated event and where it came from."""
 
-    envelope: CloudEvent
+    # The context attributes (id, type, subject, time, ...); `data` is the typed event.
+    envelope: CloudEventAttributes
     data: EventData
     topic: str
     partition: int
@@ -134,9 +137,36 @@ def make_broker(bootstrap_servers: str, *, client_id: str) -> KafkaBroker:
     )
 
 
+class EventTypes:
+    """The event types a consumer accepts, by CloudEvents `type`, with a validator that
+    decodes a whole record of any of them in one pass: envelope and typed data together, in
+    pydantic's core, a third faster than the envelope first and its data after (decision 0014)."""
+
+    def __init__(self, events: Iterable[type[EventData]]) -> None:
+        self.by_type: dict[str, type[EventData]] = {event.event_type: event for event in events}
+        envelopes = [typed_cloud_event(event) for event in self.by_type.values()]
+        self._whole: TypeAdapter[Any] | None = None
+        if len(envelopes) == 1:
+            self._whole = TypeAdapter(envelopes[0])
+        elif envelopes:
+            # A union of types known only at run time: built the one way Python allows it.
+            any_of_them: Any = Annotated[Union[tuple(envelopes)], Field(discriminator="type")]  # noqa: UP007
+            self._whole = TypeAdapter(any_of_them)
+
+    def whole(self, raw: bytes, context: dict[str, bool] | None) -> Any | None:
+        """The record's typed CloudEvent (`data` the event), or None if the one pass refuses
+        it for any reason: the step-by-step decoding then says precisely why."""
+        if self._whole is None:
+            return None
+        try:
+            return self._whole.validate_json(raw, context=context)
+        except Exception:
+            return None
+
+
 def decode_record(
     record: ConsumerRecord[Any, Any],
-    accepts: dict[str, type[EventData]],
+    accepts: EventTypes,
     business_check: BusinessCheck | None = None,
 ) -> ReceivedEvent | Rejected:
     """Turn one Kafka record into a typed event, or say precisely why it cannot be.
@@ -152,22 +182,19 @@ def decode_record(
 
 def _decode(
     record: ConsumerRecord[Any, Any],
-    accepts: dict[str, type[EventData]],
+    accepts: EventTypes,
     business_check: BusinessCheck | None,
 ) -> ReceivedEvent | Rejected:
-    context = NUL_FREE if nul_free(record.value or b"") else None
-    envelope = _envelope(record, context)
-    if isinstance(envelope, Rejected):
-        return envelope
-    model = accepts.get(envelope.type)
-    if model is None:
-        return Rejected(
-            record, "unknown-event-type", f"type {envelope.type!r} is not accepted here"
-        )
-    try:
-        data = model.model_validate(envelope.data, context=context)
-    except ValidationError as exc:
-        return Rejected(record, "schema-invalid", _summarise(exc, prefix="data."))
+    raw = record.value or b""
+    context = NUL_FREE if nul_free(raw) else None
+    whole = accepts.whole(raw, context)
+    if whole is not None:
+        envelope, data = whole, whole.data
+    else:
+        stepwise = _decode_stepwise(record, accepts, context)
+        if isinstance(stepwise, Rejected):
+            return stepwise
+        envelope, data = stepwise
     if data.subject() != envelope.subject:
         return Rejected(
             record, "schema-invalid", f"subject {envelope.subject!r} is not {data.subject()!r}"
@@ -178,6 +205,25 @@ def _decode(
     return ReceivedEvent(
         envelope, data, record.topic, record.partition, record.offset, record.timestamp
     )
+
+
+def _decode_stepwise(
+    record: ConsumerRecord[Any, Any], accepts: EventTypes, context: dict[str, bool] | None
+) -> tuple[CloudEvent, EventData] | Rejected:
+    """The envelope, then its data: slower than `EventTypes.whole`, and precise on what is
+    wrong."""
+    envelope = _envelope(record, context)
+    if isinstance(envelope, Rejected):
+        return envelope
+    model = accepts.by_type.get(envelope.type)
+    if model is None:
+        return Rejected(
+            record, "unknown-event-type", f"type {envelope.type!r} is not accepted here"
+        )
+    try:
+        return envelope, model.model_validate(envelope.data, context=context)
+    except ValidationError as exc:
+        return Rejected(record, "schema-invalid", _summarise(exc, prefix="data."))
 
 
 def _envelope(
@@ -252,7 +298,7 @@ class BatchConsumer:
         self.name = name
         self.dead_letter_topic = dead_letter_topic(name)
         self._broker = broker
-        self._accepts = {event.event_type: event for event in accepts}
+        self._accepts = EventTypes(accepts)
         self._handler = handler
         self._business_check = business_check
         self._retry_delays = retry_delays

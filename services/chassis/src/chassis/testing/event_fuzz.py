@@ -26,7 +26,14 @@ from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import async_sessionmaker, create_async_engine
 
 from chassis.inbox import inbox_table, new_events
-from chassis.kafka import BatchConsumer, ReceivedEvent, Rejected, decode_record, ensure_topics
+from chassis.kafka import (
+    BatchConsumer,
+    EventTypes,
+    ReceivedEvent,
+    Rejected,
+    decode_record,
+    ensure_topics,
+)
 from chassis.testing import Infrastructure, eventually, topic_partitions, unique
 from contracts import erp_v1
 from contracts.registry import dead_letter_topic
@@ -337,12 +344,15 @@ class FuzzOutcome:
     seconds: float
 
 
+ERP_EVENTS = EventTypes(erp_v1.EVENTS)
+
+
 def _expected_rejection(value: bytes, offset: int) -> bool:
     """Whether the consumer must dead-letter this value: the decoding the consumer runs."""
     record: ConsumerRecord[Any, Any] = ConsumerRecord(
         "fuzz", 0, offset, 0, 0, b"C-1", value, None, 3, len(value), ()
     )
-    decoded = decode_record(record, {event.event_type: event for event in erp_v1.EVENTS})
+    decoded = decode_record(record, ERP_EVENTS)
     return isinstance(decoded, Rejected)
 
 

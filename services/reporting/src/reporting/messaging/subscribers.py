@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from faststream.kafka import KafkaBroker
 
-from chassis.kafka import BatchConsumer, ReceivedEvent
+from chassis.kafka import BatchConsumer, EventTypes, ReceivedEvent
 from contracts import accounts_v1, complaints_v1, engagement_v1, erp_v1
 from contracts.envelope import EventData
 from reporting.bootstrap import Reporting
@@ -73,10 +73,10 @@ def register_consumers(broker: KafkaBroker, app: Reporting) -> list[BatchConsume
     return consumers
 
 
-def accepted(sources: Sequence[Source], prefix: str) -> dict[str, dict[str, type[EventData]]]:
-    """Topic -> the event types its consumer accepts, by type name."""
+def accepted(sources: Sequence[Source], prefix: str) -> dict[str, EventTypes]:
+    """Topic -> the event types its consumer accepts."""
     return {
-        topic: {event.event_type: event for event in source.accepts}
+        topic: EventTypes(source.accepts)
         for source in sources
         for topic in source.topics_with(prefix)
     }
