@@ -4,6 +4,7 @@ A pytest plugin (registered by the root `conftest.py`), so the accounts tests an
 cross-service suites (tests/e2e, tests/browser, tests/fault, tests/bench) share one definition.
 """
 
+import dataclasses
 from collections.abc import AsyncIterator, Generator
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
@@ -12,7 +13,14 @@ import httpx
 import pytest
 from aiokafka import AIOKafkaProducer
 
-from chassis.testing import Infrastructure, Keycloak, ServiceProcess, ServiceUnderTest
+from chassis.testing import (
+    FrontDoor,
+    Infrastructure,
+    Keycloak,
+    ServiceProcess,
+    ServiceUnderTest,
+    free_port,
+)
 from contracts import complaints_v1, engagement_v1, erp_v1
 from contracts.envelope import CloudEvent, EventData
 from contracts.registry import EVENT_TYPES
@@ -106,6 +114,23 @@ async def accounts_client(
         base_url=accounts_api.base_url, timeout=30, auth=SignedInByRoute(keycloak)
     ) as http:
         yield http
+
+
+@pytest.fixture(scope="module")
+async def accounts_site(accounts: ServiceUnderTest) -> AsyncIterator[str]:
+    """The front door's URL, in front of a copy of the session's accounts API (same database)
+    that knows the front door as its public address, so a browser's sign-in comes back there."""
+    door_port = free_port()
+    copy = accounts.another_copy()
+    public = {"RAPPORT_OIDC_PUBLIC_URL": f"http://127.0.0.1:{door_port}"}
+    async with dataclasses.replace(copy, env={**copy.env, **public}).running("api") as processes:
+        door = FrontDoor({"accounts": processes["api"].port}, port=door_port)
+        try:
+            url = door.start()
+            await door.wait_ready()
+            yield url
+        finally:
+            door.stop()
 
 
 class Erp:

@@ -54,6 +54,7 @@ class Caller:
         for role in ("admin", "supervisor", "manager"):
             if self.principal.has_role(role):
                 return Actor(self.principal.user_id, role)
+        # A machine client (no role) only reads; its reads are logged under its name.
         return Actor(self.principal.user_id, "manager")
 
     def can(self, *roles: Role) -> bool:
@@ -96,8 +97,9 @@ def page_caller(*roles: Role) -> Callable[..., Awaitable[Caller]]:
         request: Request, principal: SignedIn, app: Annotated[Accounts, Depends(get_accounts)]
     ) -> Caller:
         principal.require(*roles)
-        request.state.caller = caller_of(principal, app.teams)
-        return request.state.caller
+        found = caller_of(principal, app.teams)
+        request.state.caller = found
+        return found
 
     return dependency
 
