@@ -54,7 +54,7 @@ class AccountsRepository:
         found = await self._session.scalar(chain, {"start": referrer_id, "target": account_id})
         return found is not None
 
-    async def top_by_revenue(self, limit: int, managers: Managers = None) -> list[dict[str, Any]]:
+    async def top_by_revenue(self, limit: int, *, managers: Managers) -> list[dict[str, Any]]:
         result = await self._session.execute(
             select(accounts)
             .where(accounts.c.net_revenue_12m > 0, managed_by(accounts.c.account_manager, managers))

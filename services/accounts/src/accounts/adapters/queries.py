@@ -77,7 +77,7 @@ class AccountQueries:
     def __init__(self, session: AsyncSession) -> None:
         self._session = session
 
-    async def get(self, account_id: str, managers: Managers = None) -> dict[str, Any] | None:
+    async def get(self, account_id: str, *, managers: Managers) -> dict[str, Any] | None:
         row = (
             (
                 await self._session.execute(
@@ -120,7 +120,7 @@ class AccountQueries:
         return [dict(row) for row in result.mappings()]
 
     async def referred_accounts(
-        self, account_id: str, managers: Managers = None
+        self, account_id: str, *, managers: Managers
     ) -> list[dict[str, Any]]:
         result = await self._session.execute(
             select(accounts.c.account_id, accounts.c.name, accounts.c.lifecycle_stage)
@@ -141,7 +141,7 @@ class AccountQueries:
         descending: bool,
         page: int,
         page_size: int,
-        managers: Managers = None,
+        managers: Managers,
     ) -> tuple[list[dict[str, Any]], int]:
         conditions = [
             accounts.c[name] == value for name, value in filters.items() if value is not None
@@ -168,7 +168,7 @@ class AccountQueries:
         rows = (await self._session.execute(query)).mappings().all()
         return [dict(row) for row in rows], int(total or 0)
 
-    async def distinct_values(self, column: str, managers: Managers = None) -> list[str]:
+    async def distinct_values(self, column: str, *, managers: Managers) -> list[str]:
         result = await self._session.execute(
             select(accounts.c[column])
             .where(

@@ -54,7 +54,7 @@ class ReportRepository:
         return dict(row) if row else None
 
     async def lines(
-        self, report_id: int, account_id: str | None = None, managers: Managers = None
+        self, report_id: int, account_id: str | None = None, *, managers: Managers
     ) -> list[dict[str, Any]]:
         """The report's lines of accounts in scope: by their manager at the period's end."""
         query = (

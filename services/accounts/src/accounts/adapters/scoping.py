@@ -11,5 +11,6 @@ from chassis.db import is_any_of
 
 
 def managed_by(column: ColumnElement[Any], managers: Managers) -> ColumnElement[bool]:
-    """`column` (an account manager) is one of `managers`; always true for None."""
+    """`column` (an account manager) is one of `managers`; always true for None. Every read
+    of customer records takes `managers` without a default: a new query cannot forget it."""
     return true() if managers is None else is_any_of(column, sorted(managers))

@@ -76,7 +76,7 @@ class VipRepository:
         status: str | None = None,
         account_id: str | None = None,
         nomination_id: int | None = None,
-        managers: Managers = None,
+        managers: Managers,
     ) -> list[dict[str, Any]]:
         """Nominations of accounts in scope (`managers`), newest first."""
         query = (

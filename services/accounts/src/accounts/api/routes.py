@@ -64,7 +64,7 @@ def account_out(row: dict[str, Any], currency: str) -> AccountOut:
 
 async def load_account(uow: ReadUow, who: Caller, account_id: str) -> dict[str, Any]:
     """The account, if it is in the caller's scope: outside it, as absent, a 404."""
-    row = await uow.queries.get(account_id, who.managers)
+    row = await uow.queries.get(account_id, managers=who.managers)
     if row is None:
         raise NotFound(f"no account with id {account_id!r}", code="account_not_found")
     return row

@@ -138,11 +138,11 @@ async def revoke_vip(
 
 
 async def vip_candidates(
-    *, uow: AccountsUnitOfWork, count: int, managers: Managers = None
+    *, uow: AccountsUnitOfWork, count: int, managers: Managers
 ) -> list[dict[str, Any]]:
     """The top accounts by 12-month sales (the handbook's first VIP criterion), with status,
     among the accounts of `managers` (None: all)."""
-    top = await uow.accounts.top_by_revenue(count, managers)
+    top = await uow.accounts.top_by_revenue(count, managers=managers)
     pending = {
         row["account_id"] for row in await uow.vip.nominations(status="pending", managers=managers)
     }

@@ -61,8 +61,8 @@ async def account_list(
     context: dict[str, Any] = {
         "columns": COLUMNS,
         "params": params,
-        "regions": await uow.queries.distinct_values("region", who.managers),
-        "segments": await uow.queries.distinct_values("segment", who.managers),
+        "regions": await uow.queries.distinct_values("region", managers=who.managers),
+        "segments": await uow.queries.distinct_values("segment", managers=who.managers),
         "stages": STAGES,
         "currency": app.settings.currency,
     }
@@ -150,10 +150,10 @@ async def _account_context(
     return {
         "account": account,
         "latest_decision": history[0] if history else None,
-        "referrals": await uow.queries.referred_accounts(account_id, who.managers),
+        "referrals": await uow.queries.referred_accounts(account_id, managers=who.managers),
         "purchases": await purchase_summary(uow=uow, account_id=account_id, now=app.clock.now()),
         "timeline": await uow.queries.timeline(account_id, app.settings.timeline_limit),
-        "nominations": await uow.vip.nominations(account_id=account_id),
+        "nominations": await uow.vip.nominations(account_id=account_id, managers=who.managers),
         "currency": app.settings.currency,
         "stale_after_days": stale_after(
             is_key_account(vip=account["vip"], grade=account["grade"]), app.rules.cards
@@ -184,7 +184,7 @@ async def _read_card(
 async def account_detail(
     request: Request, app: AccountsApp, uow: ReadUow, who: PageReader, account_id: str
 ) -> HTMLResponse:
-    account = await uow.queries.get(account_id, who.managers)
+    account = await uow.queries.get(account_id, managers=who.managers)
     if account is None:
         return _not_found(request, account_id)
     card = await _read_card(app, who, account_id, purpose="account page")
@@ -204,7 +204,7 @@ async def account_action(
 ) -> Response:
     """Run a form action of the account page, on an account in the caller's scope (else "not
     found"); on a refusal, show the page with the message."""
-    account = await uow.queries.get(account_id, who.managers)
+    account = await uow.queries.get(account_id, managers=who.managers)
     if account is None:
         return _not_found(request, account_id)
     form = await form_data(request)
@@ -315,7 +315,7 @@ def _time(value: time | None) -> str:
 async def card_editor(
     request: Request, app: AccountsApp, uow: ReadUow, who: PageWorker, account_id: str
 ) -> HTMLResponse:
-    account = await uow.queries.get(account_id, who.managers)
+    account = await uow.queries.get(account_id, managers=who.managers)
     if account is None:
         return _not_found(request, account_id)
     card = await _read_card(app, who, account_id, purpose="card maintenance")
@@ -328,7 +328,7 @@ async def card_editor(
 async def save_card_form(
     request: Request, app: AccountsApp, uow: ReadUow, who: PageWorker, account_id: str
 ) -> Response:
-    account = await uow.queries.get(account_id, who.managers)
+    account = await uow.queries.get(account_id, managers=who.managers)
     if account is None:
         return _not_found(request, account_id)
     form = await form_data(request)
@@ -357,7 +357,7 @@ async def save_card_form(
 async def card_history(
     request: Request, app: AccountsApp, uow: ReadUow, who: PageReader, account_id: str
 ) -> HTMLResponse:
-    account = await uow.queries.get(account_id, who.managers)
+    account = await uow.queries.get(account_id, managers=who.managers)
     if account is None:
         return _not_found(request, account_id)
     context: dict[str, Any] = {
@@ -390,7 +390,7 @@ async def card_history(
 async def explanation(
     request: Request, app: AccountsApp, uow: ReadUow, who: PageReader, account_id: str
 ) -> HTMLResponse:
-    if await uow.queries.get(account_id, who.managers) is None:
+    if await uow.queries.get(account_id, managers=who.managers) is None:
         return _not_found(request, account_id)
     try:
         result = await explain_account(

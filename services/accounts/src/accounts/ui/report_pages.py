@@ -119,7 +119,7 @@ async def account_report(
     account_id: str,
 ) -> HTMLResponse:
     report = await uow.reports.get(report_id)
-    lines = await uow.reports.lines(report_id, account_id, who.managers) if report else []
+    lines = await uow.reports.lines(report_id, account_id, managers=who.managers) if report else []
     if report is None or not lines:
         message = _("No line for account %(account)s in report %(report)s.") % {
             "account": account_id,
