@@ -166,10 +166,22 @@ publish_demo_data() {
   touch "$marker"
 }
 
+# The demo admin's access token (the feeder client's password grant, as the demo activity gets
+# its users'): accounts answers only a signed-in user, and the admin sees every account.
+admin_token() {
+  local issuer="${RAPPORT_OIDC_ISSUER:-http://127.0.0.1:${RAPPORT_KEYCLOAK_PORT:-18080}/realms/rapport}"
+  curl -fsS -d grant_type=password -d client_id=rapport-feeder \
+    -d "client_secret=${RAPPORT_FEEDER_SECRET:-rapport-feeder-secret}" -d username=adm-01 \
+    -d "password=${RAPPORT_DEMO_PASSWORD:-rapport-demo}" "$issuer/protocol/openid-connect/token" \
+    | "$PYTHON" -c 'import json,sys; print(json.load(sys.stdin)["access_token"])'
+}
+
 wait_for_accounts() {
-  local expected="$1" total=0
+  local expected="$1" total=0 token
   for _ in $(seq 1 240); do
-    total="$(curl -fsS "http://127.0.0.1:$ACCOUNTS_API_PORT/api/v1/accounts?page_size=1" \
+    token="$(admin_token 2>/dev/null || true)"
+    total="$(curl -fsS -H "Authorization: Bearer $token" \
+      "http://127.0.0.1:$ACCOUNTS_API_PORT/api/v1/accounts?page_size=1" \
       | "$PYTHON" -c 'import json,sys; print(json.load(sys.stdin)["total"])' 2>/dev/null || echo 0)"
     if (( total >= expected )); then
       log "$total accounts classified"

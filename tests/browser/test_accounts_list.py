@@ -1,5 +1,6 @@
-"""The accounts page in headless Chromium shows the demo accounts with their classes; the
-language switch turns it into Chinese, money in yuan and dates in the Chinese format."""
+"""The accounts page in headless Chromium, signed in as the admin (who sees every manager's
+accounts), shows the demo accounts with their classes; the language switch turns it into
+Chinese, money in yuan and dates in the Chinese format."""
 
 import re
 from datetime import UTC, datetime
@@ -9,7 +10,8 @@ from pathlib import Path
 import pytest
 from playwright.async_api import BrowserContext, expect
 
-from chassis.testing import Infrastructure, ServiceProcess, eventually, unique
+from accounts_fixtures import ADMIN
+from chassis.testing import Infrastructure, ServiceProcess, eventually, sign_in, unique
 from demo.generator import generate
 from demo.publish import publish
 
@@ -24,7 +26,7 @@ async def test_accounts_page_shows_demo_accounts_with_classes(
     browser: BrowserContext,
     infrastructure: Infrastructure,
     accounts_worker: ServiceProcess,
-    accounts_api: ServiceProcess,
+    accounts_site: str,
 ) -> None:
     prefix = unique("D") + "-"
     demo = generate(customers=40, as_of=datetime.now(UTC), seed=11, id_prefix=prefix)
@@ -32,11 +34,11 @@ async def test_accounts_page_shows_demo_accounts_with_classes(
     demo_ids = {customer.customer_id for customer in demo.customers}
     expected = demo.expected_trailing()
     page = await browser.new_page()
+    listing = f"{accounts_site}/accounts/?q={prefix}&page_size=500&sort=account_id"
+    await sign_in(page, listing, ADMIN)
 
     async def all_demo_rows() -> dict[str, dict[str, str]] | None:
-        await page.goto(
-            f"{accounts_api.base_url}/accounts/?q={prefix}&page_size=500&sort=account_id"
-        )
+        await page.goto(listing)
         rows = {}
         for row in await page.locator("#accounts tbody tr[data-account-id]").all():
             cells = await row.locator("td").all_inner_texts()

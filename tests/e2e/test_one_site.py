@@ -8,14 +8,11 @@ from typing import Any
 import httpx
 import pytest
 
-from accounts_fixtures import Erp
+from accounts_fixtures import MANAGER, SUPERVISOR, Erp
 from chassis.testing import FrontDoor, Infrastructure, Keycloak, ServiceProcess, eventually, unique
 from complaints_fixtures import ActingByRoute, prepare_complaints
 
 pytestmark = pytest.mark.integration
-
-MANAGER = {"X-Rapport-User": "AM-01"}
-SUPERVISOR = {"X-Rapport-User": "SUP-01", "X-Rapport-Role": "supervisor"}
 
 
 @pytest.fixture(scope="module")
@@ -31,7 +28,8 @@ async def site(
     async with complaints.running("api", "worker") as processes:
         door = FrontDoor({"accounts": accounts_api.port, "complaints": processes["api"].port})
         try:
-            # Complaints' routes are asked as the demo users their roles need.
+            # Complaints' routes are asked as the demo users their roles need; accounts' name
+            # their user (the account's manager, AM-01, or the team's supervisor).
             async with httpx.AsyncClient(
                 base_url=door.start(), timeout=10, auth=ActingByRoute(keycloak)
             ) as client:
@@ -57,7 +55,7 @@ def respond_target(ticket: dict[str, Any]) -> str:
 
 
 async def test_an_erp_customer_becomes_a_complaints_account_and_vip_shortens_its_targets(
-    site: httpx.AsyncClient, erp: Erp
+    site: httpx.AsyncClient, erp: Erp, keycloak: Keycloak
 ) -> None:
     customer = unique("E2E")
     await erp.publish(erp.customer(customer, name="Front Door Trading Co"))
@@ -74,7 +72,7 @@ async def test_an_erp_customer_becomes_a_complaints_account_and_vip_shortens_its
     ordinary = await eventually(filed)
 
     async def account_page() -> str | None:
-        page = await site.get(f"/accounts/{customer}")
+        page = await site.get(f"/accounts/{customer}", headers=keycloak.bearer(MANAGER))
         return page.text if page.status_code == 200 else None
 
     assert "Front Door Trading Co" in await eventually(account_page)
@@ -82,13 +80,13 @@ async def test_an_erp_customer_becomes_a_complaints_account_and_vip_shortens_its
     nominated = await site.post(
         f"/api/v1/accounts/{customer}/vip-nominations",
         json={"reason": "ten years of stable cooperation"},
-        headers=MANAGER,
+        headers=keycloak.bearer(MANAGER),
     )
     assert nominated.status_code == 201, nominated.text
     approved = await site.post(
         f"/api/v1/accounts/vip-nominations/{nominated.json()['id']}/approve",
         json={},
-        headers=SUPERVISOR,
+        headers=keycloak.bearer(SUPERVISOR),
     )
     assert approved.status_code == 200, approved.text
 

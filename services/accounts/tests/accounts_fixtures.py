@@ -4,14 +4,23 @@ A pytest plugin (registered by the root `conftest.py`), so the accounts tests an
 cross-service suites (tests/e2e, tests/browser, tests/fault, tests/bench) share one definition.
 """
 
-from collections.abc import AsyncIterator
+import dataclasses
+from collections.abc import AsyncIterator, Generator
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
+import httpx
 import pytest
 from aiokafka import AIOKafkaProducer
 
-from chassis.testing import Infrastructure, ServiceProcess, ServiceUnderTest
+from chassis.testing import (
+    FrontDoor,
+    Infrastructure,
+    Keycloak,
+    ServiceProcess,
+    ServiceUnderTest,
+    free_port,
+)
 from contracts import complaints_v1, engagement_v1, erp_v1
 from contracts.envelope import CloudEvent, EventData
 from contracts.registry import EVENT_TYPES
@@ -56,6 +65,72 @@ async def accounts_worker(accounts: ServiceUnderTest) -> AsyncIterator[ServicePr
 async def accounts_api(accounts: ServiceUnderTest) -> AsyncIterator[ServiceProcess]:
     async with accounts.running("api") as processes:
         yield processes["api"]
+
+
+# Demo users of the realm the accounts tests act as (deploy/local/keycloak/rapport-realm.json):
+# AM-01 manages the ERP's test accounts (`Erp.customer`) and the prospects it registers; AM-02
+# is on AM-01's team (east, supervisor SUP-01); AM-04 and SUP-02 are the south team's.
+MANAGER, TEAM_MANAGER, OTHER_MANAGER = "am-01", "am-02", "am-04"
+SUPERVISOR, OTHER_SUPERVISOR, ADMIN = "sup-01", "sup-02", "adm-01"
+
+
+class SignedInAs(httpx.Auth):
+    """A real token of a demo user (AM-01 by default) on every request that brings no
+    `Authorization` of its own: `headers=keycloak.bearer(SUPERVISOR)` acts as someone else."""
+
+    def __init__(self, keycloak: Keycloak, username: str = MANAGER) -> None:
+        self._keycloak = keycloak
+        self._username = username
+
+    def user_for(self, request: httpx.Request) -> str:
+        return self._username
+
+    def auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response]:
+        if "authorization" not in request.headers:
+            request.headers.update(self._keycloak.bearer(self.user_for(request)))
+        yield request
+
+
+class SignedInByRoute(SignedInAs):
+    """`SignedInAs`, but tier policies (API and pages) are asked as the admin, whose they are,
+    and the VIP and report pages as AM-01's supervisor, who sees their decision forms."""
+
+    def user_for(self, request: httpx.Request) -> str:
+        path = request.url.path
+        if path.startswith(("/api/v1/accounts/tier-policies", "/accounts/policies")):
+            return ADMIN
+        if path.startswith(("/accounts/vip/", "/accounts/reports/")):
+            return SUPERVISOR
+        return super().user_for(request)
+
+
+@pytest.fixture
+async def accounts_client(
+    accounts_api: ServiceProcess, keycloak: Keycloak
+) -> AsyncIterator[httpx.AsyncClient]:
+    """The accounts API process, asked as AM-01 (tier policies as the admin) unless a request
+    says otherwise."""
+    async with httpx.AsyncClient(
+        base_url=accounts_api.base_url, timeout=30, auth=SignedInByRoute(keycloak)
+    ) as http:
+        yield http
+
+
+@pytest.fixture(scope="module")
+async def accounts_site(accounts: ServiceUnderTest) -> AsyncIterator[str]:
+    """The front door's URL, in front of a copy of the session's accounts API (same database)
+    that knows the front door as its public address, so a browser's sign-in comes back there."""
+    door_port = free_port()
+    copy = accounts.another_copy()
+    public = {"RAPPORT_OIDC_PUBLIC_URL": f"http://127.0.0.1:{door_port}"}
+    async with dataclasses.replace(copy, env={**copy.env, **public}).running("api") as processes:
+        door = FrontDoor({"accounts": processes["api"].port}, port=door_port)
+        try:
+            url = door.start()
+            await door.wait_ready()
+            yield url
+        finally:
+            door.stop()
 
 
 class Erp:

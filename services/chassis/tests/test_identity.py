@@ -22,6 +22,7 @@ from playwright.async_api import BrowserContext, expect
 from chassis.auth import (
     CSRF_FIELD,
     SESSION_COOKIE,
+    ClientCredentials,
     CurrentPrincipal,
     IdentitySettings,
     Principal,
@@ -143,6 +144,38 @@ async def test_a_machine_client_signs_in_with_client_credentials(
     assert response.status_code == 200, response.text
     assert response.json()["user_id"] == "service-account-rapport-feeder"
     assert response.json()["roles"] == []
+
+
+async def test_client_credentials_auth_fetches_a_token_reuses_it_and_renews_it_on_a_401(
+    keycloak: Keycloak,
+) -> None:
+    settings = keycloak.settings()
+    tokens: list[str] = []
+
+    async def seen(request: httpx.Request) -> None:
+        tokens.append(request.headers["authorization"])
+
+    auth = ClientCredentials(
+        token_url=settings.token_url,
+        client_id="rapport-feeder",
+        client_secret="rapport-feeder-secret",
+    )
+    transport = httpx.ASGITransport(app=app_for(settings))
+    async with httpx.AsyncClient(
+        transport=transport, base_url=FRONT_DOOR, auth=auth, event_hooks={"request": [seen]}
+    ) as machine:
+        first = await machine.get("/api/v1/whoami")
+        second = await machine.get("/api/v1/whoami")
+        assert first.status_code == second.status_code == 200, first.text
+        assert first.json()["user_id"] == "service-account-rapport-feeder"
+        assert tokens[0] == tokens[1]  # reused, not fetched per request
+
+        # A token the service no longer takes (here: forged) is fetched again once.
+        auth._token = "not-a-token"
+        tokens.clear()
+        renewed = await machine.get("/api/v1/whoami")
+        assert renewed.status_code == 200
+        assert tokens[0] == "Bearer not-a-token" and tokens[1] != tokens[0]
 
 
 async def test_a_missing_token_gets_401(client: httpx.AsyncClient) -> None:

@@ -12,6 +12,7 @@ from accounts.domain.lifecycle import LifecyclePolicy
 from accounts.domain.tier_policy import TierPolicy
 from accounts.service_layer.evaluation import EvaluationRules
 from accounts.service_layer.unit_of_work import AccountsUnitOfWork
+from chassis.auth import TeamSettings
 from chassis.clock import Clock, SystemClock
 from chassis.db import create_engine, create_session_factory
 
@@ -51,6 +52,8 @@ class Accounts:
     engine: AsyncEngine
     session_factory: async_sessionmaker[AsyncSession]
     clock: Clock = field(default_factory=SystemClock)
+    # Team name to its account managers' staff ids: a supervisor's scope (decision 0016).
+    teams: dict[str, frozenset[str]] = field(default_factory=lambda: TeamSettings().teams)
 
     @property
     def rules(self) -> EvaluationRules:

@@ -47,5 +47,8 @@ class AccountsSettings(ServiceSettings):
     # Evaluations per transaction when every account is re-evaluated (policy activation).
     evaluation_chunk_size: int = 1000
     timeline_limit: int = 200
+    # Machine clients (their service account's username) that may read every card's names by
+    # reference (`GET /{id}/card/names`), and nothing else: engagement's, by client credentials.
+    name_reader_clients: frozenset[str] = frozenset({"service-account-rapport-feeder"})
     api_port: int = 8101
     worker_port: int = 8111

@@ -11,9 +11,9 @@ pytestmark = pytest.mark.integration
 
 
 @pytest.fixture
-async def client(accounts_api: ServiceProcess) -> Any:
-    async with httpx.AsyncClient(base_url=accounts_api.base_url) as http:
-        yield http
+def client(accounts_client: httpx.AsyncClient) -> httpx.AsyncClient:
+    """The API as AM-01, who manages the test ERP's accounts."""
+    return accounts_client
 
 
 async def test_unknown_account_is_404_with_an_error_body(client: httpx.AsyncClient) -> None:

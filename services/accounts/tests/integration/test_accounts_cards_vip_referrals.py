@@ -2,21 +2,24 @@
 service processes, with the events they publish."""
 
 import json
-from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import httpx
 import pytest
 
-from chassis.testing import Infrastructure, ServiceProcess, read_topic, unique
+from accounts_fixtures import (
+    ADMIN,
+    MANAGER,
+    OTHER_MANAGER,
+    OTHER_SUPERVISOR,
+    SUPERVISOR,
+    TEAM_MANAGER,
+)
+from chassis.testing import Infrastructure, Keycloak, ServiceProcess, read_topic, unique
 from contracts.accounts_v1 import ACCOUNTS_TOPIC
 
 pytestmark = pytest.mark.integration
-
-MANAGER = {"X-Rapport-User": "AM-01"}
-OTHER_MANAGER = {"X-Rapport-User": "AM-02"}
-SUPERVISOR = {"X-Rapport-User": "SUP-01", "X-Rapport-Role": "supervisor"}
 
 CONTACT = {
     "name": "Li Wei",
@@ -31,14 +34,14 @@ CONTACT = {
 
 
 @pytest.fixture
-async def client(accounts_api: ServiceProcess) -> AsyncIterator[httpx.AsyncClient]:
-    async with httpx.AsyncClient(base_url=accounts_api.base_url, timeout=30) as http:
-        yield http
+def client(accounts_client: httpx.AsyncClient) -> httpx.AsyncClient:
+    """The API as AM-01, who manages the prospects these tests register."""
+    return accounts_client
 
 
 async def prospect(client: httpx.AsyncClient, **fields: Any) -> dict[str, Any]:
     body = {"account_id": unique("P"), "name": "Prospect Co", "region": "East", **fields}
-    response = await client.post("/api/v1/accounts", json=body, headers=MANAGER)
+    response = await client.post("/api/v1/accounts", json=body)
     assert response.status_code == 201, response.text
     return dict(response.json())
 
@@ -59,7 +62,10 @@ async def events(
 
 
 async def test_a_card_is_versioned_readable_as_of_a_date_and_its_event_has_no_contact_details(
-    client: httpx.AsyncClient, accounts_worker: ServiceProcess, infrastructure: Infrastructure
+    client: httpx.AsyncClient,
+    accounts_worker: ServiceProcess,
+    infrastructure: Infrastructure,
+    keycloak: Keycloak,
 ) -> None:
     account = (await prospect(client))["account_id"]
     first = await client.put(
@@ -70,7 +76,6 @@ async def test_a_card_is_versioned_readable_as_of_a_date_and_its_event_has_no_co
             "notes": [{"text": "Prefers short calls", "purpose": "call planning"}],
             "expected_version": 0,
         },
-        headers=MANAGER,
     )
     assert first.status_code == 200, first.text
     card = first.json()
@@ -86,14 +91,14 @@ async def test_a_card_is_versioned_readable_as_of_a_date_and_its_event_has_no_co
             "notes": card["notes"],
             "expected_version": 1,
         },
-        headers=OTHER_MANAGER,
+        headers=keycloak.bearer(SUPERVISOR),  # AM-01's team's supervisor
     )
     assert second.status_code == 200, second.text
     assert second.json()["version"] == 2
 
     history = (await client.get(f"/api/v1/accounts/{account}/card/history")).json()
     latest = history["versions"][0]
-    assert (latest["version"], latest["changed_by"]) == (2, "AM-02")
+    assert (latest["version"], latest["changed_by"]) == (2, "SUP-01")
     assert {
         "section": "contacts",
         "item": "Li Wei",
@@ -105,7 +110,7 @@ async def test_a_card_is_versioned_readable_as_of_a_date_and_its_event_has_no_co
     old = await client.get(
         f"/api/v1/accounts/{account}/card",
         params={"as_of": between.isoformat()},
-        headers={**MANAGER, "X-Rapport-Purpose": "audit"},
+        headers={"X-Rapport-Purpose": "audit"},
     )
     assert old.json()["version"] == 1
     assert old.json()["contacts"][0]["phone"] == "+86 21 5555 0101"
@@ -116,7 +121,6 @@ async def test_a_card_is_versioned_readable_as_of_a_date_and_its_event_has_no_co
     stale_edit = await client.put(
         f"/api/v1/accounts/{account}/card",
         json={"contacts": [], "expected_version": 1},
-        headers=MANAGER,
     )
     assert stale_edit.status_code == 409
     assert stale_edit.json()["error"]["code"] == "card_changed"
@@ -126,6 +130,60 @@ async def test_a_card_is_versioned_readable_as_of_a_date_and_its_event_has_no_co
     assert updated[1]["changed_sections"] == ["contacts", "preferences"]
     raw = json.dumps(updated)
     assert "Li Wei" not in raw and "5555" not in raw and "example.com" not in raw
+
+
+async def test_another_manager_s_account_is_not_found_for_reading_or_changing(
+    client: httpx.AsyncClient, keycloak: Keycloak
+) -> None:
+    account = (await prospect(client, name=unique("Mine Co")))["account_id"]
+    path = f"/api/v1/accounts/{account}"
+    for outsider in (TEAM_MANAGER, OTHER_MANAGER, OTHER_SUPERVISOR):
+        headers = keycloak.bearer(outsider)
+        for method, url, body in (
+            ("GET", path, None),
+            ("GET", f"{path}/card", None),
+            ("GET", f"{path}/card/history", None),
+            ("GET", f"{path}/timeline", None),
+            ("PUT", f"{path}/card", {"contacts": [], "expected_version": 0}),
+            ("POST", f"{path}/card/review", {}),
+            ("PUT", f"{path}/referral", {"referred_by": None}),
+            ("POST", f"{path}/vip-nominations", {"reason": "not mine"}),
+        ):
+            response = await client.request(method, url, json=body, headers=headers)
+            assert response.status_code == 404, (outsider, method, url, response.text)
+            error = response.json()["error"]
+            assert error["code"] == "account_not_found", (outsider, url)
+        listed = await client.get("/api/v1/accounts", params={"q": account}, headers=headers)
+        assert listed.json()["total"] == 0
+    # Nothing was changed or read in the outsiders' names; the owner, their supervisor and the
+    # admin see the account (the admin only reads it).
+    log = (await client.get(f"{path}/card/access-log")).json()
+    assert {entry["actor"] for entry in log} <= {"AM-01"}
+    assert (await client.get(f"{path}/card/history")).json()["versions"] == []
+    for reader in (SUPERVISOR, ADMIN):
+        seen = await client.get(path, headers=keycloak.bearer(reader))
+        assert seen.status_code == 200, reader
+    by_admin = await client.put(
+        f"{path}/card", json={"contacts": [], "expected_version": 0}, headers=keycloak.bearer(ADMIN)
+    )
+    assert by_admin.status_code == 403
+
+
+async def test_a_manager_registers_prospects_only_for_someone_in_their_scope(
+    client: httpx.AsyncClient, keycloak: Keycloak
+) -> None:
+    for_another = await client.post(
+        "/api/v1/accounts", json={"name": "Not Mine Co", "account_manager": "AM-04"}
+    )
+    assert for_another.status_code == 403
+    assert for_another.json()["error"]["code"] == "outside_scope"
+    for_the_team = await client.post(
+        "/api/v1/accounts",
+        json={"name": "Team Co", "account_manager": "AM-02"},
+        headers=keycloak.bearer(SUPERVISOR),
+    )
+    assert for_the_team.status_code == 201
+    assert for_the_team.json()["account_manager"] == "AM-02"
 
 
 @pytest.mark.parametrize(
@@ -145,7 +203,6 @@ async def test_an_invalid_card_is_refused_with_the_field_named_and_nothing_saved
     response = await client.put(
         f"/api/v1/accounts/{account}/card",
         json={"contacts": [{**CONTACT, **contact}]},
-        headers=MANAGER,
     )
     assert response.status_code == 422
     error = response.json()["error"]
@@ -153,30 +210,46 @@ async def test_an_invalid_card_is_refused_with_the_field_named_and_nothing_saved
     assert (await client.get(f"/api/v1/accounts/{account}/card/history")).json()["versions"] == []
 
 
-async def test_writes_need_to_say_who_acts(client: httpx.AsyncClient) -> None:
-    response = await client.post("/api/v1/accounts", json={"name": "Nobody Co"})
-    assert response.status_code == 422
-    assert any("X-Rapport-User" in d["field"] for d in response.json()["error"]["details"])
+async def test_writes_need_a_signed_in_user(accounts_api: ServiceProcess) -> None:
+    async with httpx.AsyncClient(base_url=accounts_api.base_url) as anonymous:
+        response = await anonymous.post("/api/v1/accounts", json={"name": "Nobody Co"})
+    assert response.status_code == 401
+    assert response.json()["error"]["code"] == "unauthorized"
 
 
 async def test_vip_nominated_by_a_manager_approved_by_a_supervisor_and_published(
-    client: httpx.AsyncClient, accounts_worker: ServiceProcess, infrastructure: Infrastructure
+    client: httpx.AsyncClient,
+    accounts_worker: ServiceProcess,
+    infrastructure: Infrastructure,
+    keycloak: Keycloak,
 ) -> None:
     account = (await prospect(client))["account_id"]
     path = f"/api/v1/accounts/{account}/vip-nominations"
-    empty = await client.post(path, json={"reason": "  "}, headers=MANAGER)
+    empty = await client.post(path, json={"reason": "  "})
     assert empty.status_code == 422
-    nominated = await client.post(path, json={"reason": "top 10 by sales"}, headers=MANAGER)
+    nominated = await client.post(path, json={"reason": "top 10 by sales"})
     assert nominated.status_code == 201
     nomination = nominated.json()["id"]
-    again = await client.post(path, json={"reason": "twice"}, headers=MANAGER)
+    again = await client.post(path, json={"reason": "twice"})
     assert again.status_code == 409
 
     decide = f"/api/v1/accounts/vip-nominations/{nomination}"
-    by_manager = await client.post(f"{decide}/approve", json={}, headers=OTHER_MANAGER)
-    assert by_manager.status_code == 403
-    assert by_manager.json()["error"]["code"] == "supervisor_only"
-    approved = await client.post(f"{decide}/approve", json={"note": "agreed"}, headers=SUPERVISOR)
+    # A manager's token cannot approve, not even on their own team; another team's supervisor
+    # does not find the nomination at all.
+    for manager in (MANAGER, TEAM_MANAGER):
+        by_manager = await client.post(
+            f"{decide}/approve", json={}, headers=keycloak.bearer(manager)
+        )
+        assert by_manager.status_code == 403
+        assert by_manager.json()["error"]["code"] == "forbidden"
+    by_other_team = await client.post(
+        f"{decide}/approve", json={}, headers=keycloak.bearer(OTHER_SUPERVISOR)
+    )
+    assert by_other_team.status_code == 404
+    assert by_other_team.json()["error"]["code"] == "nomination_not_found"
+    approved = await client.post(
+        f"{decide}/approve", json={"note": "agreed"}, headers=keycloak.bearer(SUPERVISOR)
+    )
     assert approved.status_code == 200
     assert approved.json()["status"] == "approved"
     assert (await client.get(f"/api/v1/accounts/{account}")).json()["vip"] is True
@@ -188,22 +261,26 @@ async def test_vip_nominated_by_a_manager_approved_by_a_supervisor_and_published
     revoked = await client.post(
         f"/api/v1/accounts/{account}/vip/revoke",
         json={"reason": "stopped buying"},
-        headers=SUPERVISOR,
+        headers=keycloak.bearer(SUPERVISOR),
     )
     assert revoked.status_code == 204
     assert (await events(infrastructure, account, "vip_revoked"))[0]["revoked_by"] == "SUP-01"
 
 
 async def test_a_rejection_needs_a_note_and_is_published(
-    client: httpx.AsyncClient, accounts_worker: ServiceProcess, infrastructure: Infrastructure
+    client: httpx.AsyncClient,
+    accounts_worker: ServiceProcess,
+    infrastructure: Infrastructure,
+    keycloak: Keycloak,
 ) -> None:
     account = (await prospect(client))["account_id"]
     nominated = await client.post(
-        f"/api/v1/accounts/{account}/vip-nominations", json={"reason": "promising"}, headers=MANAGER
+        f"/api/v1/accounts/{account}/vip-nominations", json={"reason": "promising"}
     )
     decide = f"/api/v1/accounts/vip-nominations/{nominated.json()['id']}/reject"
-    assert (await client.post(decide, json={}, headers=SUPERVISOR)).status_code == 422
-    rejected = await client.post(decide, json={"note": "too small yet"}, headers=SUPERVISOR)
+    supervisor = keycloak.bearer(SUPERVISOR)
+    assert (await client.post(decide, json={}, headers=supervisor)).status_code == 422
+    rejected = await client.post(decide, json={"note": "too small yet"}, headers=supervisor)
     assert rejected.json()["status"] == "rejected"
     assert (await events(infrastructure, account, "vip_rejected"))[0]["note"] == "too small yet"
 
@@ -233,11 +310,10 @@ async def test_a_referred_prospect_is_a_priority_lead_and_the_referrer_is_thanke
     loop = await client.put(
         f"/api/v1/accounts/{referrer}/referral",
         json={"referred_by": referred["account_id"]},
-        headers=MANAGER,
     )
     assert loop.status_code == 409
     itself = await client.put(
-        f"/api/v1/accounts/{referrer}/referral", json={"referred_by": referrer}, headers=MANAGER
+        f"/api/v1/accounts/{referrer}/referral", json={"referred_by": referrer}
     )
     assert itself.status_code == 422
     unknown = await prospect_refused(client, referred_by="NO-SUCH-ACCOUNT")
@@ -245,35 +321,36 @@ async def test_a_referred_prospect_is_a_priority_lead_and_the_referrer_is_thanke
 
 
 async def prospect_refused(client: httpx.AsyncClient, **fields: Any) -> dict[str, Any]:
-    response = await client.post(
-        "/api/v1/accounts", json={"name": "Refused Co", **fields}, headers=MANAGER
-    )
+    response = await client.post("/api/v1/accounts", json={"name": "Refused Co", **fields})
     assert response.status_code == 422
     return dict(response.json())
 
 
 async def test_an_evaluation_report_is_stored_listed_and_reviewed_by_a_supervisor(
-    client: httpx.AsyncClient,
+    client: httpx.AsyncClient, keycloak: Keycloak
 ) -> None:
+    supervisor = keycloak.bearer(SUPERVISOR)
     # A year that has ended; each test session's database is new, so the period is free.
     year = str((datetime.now(UTC) - timedelta(days=366)).year)
+    by_manager = await client.post("/api/v1/accounts/evaluation-reports", json={"period": year})
+    assert by_manager.status_code == 403
     created = await client.post(
-        "/api/v1/accounts/evaluation-reports", json={"period": year}, headers=MANAGER
+        "/api/v1/accounts/evaluation-reports", json={"period": year}, headers=supervisor
     )
     assert created.status_code == 201, created.text
     report = created.json()
     assert (report["period"], report["kind"]) == (year, "year")
     again = await client.post(
-        "/api/v1/accounts/evaluation-reports", json={"period": year}, headers=MANAGER
+        "/api/v1/accounts/evaluation-reports", json={"period": year}, headers=supervisor
     )
     assert again.status_code == 409
     future = await client.post(
-        "/api/v1/accounts/evaluation-reports", json={"period": "2999-Q1"}, headers=MANAGER
+        "/api/v1/accounts/evaluation-reports", json={"period": "2999-Q1"}, headers=supervisor
     )
     assert future.status_code == 409
     path = f"/api/v1/accounts/evaluation-reports/{report['id']}"
-    assert (await client.post(f"{path}/review", json={}, headers=MANAGER)).status_code == 403
-    assert (await client.post(f"{path}/review", json={}, headers=SUPERVISOR)).status_code == 204
+    assert (await client.post(f"{path}/review", json={})).status_code == 403
+    assert (await client.post(f"{path}/review", json={}, headers=supervisor)).status_code == 204
     assert (await client.get(path)).json()["reviewed_by"] == "SUP-01"
     page = await client.get(f"/accounts/reports/{report['id']}")
     assert page.status_code == 200 and '<style media="print">' in page.text

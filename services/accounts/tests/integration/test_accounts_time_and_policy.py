@@ -24,10 +24,17 @@ from accounts.bootstrap import Accounts, bootstrap
 from accounts.config import AccountsSettings
 from accounts.entrypoints import worker
 from accounts.entrypoints.api import create
-from accounts_fixtures import Erp, prepare_accounts
+from accounts_fixtures import ADMIN, MANAGER, SUPERVISOR, Erp, SignedInByRoute, prepare_accounts
 from chassis.clock import FixedClock
 from chassis.scheduler import timer_channel
-from chassis.testing import Infrastructure, create_database, eventually, read_topic, unique
+from chassis.testing import (
+    Infrastructure,
+    Keycloak,
+    create_database,
+    eventually,
+    read_topic,
+    unique,
+)
 from contracts import erp_v1
 from contracts.accounts_v1 import ACCOUNTS_TOPIC
 from contracts.complaints_v1 import TicketFiled
@@ -36,8 +43,6 @@ from contracts.engagement_v1 import FeedbackRecorded
 pytestmark = pytest.mark.integration
 
 DATABASE = "rapport_test_accounts_clock"
-SUPERVISOR = {"X-Rapport-User": "SUP-01", "X-Rapport-Role": "supervisor"}
-MANAGER = {"X-Rapport-User": "AM-01"}
 
 
 @dataclass
@@ -48,6 +53,7 @@ class ClockedStack:
     clock: FixedClock
     api_url: str
     bootstrap_servers: str
+    keycloak: Keycloak
 
     async def advance(self, delta: timedelta) -> None:
         """Move time, and wake the timer scheduler so it looks at the new time at once."""
@@ -58,17 +64,21 @@ class ClockedStack:
             )
             await connection.commit()
 
+    def client(self) -> httpx.AsyncClient:
+        """A client of the API as AM-01 (tier policies as the admin)."""
+        return httpx.AsyncClient(
+            base_url=self.api_url, timeout=30, auth=SignedInByRoute(self.keycloak)
+        )
+
     async def get(self, path: str) -> Any:
-        async with httpx.AsyncClient(base_url=self.api_url, timeout=30) as client:
+        async with self.client() as client:
             response = await client.get(path)
             response.raise_for_status()
             return response.json()
 
-    async def post(
-        self, path: str, body: dict[str, Any], headers: dict[str, str]
-    ) -> httpx.Response:
+    async def post(self, path: str, body: dict[str, Any], user: str) -> httpx.Response:
         async with httpx.AsyncClient(base_url=self.api_url, timeout=60) as client:
-            return await client.post(path, json=body, headers=headers)
+            return await client.post(path, json=body, headers=self.keycloak.bearer(user))
 
 
 async def wait_ready(url: str) -> None:
@@ -83,7 +93,7 @@ async def wait_ready(url: str) -> None:
 
 
 @pytest.fixture(scope="module")
-async def stack(infrastructure: Infrastructure) -> AsyncIterator[ClockedStack]:
+async def stack(infrastructure: Infrastructure, keycloak: Keycloak) -> AsyncIterator[ClockedStack]:
     await create_database(infrastructure, DATABASE)
     env = (await prepare_accounts(infrastructure, database=DATABASE)).env
     settings = AccountsSettings(
@@ -104,7 +114,7 @@ async def stack(infrastructure: Infrastructure) -> AsyncIterator[ClockedStack]:
     api_url = f"http://127.0.0.1:{settings.api_port}"
     await wait_ready(f"http://127.0.0.1:{settings.worker_port}")
     await wait_ready(api_url)
-    yield ClockedStack(app, clock, api_url, settings.kafka_bootstrap_servers)
+    yield ClockedStack(app, clock, api_url, settings.kafka_bootstrap_servers, keycloak)
     api.should_exit = True
     await api_task
     worker_task.cancel()
@@ -140,7 +150,7 @@ async def events_of(
 
 async def account_with(stack: ClockedStack, account_id: str, **expected: Any) -> dict[str, Any]:
     async def probe() -> dict[str, Any] | None:
-        async with httpx.AsyncClient(base_url=stack.api_url) as client:
+        async with stack.client() as client:
             response = await client.get(f"/api/v1/accounts/{account_id}")
         found = response.json() if response.status_code == 200 else None
         if found and all(found[key] == value for key, value in expected.items()):
@@ -322,12 +332,12 @@ async def test_a_policy_change_retiers_the_expected_accounts_and_publishes_exact
     active = (await stack.get("/api/v1/accounts/tier-policies"))[0]
     draft = {**active["policy"], "grade_a": "65", "grade_b": "50"}
     created = await stack.post(
-        "/api/v1/accounts/tier-policies", {"policy": draft, "note": "A from 65"}, MANAGER
+        "/api/v1/accounts/tier-policies", {"policy": draft, "note": "A from 65"}, ADMIN
     )
     assert created.status_code == 201, created.text
     version = created.json()["version"]
 
-    preview = await stack.post(f"/api/v1/accounts/tier-policies/{version}/preview", {}, MANAGER)
+    preview = await stack.post(f"/api/v1/accounts/tier-policies/{version}/preview", {}, ADMIN)
     changes = {c["account_id"]: c for c in preview.json()["changes"]}
     assert middle in changes and strong not in changes and weak not in changes
     assert (changes[middle]["before"]["grade"], changes[middle]["after"]["grade"]) == ("B", "A")
@@ -347,11 +357,12 @@ async def test_a_policy_change_retiers_the_expected_accounts_and_publishes_exact
     # Nothing was applied by the preview.
     assert (await stack.get(f"/api/v1/accounts/{middle}"))["grade"] == "B"
 
-    refused = await stack.post(f"/api/v1/accounts/tier-policies/{version}/activate", {}, MANAGER)
-    assert refused.status_code == 403
-    activated = await stack.post(
-        f"/api/v1/accounts/tier-policies/{version}/activate", {}, SUPERVISOR
-    )
+    for someone_else in (MANAGER, SUPERVISOR):
+        refused = await stack.post(
+            f"/api/v1/accounts/tier-policies/{version}/activate", {}, someone_else
+        )
+        assert refused.status_code == 403
+    activated = await stack.post(f"/api/v1/accounts/tier-policies/{version}/activate", {}, ADMIN)
     assert activated.status_code == 200, activated.text
     changed = set(activated.json()["changed_accounts"])
     assert changed == set(changes)

@@ -6,17 +6,15 @@ from typing import Any
 import httpx
 import pytest
 
-from chassis.testing import ServiceProcess, unique
+from chassis.testing import unique
 
 pytestmark = pytest.mark.integration
 
-MANAGER = {"X-Rapport-User": "AM-01"}
-
 
 @pytest.fixture
-async def client(accounts_api: ServiceProcess) -> Any:
-    async with httpx.AsyncClient(base_url=accounts_api.base_url, timeout=30) as http:
-        yield http
+def client(accounts_client: httpx.AsyncClient) -> httpx.AsyncClient:
+    """The API and pages as AM-01 (tier policies as the admin)."""
+    return accounts_client
 
 
 def error_of(response: httpx.Response, status: int) -> dict[str, Any]:
@@ -30,7 +28,7 @@ async def test_search_matches_like_wildcards_literally(client: httpx.AsyncClient
     tag = unique("Like")
     names = [f"{tag} 100% Pure", f"{tag} 100X Pure", f"{tag} a_b", f"{tag} axb", f"{tag} c\\d"]
     for name in names:
-        created = await client.post("/api/v1/accounts", json={"name": name}, headers=MANAGER)
+        created = await client.post("/api/v1/accounts", json={"name": name})
         assert created.status_code == 201, created.text
 
     async def found(q: str) -> list[str]:
@@ -91,9 +89,7 @@ async def test_tier_policy_amounts_out_of_bounds_are_422(
 ) -> None:
     active = (await client.get("/api/v1/accounts/tier-policies")).json()[0]
     draft = {**active["policy"], field: value}
-    response = await client.post(
-        "/api/v1/accounts/tier-policies", json={"policy": draft}, headers=MANAGER
-    )
+    response = await client.post("/api/v1/accounts/tier-policies", json={"policy": draft})
     error = error_of(response, 422)
     assert any(detail["field"].endswith(field) for detail in error["details"])
 
@@ -115,12 +111,12 @@ async def test_a_query_that_is_not_utf8_is_400(client: httpx.AsyncClient) -> Non
 
 async def test_an_empty_referrer_is_422_not_a_missing_account(client: httpx.AsyncClient) -> None:
     response = await client.post(
-        "/api/v1/accounts", json={"name": unique("Prospect"), "referred_by": ""}, headers=MANAGER
+        "/api/v1/accounts", json={"name": unique("Prospect"), "referred_by": ""}
     )
     assert any(d["field"].endswith("referred_by") for d in error_of(response, 422)["details"])
 
 
 async def test_a_nul_character_is_422(client: httpx.AsyncClient) -> None:
-    named = await client.post("/api/v1/accounts", json={"name": "a\u0000b"}, headers=MANAGER)
+    named = await client.post("/api/v1/accounts", json={"name": "a\u0000b"})
     assert error_of(named, 422)["code"] == "invalid_input"
     assert error_of(await client.get("/api/v1/accounts/C%00X"), 422)["code"] == "invalid_input"

@@ -3,7 +3,6 @@ a card's yearly dates go out as AccountKeyDatesChanged; engagement's plan comes 
 account's last and next contact."""
 
 import json
-from collections.abc import AsyncIterator
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
@@ -12,32 +11,40 @@ import pytest
 
 from accounts_fixtures import Erp
 from chassis.i18n import day
-from chassis.testing import Infrastructure, ServiceProcess, eventually, read_topic, unique
+from chassis.testing import (
+    Infrastructure,
+    Keycloak,
+    ServiceProcess,
+    eventually,
+    read_topic,
+    unique,
+)
 from contracts import engagement_v1 as v1
 from contracts.accounts_v1 import ACCOUNTS_TOPIC
 from contracts.envelope import CloudEvent, EventData
 
 pytestmark = pytest.mark.integration
 
-MANAGER = {"X-Rapport-User": "AM-01"}
 KEY_DATES = "accounts.account.key_dates_changed.v1"
+# The machine client engagement reads cards' names as (client credentials, decision 0016).
+NAME_READER = "service-account-rapport-feeder"
 
 
 @pytest.fixture
-async def client(accounts_api: ServiceProcess) -> AsyncIterator[httpx.AsyncClient]:
-    async with httpx.AsyncClient(base_url=accounts_api.base_url, timeout=30) as http:
-        yield http
+def client(accounts_client: httpx.AsyncClient) -> httpx.AsyncClient:
+    """The API as AM-01, who manages the prospects these tests register."""
+    return accounts_client
 
 
 async def prospect(client: httpx.AsyncClient) -> str:
     body = {"account_id": unique("P"), "name": "Prospect Co", "region": "East"}
-    response = await client.post("/api/v1/accounts", json=body, headers=MANAGER)
+    response = await client.post("/api/v1/accounts", json=body)
     assert response.status_code == 201, response.text
     return str(response.json()["account_id"])
 
 
 async def put_card(client: httpx.AsyncClient, account: str, card: dict[str, Any]) -> Any:
-    response = await client.put(f"/api/v1/accounts/{account}/card", json=card, headers=MANAGER)
+    response = await client.put(f"/api/v1/accounts/{account}/card", json=card)
     assert response.status_code == 200, response.text
     return response.json()
 
@@ -66,7 +73,10 @@ async def key_date_events(
 
 
 async def test_a_card_with_a_birthday_publishes_its_key_dates_when_they_change(
-    client: httpx.AsyncClient, accounts_worker: ServiceProcess, infrastructure: Infrastructure
+    client: httpx.AsyncClient,
+    accounts_worker: ServiceProcess,
+    infrastructure: Infrastructure,
+    keycloak: Keycloak,
 ) -> None:
     account = await prospect(client)
     card = await put_card(
@@ -101,10 +111,12 @@ async def test_a_card_with_a_birthday_publishes_its_key_dates_when_they_change(
         "key_dates"
     ]
 
-    # Engagement's pages show the names behind the references; the read is logged.
+    # Engagement's pages show the names behind the references, read with its machine token;
+    # the read is logged under that client. The token opens nothing else.
+    machine = {"Authorization": f"Bearer {keycloak.client_credentials_token()}"}
     names = await client.get(
         f"/api/v1/accounts/{account}/card/names",
-        headers={**MANAGER, "X-Rapport-Purpose": "care touch"},
+        headers={**machine, "X-Rapport-Purpose": "care touch"},
     )
     assert names.status_code == 200, names.text
     assert names.json()["contacts"] == [{"reference": contact_id, "name": "Li Wei", "position": ""}]
@@ -112,9 +124,13 @@ async def test_a_card_with_a_birthday_publishes_its_key_dates_when_they_change(
         names.json()["dates"]
     )
     log = (await client.get(f"/api/v1/accounts/{account}/card/access-log")).json()
-    assert {"what": "contact names and date labels", "purpose": "care touch"}.items() <= (
-        log[0].items()
-    )
+    assert {
+        "actor": NAME_READER,
+        "what": "contact names and date labels",
+        "purpose": "care touch",
+    }.items() <= log[0].items()
+    for elsewhere in (f"/api/v1/accounts/{account}", f"/api/v1/accounts/{account}/card"):
+        assert (await client.get(elsewhere, headers=machine)).status_code == 403
 
 
 def engagement(data: EventData) -> CloudEvent:

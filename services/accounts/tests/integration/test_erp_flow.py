@@ -13,17 +13,18 @@ from contracts.registry import dead_letter_topic
 pytestmark = pytest.mark.integration
 
 
-async def account(api: ServiceProcess, account_id: str) -> dict[str, Any] | None:
-    async with httpx.AsyncClient(base_url=api.base_url) as client:
-        response = await client.get(f"/api/v1/accounts/{account_id}")
+async def account(client: httpx.AsyncClient, account_id: str) -> dict[str, Any] | None:
+    response = await client.get(f"/api/v1/accounts/{account_id}")
     return response.json() if response.status_code == 200 else None
 
 
-async def account_with(api: ServiceProcess, account_id: str, **expected: object) -> dict[str, Any]:
-    """Wait until the account shows the expected fields."""
+async def account_with(
+    client: httpx.AsyncClient, account_id: str, **expected: object
+) -> dict[str, Any]:
+    """Wait until the account shows the expected fields (asked as its manager, AM-01)."""
 
     async def probe() -> dict[str, Any] | None:
-        found = await account(api, account_id)
+        found = await account(client, account_id)
         if found and all(found[key] == value for key, value in expected.items()):
             return found
         return None
@@ -37,7 +38,7 @@ VALUE_REASON = "500,000.00 CNY is >= 500,000 (high)"
 async def test_customer_and_orders_give_figures_classes_and_a_tier_event(
     erp: Any,
     accounts_worker: ServiceProcess,
-    accounts_api: ServiceProcess,
+    accounts_client: httpx.AsyncClient,
     infrastructure: Infrastructure,
 ) -> None:
     customer = unique("C")
@@ -48,7 +49,7 @@ async def test_customer_and_orders_give_figures_classes_and_a_tier_event(
         erp.order(customer, f"{customer}-OLD", "900000.00", days_ago=370),
     )
 
-    found = await account_with(accounts_api, customer, order_count_12m=5)
+    found = await account_with(accounts_client, customer, order_count_12m=5)
     assert found["net_revenue_12m"] == "500000.00"
     assert (found["value_class"], found["frequency_class"]) == ("high", "high")
 
@@ -72,7 +73,7 @@ async def test_customer_and_orders_give_figures_classes_and_a_tier_event(
 
 
 async def test_the_same_erp_event_twice_is_counted_once(
-    erp: Any, accounts_worker: ServiceProcess, accounts_api: ServiceProcess
+    erp: Any, accounts_worker: ServiceProcess, accounts_client: httpx.AsyncClient
 ) -> None:
     customer = unique("C")
     order = erp.envelope(erp.order(customer, f"{customer}-SO1", "1000.00"))
@@ -82,24 +83,24 @@ async def test_the_same_erp_event_twice_is_counted_once(
     marker = erp.order(customer, f"{customer}-SO2", "1.00")
     await erp.publish(marker)
 
-    found = await account_with(accounts_api, customer, net_revenue_12m="1001.00")
+    found = await account_with(accounts_client, customer, net_revenue_12m="1001.00")
     assert found["order_count_12m"] == 2
 
 
 async def test_an_order_before_its_customer_is_kept_and_joined(
-    erp: Any, accounts_worker: ServiceProcess, accounts_api: ServiceProcess
+    erp: Any, accounts_worker: ServiceProcess, accounts_client: httpx.AsyncClient
 ) -> None:
     customer = unique("C")
     await erp.publish(erp.order(customer, f"{customer}-SO1", "320000.00"))
     await erp.publish(erp.customer(customer))
 
-    found = await account_with(accounts_api, customer, order_count_12m=1)
+    found = await account_with(accounts_client, customer, order_count_12m=1)
     assert found["net_revenue_12m"] == "320000.00"
     assert found["value_class"] == "medium"
 
 
 async def test_a_cancellation_before_its_order_and_returns(
-    erp: Any, accounts_worker: ServiceProcess, accounts_api: ServiceProcess
+    erp: Any, accounts_worker: ServiceProcess, accounts_client: httpx.AsyncClient
 ) -> None:
     customer = unique("C")
     await erp.publish(
@@ -113,14 +114,14 @@ async def test_a_cancellation_before_its_order_and_returns(
     )
 
     # SO1 cancelled; SO2 counts net of its return; SO3 returned in full is no order.
-    found = await account_with(accounts_api, customer, net_revenue_12m="1500.00")
+    found = await account_with(accounts_client, customer, net_revenue_12m="1500.00")
     assert found["order_count_12m"] == 1
 
 
 async def test_poison_messages_go_to_the_dead_letter_topic_and_the_partition_moves_on(
     erp: Any,
     accounts_worker: ServiceProcess,
-    accounts_api: ServiceProcess,
+    accounts_client: httpx.AsyncClient,
     accounts_env: dict[str, str],
     infrastructure: Infrastructure,
 ) -> None:
@@ -134,7 +135,7 @@ async def test_poison_messages_go_to_the_dead_letter_topic_and_the_partition_mov
     # The next good message on the same partition (same key) is still processed.
     await erp.publish_raw("erp.orders.v1", customer, json.dumps(good).encode())
 
-    found = await account_with(accounts_api, customer, order_count_12m=1)
+    found = await account_with(accounts_client, customer, order_count_12m=1)
     assert found["net_revenue_12m"] == "10.00"
 
     consumer = f"{accounts_env['ACCOUNTS_CONSUMER_GROUP_PREFIX']}.erp"
@@ -154,7 +155,7 @@ async def test_poison_messages_go_to_the_dead_letter_topic_and_the_partition_mov
 async def test_an_order_in_a_foreign_currency_is_dead_lettered(
     erp: Any,
     accounts_worker: ServiceProcess,
-    accounts_api: ServiceProcess,
+    accounts_client: httpx.AsyncClient,
     accounts_env: dict[str, str],
     infrastructure: Infrastructure,
 ) -> None:
@@ -164,7 +165,7 @@ async def test_an_order_in_a_foreign_currency_is_dead_lettered(
         erp.customer(customer), foreign, erp.order(customer, f"{customer}-SO2", "7.00")
     )
 
-    found = await account_with(accounts_api, customer, order_count_12m=1)
+    found = await account_with(accounts_client, customer, order_count_12m=1)
     assert found["net_revenue_12m"] == "7.00"
     consumer = f"{accounts_env['ACCOUNTS_CONSUMER_GROUP_PREFIX']}.erp"
     dead = await read_topic(

@@ -13,11 +13,11 @@ from accounts.adapters.tables import key_dates_republish, outbox
 from accounts.bootstrap import Accounts, bootstrap
 from accounts.config import AccountsSettings
 from accounts.service_layer.cards import republish_key_dates
-from chassis.testing import ServiceProcess, unique
+from accounts_fixtures import SignedInAs
+from chassis.testing import Keycloak, ServiceProcess, unique
 
 pytestmark = pytest.mark.integration
 
-MANAGER = {"X-Rapport-User": "AM-01"}
 KEY_DATES = "accounts.account.key_dates_changed.v1"
 NOW = datetime(2026, 12, 3, 12, 0, tzinfo=UTC)
 
@@ -34,19 +34,21 @@ async def app(accounts_env: dict[str, str]) -> AsyncIterator[Accounts]:
     await accounts.dispose()
 
 
-async def account_with_card(api: ServiceProcess, card: dict[str, object]) -> str:
-    async with httpx.AsyncClient(base_url=api.base_url, timeout=30) as client:
+async def account_with_card(
+    api: ServiceProcess, keycloak: Keycloak, card: dict[str, object]
+) -> str:
+    async with httpx.AsyncClient(
+        base_url=api.base_url, timeout=30, auth=SignedInAs(keycloak)
+    ) as client:
         account_id = unique("P")
         response = await client.post(
             "/api/v1/accounts",
             json={"account_id": account_id, "name": "Old Card Co", "region": "East"},
-            headers=MANAGER,
         )
         assert response.status_code == 201, response.text
         response = await client.put(
             f"/api/v1/accounts/{account_id}/card",
             json={**card, "expected_version": 0},
-            headers=MANAGER,
         )
         assert response.status_code == 200, response.text
     return account_id
@@ -63,12 +65,12 @@ async def key_date_payloads(app: Accounts, account_id: str) -> list[dict[str, ob
 
 
 async def test_a_queued_card_publishes_its_key_dates_once(
-    app: Accounts, accounts_api: ServiceProcess
+    app: Accounts, accounts_api: ServiceProcess, keycloak: Keycloak
 ) -> None:
     dated = await account_with_card(
-        accounts_api, {"contacts": [{"name": "Li Wei", "birthday": "1980-05-17"}]}
+        accounts_api, keycloak, {"contacts": [{"name": "Li Wei", "birthday": "1980-05-17"}]}
     )
-    undated = await account_with_card(accounts_api, {"contacts": [{"name": "Wang Fang"}]})
+    undated = await account_with_card(accounts_api, keycloak, {"contacts": [{"name": "Wang Fang"}]})
     assert len(await key_date_payloads(app, dated)) == 1  # saved now: published on save
     # As migration 0007 queues the cards saved before the event existed.
     async with app.engine.begin() as connection:

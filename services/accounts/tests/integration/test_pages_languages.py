@@ -19,9 +19,10 @@ from aiokafka import AIOKafkaProducer
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import create_async_engine
 
-from accounts_fixtures import Erp
+from accounts_fixtures import MANAGER, SUPERVISOR, Erp, SignedInByRoute
 from chassis.testing import (
     Infrastructure,
+    Keycloak,
     ServiceProcess,
     ServiceUnderTest,
     eventually,
@@ -30,7 +31,6 @@ from chassis.testing import (
 
 pytestmark = pytest.mark.integration
 
-MANAGER = {"X-Rapport-User": "AM-01"}
 # The report's quarter (its Q4), two years back: ended, and no other test reports on it.
 PERIOD_YEAR = datetime.now(UTC).year - 2
 
@@ -52,8 +52,8 @@ PAGES: dict[str, tuple[list[str], list[str]]] = {
         ["客户", "价值等级", "频次等级", "阶段", "筛选", "12 个月净收入", "¥89,250.00"],
     ),
     "new": (
-        ["Company name", "Referred by (account id)", "Register prospect", "Your staff id"],
-        ["公司名称", "登记潜在客户", "您的工号", "客户经理"],
+        ["Company name", "Referred by (account id)", "Register prospect"],
+        ["公司名称", "登记潜在客户", "客户经理"],
     ),
     "account": (
         [
@@ -123,8 +123,13 @@ def has_phrase(text: str, phrase: str) -> bool:
 
 
 @pytest.fixture(scope="module")
-async def site(accounts_api: ServiceProcess) -> AsyncIterator[httpx.AsyncClient]:
-    async with httpx.AsyncClient(base_url=accounts_api.base_url, timeout=30) as client:
+async def site(
+    accounts_api: ServiceProcess, keycloak: Keycloak
+) -> AsyncIterator[httpx.AsyncClient]:
+    """The pages and API as AM-01 (tier policies as the admin)."""
+    async with httpx.AsyncClient(
+        base_url=accounts_api.base_url, timeout=30, auth=SignedInByRoute(keycloak)
+    ) as client:
         yield client
 
 
@@ -134,6 +139,7 @@ async def paths(
     accounts: ServiceUnderTest,
     accounts_worker: ServiceProcess,
     site: httpx.AsyncClient,
+    keycloak: Keycloak,
 ) -> AsyncIterator[dict[str, str]]:
     """An ERP account with orders (so the report has a line), a card, a pending VIP nomination,
     a draft policy and a report of a quarter that has ended: the pages with most of their parts."""
@@ -177,12 +183,11 @@ async def paths(
         ],
         "important_dates": [{"label": "公司周年", "on": "2020-06-01", "recurring": True}],
     }
-    saved = await site.put(f"/api/v1/accounts/{account}/card", json=card, headers=MANAGER)
+    saved = await site.put(f"/api/v1/accounts/{account}/card", json=card)
     assert saved.status_code == 200, saved.text
     nominated = await site.post(
         f"/api/v1/accounts/{account}/vip-nominations",
         json={"reason": "年采购额高"},
-        headers=MANAGER,
     )
     assert nominated.status_code == 201, nominated.text
     active = next(
@@ -193,12 +198,13 @@ async def paths(
     draft = await site.post(
         "/api/v1/accounts/tier-policies",
         json={"policy": {**active["policy"], "grade_a": "70"}, "note": "语言测试"},
-        headers=MANAGER,
     )
     assert draft.status_code == 201, draft.text
     period = f"{PERIOD_YEAR}-Q4"
     created = await site.post(
-        "/api/v1/accounts/evaluation-reports", json={"period": period}, headers=MANAGER
+        "/api/v1/accounts/evaluation-reports",
+        json={"period": period},
+        headers=keycloak.bearer(SUPERVISOR),
     )
     assert created.status_code == 201, created.text
     report = created.json()["id"]
@@ -264,11 +270,10 @@ async def test_money_and_dates_follow_the_locale(
 async def test_a_refused_form_shows_its_reason_in_the_page_s_language(
     site: httpx.AsyncClient, paths: dict[str, str]
 ) -> None:
-    refused = await site.post(
-        f"{paths['account']}/vip/nominate?lang=zh_CN", data={"actor": "", "reason": "x"}
-    )
-    assert refused.status_code == 422
-    assert "请说明您是谁：填写您的工号，例如 AM-01" in refused.text
+    # The account's nomination is pending already.
+    refused = await site.post(f"{paths['account']}/vip/nominate?lang=zh_CN", data={"reason": "x"})
+    assert refused.status_code == 409
+    assert "该客户已有待审批的提名" in refused.text
     assert '<html lang="zh-CN">' in refused.text
 
 
@@ -278,24 +283,25 @@ async def test_a_refused_form_shows_the_service_layer_s_reason_in_chinese(
     account = paths["account_id"]
     refused = await site.post(
         f"{paths['account']}/referral?lang=zh_CN",
-        data={"actor": "AM-01", "role": "manager", "referred_by": account},
+        data={"referred_by": account},
     )
     assert refused.status_code == 422
     assert "客户不能推荐自己" in refused.text
 
 
 async def test_an_api_refusal_s_message_follows_accept_language_and_keeps_its_code(
-    accounts_api: ServiceProcess, paths: dict[str, str]
+    accounts_api: ServiceProcess, keycloak: Keycloak, paths: dict[str, str]
 ) -> None:
     # A client of its own: no language cookie, only the header.
     async with httpx.AsyncClient(base_url=accounts_api.base_url, timeout=30) as client:
         nominate = f"/api/v1/accounts/{paths['account_id']}/vip-nominations"
+        manager = keycloak.bearer(MANAGER)
         body = {"reason": "again"}
         chinese = await client.post(
-            nominate, json=body, headers={**MANAGER, "accept-language": "zh-CN"}
+            nominate, json=body, headers={**manager, "accept-language": "zh-CN"}
         )
         english = await client.post(
-            nominate, json=body, headers={**MANAGER, "accept-language": "en-GB"}
+            nominate, json=body, headers={**manager, "accept-language": "en-GB"}
         )
     assert chinese.status_code == english.status_code == 409
     assert chinese.json()["error"]["code"] == english.json()["error"]["code"]

@@ -9,42 +9,41 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import create_async_engine
 
-from chassis.testing import ServiceProcess, ServiceUnderTest, unique
+from accounts_fixtures import OTHER_MANAGER, SUPERVISOR
+from chassis.testing import Keycloak, ServiceUnderTest, unique
 
 pytestmark = pytest.mark.integration
-
-MANAGER = {"X-Rapport-User": "AM-01"}
 # A half-year no other test reports on (a report's period is unique in the session's database).
 PERIOD = f"{datetime.now(UTC).year - 4}-H2"
 
 
 async def test_a_prospect_at_the_periods_end_gets_a_line_without_a_grade(
-    accounts: ServiceUnderTest, accounts_api: ServiceProcess
+    accounts: ServiceUnderTest, accounts_client: httpx.AsyncClient, keycloak: Keycloak
 ) -> None:
-    async with httpx.AsyncClient(base_url=accounts_api.base_url, timeout=30) as client:
-        created = await client.post(
-            "/api/v1/accounts", json={"name": unique("Prospect")}, headers=MANAGER
+    # AM-01 registers the prospect; their supervisor makes the report.
+    created = await accounts_client.post("/api/v1/accounts", json={"name": unique("Prospect")})
+    assert created.status_code == 201, created.text
+    prospect = created.json()["account_id"]
+    # Registered five years ago, and never ordered: a prospect at the period's end.
+    engine = create_async_engine(accounts.env["ACCOUNTS_DATABASE_URL"])
+    async with engine.begin() as connection:
+        await connection.execute(
+            text(
+                "UPDATE accounts SET registered_at = now() - interval '5 years'"
+                " WHERE account_id = :account"
+            ),
+            {"account": prospect},
         )
-        assert created.status_code == 201, created.text
-        prospect = created.json()["account_id"]
-        # Registered five years ago, and never ordered: a prospect at the period's end.
-        engine = create_async_engine(accounts.env["ACCOUNTS_DATABASE_URL"])
-        async with engine.begin() as connection:
-            await connection.execute(
-                text(
-                    "UPDATE accounts SET registered_at = now() - interval '5 years'"
-                    " WHERE account_id = :account"
-                ),
-                {"account": prospect},
-            )
-        await engine.dispose()
+    await engine.dispose()
 
-        report = await client.post(
-            "/api/v1/accounts/evaluation-reports", json={"period": PERIOD}, headers=MANAGER
-        )
-        assert report.status_code == 201, report.text
-        detail = await client.get(f"/api/v1/accounts/evaluation-reports/{report.json()['id']}")
-        page = await client.get(f"/accounts/reports/{report.json()['id']}")
+    report = await accounts_client.post(
+        "/api/v1/accounts/evaluation-reports",
+        json={"period": PERIOD},
+        headers=keycloak.bearer(SUPERVISOR),
+    )
+    assert report.status_code == 201, report.text
+    detail = await accounts_client.get(f"/api/v1/accounts/evaluation-reports/{report.json()['id']}")
+    page = await accounts_client.get(f"/accounts/reports/{report.json()['id']}")
 
     lines: list[dict[str, Any]] = detail.json()["lines"]
     line = next(line for line in lines if line["account_id"] == prospect)
@@ -55,6 +54,12 @@ async def test_a_prospect_at_the_periods_end_gets_a_line_without_a_grade(
     )
     assert page.status_code == 200
     assert prospect in page.text
-    async with httpx.AsyncClient(base_url=accounts_api.base_url, timeout=30) as client:
-        one = await client.get(f"/accounts/reports/{report.json()['id']}/{prospect}")
+    one = await accounts_client.get(f"/accounts/reports/{report.json()['id']}/{prospect}")
     assert one.status_code == 200, one.text
+    # Another team's manager reads the same report without AM-01's accounts.
+    elsewhere = await accounts_client.get(
+        f"/api/v1/accounts/evaluation-reports/{report.json()['id']}",
+        headers=keycloak.bearer(OTHER_MANAGER),
+    )
+    assert elsewhere.status_code == 200
+    assert all(line["account_manager"] == "AM-04" for line in elsewhere.json()["lines"])

@@ -48,6 +48,7 @@ RULES = EvaluationRules(
 )
 MANAGER = Actor("AM-01", "manager")
 SUPERVISOR = Actor("SUP-01", "supervisor")
+ADMIN = Actor("ADM-01", "admin")
 # Low enough that the accounts below (1,200 EUR in twelve months) become high value.
 CHEAP = TierPolicy(value_high=Decimal("1000"), value_medium=Decimal("500"))
 
@@ -341,31 +342,32 @@ async def test_a_preview_shows_what_activation_would_change_and_writes_nothing()
     assert uow.events == []
 
 
-async def test_a_supervisor_activates_a_draft_and_every_account_is_re_evaluated() -> None:
+async def test_the_admin_activates_a_draft_and_every_account_is_re_evaluated() -> None:
     uow = uow_with(acme())
     await with_orders(uow, ("O-1", "500.00", 20), ("O-2", "700.00", 5))
     version = await draft(uow, CHEAP)
     uow.events.clear()
 
-    with pytest.raises(Forbidden):
-        await activate_policy(
-            uow=uow,  # type: ignore[arg-type]
-            command=ActivatePolicy(version, MANAGER),
-            now=NOW,
-            rules=RULES,
-        )
+    for someone_else in (MANAGER, SUPERVISOR):
+        with pytest.raises(Forbidden):
+            await activate_policy(
+                uow=uow,  # type: ignore[arg-type]
+                command=ActivatePolicy(version, someone_else),
+                now=NOW,
+                rules=RULES,
+            )
     assert uow.store.policies[version]["status"] == "draft"
 
     changed = await activate_policy(
         uow=uow,  # type: ignore[arg-type]
-        command=ActivatePolicy(version, SUPERVISOR),
+        command=ActivatePolicy(version, ADMIN),
         now=NOW,
         rules=RULES,
     )
 
     assert changed == ["C-1"]
     assert [uow.store.policies[v]["status"] for v in (1, 2)] == ["retired", "active"]
-    assert uow.store.policies[version]["activated_by"] == "SUP-01"
+    assert uow.store.policies[version]["activated_by"] == "ADM-01"
     row = uow.store.accounts["C-1"]
     assert (row["value_class"], row["policy_version"]) == ("high", version)
     [tier_changed] = [e for e in uow.events if isinstance(e, events.TierChanged)]
@@ -374,7 +376,7 @@ async def test_a_supervisor_activates_a_draft_and_every_account_is_re_evaluated(
     with pytest.raises(Conflict) as again:
         await activate_policy(
             uow=uow,  # type: ignore[arg-type]
-            command=ActivatePolicy(version, SUPERVISOR),
+            command=ActivatePolicy(version, ADMIN),
             now=NOW,
             rules=RULES,
         )

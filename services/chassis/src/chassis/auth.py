@@ -17,7 +17,8 @@ Ownership: `scope_of(principal, TeamSettings().teams)` is the `Scope` repositori
 import asyncio
 import logging
 import secrets
-from collections.abc import Awaitable, Callable, Collection, Mapping
+import time
+from collections.abc import AsyncGenerator, Awaitable, Callable, Collection, Mapping
 from dataclasses import asdict, dataclass
 from typing import Annotated, Any, Literal, get_args
 from urllib.parse import urlencode, urlsplit
@@ -91,6 +92,11 @@ class IdentitySettings(BaseSettings):
     @property
     def metadata_url(self) -> str:
         return f"{self.realm_url}/.well-known/openid-configuration"
+
+    @property
+    def token_url(self) -> str:
+        """Where a machine client gets its tokens (`ClientCredentials`)."""
+        return f"{self.realm_url}/protocol/openid-connect/token"
 
 
 @dataclass(frozen=True)
@@ -440,6 +446,47 @@ def sign_in_router() -> APIRouter:
         return response
 
     return router
+
+
+class ClientCredentials(httpx.Auth):
+    """httpx auth of a machine client calling another service: a token of the client
+    credentials grant, fetched when first needed, reused until a minute before it expires, and
+    fetched again once when the service answers 401 (the realm rotated its keys, say). A token
+    endpoint that does not answer is the request's `httpx.HTTPError`."""
+
+    def __init__(
+        self, *, token_url: str, client_id: str, client_secret: str, timeout_seconds: float = 5
+    ) -> None:
+        self._token_url = token_url
+        self._form = {
+            "grant_type": "client_credentials",
+            "client_id": client_id,
+            "client_secret": client_secret,
+        }
+        self._timeout = timeout_seconds
+        self._token: str | None = None
+        self._renew_at = 0.0
+        self._lock = asyncio.Lock()
+
+    async def _current(self, *, fresh: bool = False) -> str:
+        async with self._lock:
+            if fresh or self._token is None or time.monotonic() >= self._renew_at:
+                async with httpx.AsyncClient(timeout=self._timeout) as client:
+                    response = await client.post(self._token_url, data=self._form)
+                response.raise_for_status()
+                answer = response.json()
+                self._token = str(answer["access_token"])
+                self._renew_at = time.monotonic() + float(answer.get("expires_in", 60)) - 60
+            return self._token
+
+    async def async_auth_flow(
+        self, request: httpx.Request
+    ) -> AsyncGenerator[httpx.Request, httpx.Response]:
+        request.headers["Authorization"] = f"Bearer {await self._current()}"
+        response = yield request
+        if response.status_code == 401:
+            request.headers["Authorization"] = f"Bearer {await self._current(fresh=True)}"
+            yield request
 
 
 def install_identity(app: FastAPI, settings: IdentitySettings, *, prefix: str) -> None:

@@ -5,6 +5,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
+from chassis.auth import ClientCredentials, IdentitySettings
 from chassis.clock import Clock, SystemClock
 from chassis.db import create_engine, create_session_factory
 from engagement.adapters.card_names import AccountsCards
@@ -89,6 +90,12 @@ def bootstrap(
         cards=AccountsCards(
             base_url=settings.accounts_api_url,
             timeout_seconds=settings.accounts_api_timeout_seconds,
+            auth=ClientCredentials(
+                token_url=IdentitySettings().token_url,
+                client_id=settings.accounts_client_id,
+                client_secret=settings.accounts_client_secret,
+                timeout_seconds=settings.accounts_api_timeout_seconds,
+            ),
         ),
         clock=clock or SystemClock(),
     )

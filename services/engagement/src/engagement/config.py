@@ -54,6 +54,10 @@ class EngagementSettings(ServiceSettings):
     # references only); a page waits this long for it, then shows the references.
     accounts_api_url: str = "http://127.0.0.1:8101"
     accounts_api_timeout_seconds: float = Field(default=2.0, gt=0, le=30)
+    # Engagement's machine client of the realm (client credentials) for those reads; accounts
+    # lets its principal read card names and nothing else (ACCOUNTS_NAME_READER_CLIENTS).
+    accounts_client_id: str = "rapport-feeder"
+    accounts_client_secret: str = "rapport-feeder-secret"
 
     @property
     def zone(self) -> ZoneInfo:

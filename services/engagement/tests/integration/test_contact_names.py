@@ -10,8 +10,9 @@ from collections.abc import AsyncIterator
 import httpx
 import pytest
 
+from accounts_fixtures import SignedInAs
 from chassis.clock import FixedClock
-from chassis.testing import ServiceProcess, ServiceUnderTest, unique
+from chassis.testing import Keycloak, ServiceProcess, ServiceUnderTest, unique
 from contracts import accounts_v1
 from engagement.bootstrap import Engagement, bootstrap
 from engagement.entrypoints.api import create
@@ -20,9 +21,19 @@ from engagement_fixtures import T0, engagement_settings, feed_accounts, register
 pytestmark = pytest.mark.integration
 
 
+# The account manager of the cards these tests put in accounts; engagement itself reads them
+# with its machine token (the feeder client's service account).
+CARD_OWNER = "am-07"
+NAME_READER = "service-account-rapport-feeder"
+
+
 @pytest.fixture
-async def accounts_http(accounts_api: ServiceProcess) -> AsyncIterator[httpx.AsyncClient]:
-    async with httpx.AsyncClient(base_url=accounts_api.base_url, timeout=30) as http:
+async def accounts_http(
+    accounts_api: ServiceProcess, keycloak: Keycloak
+) -> AsyncIterator[httpx.AsyncClient]:
+    async with httpx.AsyncClient(
+        base_url=accounts_api.base_url, timeout=30, auth=SignedInAs(keycloak, CARD_OWNER)
+    ) as http:
         yield http
 
 
@@ -65,12 +76,10 @@ async def accounts_down(engagement_service: ServiceUnderTest) -> AsyncIterator[E
 
 async def card_with_birthday(accounts_http: httpx.AsyncClient) -> tuple[str, str]:
     """A prospect in accounts whose card has one contact; returns (account id, contact id)."""
-    headers = {"X-Rapport-User": "AM-07"}
     account_id = unique("P")
     response = await accounts_http.post(
         "/api/v1/accounts",
         json={"account_id": account_id, "name": "Prospect Co", "region": "East"},
-        headers=headers,
     )
     assert response.status_code == 201, response.text
     response = await accounts_http.put(
@@ -80,7 +89,6 @@ async def card_with_birthday(accounts_http: httpx.AsyncClient) -> tuple[str, str
             "important_dates": [],
             "expected_version": 0,
         },
-        headers=headers,
     )
     assert response.status_code == 200, response.text
     return account_id, response.json()["contacts"][0]["contact_id"]
@@ -140,18 +148,19 @@ async def test_the_pages_show_the_contacts_name_from_accounts(
         assert [form.status_code for form in log_forms] == [200, 200]
         assert sum("Li Wei" in form.text for form in log_forms) == 1
 
-    # Each page asked once for the account's card, and accounts logged the reads as such.
+    # Each page asked once for the account's card, as engagement for the page's user, and
+    # accounts logged the reads as such.
     log = (await accounts_http.get(f"/api/v1/accounts/{account_id}/card/access-log")).json()
-    purposes = [
-        entry["purpose"] for entry in log if entry["what"] == "contact names and date labels"
-    ]
-    assert sorted(purposes) == sorted(
-        [
+    reads = [entry for entry in log if entry["what"] == "contact names and date labels"]
+    assert {entry["actor"] for entry in reads} == {NAME_READER}
+    assert sorted(entry["purpose"] for entry in reads) == sorted(
+        f"{purpose}, for {manager}"
+        for purpose in (
             "care touches on the weekly board",
             "care touches on the account plan",
             "logging a care touch",
             "logging a care touch",
-        ]
+        )
     )
 
 

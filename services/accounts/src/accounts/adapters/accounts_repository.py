@@ -6,7 +6,9 @@ from sqlalchemy import select, text, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from accounts.adapters.scoping import managed_by
 from accounts.adapters.tables import accounts
+from accounts.domain.scope import Managers
 
 
 class AccountsRepository:
@@ -52,10 +54,10 @@ class AccountsRepository:
         found = await self._session.scalar(chain, {"start": referrer_id, "target": account_id})
         return found is not None
 
-    async def top_by_revenue(self, limit: int) -> list[dict[str, Any]]:
+    async def top_by_revenue(self, limit: int, *, managers: Managers) -> list[dict[str, Any]]:
         result = await self._session.execute(
             select(accounts)
-            .where(accounts.c.net_revenue_12m > 0)
+            .where(accounts.c.net_revenue_12m > 0, managed_by(accounts.c.account_manager, managers))
             .order_by(accounts.c.net_revenue_12m.desc(), accounts.c.account_id)
             .limit(limit)
         )

@@ -7,6 +7,7 @@ from typing import Any
 from sqlalchemy import Select, String, and_, case, cast, func, literal, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from accounts.adapters.scoping import managed_by
 from accounts.adapters.tables import (
     account_contacts,
     accounts,
@@ -18,6 +19,7 @@ from accounts.adapters.tables import (
     tier_decisions,
     vip_nominations,
 )
+from accounts.domain.scope import Managers
 from chassis.db import is_any_of
 
 ACCOUNT_FILTERS = (
@@ -75,13 +77,16 @@ class AccountQueries:
     def __init__(self, session: AsyncSession) -> None:
         self._session = session
 
-    async def get(self, account_id: str) -> dict[str, Any] | None:
+    async def get(self, account_id: str, *, managers: Managers) -> dict[str, Any] | None:
         row = (
             (
                 await self._session.execute(
                     select(*ACCOUNT_COLUMNS)
                     .select_from(ACCOUNT_VIEW)
-                    .where(accounts.c.account_id == account_id)
+                    .where(
+                        accounts.c.account_id == account_id,
+                        managed_by(accounts.c.account_manager, managers),
+                    )
                 )
             )
             .mappings()
@@ -114,10 +119,15 @@ class AccountQueries:
         )
         return [dict(row) for row in result.mappings()]
 
-    async def referred_accounts(self, account_id: str) -> list[dict[str, Any]]:
+    async def referred_accounts(
+        self, account_id: str, *, managers: Managers
+    ) -> list[dict[str, Any]]:
         result = await self._session.execute(
             select(accounts.c.account_id, accounts.c.name, accounts.c.lifecycle_stage)
-            .where(accounts.c.referred_by == account_id)
+            .where(
+                accounts.c.referred_by == account_id,
+                managed_by(accounts.c.account_manager, managers),
+            )
             .order_by(accounts.c.name)
         )
         return [dict(row) for row in result.mappings()]
@@ -131,10 +141,12 @@ class AccountQueries:
         descending: bool,
         page: int,
         page_size: int,
+        managers: Managers,
     ) -> tuple[list[dict[str, Any]], int]:
         conditions = [
             accounts.c[name] == value for name, value in filters.items() if value is not None
         ]
+        conditions.append(managed_by(accounts.c.account_manager, managers))
         if text_query:
             pattern = f"%{escape_like(text_query)}%"
             conditions.append(
@@ -156,10 +168,12 @@ class AccountQueries:
         rows = (await self._session.execute(query)).mappings().all()
         return [dict(row) for row in rows], int(total or 0)
 
-    async def distinct_values(self, column: str) -> list[str]:
+    async def distinct_values(self, column: str, *, managers: Managers) -> list[str]:
         result = await self._session.execute(
             select(accounts.c[column])
-            .where(accounts.c[column].is_not(None))
+            .where(
+                accounts.c[column].is_not(None), managed_by(accounts.c.account_manager, managers)
+            )
             .distinct()
             .order_by(accounts.c[column])
         )

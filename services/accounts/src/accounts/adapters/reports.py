@@ -7,7 +7,9 @@ from typing import Any
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from accounts.adapters.scoping import managed_by
 from accounts.adapters.tables import evaluation_report_lines, evaluation_reports
+from accounts.domain.scope import Managers
 
 
 class ReportRepository:
@@ -51,10 +53,16 @@ class ReportRepository:
         )
         return dict(row) if row else None
 
-    async def lines(self, report_id: int, account_id: str | None = None) -> list[dict[str, Any]]:
+    async def lines(
+        self, report_id: int, account_id: str | None = None, *, managers: Managers
+    ) -> list[dict[str, Any]]:
+        """The report's lines of accounts in scope: by their manager at the period's end."""
         query = (
             select(evaluation_report_lines)
-            .where(evaluation_report_lines.c.report_id == report_id)
+            .where(
+                evaluation_report_lines.c.report_id == report_id,
+                managed_by(evaluation_report_lines.c.account_manager, managers),
+            )
             .order_by(evaluation_report_lines.c.score.desc(), evaluation_report_lines.c.account_id)
         )
         if account_id is not None:

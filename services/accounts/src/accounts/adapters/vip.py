@@ -6,7 +6,9 @@ from typing import Any
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from accounts.adapters.scoping import managed_by
 from accounts.adapters.tables import accounts, vip_nominations
+from accounts.domain.scope import Managers
 
 
 class VipRepository:
@@ -74,10 +76,13 @@ class VipRepository:
         status: str | None = None,
         account_id: str | None = None,
         nomination_id: int | None = None,
+        managers: Managers,
     ) -> list[dict[str, Any]]:
+        """Nominations of accounts in scope (`managers`), newest first."""
         query = (
             select(vip_nominations, accounts.c.name, accounts.c.net_revenue_12m, accounts.c.grade)
             .join(accounts, accounts.c.account_id == vip_nominations.c.account_id)
+            .where(managed_by(accounts.c.account_manager, managers))
             .order_by(vip_nominations.c.nominated_at.desc(), vip_nominations.c.id.desc())
         )
         if status:

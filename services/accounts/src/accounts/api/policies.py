@@ -4,7 +4,7 @@ from typing import Any
 
 from fastapi import APIRouter
 
-from accounts.api.dependencies import AccountsApp, Acting, ReadUow, WriteUow
+from accounts.api.dependencies import AccountsApp, Administrator, ReadUow, WriteUow
 from accounts.api.schemas import (
     ActivationOut,
     PolicyDraftIn,
@@ -22,7 +22,10 @@ from accounts.service_layer.policies import activate_policy, draft_policy, previ
 from chassis.errors import NotFound
 from chassis.http import IntId, refusals
 
-router = APIRouter(prefix="/api/v1/accounts/tier-policies", tags=["tier policies"])
+# Tier policies are the admin's (decision 0016): 401 without a token, 403 without the role.
+router = APIRouter(
+    prefix="/api/v1/accounts/tier-policies", tags=["tier policies"], responses=refusals(401, 403)
+)
 
 
 def policy_out(row: dict[str, Any]) -> PolicyOut:
@@ -31,12 +34,16 @@ def policy_out(row: dict[str, Any]) -> PolicyOut:
 
 
 @router.get("", response_model=list[PolicyOut], summary="Every version, newest first")
-async def list_policies(uow: ReadUow) -> list[PolicyOut]:
+async def list_policies(uow: ReadUow, who: Administrator) -> list[PolicyOut]:
     return [policy_out(row) for row in await uow.policies.all_versions()]
 
 
 @router.get("/{version}", response_model=PolicyOut, responses=refusals(404), summary="One version")
-async def get_policy(uow: ReadUow, version: IntId) -> PolicyOut:
+async def get_policy(uow: ReadUow, who: Administrator, version: IntId) -> PolicyOut:
+    return await policy_version(uow, version)
+
+
+async def policy_version(uow: ReadUow, version: int) -> PolicyOut:
     row = await uow.policies.get(version)
     if row is None:
         raise NotFound(f"no tier policy version {version}", code="policy_not_found")
@@ -51,17 +58,17 @@ async def get_policy(uow: ReadUow, version: IntId) -> PolicyOut:
     summary="Store a draft version (422: a policy the domain refuses, e.g. thresholds out of order)",
 )
 async def create_draft(
-    app: AccountsApp, uow: WriteUow, read: ReadUow, actor: Acting, body: PolicyDraftIn
+    app: AccountsApp, uow: WriteUow, read: ReadUow, who: Administrator, body: PolicyDraftIn
 ) -> PolicyOut:
     fields = body.policy.model_dump()
     fields["recency_bands"] = tuple(RecencyBand(**band) for band in fields["recency_bands"])
     version = await draft_policy(
         uow=uow,
-        command=DraftPolicy(TierPolicy(**fields), actor, body.note),
+        command=DraftPolicy(TierPolicy(**fields), who.actor, body.note),
         now=app.clock.now(),
         rules=app.rules,
     )
-    return await get_policy(read, version)
+    return await policy_version(read, version)
 
 
 @router.post(
@@ -70,7 +77,9 @@ async def create_draft(
     responses=refusals(404, 409),
     summary="What a draft would do: the distribution and every account that would change",
 )
-async def preview(app: AccountsApp, uow: ReadUow, version: IntId) -> PolicyPreviewOut:
+async def preview(
+    app: AccountsApp, uow: ReadUow, who: Administrator, version: IntId
+) -> PolicyPreviewOut:
     result = await preview_policy(uow=uow, version=version, now=app.clock.now(), rules=app.rules)
     return PolicyPreviewOut.model_validate(result)
 
@@ -78,11 +87,13 @@ async def preview(app: AccountsApp, uow: ReadUow, version: IntId) -> PolicyPrevi
 @router.post(
     "/{version}/activate",
     response_model=ActivationOut,
-    responses=refusals(403, 404, 409),
-    summary="Switch to a draft (supervisor): every account is re-evaluated, changes published",
+    responses=refusals(404, 409),
+    summary="Switch to a draft: every account is re-evaluated, changes published",
 )
-async def activate(app: AccountsApp, uow: WriteUow, actor: Acting, version: IntId) -> ActivationOut:
+async def activate(
+    app: AccountsApp, uow: WriteUow, who: Administrator, version: IntId
+) -> ActivationOut:
     changed = await activate_policy(
-        uow=uow, command=ActivatePolicy(version, actor), now=app.clock.now(), rules=app.rules
+        uow=uow, command=ActivatePolicy(version, who.actor), now=app.clock.now(), rules=app.rules
     )
     return ActivationOut(version=version, changed_accounts=changed)

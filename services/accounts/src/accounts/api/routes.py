@@ -5,8 +5,18 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
 
-from accounts.api.dependencies import AccountsApp, Acting, Purpose, ReadUow, WriteUow
+from accounts.api.dependencies import (
+    AccountsApp,
+    Caller,
+    NameReader,
+    Purpose,
+    Reader,
+    ReadUow,
+    Worker,
+    WriteUow,
+)
 from accounts.api.schemas import (
+    AccessLogQuery,
     AccessOut,
     AccountOut,
     AccountPage,
@@ -39,8 +49,9 @@ from accounts.service_layer.summary import purchase_summary
 from chassis.errors import InvalidInput, NotFound
 from chassis.http import refusals
 
-router = APIRouter(prefix="/api/v1/accounts", tags=["accounts"])
-# A read of one account: no account with that id.
+# Every operation needs a signed-in principal (401) holding the role it names (403).
+router = APIRouter(prefix="/api/v1/accounts", tags=["accounts"], responses=refusals(401, 403))
+# A read of one account: no account with that id (or none in the caller's scope).
 READ_REFUSALS = refusals(404)
 # A change to one account: no such account, a state or version that does not allow it
 # (a referral loop, a card changed meanwhile), input the domain refuses.
@@ -51,8 +62,9 @@ def account_out(row: dict[str, Any], currency: str) -> AccountOut:
     return AccountOut.model_validate({**row, "currency": currency})
 
 
-async def load_account(uow: ReadUow, account_id: str) -> dict[str, Any]:
-    row = await uow.queries.get(account_id)
+async def load_account(uow: ReadUow, who: Caller, account_id: str) -> dict[str, Any]:
+    """The account, if it is in the caller's scope: outside it, as absent, a 404."""
+    row = await uow.queries.get(account_id, managers=who.managers)
     if row is None:
         raise NotFound(f"no account with id {account_id!r}", code="account_not_found")
     return row
@@ -100,7 +112,7 @@ def card_out(account: dict[str, Any], found: dict[str, Any], as_of: datetime | N
 
 @router.get("", response_model=AccountPage, summary="List accounts, filtered, sorted and paginated")
 async def list_accounts(
-    app: AccountsApp, uow: ReadUow, search: Annotated[AccountSearch, Query()]
+    app: AccountsApp, uow: ReadUow, who: Reader, search: Annotated[AccountSearch, Query()]
 ) -> AccountPage:
     rows, total = await uow.queries.search(
         filters=search.filters(),
@@ -109,6 +121,7 @@ async def list_accounts(
         descending=search.order == "desc",
         page=search.page,
         page_size=search.page_size,
+        managers=who.managers,
     )
     return AccountPage(
         items=[account_out(row, app.settings.currency) for row in rows],
@@ -123,27 +136,29 @@ async def list_accounts(
     response_model=AccountOut,
     status_code=201,
     responses=refusals(409, 422),
-    summary="Register a prospect (409: the id exists or the referral loops; 422: no such referrer)",
+    summary="Register a prospect (403: for a manager outside one's scope; 409: the id exists or "
+    "the referral loops; 422: no such referrer)",
 )
 async def create_prospect(
-    app: AccountsApp, uow: WriteUow, read: ReadUow, actor: Acting, body: ProspectIn
+    app: AccountsApp, uow: WriteUow, read: ReadUow, who: Worker, body: ProspectIn
 ) -> AccountOut:
+    who.require_covers(body.account_manager or who.principal.user_id)
     account_id = await register_prospect(
         uow=uow,
         command=RegisterProspect(
-            **{**body.model_dump(), "account_id": body.account_id or ""}, actor=actor
+            **{**body.model_dump(), "account_id": body.account_id or ""}, actor=who.actor
         ),
         now=app.clock.now(),
         rules=app.rules,
     )
-    return account_out(await load_account(read, account_id), app.settings.currency)
+    return account_out(await load_account(read, who, account_id), app.settings.currency)
 
 
 @router.get(
     "/{account_id}", response_model=AccountOut, responses=READ_REFUSALS, summary="One account"
 )
-async def get_account(app: AccountsApp, uow: ReadUow, account_id: str) -> AccountOut:
-    return account_out(await load_account(uow, account_id), app.settings.currency)
+async def get_account(app: AccountsApp, uow: ReadUow, who: Reader, account_id: str) -> AccountOut:
+    return account_out(await load_account(uow, who, account_id), app.settings.currency)
 
 
 @router.put(
@@ -153,15 +168,16 @@ async def get_account(app: AccountsApp, uow: ReadUow, account_id: str) -> Accoun
     summary="Record who referred the account (null clears); the referrer gets a thank-you event",
 )
 async def put_referral(
-    app: AccountsApp, uow: WriteUow, read: ReadUow, actor: Acting, account_id: str, body: ReferralIn
+    app: AccountsApp, uow: WriteUow, read: ReadUow, who: Worker, account_id: str, body: ReferralIn
 ) -> AccountOut:
+    await load_account(read, who, account_id)
     await set_referral(
         uow=uow,
-        command=SetReferral(account_id, body.referred_by or None, actor),
+        command=SetReferral(account_id, body.referred_by or None, who.actor),
         now=app.clock.now(),
         rules=app.rules,
     )
-    return account_out(await load_account(read, account_id), app.settings.currency)
+    return account_out(await load_account(read, who, account_id), app.settings.currency)
 
 
 @router.get(
@@ -170,8 +186,8 @@ async def put_referral(
     responses=READ_REFUSALS,
     summary="Every tier decision of an account, newest first, with its reason and inputs",
 )
-async def tier_history(uow: ReadUow, account_id: str) -> list[TierDecisionOut]:
-    await load_account(uow, account_id)
+async def tier_history(uow: ReadUow, who: Reader, account_id: str) -> list[TierDecisionOut]:
+    await load_account(uow, who, account_id)
     return [
         TierDecisionOut.model_validate(row) for row in await uow.queries.tier_history(account_id)
     ]
@@ -183,8 +199,8 @@ async def tier_history(uow: ReadUow, account_id: str) -> list[TierDecisionOut]:
     responses=READ_REFUSALS,
     summary="Every lifecycle change of an account, newest first",
 )
-async def lifecycle_history(uow: ReadUow, account_id: str) -> list[LifecycleChangeOut]:
-    await load_account(uow, account_id)
+async def lifecycle_history(uow: ReadUow, who: Reader, account_id: str) -> list[LifecycleChangeOut]:
+    await load_account(uow, who, account_id)
     return [
         LifecycleChangeOut.model_validate(row)
         for row in await uow.queries.lifecycle_history(account_id)
@@ -196,7 +212,10 @@ async def lifecycle_history(uow: ReadUow, account_id: str) -> list[LifecycleChan
     responses=READ_REFUSALS,
     summary="Why the account has its tier: the recorded decision and the evaluation now",
 )
-async def explanation(app: AccountsApp, uow: ReadUow, account_id: str) -> dict[str, Any]:
+async def explanation(
+    app: AccountsApp, uow: ReadUow, who: Reader, account_id: str
+) -> dict[str, Any]:
+    await load_account(uow, who, account_id)
     return await explain_account(
         uow=uow, account_id=account_id, now=app.clock.now(), rules=app.rules
     )
@@ -212,22 +231,24 @@ async def get_card(
     app: AccountsApp,
     uow: WriteUow,
     read: ReadUow,
-    actor: Acting,
+    who: Reader,
     reason: Purpose,
     account_id: str,
     as_of: datetime | None = None,
 ) -> CardOut:
     if as_of is not None and as_of.tzinfo is None:
         raise InvalidInput("as_of needs a time zone, e.g. 2026-11-01T00:00:00Z")
+    # In scope first: a read outside it is neither answered nor logged as an access.
+    account = await load_account(read, who, account_id)
     found = await read_card(
         uow=uow,
         account_id=account_id,
         as_of=as_of,
-        actor=actor.user,
+        actor=who.actor.user,
         purpose=reason,
         now=app.clock.now(),
     )
-    return card_out(await load_account(read, account_id), found, as_of)
+    return card_out(account, found, as_of)
 
 
 @router.get(
@@ -235,13 +256,20 @@ async def get_card(
     response_model=CardNamesOut,
     responses=READ_REFUSALS,
     summary="The card's contacts' names and dates' labels by reference (the ids key-date "
-    "events carry), for other services' pages; the read is logged",
+    "events carry), for other services' pages; the read is logged. Also for the machine "
+    "clients `ACCOUNTS_NAME_READER_CLIENTS` names (engagement), over every account",
 )
 async def get_card_names(
-    app: AccountsApp, uow: WriteUow, actor: Acting, reason: Purpose, account_id: str
+    app: AccountsApp,
+    uow: WriteUow,
+    read: ReadUow,
+    who: NameReader,
+    reason: Purpose,
+    account_id: str,
 ) -> CardNamesOut:
+    await load_account(read, who, account_id)
     found = await read_card_names(
-        uow=uow, account_id=account_id, actor=actor.user, purpose=reason, now=app.clock.now()
+        uow=uow, account_id=account_id, actor=who.actor.user, purpose=reason, now=app.clock.now()
     )
     card = found["card"]
     return CardNamesOut(
@@ -265,11 +293,12 @@ async def get_card_names(
     summary="Save the whole card as a new version (saving counts as a review)",
 )
 async def put_card(
-    app: AccountsApp, uow: WriteUow, read: ReadUow, actor: Acting, account_id: str, body: CardIn
+    app: AccountsApp, uow: WriteUow, read: ReadUow, who: Worker, account_id: str, body: CardIn
 ) -> CardOut:
+    await load_account(read, who, account_id)
     await save_card(
         uow=uow,
-        command=SaveCard(account_id, submitted_card(body), body.expected_version, actor),
+        command=SaveCard(account_id, submitted_card(body), body.expected_version, who.actor),
         now=app.clock.now(),
         rules=app.rules,
     )
@@ -277,11 +306,11 @@ async def put_card(
         uow=app.uow(),
         account_id=account_id,
         as_of=None,
-        actor=actor.user,
+        actor=who.actor.user,
         purpose="card maintenance",
         now=app.clock.now(),
     )
-    return card_out(await load_account(read, account_id), found, None)
+    return card_out(await load_account(read, who, account_id), found, None)
 
 
 @router.post(
@@ -291,11 +320,12 @@ async def put_card(
     summary="Confirm the card is current: clears the stale flag",
 )
 async def post_card_review(
-    app: AccountsApp, uow: WriteUow, actor: Acting, account_id: str, body: ReviewIn
+    app: AccountsApp, uow: WriteUow, read: ReadUow, who: Worker, account_id: str, body: ReviewIn
 ) -> None:
+    await load_account(read, who, account_id)
     await review_card(
         uow=uow,
-        command=ReviewCard(account_id, actor, body.note),
+        command=ReviewCard(account_id, who.actor, body.note),
         now=app.clock.now(),
         rules=app.rules,
     )
@@ -307,8 +337,8 @@ async def post_card_review(
     responses=READ_REFUSALS,
     summary="Every version of the card (who, when, what changed) and every review",
 )
-async def card_history(uow: ReadUow, account_id: str) -> CardHistoryOut:
-    await load_account(uow, account_id)
+async def card_history(uow: ReadUow, who: Reader, account_id: str) -> CardHistoryOut:
+    await load_account(uow, who, account_id)
     return CardHistoryOut.model_validate(
         {
             "versions": await uow.cards.versions(account_id),
@@ -324,10 +354,11 @@ async def card_history(uow: ReadUow, account_id: str) -> CardHistoryOut:
     summary="Who read or changed the card's personal data, when and why (privacy audit)",
 )
 async def card_access_log(
-    uow: ReadUow, account_id: str, limit: int = Query(200, ge=1, le=1000)
+    uow: ReadUow, who: Reader, account_id: str, query: Annotated[AccessLogQuery, Query()]
 ) -> list[AccessOut]:
-    await load_account(uow, account_id)
-    return [AccessOut.model_validate(row) for row in await uow.cards.access_log(account_id, limit)]
+    await load_account(uow, who, account_id)
+    rows = await uow.cards.access_log(account_id, query.limit)
+    return [AccessOut.model_validate(row) for row in rows]
 
 
 @router.get(
@@ -335,8 +366,8 @@ async def card_access_log(
     responses=READ_REFUSALS,
     summary="Purchase summary derived from the account's orders",
 )
-async def purchases(app: AccountsApp, uow: ReadUow, account_id: str) -> dict[str, Any]:
-    await load_account(uow, account_id)
+async def purchases(app: AccountsApp, uow: ReadUow, who: Reader, account_id: str) -> dict[str, Any]:
+    await load_account(uow, who, account_id)
     return await purchase_summary(uow=uow, account_id=account_id, now=app.clock.now())
 
 
@@ -345,6 +376,8 @@ async def purchases(app: AccountsApp, uow: ReadUow, account_id: str) -> dict[str
     responses=READ_REFUSALS,
     summary="Orders, card changes, tier and lifecycle changes, VIP",
 )
-async def timeline(app: AccountsApp, uow: ReadUow, account_id: str) -> list[dict[str, Any]]:
-    await load_account(uow, account_id)
+async def timeline(
+    app: AccountsApp, uow: ReadUow, who: Reader, account_id: str
+) -> list[dict[str, Any]]:
+    await load_account(uow, who, account_id)
     return await uow.queries.timeline(account_id, app.settings.timeline_limit)

@@ -80,6 +80,17 @@ class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
 
+class NominationQuery(Strict):
+    """The filters of the VIP nominations list (an unknown parameter is a 422)."""
+
+    status: Literal["pending", "approved", "rejected"] | None = None
+    account_id: str | None = Field(default=None, max_length=64)
+
+
+class AccessLogQuery(Strict):
+    limit: int = Field(default=200, ge=1, le=1000, description="the newest entries, at most")
+
+
 class AccountSearch(Strict):
     """Filters, sort and page of the account list (API query string and page form alike)."""
 

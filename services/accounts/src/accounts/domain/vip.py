@@ -10,7 +10,8 @@ from typing import Literal
 from chassis.errors import Conflict, Forbidden, InvalidInput, Problem
 from chassis.messages import N_, _
 
-Role = Literal["manager", "supervisor"]
+# The role a signed-in person acts in here (the route picks it from the token's roles).
+Role = Literal["manager", "supervisor", "admin"]
 NominationStatus = Literal["pending", "approved", "rejected"]
 
 

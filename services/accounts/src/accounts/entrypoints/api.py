@@ -14,6 +14,7 @@ from accounts.ui.pages import router as pages_router
 from accounts.ui.policy_pages import router as policy_pages_router
 from accounts.ui.report_pages import router as report_pages_router
 from accounts.ui.vip_pages import router as vip_pages_router
+from chassis.auth import IdentitySettings, install_identity
 from chassis.http import create_app
 from chassis.logging import configure_logging
 from chassis.web import mount_static
@@ -40,6 +41,7 @@ def create(accounts: Accounts | None = None) -> FastAPI:
         ],
     )
     app.state.accounts = app_state
+    install_identity(app, IdentitySettings(), prefix="/accounts")
     mount_static(app, static_prefix=STATIC_PREFIX)
     return app
 

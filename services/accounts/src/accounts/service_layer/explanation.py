@@ -23,7 +23,8 @@ def _band(grade: str, policy: TierPolicy) -> str:
 async def explain_account(
     *, uow: AccountsUnitOfWork, account_id: str, now: datetime, rules: EvaluationRules
 ) -> dict[str, Any]:
-    account = await uow.queries.get(account_id)
+    # Every account: the entrypoints checked the caller's scope before asking.
+    account = await uow.queries.get(account_id, managers=None)
     if account is None:
         raise NotFound(
             _("no account with id %(id)r") % {"id": account_id}, code="account_not_found"

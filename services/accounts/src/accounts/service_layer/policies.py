@@ -125,8 +125,8 @@ async def activate_policy(
 ) -> list[str]:
     """Switch to a draft and re-evaluate every account in the same transaction; each tier
     change is published. Returns the ids of the accounts whose tier changed."""
-    if command.actor.role != "supervisor":
-        raise Forbidden(_("only a supervisor can activate a tier policy"), code="supervisor_only")
+    if command.actor.role != "admin":
+        raise Forbidden(_("only an admin can activate a tier policy"), code="admin_only")
     async with uow:
         # Exclusive: no evaluation under the old policy can commit after this one.
         await uow.locks.lock_policy_exclusive()

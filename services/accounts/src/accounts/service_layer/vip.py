@@ -4,6 +4,7 @@ from datetime import datetime
 from typing import Any
 
 from accounts.domain.events import VipGranted, VipNominated, VipRejected, VipRevoked
+from accounts.domain.scope import Managers
 from accounts.domain.vip import (
     Nomination,
     check_decision,
@@ -136,10 +137,15 @@ async def revoke_vip(
         await uow.commit()
 
 
-async def vip_candidates(*, uow: AccountsUnitOfWork, count: int) -> list[dict[str, Any]]:
-    """The top accounts by 12-month sales (the handbook's first VIP criterion), with status."""
-    top = await uow.accounts.top_by_revenue(count)
-    pending = {row["account_id"] for row in await uow.vip.nominations(status="pending")}
+async def vip_candidates(
+    *, uow: AccountsUnitOfWork, count: int, managers: Managers
+) -> list[dict[str, Any]]:
+    """The top accounts by 12-month sales (the handbook's first VIP criterion), with status,
+    among the accounts of `managers` (None: all)."""
+    top = await uow.accounts.top_by_revenue(count, managers=managers)
+    pending = {
+        row["account_id"] for row in await uow.vip.nominations(status="pending", managers=managers)
+    }
     return [
         {**account, "rank": rank, "pending_nomination": account["account_id"] in pending}
         for rank, account in enumerate(top, start=1)

@@ -1,11 +1,10 @@
-"""What every page needs: the templates, who is acting, and errors shown on the page.
+"""What every page needs: the templates, errors shown on the page, and after a form.
 
-There is no login yet: each form says who acts (`actor`, a staff id such as AM-01) and in
-which role (`manager` or `supervisor`); the page remembers both in cookies to fill the next
-form. Reading a card is logged under the remembered staff id.
+Who acts is the signed-in user (decision 0016): each page's `Page*` dependency
+(`accounts.api.dependencies`) checks their role and gives the `Caller`, which the templates
+see as `who` to show only the actions the user may take. Every form carries `csrf_input()`.
 """
 
-import re
 from pathlib import Path
 from typing import Any
 
@@ -13,9 +12,8 @@ from fastapi import Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 from pydantic import ValidationError
 
-from accounts.domain.vip import Actor
 from accounts.ui.labels import distribution_key, label, policy_entry, policy_key
-from chassis.errors import InvalidInput, Problem, RapportError
+from chassis.errors import RapportError
 from chassis.http import parse_form, status_of
 from chassis.i18n import N_, _
 from chassis.web import templates as shared_templates
@@ -29,36 +27,6 @@ templates.env.globals.update(
     policy_entry=policy_entry,
     distribution_key=distribution_key,
 )
-STAFF_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
-USER_COOKIE = "rapport_user"
-ROLE_COOKIE = "rapport_role"
-UNIDENTIFIED = "unidentified"
-
-
-def remembered(request: Request) -> dict[str, str]:
-    """The staff id and role the last form used (to prefill forms)."""
-    return {
-        "actor": request.cookies.get(USER_COOKIE, ""),
-        "role": request.cookies.get(ROLE_COOKIE, "manager"),
-    }
-
-
-def reader(request: Request) -> str:
-    return request.cookies.get(USER_COOKIE) or UNIDENTIFIED
-
-
-def form_actor(form: dict[str, Any]) -> Actor:
-    user = str(form.get("actor", "")).strip()
-    role = str(form.get("role", "manager"))
-    if not STAFF_ID.match(user):
-        raise InvalidInput(
-            _("say who you are: your staff id, e.g. AM-01"),
-            code="actor_required",
-            details=[Problem("actor", _("a staff id of letters, digits, '.', '_' or '-'"))],
-        )
-    if role not in ("manager", "supervisor"):
-        raise InvalidInput(_("role must be manager or supervisor"), details=[Problem("role", "")])
-    return Actor(user, role)  # type: ignore[arg-type]
 
 
 def error_text(error: RapportError | ValidationError) -> str:
@@ -80,23 +48,17 @@ def render(
     template: str,
     context: dict[str, Any],
     status_code: int = 200,
-    form: dict[str, Any] | None = None,
 ) -> HTMLResponse:
-    """Render a page; a refused form is shown again with who was acting as typed."""
-    acting = remembered(request)
-    if form is not None:
-        acting = {"actor": form.get("actor", ""), "role": form.get("role", "manager")}
+    """Render a page, with the page's caller (its dependency put it on the request) as `who`."""
+    who = getattr(request.state, "caller", None)
     return templates.TemplateResponse(
-        request, template, {**context, "acting": acting}, status_code=status_code
+        request, template, {**context, "who": who}, status_code=status_code
     )
 
 
-def done(url: str, actor: Actor) -> RedirectResponse:
-    """After a successful form: back to a page (303), remembering who acted."""
-    response = RedirectResponse(url, status_code=303)
-    response.set_cookie(USER_COOKIE, actor.user, samesite="lax")
-    response.set_cookie(ROLE_COOKIE, actor.role, samesite="lax")
-    return response
+def done(url: str) -> RedirectResponse:
+    """After a successful form: back to a page (303)."""
+    return RedirectResponse(url, status_code=303)
 
 
 async def form_data(request: Request) -> dict[str, Any]:

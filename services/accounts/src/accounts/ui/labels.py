@@ -27,7 +27,6 @@ LABELS: dict[str, dict[str, str]] = {
         "approved": N_("approved"),
         "rejected": N_("rejected"),
     },
-    "role": {"manager": N_("manager"), "supervisor": N_("supervisor")},
     "policy_status": {"draft": N_("draft"), "active": N_("active"), "retired": N_("retired")},
     "indicator": {
         "revenue": N_("revenue"),

@@ -1,15 +1,18 @@
 """Server-rendered pages of the accounts service under /accounts/: the list, the account page,
-the relationship card (edit, history, as of a date) and the tier explanation."""
+the relationship card (edit, history, as of a date) and the tier explanation.
+
+Each page needs a signed-in user with the API's roles and shows only the accounts in their
+scope (another's is "not found", as in the API); every form carries its CSRF token."""
 
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, time
 from typing import Any
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, Response
 from pydantic import ValidationError
 
-from accounts.api.dependencies import AccountsApp, ReadUow
+from accounts.api.dependencies import AccountsApp, Caller, PageReader, PageWorker, ReadUow
 from accounts.api.routes import submitted_card
 from accounts.api.schemas import AccountSearch, CardIn, ProspectIn
 from accounts.domain.cards import is_key_account, stale_after
@@ -19,22 +22,17 @@ from accounts.service_layer.cards import read_card, review_card, save_card
 from accounts.service_layer.commands import RegisterProspect, ReviewCard, SaveCard, SetReferral
 from accounts.service_layer.explanation import explain_account
 from accounts.service_layer.summary import purchase_summary
-from accounts.ui.forms import (
-    STATIC_PREFIX,
-    done,
-    error_status,
-    error_text,
-    form_actor,
-    form_data,
-    reader,
-    render,
-)
+from accounts.ui.forms import STATIC_PREFIX, done, error_status, error_text, form_data, render
+from chassis.auth import csrf_protected
 from chassis.errors import RapportError
 from chassis.i18n import N_, _
 
 __all__ = ["STATIC_PREFIX", "router"]
 
-router = APIRouter(prefix="/accounts", include_in_schema=False)
+# Every form carries the session's CSRF token (`csrf_input()`); a post without it is a 403.
+router = APIRouter(
+    prefix="/accounts", include_in_schema=False, dependencies=[Depends(csrf_protected)]
+)
 
 COLUMNS: tuple[tuple[str, str, bool], ...] = (
     ("account_id", N_("Id"), False),
@@ -53,7 +51,9 @@ STAGES = ("prospect", "new", "active", "at_risk", "dormant")
 
 
 @router.get("/", response_class=HTMLResponse)
-async def account_list(request: Request, app: AccountsApp, uow: ReadUow) -> HTMLResponse:
+async def account_list(
+    request: Request, app: AccountsApp, uow: ReadUow, who: PageReader
+) -> HTMLResponse:
     # `lang` is the language switch's (chassis.i18n), not a filter; the cookie keeps the choice.
     params = {
         key: value for key, value in request.query_params.items() if value != "" and key != "lang"
@@ -61,8 +61,8 @@ async def account_list(request: Request, app: AccountsApp, uow: ReadUow) -> HTML
     context: dict[str, Any] = {
         "columns": COLUMNS,
         "params": params,
-        "regions": await uow.queries.distinct_values("region"),
-        "segments": await uow.queries.distinct_values("segment"),
+        "regions": await uow.queries.distinct_values("region", managers=who.managers),
+        "segments": await uow.queries.distinct_values("segment", managers=who.managers),
         "stages": STAGES,
         "currency": app.settings.currency,
     }
@@ -86,6 +86,7 @@ async def account_list(request: Request, app: AccountsApp, uow: ReadUow) -> HTML
         descending=search.order == "desc",
         page=search.page,
         page_size=search.page_size,
+        managers=who.managers,
     )
     pages = max(1, -(-total // search.page_size))
     context.update(rows=rows, total=total, search=search, pages=pages)
@@ -93,15 +94,14 @@ async def account_list(request: Request, app: AccountsApp, uow: ReadUow) -> HTML
 
 
 @router.get("/new", response_class=HTMLResponse)
-async def prospect_form(request: Request) -> HTMLResponse:
+async def prospect_form(request: Request, who: PageWorker) -> HTMLResponse:
     return render(request, "prospect_form.html", {"values": dict(request.query_params)})
 
 
 @router.post("/new", response_class=HTMLResponse)
-async def create_prospect(request: Request, app: AccountsApp) -> Response:
+async def create_prospect(request: Request, app: AccountsApp, who: PageWorker) -> Response:
     form = await form_data(request)
     try:
-        actor = form_actor(form)
         body = ProspectIn.model_validate(
             {
                 key: form.get(key, "").strip() or None
@@ -118,20 +118,19 @@ async def create_prospect(request: Request, app: AccountsApp) -> Response:
                 if form.get(key, "").strip()
             }
         )
+        who.require_covers(body.account_manager or who.principal.user_id)
         account_id = await register_prospect(
             uow=app.uow(),
             command=RegisterProspect(
-                **{**body.model_dump(), "account_id": body.account_id or ""}, actor=actor
+                **{**body.model_dump(), "account_id": body.account_id or ""}, actor=who.actor
             ),
             now=app.clock.now(),
             rules=app.rules,
         )
     except (RapportError, ValidationError) as exc:
         context = {"values": form, "error": error_text(exc)}
-        return render(
-            request, "prospect_form.html", context, status_code=error_status(exc), form=form
-        )
-    return done(f"/accounts/{account_id}", actor)
+        return render(request, "prospect_form.html", context, status_code=error_status(exc))
+    return done(f"/accounts/{account_id}")
 
 
 def _not_found(request: Request, account_id: str) -> HTMLResponse:
@@ -144,17 +143,17 @@ def _not_found(request: Request, account_id: str) -> HTMLResponse:
 
 
 async def _account_context(
-    app: AccountsApp, uow: ReadUow, account: dict[str, Any]
+    app: AccountsApp, uow: ReadUow, who: Caller, account: dict[str, Any]
 ) -> dict[str, Any]:
     account_id = account["account_id"]
     history = await uow.queries.tier_history(account_id)
     return {
         "account": account,
         "latest_decision": history[0] if history else None,
-        "referrals": await uow.queries.referred_accounts(account_id),
+        "referrals": await uow.queries.referred_accounts(account_id, managers=who.managers),
         "purchases": await purchase_summary(uow=uow, account_id=account_id, now=app.clock.now()),
         "timeline": await uow.queries.timeline(account_id, app.settings.timeline_limit),
-        "nominations": await uow.vip.nominations(account_id=account_id),
+        "nominations": await uow.vip.nominations(account_id=account_id, managers=who.managers),
         "currency": app.settings.currency,
         "stale_after_days": stale_after(
             is_key_account(vip=account["vip"], grade=account["grade"]), app.rules.cards
@@ -163,19 +162,19 @@ async def _account_context(
 
 
 async def _read_card(
-    request: Request,
     app: AccountsApp,
+    who: Caller,
     account_id: str,
     *,
     purpose: str,
     as_of: datetime | None = None,
 ) -> dict[str, Any]:
-    """The card as this page's reader sees it (now, or as of a moment); the read is audited."""
+    """The card as the signed-in user sees it (now, or as of a moment); the read is audited."""
     return await read_card(
         uow=app.uow(),
         account_id=account_id,
         as_of=as_of,
-        actor=reader(request),
+        actor=who.actor.user,
         purpose=purpose,
         now=app.clock.now(),
     )
@@ -183,13 +182,13 @@ async def _read_card(
 
 @router.get("/{account_id}", response_class=HTMLResponse)
 async def account_detail(
-    request: Request, app: AccountsApp, uow: ReadUow, account_id: str
+    request: Request, app: AccountsApp, uow: ReadUow, who: PageReader, account_id: str
 ) -> HTMLResponse:
-    account = await uow.queries.get(account_id)
+    account = await uow.queries.get(account_id, managers=who.managers)
     if account is None:
         return _not_found(request, account_id)
-    card = await _read_card(request, app, account_id, purpose="account page")
-    context = await _account_context(app, uow, account)
+    card = await _read_card(app, who, account_id, purpose="account page")
+    context = await _account_context(app, uow, who, account)
     context["card"] = card
     context["error"] = request.query_params.get("error")
     return render(request, "account_detail.html", context)
@@ -199,30 +198,31 @@ async def account_action(
     request: Request,
     app: AccountsApp,
     uow: ReadUow,
+    who: Caller,
     account_id: str,
     action: Callable[[Actor, dict[str, Any]], Awaitable[None]],
 ) -> Response:
-    """Run a form action of the account page; on a refusal, show the page with the message."""
+    """Run a form action of the account page, on an account in the caller's scope (else "not
+    found"); on a refusal, show the page with the message."""
+    account = await uow.queries.get(account_id, managers=who.managers)
+    if account is None:
+        return _not_found(request, account_id)
     form = await form_data(request)
     try:
-        actor = form_actor(form)
-        await action(actor, form)
+        await action(who.actor, form)
     except (RapportError, ValidationError) as exc:
-        account = await uow.queries.get(account_id)
-        if account is None:
-            return _not_found(request, account_id)
-        context = await _account_context(app, uow, account)
-        context["card"] = await _read_card(request, app, account_id, purpose="account page")
+        context = await _account_context(app, uow, who, account)
+        context["card"] = await _read_card(app, who, account_id, purpose="account page")
         context["error"] = error_text(exc)
         context["values"] = form
-        return render(
-            request, "account_detail.html", context, status_code=error_status(exc), form=form
-        )
-    return done(f"/accounts/{account_id}", actor)
+        return render(request, "account_detail.html", context, status_code=error_status(exc))
+    return done(f"/accounts/{account_id}")
 
 
 @router.post("/{account_id}/card/review", response_class=HTMLResponse)
-async def review(request: Request, app: AccountsApp, uow: ReadUow, account_id: str) -> Response:
+async def review(
+    request: Request, app: AccountsApp, uow: ReadUow, who: PageWorker, account_id: str
+) -> Response:
     async def act(actor: Actor, form: dict[str, Any]) -> None:
         await review_card(
             uow=app.uow(),
@@ -231,11 +231,13 @@ async def review(request: Request, app: AccountsApp, uow: ReadUow, account_id: s
             rules=app.rules,
         )
 
-    return await account_action(request, app, uow, account_id, act)
+    return await account_action(request, app, uow, who, account_id, act)
 
 
 @router.post("/{account_id}/referral", response_class=HTMLResponse)
-async def referral(request: Request, app: AccountsApp, uow: ReadUow, account_id: str) -> Response:
+async def referral(
+    request: Request, app: AccountsApp, uow: ReadUow, who: PageWorker, account_id: str
+) -> Response:
     async def act(actor: Actor, form: dict[str, Any]) -> None:
         await set_referral(
             uow=app.uow(),
@@ -244,7 +246,7 @@ async def referral(request: Request, app: AccountsApp, uow: ReadUow, account_id:
             rules=app.rules,
         )
 
-    return await account_action(request, app, uow, account_id, act)
+    return await account_action(request, app, uow, who, account_id, act)
 
 
 # --- the card editor ---------------------------------------------------------------------------
@@ -311,12 +313,12 @@ def _time(value: time | None) -> str:
 
 @router.get("/{account_id}/card", response_class=HTMLResponse)
 async def card_editor(
-    request: Request, app: AccountsApp, uow: ReadUow, account_id: str
+    request: Request, app: AccountsApp, uow: ReadUow, who: PageWorker, account_id: str
 ) -> HTMLResponse:
-    account = await uow.queries.get(account_id)
+    account = await uow.queries.get(account_id, managers=who.managers)
     if account is None:
         return _not_found(request, account_id)
-    card = await _read_card(request, app, account_id, purpose="card maintenance")
+    card = await _read_card(app, who, account_id, purpose="card maintenance")
     return render(
         request, "card_form.html", {"account": account, "card": card, "hhmm": _time, "form": None}
     )
@@ -324,23 +326,22 @@ async def card_editor(
 
 @router.post("/{account_id}/card", response_class=HTMLResponse)
 async def save_card_form(
-    request: Request, app: AccountsApp, uow: ReadUow, account_id: str
+    request: Request, app: AccountsApp, uow: ReadUow, who: PageWorker, account_id: str
 ) -> Response:
+    account = await uow.queries.get(account_id, managers=who.managers)
+    if account is None:
+        return _not_found(request, account_id)
     form = await form_data(request)
     try:
-        actor = form_actor(form)
         card = card_from_form(form)
         await save_card(
             uow=app.uow(),
-            command=SaveCard(account_id, submitted_card(card), card.expected_version, actor),
+            command=SaveCard(account_id, submitted_card(card), card.expected_version, who.actor),
             now=app.clock.now(),
             rules=app.rules,
         )
     except (RapportError, ValidationError) as exc:
-        account = await uow.queries.get(account_id)
-        if account is None:
-            return _not_found(request, account_id)
-        stored = await _read_card(request, app, account_id, purpose="card maintenance")
+        stored = await _read_card(app, who, account_id, purpose="card maintenance")
         context = {
             "account": account,
             "card": stored,
@@ -348,15 +349,15 @@ async def save_card_form(
             "form": form,
             "error": error_text(exc),
         }
-        return render(request, "card_form.html", context, status_code=error_status(exc), form=form)
-    return done(f"/accounts/{account_id}", actor)
+        return render(request, "card_form.html", context, status_code=error_status(exc))
+    return done(f"/accounts/{account_id}")
 
 
 @router.get("/{account_id}/card/history", response_class=HTMLResponse)
 async def card_history(
-    request: Request, app: AccountsApp, uow: ReadUow, account_id: str
+    request: Request, app: AccountsApp, uow: ReadUow, who: PageReader, account_id: str
 ) -> HTMLResponse:
-    account = await uow.queries.get(account_id)
+    account = await uow.queries.get(account_id, managers=who.managers)
     if account is None:
         return _not_found(request, account_id)
     context: dict[str, Any] = {
@@ -379,7 +380,7 @@ async def card_history(
             if len(context["as_of"]) == 10:
                 moment = moment.replace(hour=23, minute=59, second=59)
         context["card_as_of"] = await _read_card(
-            request, app, account_id, purpose="card history", as_of=moment
+            app, who, account_id, purpose="card history", as_of=moment
         )
         context["as_of_moment"] = moment
     return render(request, "card_history.html", context)
@@ -387,8 +388,10 @@ async def card_history(
 
 @router.get("/{account_id}/explanation", response_class=HTMLResponse)
 async def explanation(
-    request: Request, app: AccountsApp, uow: ReadUow, account_id: str
+    request: Request, app: AccountsApp, uow: ReadUow, who: PageReader, account_id: str
 ) -> HTMLResponse:
+    if await uow.queries.get(account_id, managers=who.managers) is None:
+        return _not_found(request, account_id)
     try:
         result = await explain_account(
             uow=uow, account_id=account_id, now=app.clock.now(), rules=app.rules

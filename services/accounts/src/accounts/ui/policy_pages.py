@@ -2,11 +2,11 @@
 
 from typing import Any
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, Response
 from pydantic import ValidationError
 
-from accounts.api.dependencies import AccountsApp, ReadUow
+from accounts.api.dependencies import AccountsApp, PageAdministrator, ReadUow
 from accounts.api.schemas import TierPolicyIn
 from accounts.domain.tier_policy import (
     GRADES,
@@ -18,13 +18,17 @@ from accounts.domain.tier_policy import (
 )
 from accounts.service_layer.commands import ActivatePolicy, DraftPolicy
 from accounts.service_layer.policies import activate_policy, draft_policy, preview_policy
-from accounts.ui.forms import done, error_status, error_text, form_actor, form_data, render
+from accounts.ui.forms import done, error_status, error_text, form_data, render
 from accounts.ui.labels import POLICY_NUMBERS
+from chassis.auth import csrf_protected
 from chassis.errors import RapportError
 from chassis.http import IntId
 from chassis.i18n import _
 
-router = APIRouter(prefix="/accounts/policies", include_in_schema=False)
+# The admin's pages (decision 0016); every form carries the session's CSRF token.
+router = APIRouter(
+    prefix="/accounts/policies", include_in_schema=False, dependencies=[Depends(csrf_protected)]
+)
 
 
 def policy_from_form(form: dict[str, Any]) -> TierPolicy:
@@ -75,28 +79,31 @@ async def _list_page(
         "error": error,
         "distribution": await uow.queries.distribution(),
     }
-    return render(request, "policies.html", context, status_code=status, form=form)
+    return render(request, "policies.html", context, status_code=status)
 
 
 @router.get("/", response_class=HTMLResponse)
-async def policies_page(request: Request, app: AccountsApp, uow: ReadUow) -> HTMLResponse:
+async def policies_page(
+    request: Request, app: AccountsApp, uow: ReadUow, who: PageAdministrator
+) -> HTMLResponse:
     return await _list_page(request, app, uow)
 
 
 @router.post("/", response_class=HTMLResponse)
-async def create_draft(request: Request, app: AccountsApp, uow: ReadUow) -> Response:
+async def create_draft(
+    request: Request, app: AccountsApp, uow: ReadUow, who: PageAdministrator
+) -> Response:
     form = await form_data(request)
     try:
-        actor = form_actor(form)
         version = await draft_policy(
             uow=app.uow(),
-            command=DraftPolicy(policy_from_form(form), actor, form.get("note", "")),
+            command=DraftPolicy(policy_from_form(form), who.actor, form.get("note", "")),
             now=app.clock.now(),
             rules=app.rules,
         )
     except (RapportError, ValidationError) as exc:
         return await _list_page(request, app, uow, form, error_text(exc), error_status(exc))
-    return done(f"/accounts/policies/{version}", actor)
+    return done(f"/accounts/policies/{version}")
 
 
 async def _policy_page(
@@ -106,7 +113,6 @@ async def _policy_page(
     version: int,
     error: str | None = None,
     status: int = 200,
-    form: dict[str, Any] | None = None,
 ) -> HTMLResponse:
     row = await uow.policies.get(version)
     if row is None:
@@ -128,29 +134,27 @@ async def _policy_page(
         "activated": request.query_params.get("activated"),
         "error": error,
     }
-    return render(request, "policy_detail.html", context, status_code=status, form=form)
+    return render(request, "policy_detail.html", context, status_code=status)
 
 
 @router.get("/{version}", response_class=HTMLResponse)
 async def policy_page(
-    request: Request, app: AccountsApp, uow: ReadUow, version: IntId
+    request: Request, app: AccountsApp, uow: ReadUow, who: PageAdministrator, version: IntId
 ) -> HTMLResponse:
     return await _policy_page(request, app, uow, version)
 
 
 @router.post("/{version}/activate", response_class=HTMLResponse)
-async def activate(request: Request, app: AccountsApp, uow: ReadUow, version: IntId) -> Response:
-    form = await form_data(request)
+async def activate(
+    request: Request, app: AccountsApp, uow: ReadUow, who: PageAdministrator, version: IntId
+) -> Response:
     try:
-        actor = form_actor(form)
         changed = await activate_policy(
             uow=app.uow(),
-            command=ActivatePolicy(version, actor),
+            command=ActivatePolicy(version, who.actor),
             now=app.clock.now(),
             rules=app.rules,
         )
-    except (RapportError, ValidationError) as exc:
-        return await _policy_page(
-            request, app, uow, version, error_text(exc), error_status(exc), form
-        )
-    return done(f"/accounts/policies/{version}?activated={len(changed)}", actor)
+    except RapportError as exc:
+        return await _policy_page(request, app, uow, version, error_text(exc), error_status(exc))
+    return done(f"/accounts/policies/{version}?activated={len(changed)}")

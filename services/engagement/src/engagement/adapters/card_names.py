@@ -1,7 +1,9 @@
 """Contacts' names and card dates' labels from accounts' HTTP API, for the pages that show a
 care touch. Personal data stays in accounts (ARCHITECTURE.md): events carry references only, and
 a page composes the name through the owner's API, which logs the read. One request per account
-and page; when accounts does not answer in time, the page shows the reference with a note."""
+and page, with engagement's machine token (client credentials; accounts lets it read names and
+nothing else) and the page and its user as the purpose; when accounts does not answer in time,
+the page shows the reference with a note."""
 
 import asyncio
 import logging
@@ -30,8 +32,8 @@ NOT_ANSWERED = CardNames(answered=False)
 class AccountsCards:
     """The client of accounts' `GET /api/v1/accounts/{id}/card/names`."""
 
-    def __init__(self, *, base_url: str, timeout_seconds: float) -> None:
-        self._client = httpx.AsyncClient(base_url=base_url, timeout=timeout_seconds)
+    def __init__(self, *, base_url: str, timeout_seconds: float, auth: httpx.Auth) -> None:
+        self._client = httpx.AsyncClient(base_url=base_url, timeout=timeout_seconds, auth=auth)
 
     async def names(
         self, account_ids: Iterable[str], *, user: str, purpose: str
@@ -45,7 +47,8 @@ class AccountsCards:
         try:
             response = await self._client.get(
                 f"/api/v1/accounts/{quote(account_id, safe='')}/card/names",
-                headers={"X-Rapport-User": user, "X-Rapport-Purpose": purpose},
+                # Read as engagement itself: the audit names the person it was for.
+                headers={"X-Rapport-Purpose": f"{purpose}, for {user}"},
             )
             if response.status_code == 404:
                 # The account is gone from accounts: nothing of its card is left to show.

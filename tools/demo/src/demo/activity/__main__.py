@@ -5,7 +5,7 @@ import os
 import sys
 
 from demo.activity.client import Service, ServiceError, Tokens
-from demo.activity.plan import HANDLER
+from demo.activity.plan import ADMIN, HANDLER
 from demo.activity.run import Services, WaitTimeout, run
 
 
@@ -59,7 +59,9 @@ def main(argv: list[str] | None = None) -> int:
         password=os.environ.get("RAPPORT_DEMO_PASSWORD", "rapport-demo"),
     )
     services = Services(
-        accounts=Service("accounts", args.accounts_url),
+        # Accounts know who acts from the token too: the admin reads the whole book; the VIP is
+        # nominated by its manager and approved by the team's supervisor.
+        accounts=Service("accounts", args.accounts_url, tokens=tokens, user=ADMIN),
         engagement=Service("engagement", args.engagement_url),
         # Complaints know who acts from the token: the customer-service handler files tickets.
         complaints=Service("complaints", args.complaints_url, tokens=tokens, user=HANDLER),

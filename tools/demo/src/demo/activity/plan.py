@@ -26,6 +26,7 @@ from demo.generator import MANAGERS
 TEAMS: tuple[tuple[str, str, str], ...] = (("east", "SUP-01", "East"), ("south", "SUP-02", "South"))
 HANDLER = "CS-01"  # the customer-service agent who takes complaints
 QUALITY_HANDLER = "QA-01"
+ADMIN = "ADM-01"  # reads the whole book of accounts (a manager sees only their own)
 VISIT_PREFIX = "DEMO-"
 OPEN_STATES = ("planned", "confirmed", "rescheduled")
 # The last weeks the visit log covers, and how many items each manager does today.

@@ -166,12 +166,12 @@ def apply_organisation(
             nomination_id = services.accounts.post(
                 f"{ACCOUNTS}/{key.account_id}/vip-nominations",
                 {"reason": key.reason},
-                headers={"X-Rapport-User": key.manager},
+                as_user=key.manager,
             )["id"]
         services.accounts.post(
             f"{ACCOUNTS}/vip-nominations/{nomination_id}/approve",
             {"note": "Approved: priority supply and weekly visits"},
-            headers={"X-Rapport-User": key.supervisor, "X-Rapport-Role": "supervisor"},
+            as_user=key.supervisor,
         )
 
     def vip_known() -> bool | None:
