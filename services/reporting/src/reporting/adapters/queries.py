@@ -121,9 +121,15 @@ class KpiQueries:
         self._session = session
 
     async def attribute(
-        self, attribute: str, *, at: datetime, known: datetime
+        self,
+        attribute: str,
+        *,
+        at: datetime,
+        known: datetime,
+        accounts: Sequence[str] | None = None,
     ) -> dict[str, AttributeValue]:
-        """Each account's latest value of `attribute` that happened before `at`."""
+        """Each account's latest value of `attribute` that happened before `at`, of `accounts`
+        (None: every account)."""
         f = account_facts
         query = (
             select(f.c.account_id, f.c.value, f.c.event_id)
@@ -133,11 +139,14 @@ class KpiQueries:
             )
             .ext(distinct_on(f.c.account_id))
         )
-        rows = await self._session.execute(query)
+        rows = await self._for_accounts(query, f, accounts)
         return {row.account_id: AttributeValue(row.value, row.event_id) for row in rows}
 
-    async def registrations(self, *, known: datetime) -> list[Registration]:
-        """Every account's first registration known by the cut-off."""
+    async def registrations(
+        self, *, known: datetime, accounts: Sequence[str] | None = None
+    ) -> list[Registration]:
+        """The first registration known by the cut-off of each of `accounts` (None: every
+        account)."""
         f = account_facts
         query = (
             select(f.c.account_id, f.c.occurred_at, f.c.event_id)
@@ -145,7 +154,7 @@ class KpiQueries:
             .order_by(f.c.account_id, f.c.occurred_at, f.c.event_id)
             .ext(distinct_on(f.c.account_id))
         )
-        return [Registration(*row) for row in (await self._session.execute(query)).all()]
+        return [Registration(*row) for row in await self._for_accounts(query, f, accounts)]
 
     async def feedback(
         self,
@@ -246,6 +255,12 @@ class KpiQueries:
         """Each item's latest step before `end` (known by the cut-off), if it is then due in
         [due_from, due_before)."""
         p = plan_facts
+        counted = and_(p.c.occurred_at < end, p.c.arrived_at < known)
+        # An item whose latest step is due in the range has a step due in it: only those items'
+        # steps are read (a year of plans holds millions of steps, a month a tenth of them).
+        candidates = select(p.c.item_id).where(
+            counted, p.c.due_on >= due_from, p.c.due_on < due_before
+        )
         latest = (
             select(
                 p.c.event_id,
@@ -257,7 +272,7 @@ class KpiQueries:
                 p.c.due_on,
                 p.c.on_time,
             )
-            .where(p.c.occurred_at < end, p.c.arrived_at < known)
+            .where(counted, p.c.item_id.in_(candidates))
             .order_by(
                 p.c.item_id, p.c.occurred_at.desc(), p.c.arrived_at.desc(), p.c.event_id.desc()
             )

@@ -124,6 +124,8 @@ plan_facts = Table(
     Column("on_time", Boolean),
     *_times(),
     Index("ix_plan_facts_item", "item_id", "occurred_at"),
+    # A period's plan completion: the items with a step due in the period.
+    Index("ix_plan_facts_due", "due_on"),
 )
 
 visits = Table(
