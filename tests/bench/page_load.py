@@ -26,11 +26,13 @@ async def measure(
     *,
     requests: int,
     concurrency: int,
+    warmup: int = 20,
     expects: Sequence[str] | None = None,
     headers: Mapping[str, str] | None = None,
 ) -> dict[str, list[float]]:
     """Latencies of GETs of each of `urls`, sent by this tool in a process of its own."""
     argv = [*urls, "--requests", str(requests), "--concurrency", str(concurrency)]
+    argv += ["--warmup", str(warmup)]
     for name, value in (headers or {}).items():
         argv += ["--header", f"{name}: {value}"]
     for expect in expects or ():
