@@ -266,3 +266,37 @@ async def test_plan_completion_counts_an_item_by_its_latest_due_day(reporting: R
         "engagement.plan_item.planned.v1",
         "engagement.plan_item.rescheduled.v1",
     }
+
+
+async def test_an_account_and_an_item_handed_to_another_manager_count_for_the_new_one(
+    reporting: Reporting,
+) -> None:
+    before, after, account, item = unique("AM"), unique("AM"), unique("C"), unique("PI")
+    march = date(2025, 3, 12)
+    arrived = DAY - timedelta(days=20)
+    handed = accounts_v1.AccountUpdated(
+        account_id=account,
+        changed_fields=["account_manager"],
+        name="Shop",
+        region="East",
+        country="CN",
+        segment="pharmacy",
+        account_manager=after,
+        updated_at=DAY - timedelta(days=30),
+    )
+    item_handed = moved(item, account, after, march, march)
+    await feed(
+        reporting,
+        [
+            received(registered(account, before, DAY - timedelta(days=60)), arrived=arrived),
+            received(handed, arrived=arrived),
+            received(order(unique("SO"), account, "250.00", DAY), arrived=DAY),
+            received(planned(item, account, before, march), arrived=arrived),
+            received(item_handed, arrived=arrived),
+        ],
+    )
+
+    old = await values(reporting, ask(reporting, before), "clv", "plan_completion")
+    new = await values(reporting, ask(reporting, after), "clv", "plan_completion")
+    assert (old["clv"]["revenue"], old["plan_completion"]["due"]) == ("0", 0)
+    assert (new["clv"]["revenue"], new["plan_completion"]["due"]) == ("250.00", 1)

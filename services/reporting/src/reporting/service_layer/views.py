@@ -79,6 +79,11 @@ class Context:
             self.owners.get(account_id)
         )
 
+    @property
+    def managers_in_scope(self) -> list[str]:
+        """The managers a manager's or team's scope covers (empty for the company)."""
+        return [str(self.scope.id)] if self.scope.kind == "manager" else list(self.scope.managers)
+
     async def managers(self) -> list[str]:
         if self.scope.kind == "manager":
             return [str(self.scope.id)]
@@ -116,9 +121,16 @@ class Context:
 async def context(
     uow: ReportingUnitOfWork, window: Window, scope: Scope, settings: ReportingSettings
 ) -> Context:
-    """Open a context: who owned each account at the window's end (as then known)."""
-    owners = await uow.queries.attribute("manager", at=window.end, known=window.known)
-    return Context(uow, window, scope, settings, {key: v.value for key, v in owners.items()})
+    """Open a context: who owned each account of a manager or team scope at the window's end
+    (as then known); the company's scope covers every account whoever owns it."""
+    if scope.kind == "company":
+        return Context(uow, window, scope, settings)
+    ctx = Context(uow, window, scope, settings)
+    owners = await uow.queries.owners(
+        managers=ctx.managers_in_scope, at=window.end, known=window.known
+    )
+    ctx.owners = {key: value.value for key, value in owners.items()}
+    return ctx
 
 
 async def _csat(ctx: Context) -> Figure:
@@ -422,7 +434,11 @@ async def _plan(ctx: Context, *, kind: str | None = None) -> list[Any]:
     rows = await ctx.once(
         ("plan_items",),
         lambda: ctx.uow.queries.plan_items(
-            due_from=w.start_day, due_before=w.end_day, end=w.end, known=w.known
+            due_from=w.start_day,
+            due_before=w.end_day,
+            end=w.end,
+            known=w.known,
+            owners=None if ctx.scope.kind == "company" else ctx.managers_in_scope,
         ),
     )
     return [
