@@ -17,7 +17,7 @@ re-plans them a batch per transaction). The baseline, in the same run on the sam
 bare asyncpg COPY of as many plan item rows as the re-plan wrote (added and cancelled).
 
 (c) 300 of the accounts are assigned to one manager (AccountRegistered with the manager); then a
-second process (`board_load.py`) sends GETs of that manager's weekly board to the API process,
+second process (`page_load.py`) sends GETs of that manager's weekly board to the API process,
 a few at a time. The baseline, in the same run against the same API process, is GET /healthz.
 
 Run: `make bench`, or this module alone with
@@ -28,16 +28,11 @@ prints the setup's seconds, (a) tier changes/s end to end and raw records/s with
 and /healthz's p50 and p95 with their ratios. Only correctness is asserted.
 """
 
-import asyncio
-import json
 import os
-import statistics
-import sys
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from pathlib import Path
 from typing import Any
 
 import asyncpg
@@ -66,12 +61,12 @@ from engagement.service_layer import actions
 from engagement.service_layer import commands as c
 from engagement.service_layer.planning import local_day, new_item_id, start_of_day, upkeep_plans
 from engagement_fixtures import classified, engagement_settings, prepare_engagement, registered
+from tests.bench.page_load import measure, percentile
 
 ACCOUNTS = int(os.environ.get("RAPPORT_BENCH_ENGAGEMENT_ACCOUNTS", "10000"))
 BOARD_ACCOUNTS = 300
 BOARD_REQUESTS = 500
 BOARD_CONCURRENCY = 4
-LOAD_TOOL = Path(__file__).with_name("board_load.py")
 # Over the 8-week horizon grade A (every 2 weeks) plans at least 4 cadence visits, grade B
 # (monthly) at most 3: 4 open cadence items tell an account re-planned at A spacing.
 A_CADENCE_ITEMS = 4
@@ -195,10 +190,6 @@ def every_account(
         return await accounts_where(engine, prefix, condition, **params) == ACCOUNTS
 
     return probe
-
-
-def percentile(values: list[float], share: float) -> float:
-    return statistics.quantiles(values, n=100, method="inclusive")[round(share * 100) - 1]
 
 
 async def seed_planned_accounts(
@@ -438,25 +429,6 @@ async def test_activating_a_new_cadence_policy_for_every_account(
     )
 
 
-async def run_load(url: str) -> list[float]:
-    """Latencies of GETs of `url` sent by the load tool in a process of its own."""
-    tool = await asyncio.create_subprocess_exec(
-        sys.executable,
-        str(LOAD_TOOL),
-        url,
-        "--requests",
-        str(BOARD_REQUESTS),
-        "--concurrency",
-        str(BOARD_CONCURRENCY),
-        stdout=asyncio.subprocess.PIPE,
-    )
-    out, _ = await tool.communicate()
-    assert tool.returncode == 0, f"the load tool failed on {url}"
-    latencies: list[float] = json.loads(out)["latencies"]
-    assert len(latencies) == BOARD_REQUESTS
-    return latencies
-
-
 @pytest.mark.integration
 @pytest.mark.timeout(3000)
 async def test_weekly_board_latency_of_a_manager_with_300_accounts(
@@ -492,8 +464,11 @@ async def test_weekly_board_latency_of_a_manager_with_300_accounts(
         items = [item for section in sections for item in board[section]]
         assert board["manager"] == manager
         assert items and {item["owner"] for item in items} == {manager}
-        board_latencies = await run_load(board_url)
-        health_latencies = await run_load(f"{base_url}/healthz")
+        health_url = f"{base_url}/healthz"
+        latencies = await measure(
+            [board_url, health_url], requests=BOARD_REQUESTS, concurrency=BOARD_CONCURRENCY
+        )
+        board_latencies, health_latencies = latencies[board_url], latencies[health_url]
 
     board_p50, board_p95 = percentile(board_latencies, 0.5), percentile(board_latencies, 0.95)
     health_p50, health_p95 = percentile(health_latencies, 0.5), percentile(health_latencies, 0.95)

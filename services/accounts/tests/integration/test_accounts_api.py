@@ -1,5 +1,6 @@
 """The accounts HTTP API: filters, sorting, paging, and clear 4xx errors on bad input."""
 
+import re
 from typing import Any
 
 import httpx
@@ -47,9 +48,11 @@ async def test_filter_sort_and_page(
     erp: Any, accounts_worker: ServiceProcess, client: httpx.AsyncClient
 ) -> None:
     region = unique("Region")
+    segment = unique("Segment")
     ids = [unique("C") for _ in range(3)]
     await erp.publish(
-        *[erp.customer(customer, region=region) for customer in ids],
+        *[erp.customer(customer, region=region) for customer in ids[:2]],
+        erp.customer(ids[2], region=region, segment=segment),
         erp.order(ids[0], f"{ids[0]}-1", "600000.00"),
         erp.order(ids[1], f"{ids[1]}-1", "350000.00"),
         erp.order(ids[2], f"{ids[2]}-1", "100.00"),
@@ -86,6 +89,19 @@ async def test_filter_sort_and_page(
         await client.get("/api/v1/accounts", params={"region": region, "value_class": "medium"})
     ).json()
     assert [item["account_id"] for item in medium["items"]] == [ids[1]]
+
+    # The page's pickers offer every region and segment once, in order, the new region selected.
+    listed = (await client.get("/accounts/", params={"region": region})).text
+
+    def picker(name: str) -> list[str]:
+        options = listed.split(f'<select name="{name}">', 1)[1].split("</select>", 1)[0]
+        return re.findall(r"<option (?:selected)?>([^<]*)</option>", options)
+
+    regions, segments = picker("region"), picker("segment")
+    assert region in regions
+    assert regions == sorted(set(regions)) and segments == sorted(set(segments))
+    assert {"pharmacy", segment} <= set(segments)
+    assert f"<option selected>{region}</option>" in listed
 
     history = (await client.get(f"/api/v1/accounts/{ids[0]}/tier-history")).json()
     assert history[0]["value_class"] == "high"

@@ -201,3 +201,102 @@ async def test_an_event_delivered_twice_is_counted_once(reporting: Reporting) ->
     await feed(reporting, [again])
     got = await values(reporting, ask(reporting, manager), "nps")
     assert got["nps"]["answers"] == 1
+
+
+def planned(
+    item_id: str, account_id: str, manager: str, due: date
+) -> engagement_v1.PlanItemPlanned:
+    return engagement_v1.PlanItemPlanned(
+        item_id=item_id,
+        account_id=account_id,
+        owner=manager,
+        kind="visit",
+        origin="cadence",
+        due_on=due,
+        window_start=due,
+        window_end=due + timedelta(days=3),
+        planned_at=DAY - timedelta(days=40),
+    )
+
+
+def moved(
+    item_id: str, account_id: str, manager: str, before: date, due: date
+) -> engagement_v1.PlanItemRescheduled:
+    return engagement_v1.PlanItemRescheduled(
+        item_id=item_id,
+        account_id=account_id,
+        owner=manager,
+        previous_due_on=before,
+        due_on=due,
+        window_end=due + timedelta(days=3),
+        requested_by="customer",
+        reason="customer_request",
+        reschedule_count=1,
+        account_reschedule_count=1,
+        rescheduled_at=DAY - timedelta(days=20),
+    )
+
+
+async def test_plan_completion_counts_an_item_by_its_latest_due_day(reporting: Reporting) -> None:
+    manager, account = unique("AM"), unique("C")
+    stays, moved_in, moved_out = (unique("PI") for _ in range(3))
+    february, march, april = date(2025, 2, 20), date(2025, 3, 12), date(2025, 4, 8)
+    arrived = DAY - timedelta(days=20)
+    await feed(
+        reporting,
+        [
+            received(registered(account, manager, DAY - timedelta(days=60)), arrived=arrived),
+            received(planned(stays, account, manager, march), arrived=arrived),
+            # Due in February first, then moved into March: a March item.
+            received(planned(moved_in, account, manager, february), arrived=arrived),
+            received(moved(moved_in, account, manager, february, march), arrived=arrived),
+            # Due in March first, then moved to April: no longer a March item.
+            received(planned(moved_out, account, manager, march), arrived=arrived),
+            received(moved(moved_out, account, manager, march, april), arrived=arrived),
+        ],
+    )
+
+    got = await values(reporting, ask(reporting, manager), "plan_completion")
+    assert got["plan_completion"]["due"] == 2
+    async with reporting.uow() as uow:
+        behind = await drill_down(
+            uow, ask(reporting, manager), reporting.settings, "plan_completion", None
+        )
+    assert {row.type for row in behind} == {
+        "engagement.plan_item.planned.v1",
+        "engagement.plan_item.rescheduled.v1",
+    }
+
+
+async def test_an_account_and_an_item_handed_to_another_manager_count_for_the_new_one(
+    reporting: Reporting,
+) -> None:
+    before, after, account, item = unique("AM"), unique("AM"), unique("C"), unique("PI")
+    march = date(2025, 3, 12)
+    arrived = DAY - timedelta(days=20)
+    handed = accounts_v1.AccountUpdated(
+        account_id=account,
+        changed_fields=["account_manager"],
+        name="Shop",
+        region="East",
+        country="CN",
+        segment="pharmacy",
+        account_manager=after,
+        updated_at=DAY - timedelta(days=30),
+    )
+    item_handed = moved(item, account, after, march, march)
+    await feed(
+        reporting,
+        [
+            received(registered(account, before, DAY - timedelta(days=60)), arrived=arrived),
+            received(handed, arrived=arrived),
+            received(order(unique("SO"), account, "250.00", DAY), arrived=DAY),
+            received(planned(item, account, before, march), arrived=arrived),
+            received(item_handed, arrived=arrived),
+        ],
+    )
+
+    old = await values(reporting, ask(reporting, before), "clv", "plan_completion")
+    new = await values(reporting, ask(reporting, after), "clv", "plan_completion")
+    assert (old["clv"]["revenue"], old["plan_completion"]["due"]) == ("0", 0)
+    assert (new["clv"]["revenue"], new["plan_completion"]["due"]) == ("250.00", 1)

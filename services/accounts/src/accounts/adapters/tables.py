@@ -72,8 +72,12 @@ accounts = Table(
     Column("next_evaluation_at", DateTime(timezone=True)),
     Index("ix_accounts_value_class", "value_class"),
     Index("ix_accounts_region", "region"),
+    # The account list's region and segment pickers skip along these (distinct_values).
+    Index("ix_accounts_segment", "segment"),
     Index("ix_accounts_referred_by", "referred_by"),
     Index("ix_accounts_revenue", "net_revenue_12m"),
+    # Every read of a manager's or a team's accounts filters on it (scoping, decision 0016).
+    Index("ix_accounts_manager", "account_manager"),
 )
 
 # An order row may exist before its `placed` event (a cancellation arrived first): the placed

@@ -121,9 +121,15 @@ class KpiQueries:
         self._session = session
 
     async def attribute(
-        self, attribute: str, *, at: datetime, known: datetime
+        self,
+        attribute: str,
+        *,
+        at: datetime,
+        known: datetime,
+        accounts: Sequence[str] | None = None,
     ) -> dict[str, AttributeValue]:
-        """Each account's latest value of `attribute` that happened before `at`."""
+        """Each account's latest value of `attribute` that happened before `at`, of `accounts`
+        (None: every account)."""
         f = account_facts
         query = (
             select(f.c.account_id, f.c.value, f.c.event_id)
@@ -133,11 +139,37 @@ class KpiQueries:
             )
             .ext(distinct_on(f.c.account_id))
         )
-        rows = await self._session.execute(query)
+        rows = await self._for_accounts(query, f, accounts)
         return {row.account_id: AttributeValue(row.value, row.event_id) for row in rows}
 
-    async def registrations(self, *, known: datetime) -> list[Registration]:
-        """Every account's first registration known by the cut-off."""
+    async def owners(
+        self, *, managers: Sequence[str], at: datetime, known: datetime
+    ) -> dict[str, AttributeValue]:
+        """The accounts whose latest manager before `at` is one of `managers`: only the accounts
+        that ever had one of them are read, not every account."""
+        f = account_facts
+        counted = and_(f.c.attribute == "manager", f.c.occurred_at < at, f.c.arrived_at < known)
+        ever = select(f.c.account_id).where(counted, f.c.value.in_(list(managers)))
+        query = (
+            select(f.c.account_id, f.c.value, f.c.event_id)
+            .where(counted, f.c.account_id.in_(ever))
+            .order_by(
+                f.c.account_id, f.c.occurred_at.desc(), f.c.arrived_at.desc(), f.c.event_id.desc()
+            )
+            .ext(distinct_on(f.c.account_id))
+        )
+        rows = (await self._session.execute(query)).all()
+        return {
+            row.account_id: AttributeValue(row.value, row.event_id)
+            for row in rows
+            if row.value in managers
+        }
+
+    async def registrations(
+        self, *, known: datetime, accounts: Sequence[str] | None = None
+    ) -> list[Registration]:
+        """The first registration known by the cut-off of each of `accounts` (None: every
+        account)."""
         f = account_facts
         query = (
             select(f.c.account_id, f.c.occurred_at, f.c.event_id)
@@ -145,7 +177,7 @@ class KpiQueries:
             .order_by(f.c.account_id, f.c.occurred_at, f.c.event_id)
             .ext(distinct_on(f.c.account_id))
         )
-        return [Registration(*row) for row in (await self._session.execute(query)).all()]
+        return [Registration(*row) for row in await self._for_accounts(query, f, accounts)]
 
     async def feedback(
         self,
@@ -241,11 +273,26 @@ class KpiQueries:
         return [TicketRow(*row) for row in await self._for_accounts(query, t, accounts)]
 
     async def plan_items(
-        self, *, due_from: date, due_before: date, end: datetime, known: datetime
+        self,
+        *,
+        due_from: date,
+        due_before: date,
+        end: datetime,
+        known: datetime,
+        owners: Sequence[str] | None = None,
     ) -> list[PlanRow]:
         """Each item's latest step before `end` (known by the cut-off), if it is then due in
-        [due_from, due_before)."""
+        [due_from, due_before); of the items some step gave to one of `owners` (None: all)."""
         p = plan_facts
+        counted = and_(p.c.occurred_at < end, p.c.arrived_at < known)
+        # An item whose latest step is due in the range (and owned by one of them) has a step due
+        # in it (and owned by one of them): only those items' steps are read (a year of plans
+        # holds millions of steps, a month a tenth of them, a manager's month a few hundred).
+        candidates = select(p.c.item_id).where(
+            counted, p.c.due_on >= due_from, p.c.due_on < due_before
+        )
+        if owners is not None:
+            candidates = candidates.where(p.c.owner.in_(list(owners)))
         latest = (
             select(
                 p.c.event_id,
@@ -257,7 +304,7 @@ class KpiQueries:
                 p.c.due_on,
                 p.c.on_time,
             )
-            .where(p.c.occurred_at < end, p.c.arrived_at < known)
+            .where(counted, p.c.item_id.in_(candidates))
             .order_by(
                 p.c.item_id, p.c.occurred_at.desc(), p.c.arrived_at.desc(), p.c.event_id.desc()
             )

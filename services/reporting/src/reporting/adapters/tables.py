@@ -59,6 +59,8 @@ account_facts = Table(
     Column("value", String(300)),
     *_times(),
     Index("ix_account_facts_lookup", "attribute", "account_id", "occurred_at"),
+    # A manager's or team's accounts: those that ever had one of its managers.
+    Index("ix_account_facts_value", "attribute", "value"),
 )
 
 orders = Table(
@@ -124,6 +126,10 @@ plan_facts = Table(
     Column("on_time", Boolean),
     *_times(),
     Index("ix_plan_facts_item", "item_id", "occurred_at"),
+    # A period's plan completion: the items with a step due in the period.
+    Index("ix_plan_facts_due", "due_on"),
+    # A manager's or team's plan completion: the items given to them with a step due in it.
+    Index("ix_plan_facts_owner_due", "owner", "due_on"),
 )
 
 visits = Table(

@@ -9,10 +9,11 @@ from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Any
+from functools import cached_property
+from typing import Any, TypeVar
 
 from chassis.errors import NotFound
-from reporting.adapters.queries import EventRow, OrderRow
+from reporting.adapters.queries import AttributeValue, EventRow, OrderRow, Registration
 from reporting.config import ReportingSettings
 from reporting.domain import kpis
 from reporting.domain.periods import (
@@ -28,6 +29,7 @@ from reporting.service_layer.unit_of_work import ReportingUnitOfWork
 
 # Lifecycle stages that are not (or no longer) a customer.
 NOT_CUSTOMER = {"prospect", "dormant"}
+T = TypeVar("T")
 COMPOSITION_DIMENSIONS = ("value_class", "grade", "abc_class", "region", "segment", "vip")
 
 
@@ -53,8 +55,19 @@ class Context:
     scope: Scope
     settings: ReportingSettings
     owners: dict[str, str | None] = field(default_factory=dict)
+    # What several figures of one page read (the orders, an attribute as of a moment, the
+    # registrations, the account counts): read once a context, not once a figure. At 100,000
+    # accounts each read is a query over every account's facts.
+    _read: dict[tuple[Any, ...], Any] = field(default_factory=dict, repr=False)
 
-    @property
+    async def once(self, key: tuple[Any, ...], read: Callable[[], Awaitable[T]]) -> T:
+        """`read()`'s answer, read at the first call with `key` (the answers are not changed)."""
+        if key not in self._read:
+            self._read[key] = await read()
+        answer: T = self._read[key]
+        return answer
+
+    @cached_property
     def accounts(self) -> list[str] | None:
         """The accounts in scope (None: the company, every account)."""
         if self.scope.kind == "company":
@@ -66,6 +79,11 @@ class Context:
             self.owners.get(account_id)
         )
 
+    @property
+    def managers_in_scope(self) -> list[str]:
+        """The managers a manager's or team's scope covers (empty for the company)."""
+        return [str(self.scope.id)] if self.scope.kind == "manager" else list(self.scope.managers)
+
     async def managers(self) -> list[str]:
         if self.scope.kind == "manager":
             return [str(self.scope.id)]
@@ -75,17 +93,44 @@ class Context:
 
     async def orders(self) -> list[OrderRow]:
         w = self.window
-        return await self.uow.queries.orders(
-            start=w.start, end=w.end, known=w.known, accounts=self.accounts
+        return await self.once(
+            ("orders",),
+            lambda: self.uow.queries.orders(
+                start=w.start, end=w.end, known=w.known, accounts=self.accounts
+            ),
+        )
+
+    async def attribute(self, attribute: str, *, at: datetime) -> dict[str, AttributeValue]:
+        """The latest value of `attribute` before `at` of each account in scope, as known at
+        the window's cut-off (a manager's few hundred accounts are read, not every account)."""
+        return await self.once(
+            ("attribute", attribute, at),
+            lambda: self.uow.queries.attribute(
+                attribute, at=at, known=self.window.known, accounts=self.accounts
+            ),
+        )
+
+    async def registrations(self) -> list[Registration]:
+        """The first registration of each account in scope."""
+        return await self.once(
+            ("registrations",),
+            lambda: self.uow.queries.registrations(known=self.window.known, accounts=self.accounts),
         )
 
 
 async def context(
     uow: ReportingUnitOfWork, window: Window, scope: Scope, settings: ReportingSettings
 ) -> Context:
-    """Open a context: who owned each account at the window's end (as then known)."""
-    owners = await uow.queries.attribute("manager", at=window.end, known=window.known)
-    return Context(uow, window, scope, settings, {key: v.value for key, v in owners.items()})
+    """Open a context: who owned each account of a manager or team scope at the window's end
+    (as then known); the company's scope covers every account whoever owns it."""
+    if scope.kind == "company":
+        return Context(uow, window, scope, settings)
+    ctx = Context(uow, window, scope, settings)
+    owners = await uow.queries.owners(
+        managers=ctx.managers_in_scope, at=window.end, known=window.known
+    )
+    ctx.owners = {key: value.value for key, value in owners.items()}
+    return ctx
 
 
 async def _csat(ctx: Context) -> Figure:
@@ -142,10 +187,14 @@ class AccountCounts:
 
 async def _account_counts(ctx: Context) -> AccountCounts:
     """Customers at the window's start and end, and the accounts registered within it."""
+    return await ctx.once(("account_counts",), lambda: _count_accounts(ctx))
+
+
+async def _count_accounts(ctx: Context) -> AccountCounts:
     w = ctx.window
-    registrations = await ctx.uow.queries.registrations(known=w.known)
-    stage_start = await ctx.uow.queries.attribute("stage", at=w.start, known=w.known)
-    stage_end = await ctx.uow.queries.attribute("stage", at=w.end, known=w.known)
+    registrations = await ctx.registrations()
+    stage_start = await ctx.attribute("stage", at=w.start)
+    stage_end = await ctx.attribute("stage", at=w.end)
     in_scope = [row for row in registrations if ctx.in_scope(row.account_id)]
 
     def customers(at: datetime, stages: dict[str, Any]) -> set[str]:
@@ -259,7 +308,7 @@ async def _clv(ctx: Context) -> Figure:
 async def _referral(ctx: Context) -> Figure:
     counts = await _account_counts(ctx)
     w = ctx.window
-    referred_by = await ctx.uow.queries.attribute("referred_by", at=w.end, known=w.known)
+    referred_by = await ctx.attribute("referred_by", at=w.end)
     referred = {
         key for key in counts.new if key in referred_by and referred_by[key].value is not None
     }
@@ -382,8 +431,15 @@ async def _visits(ctx: Context) -> Figure:
 
 async def _plan(ctx: Context, *, kind: str | None = None) -> list[Any]:
     w = ctx.window
-    rows = await ctx.uow.queries.plan_items(
-        due_from=w.start_day, due_before=w.end_day, end=w.end, known=w.known
+    rows = await ctx.once(
+        ("plan_items",),
+        lambda: ctx.uow.queries.plan_items(
+            due_from=w.start_day,
+            due_before=w.end_day,
+            end=w.end,
+            known=w.known,
+            owners=None if ctx.scope.kind == "company" else ctx.managers_in_scope,
+        ),
     )
     return [
         row
@@ -491,7 +547,7 @@ async def revenue_share(ctx: Context, dimension: str) -> Figure:
             breakdown[line.category].append(by_order[line.order_id].event_id)
     else:
         w = ctx.window
-        values = await ctx.uow.queries.attribute(dimension, at=w.end, known=w.known)
+        values = await ctx.attribute(dimension, at=w.end)
         default = "non-vip" if dimension == "vip" else "unknown"
         for row in rows:
             value = values.get(row.account_id)
@@ -518,7 +574,7 @@ async def vip_performance(ctx: Context) -> Figure:
     """VIP against non-VIP accounts: customers, net revenue, revenue per customer."""
     w = ctx.window
     counts = await _account_counts(ctx)
-    vip = await ctx.uow.queries.attribute("vip", at=w.end, known=w.known)
+    vip = await ctx.attribute("vip", at=w.end)
     rows = await ctx.orders()
 
     def group(account_id: str) -> str:
