@@ -2,17 +2,14 @@
 with the error body, a report period and a policy's decimals are stated as patterns, and what
 the patterns allow is taken while what they refuse is a 422 naming the field."""
 
-import asyncio
-import time
 from typing import Any
 
 import httpx
-import jwt
 import pytest
 
 from accounts.domain.tier_policy import TierPolicy, policy_to_document
 from accounts_fixtures import ADMIN, MANAGER, SUPERVISOR
-from chassis.testing import SHORT_LIVED_CLIENT, Keycloak, ServiceProcess, unique
+from chassis.testing import Keycloak, ServiceProcess, unique
 
 pytestmark = pytest.mark.integration
 
@@ -117,10 +114,7 @@ async def test_a_missing_or_malformed_token_is_a_documented_401(
 
 
 async def test_an_expired_token_is_a_401(accounts_api: ServiceProcess, keycloak: Keycloak) -> None:
-    token = keycloak.access_token(MANAGER, client=SHORT_LIVED_CLIENT)
-    # The short-lived client's tokens live one second: wait for its expiry, not a guess.
-    expiry = jwt.decode(token, options={"verify_signature": False})["exp"]
-    await asyncio.sleep(max(0.0, expiry - time.time()) + 0.1)
+    token = await keycloak.expired_access_token(MANAGER)
     async with httpx.AsyncClient(base_url=accounts_api.base_url) as http:
         response = await http.get(PREFIX, headers={"Authorization": f"Bearer {token}"})
     assert "expired" in error_of(response, 401)["message"]

@@ -10,7 +10,7 @@ import pytest
 from chassis.testing.browser import CHROMIUM_ARGS, browser, browser_executable, page, sign_in
 from chassis.testing.front_door import FrontDoor
 from chassis.testing.guards import unguarded_routes
-from chassis.testing.identity import DEMO_PASSWORD, SHORT_LIVED_CLIENT, Keycloak, keycloak
+from chassis.testing.identity import DEMO_PASSWORD, Keycloak, keycloak
 from chassis.testing.infrastructure import (
     Infrastructure,
     create_database,
@@ -28,7 +28,6 @@ __all__ = [
     "CHROMIUM_ARGS",
     "DEMO_PASSWORD",
     "LOG_DIR",
-    "SHORT_LIVED_CLIENT",
     "FrontDoor",
     "Infrastructure",
     "Keycloak",

@@ -157,10 +157,19 @@ def fuzz_every_operation(
     checks: Sequence[Check] = CONFORMANCE_CHECKS,
     rules_beyond_the_schema: Mapping[str, str] = MappingProxyType({}),
     headers: Mapping[str, str] = MappingProxyType({}),
+    only: str | None = None,
+    leaving_out: Sequence[str] = (),
 ) -> None:
-    """Every operation of the API at `base_url` (a running service) through `fuzz_document`."""
+    """Every operation of the API at `base_url` (a running service) through `fuzz_document`;
+    with `only`, those whose path matches that regex; without those matching `leaving_out`.
+    A run acting as one role takes the operations that role is for."""
+    document: BaseSchema = schemathesis.openapi.from_url(f"{base_url}/api/openapi.json")
+    if only is not None:
+        document = document.include(path_regex=only)
+    for path_regex in leaving_out:
+        document = document.exclude(path_regex=path_regex)
     fuzz_document(
-        schemathesis.openapi.from_url(f"{base_url}/api/openapi.json"),
+        document,
         at_least=at_least,
         checks=checks,
         rules_beyond_the_schema=rules_beyond_the_schema,

@@ -5,6 +5,7 @@ of deploy/local/keycloak/rapport-realm.json); otherwise `deploy/local/stack.sh k
 against the PostgreSQL server of the `infrastructure` fixture, a no-op when it already runs.
 """
 
+import asyncio
 import os
 import subprocess
 import time
@@ -12,6 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import httpx
+import jwt
 import pytest
 from sqlalchemy.engine import make_url
 
@@ -65,6 +67,14 @@ class Keycloak:
 
     def access_token(self, username: str, *, client: tuple[str, str] = FEEDER_CLIENT) -> str:
         return str(self.password_tokens(username, client=client)["access_token"])
+
+    async def expired_access_token(self, username: str) -> str:
+        """A demo user's genuine access token once it has expired: the short-lived client's
+        live one second, and this returns when the token's own `exp` has passed."""
+        token = self.access_token(username, client=SHORT_LIVED_CLIENT)
+        expiry = jwt.decode(token, options={"verify_signature": False})["exp"]
+        await asyncio.sleep(max(0.0, expiry - time.time()) + 0.1)
+        return token
 
     def bearer(self, username: str) -> dict[str, str]:
         """Request headers of a demo user's API call (`sup-01`): a real token of the realm,
