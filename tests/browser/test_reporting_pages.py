@@ -188,7 +188,7 @@ async def test_the_manager_dashboard_shows_charts_and_figures(
     await expect(options).to_have_count(1)
     await expect(options).to_have_attribute("value", f"manager:{demo_manager}")
     # The signed-in user's id and sign-out are in the layout.
-    await expect(page.locator("body")).to_contain_text(demo_manager)
+    await expect(page.locator("form.session .who")).to_have_text(demo_manager)
 
 
 async def test_a_drill_down_opens_the_events_behind_a_number(
