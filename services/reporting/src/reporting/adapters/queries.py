@@ -329,17 +329,25 @@ class KpiQueries:
         )
         return [PlanRow(*row) for row in (await self._session.execute(query)).all()]
 
-    async def visits(self, *, start: date, end: date, known: datetime) -> list[VisitRow]:
+    async def visits(
+        self, *, start: date, end: date, known: datetime, managers: Sequence[str] | None
+    ) -> list[VisitRow]:
+        """Visits made in [start, end) by one of `managers` (None: by anyone)."""
         v = visits
         query = (
             select(v.c.event_id, v.c.account_id, v.c.manager, v.c.occurred_on)
             .where(v.c.occurred_on >= start, v.c.occurred_on < end, v.c.arrived_at < known)
             .order_by(v.c.occurred_on, v.c.event_id)
         )
+        if managers is not None:
+            query = query.where(v.c.manager.in_(list(managers)))
         return [VisitRow(*row) for row in (await self._session.execute(query)).all()]
 
-    async def targets(self, *, months: Sequence[str], known: datetime) -> list[TargetRow]:
-        """Each manager's latest target of each month, as set by the cut-off."""
+    async def targets(
+        self, *, months: Sequence[str], known: datetime, managers: Sequence[str] | None
+    ) -> list[TargetRow]:
+        """The latest target of each month of each of `managers` (None: every manager), as set
+        by the cut-off."""
         t = targets
         query = (
             select(t.c.event_id, t.c.manager, t.c.month, t.c.amount)
@@ -347,6 +355,8 @@ class KpiQueries:
             .order_by(t.c.manager, t.c.month, t.c.occurred_at.desc(), t.c.event_id.desc())
             .ext(distinct_on(t.c.manager, t.c.month))
         )
+        if managers is not None:
+            query = query.where(t.c.manager.in_(list(managers)))
         return [TargetRow(*row) for row in (await self._session.execute(query)).all()]
 
     async def events(self, event_ids: Iterable[str]) -> list[EventRow]:
