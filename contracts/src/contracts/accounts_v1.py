@@ -255,6 +255,22 @@ class AccountReferralRecorded(EventData):
     recorded_at: UtcDateTime
 
 
+class AccountContactConsentChanged(EventData):
+    """A card's contact gave or withdrew consent to marketing contact (care touches, surveys):
+    the contact's reference and the state in force, nothing more about the person."""
+
+    event_type: ClassVar[str] = "accounts.contact.consent_changed.v1"
+    topic: ClassVar[str] = ACCOUNTS_TOPIC
+
+    account_id: str
+    contact_reference: str = Field(
+        min_length=1, max_length=64, description="the contact id, as in AccountKeyDatesChanged"
+    )
+    state: Literal["given", "withdrawn"]
+    recorded_by: str
+    changed_at: UtcDateTime
+
+
 EVENTS: tuple[type[EventData], ...] = (
     AccountRegistered,
     AccountClassified,
@@ -269,4 +285,5 @@ EVENTS: tuple[type[EventData], ...] = (
     AccountVipNominated,
     AccountVipRejected,
     AccountReferralRecorded,
+    AccountContactConsentChanged,
 )

@@ -167,3 +167,11 @@ def to_contract(event: domain.DomainEvent) -> EventData:
                 reason=event.reason,
                 revoked_at=event.at,
             )
+        case domain.ConsentChanged():
+            return v1.AccountContactConsentChanged(
+                account_id=event.account_id,
+                contact_reference=event.contact_id,
+                state=event.state,
+                recorded_by=event.by,
+                changed_at=event.at,
+            )

@@ -213,6 +213,21 @@ personal_data_access = Table(
     Index("ix_personal_data_access_account", "account_id", "at"),
 )
 
+# A contact's consent to marketing contact: every record kept, the latest in force.
+contact_consents = Table(
+    "contact_consents",
+    metadata,
+    Column("id", BigInteger, Identity(), primary_key=True),
+    Column("account_id", String(64), ForeignKey("accounts.account_id"), nullable=False),
+    Column("contact_id", String(32), nullable=False),
+    Column("state", String(10), nullable=False),
+    Column("channel", String(20), nullable=False),
+    Column("recorded_by", String(64), nullable=False),
+    Column("recorded_at", DateTime(timezone=True), nullable=False),
+    Column("note", Text, nullable=False, server_default=""),
+    Index("ix_contact_consents_contact", "account_id", "contact_id", "recorded_at"),
+)
+
 vip_nominations = Table(
     "vip_nominations",
     metadata,

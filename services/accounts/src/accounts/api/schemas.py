@@ -229,7 +229,6 @@ class ContactIn(Strict):
     preferred_channel: Literal["", "phone", "email", "wechat", "sms", "visit"] = ""
     call_window_start: time | None = None
     call_window_end: time | None = None
-    marketing_consent: bool = False
 
 
 class PreferencesIn(Strict):
@@ -352,6 +351,31 @@ class AccessOut(BaseModel):
     what: str
     purpose: str
     at: datetime
+
+
+# --- privacy -----------------------------------------------------------------------------------
+
+
+class ConsentIn(Strict):
+    state: Literal["given", "withdrawn"]
+    channel: Literal["form", "email", "phone", "in_person"] = Field(
+        description="how the contact gave or withdrew consent"
+    )
+    note: str = Field(default="", max_length=500)
+
+
+class ConsentOut(BaseModel):
+    contact_id: str
+    state: str
+    channel: str
+    recorded_by: str
+    recorded_at: datetime
+    note: str
+
+
+class ConsentsOut(BaseModel):
+    current: list[ConsentOut] = Field(description="the record in force, per contact")
+    history: list[ConsentOut] = Field(description="every record, newest first")
 
 
 # --- VIP ---------------------------------------------------------------------------------------

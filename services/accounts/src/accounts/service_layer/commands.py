@@ -125,3 +125,15 @@ class ReviewReport:
     report_id: int
     actor: Actor
     note: str = ""
+
+
+@dataclass(frozen=True)
+class RecordConsent:
+    """A contact gives or withdraws consent to marketing contact; `channel` is how they said so."""
+
+    account_id: str
+    contact_id: str
+    state: str
+    channel: str
+    note: str
+    actor: Actor

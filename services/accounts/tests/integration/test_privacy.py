@@ -1,0 +1,110 @@
+"""Privacy (DOMAIN.md §5, decision 0020): consent records, the audit of personal data, erasure
+on request and of dormant accounts, on the real service processes and their events."""
+
+import json
+from typing import Any
+
+import httpx
+import pytest
+
+from accounts_fixtures import OTHER_MANAGER
+from chassis.testing import Infrastructure, Keycloak, ServiceProcess, read_topic, unique
+from contracts.accounts_v1 import ACCOUNTS_TOPIC
+
+pytestmark = pytest.mark.integration
+
+CONTACT = {
+    "name": "Zhang Min",
+    "position": "Owner",
+    "phone": "+86 21 5555 0303",
+    "email": "zhang.min@example.com",
+    "address": "8 Huaihai Road",
+    "birthday": "1975-03-02",
+}
+
+
+async def account_with_contact(client: httpx.AsyncClient) -> tuple[str, str]:
+    """A prospect of AM-01 whose card has one contact (and a note); its id and the contact's."""
+    created = await client.post("/api/v1/accounts", json={"name": unique("Private Co")})
+    assert created.status_code == 201, created.text
+    account = created.json()["account_id"]
+    saved = await client.put(
+        f"/api/v1/accounts/{account}/card",
+        json={
+            "contacts": [CONTACT],
+            "notes": [{"text": "Zhang Min prefers mornings", "purpose": "call planning"}],
+        },
+    )
+    assert saved.status_code == 200, saved.text
+    return account, saved.json()["contacts"][0]["contact_id"]
+
+
+async def events(
+    infrastructure: Infrastructure, account_id: str, event_type: str, count: int = 1
+) -> list[dict[str, Any]]:
+    records = await read_topic(
+        infrastructure.kafka_bootstrap_servers,
+        ACCOUNTS_TOPIC,
+        keep=lambda r: r.key == account_id.encode() and json.loads(r.value)["type"] == event_type,
+        until=lambda kept: len(kept) >= count,
+    )
+    return [json.loads(record.value)["data"] for record in records]
+
+
+async def test_a_consent_is_given_then_withdrawn_its_history_kept_and_each_change_published(
+    accounts_client: httpx.AsyncClient,
+    accounts_worker: ServiceProcess,
+    infrastructure: Infrastructure,
+    keycloak: Keycloak,
+) -> None:
+    client = accounts_client
+    account, contact = await account_with_contact(client)
+    path = f"/api/v1/accounts/{account}/contacts/{contact}/consent"
+    given = await client.post(path, json={"state": "given", "channel": "form"})
+    assert given.status_code == 201, given.text
+    withdrawn = await client.post(
+        path, json={"state": "withdrawn", "channel": "phone", "note": "asked on a call"}
+    )
+    assert withdrawn.status_code == 201, withdrawn.text
+    consents = withdrawn.json()
+    assert [(c["contact_id"], c["state"], c["channel"]) for c in consents["current"]] == [
+        (contact, "withdrawn", "phone")
+    ]
+    assert [c["state"] for c in consents["history"]] == ["withdrawn", "given"]
+    assert consents["history"][0]["recorded_by"] == "AM-01"
+
+    unknown = await client.post(
+        f"/api/v1/accounts/{account}/contacts/nobody/consent",
+        json={"state": "given", "channel": "form"},
+    )
+    assert unknown.status_code == 404
+    assert unknown.json()["error"]["code"] == "contact_not_found"
+    outsider = await client.post(
+        path, json={"state": "given", "channel": "form"}, headers=keycloak.bearer(OTHER_MANAGER)
+    )
+    assert outsider.status_code == 404
+
+    published = await events(infrastructure, account, "accounts.contact.consent_changed.v1", 2)
+    assert [(e["contact_reference"], e["state"]) for e in published] == [
+        (contact, "given"),
+        (contact, "withdrawn"),
+    ]
+    assert "Zhang" not in json.dumps(published)
+    log = (await client.get(f"/api/v1/accounts/{account}/card/access-log")).json()
+    assert {"action": "change", "what": f"consent of contact {contact}"}.items() <= log[1].items()
+
+
+async def test_the_account_page_shows_and_records_consent(
+    accounts_client: httpx.AsyncClient,
+) -> None:
+    client = accounts_client
+    account, contact = await account_with_contact(client)
+    page = await client.get(f"/accounts/{account}")
+    assert "not asked" in page.text
+    posted = await client.post(
+        f"/accounts/{account}/contacts/{contact}/consent",
+        data={"state": "given", "channel": "in_person", "note": ""},
+    )
+    assert posted.status_code == 303, posted.text
+    page = await client.get(f"/accounts/{account}")
+    assert "in person" in page.text and "not asked" not in page.text
