@@ -1,13 +1,16 @@
 """Privacy (DOMAIN.md §5, decision 0020): consent records, the audit of personal data, erasure
 on request and of dormant accounts, on the real service processes and their events."""
 
+import csv
+import io
 import json
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import httpx
 import pytest
 
-from accounts_fixtures import OTHER_MANAGER
+from accounts_fixtures import ADMIN, MANAGER, OTHER_MANAGER, SUPERVISOR
 from chassis.testing import Infrastructure, Keycloak, ServiceProcess, read_topic, unique
 from contracts.accounts_v1 import ACCOUNTS_TOPIC
 
@@ -108,3 +111,72 @@ async def test_the_account_page_shows_and_records_consent(
     assert posted.status_code == 303, posted.text
     page = await client.get(f"/accounts/{account}")
     assert "in person" in page.text and "not asked" not in page.text
+
+
+async def test_the_admin_audits_every_read_and_change_of_personal_data_filtered_paged_and_as_csv(
+    accounts_client: httpx.AsyncClient, keycloak: Keycloak
+) -> None:
+    client = accounts_client
+    account, _ = await account_with_contact(client)
+    await client.get(f"/api/v1/accounts/{account}/card", headers={"X-Rapport-Purpose": "call prep"})
+    await client.get(f"/api/v1/accounts/{account}/card/history")
+    await client.get(f"/accounts/{account}/card/history")
+    admin = keycloak.bearer(ADMIN)
+
+    audit = await client.get(
+        "/api/v1/accounts/audit", params={"account_id": account}, headers=admin
+    )
+    assert audit.status_code == 200, audit.text
+    entries = audit.json()["items"]
+    assert [(e["action"], e["what"], e["purpose"]) for e in entries] == [
+        ("read", "card history", "card history"),
+        ("read", "card history", "account management"),
+        ("read", "card", "call prep"),
+        ("read", "card", "card maintenance"),  # the saved card, as PUT answers it
+        ("change", "contacts, notes", "card maintenance"),
+    ]
+    assert {e["actor"] for e in entries} == {"AM-01"} and audit.json()["total"] == 5
+
+    paged = await client.get(
+        "/api/v1/accounts/audit",
+        params={"account_id": account, "page": 2, "page_size": 2},
+        headers=admin,
+    )
+    assert [e["purpose"] for e in paged.json()["items"]] == ["call prep", "card maintenance"]
+    yesterday = (datetime.now(UTC) - timedelta(days=1)).date().isoformat()
+    before = await client.get(
+        "/api/v1/accounts/audit", params={"account_id": account, "until": yesterday}, headers=admin
+    )
+    assert before.json()["total"] == 0
+    someone_else = await client.get(
+        "/api/v1/accounts/audit", params={"account_id": account, "actor": "SUP-01"}, headers=admin
+    )
+    assert someone_else.json()["total"] == 0
+    by_actor = await client.get(
+        "/api/v1/accounts/audit",
+        params={"account_id": account, "actor": "am-01", "since": yesterday},
+        headers=admin,
+    )
+    assert by_actor.json()["total"] == 5
+
+    exported = await client.get(
+        "/api/v1/accounts/audit.csv", params={"account_id": account}, headers=admin
+    )
+    assert exported.headers["content-type"].startswith("text/csv")
+    rows = list(csv.reader(io.StringIO(exported.text)))
+    assert rows[0] == ["at", "account_id", "actor", "action", "what", "purpose"]
+    assert len(rows) == 6 and rows[3][5] == "call prep"
+
+    page = await client.get("/accounts/audit", params={"account_id": account}, headers=admin)
+    assert page.status_code == 200
+    assert page.text.count(f'data-account-id="{account}"') == 5 and "call prep" in page.text
+    page_csv = await client.get(
+        "/accounts/audit.csv", params={"account_id": account}, headers=admin
+    )
+    assert page_csv.text == exported.text
+
+    for user in (MANAGER, SUPERVISOR):
+        refused = await client.get("/api/v1/accounts/audit", headers=keycloak.bearer(user))
+        assert refused.status_code == 403
+        refused_page = await client.get("/accounts/audit", headers=keycloak.bearer(user))
+        assert refused_page.status_code == 403

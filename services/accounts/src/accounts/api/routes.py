@@ -38,7 +38,13 @@ from accounts.api.schemas import (
 )
 from accounts.domain.cards import Contact, ImportantDate, Preferences
 from accounts.service_layer.accounts import register_prospect, set_referral
-from accounts.service_layer.cards import read_card, read_card_names, review_card, save_card
+from accounts.service_layer.cards import (
+    read_card,
+    read_card_history,
+    read_card_names,
+    review_card,
+    save_card,
+)
 from accounts.service_layer.commands import (
     RecordConsent,
     RegisterProspect,
@@ -340,16 +346,21 @@ async def post_card_review(
     "/{account_id}/card/history",
     response_model=CardHistoryOut,
     responses=READ_REFUSALS,
-    summary="Every version of the card (who, when, what changed) and every review",
+    summary="Every version of the card (who, when, what changed) and every review (the read "
+    "is logged)",
 )
-async def card_history(uow: ReadUow, who: Reader, account_id: str) -> CardHistoryOut:
+async def card_history(
+    app: AccountsApp, uow: ReadUow, who: Reader, reason: Purpose, account_id: str
+) -> CardHistoryOut:
     await load_account(uow, who, account_id)
-    return CardHistoryOut.model_validate(
-        {
-            "versions": await uow.cards.versions(account_id),
-            "reviews": await uow.cards.reviews(account_id),
-        }
+    found = await read_card_history(
+        uow=app.uow(),
+        account_id=account_id,
+        actor=who.actor.user,
+        purpose=reason,
+        now=app.clock.now(),
     )
+    return CardHistoryOut.model_validate(found)
 
 
 @router.get(

@@ -378,6 +378,28 @@ class ConsentsOut(BaseModel):
     history: list[ConsentOut] = Field(description="every record, newest first")
 
 
+class AuditQuery(Strict):
+    """The audit of personal data: filters (all optional), page."""
+
+    account_id: str | None = Field(default=None, max_length=64)
+    actor: str | None = Field(default=None, max_length=64, description="a staff id, e.g. AM-01")
+    since: date | None = Field(default=None, description="from this day (UTC), inclusive")
+    until: date | None = Field(default=None, description="to this day (UTC), inclusive")
+    page: int = Field(default=1, ge=1, le=MAX_PAGE)
+    page_size: int = Field(default=50, ge=1, le=500)
+
+
+class AuditEntryOut(AccessOut):
+    account_id: str
+
+
+class AuditPage(BaseModel):
+    items: list[AuditEntryOut]
+    total: int
+    page: int
+    page_size: int
+
+
 # --- VIP ---------------------------------------------------------------------------------------
 
 

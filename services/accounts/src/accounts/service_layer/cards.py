@@ -89,6 +89,28 @@ async def read_card_names(
     return await _read(uow, account_id, None, actor=actor, purpose=purpose, now=now, what=what)
 
 
+async def read_card_history(
+    *, uow: AccountsUnitOfWork, account_id: str, actor: str, purpose: str, now: datetime
+) -> dict[str, list[dict[str, Any]]]:
+    """Every version of the card (each holds the whole card) and every review; logged."""
+    async with uow:
+        await require_account(uow, account_id)
+        found = {
+            "versions": await uow.cards.versions(account_id),
+            "reviews": await uow.cards.reviews(account_id),
+        }
+        await uow.cards.log_access(
+            account_id=account_id,
+            actor=actor,
+            action="read",
+            what="card history",
+            purpose=purpose,
+            at=now,
+        )
+        await uow.commit()
+    return found
+
+
 async def _read(
     uow: AccountsUnitOfWork,
     account_id: str,

@@ -18,7 +18,7 @@ from accounts.api.schemas import AccountSearch, CardIn, ProspectIn
 from accounts.domain.cards import is_key_account, stale_after
 from accounts.domain.vip import Actor
 from accounts.service_layer.accounts import register_prospect, set_referral
-from accounts.service_layer.cards import read_card, review_card, save_card
+from accounts.service_layer.cards import read_card, read_card_history, review_card, save_card
 from accounts.service_layer.commands import (
     RecordConsent,
     RegisterProspect,
@@ -408,10 +408,16 @@ async def card_history(
     account = await uow.queries.get(account_id, managers=who.managers)
     if account is None:
         return _not_found(request, account_id)
+    history = await read_card_history(
+        uow=app.uow(),
+        account_id=account_id,
+        actor=who.actor.user,
+        purpose="card history",
+        now=app.clock.now(),
+    )
     context: dict[str, Any] = {
         "account": account,
-        "versions": await uow.cards.versions(account_id),
-        "reviews": await uow.cards.reviews(account_id),
+        **history,
         "as_of": request.query_params.get("as_of", ""),
     }
     if context["as_of"]:
