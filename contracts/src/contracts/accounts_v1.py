@@ -271,6 +271,26 @@ class AccountContactConsentChanged(EventData):
     changed_at: UtcDateTime
 
 
+class AccountContactsErased(EventData):
+    """Personal data of an account's contacts is erased (on request, or the account has been
+    dormant too long). Every service anonymises its copies about these contact references (scope
+    `account`: every personal field it holds about the account, contact or not) and publishes
+    `privacy.erasure.completed.v1` with the erasure id (contracts.privacy_v1)."""
+
+    event_type: ClassVar[str] = "accounts.contact.erased.v1"
+    topic: ClassVar[str] = ACCOUNTS_TOPIC
+
+    account_id: str
+    erasure_id: str = Field(min_length=1, max_length=64)
+    scope: Literal["contact", "account"]
+    contact_references: list[str] = Field(
+        max_length=1000, description="the erased contacts' ids (every one the card ever had)"
+    )
+    reason: Literal["request", "dormant"]
+    requested_by: str = Field(description="staff id; `accounts` for the dormant accounts job")
+    erased_at: UtcDateTime
+
+
 EVENTS: tuple[type[EventData], ...] = (
     AccountRegistered,
     AccountClassified,
@@ -286,4 +306,5 @@ EVENTS: tuple[type[EventData], ...] = (
     AccountVipRejected,
     AccountReferralRecorded,
     AccountContactConsentChanged,
+    AccountContactsErased,
 )

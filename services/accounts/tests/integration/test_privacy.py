@@ -9,10 +9,20 @@ from typing import Any
 
 import httpx
 import pytest
+from aiokafka import AIOKafkaProducer
 
 from accounts_fixtures import ADMIN, MANAGER, OTHER_MANAGER, SUPERVISOR
-from chassis.testing import Infrastructure, Keycloak, ServiceProcess, read_topic, unique
+from chassis.testing import (
+    Infrastructure,
+    Keycloak,
+    ServiceProcess,
+    eventually,
+    read_topic,
+    unique,
+)
 from contracts.accounts_v1 import ACCOUNTS_TOPIC
+from contracts.envelope import CloudEvent
+from contracts.privacy_v1 import ERASURES_TOPIC, ErasureCompleted
 
 pytestmark = pytest.mark.integration
 
@@ -180,3 +190,141 @@ async def test_the_admin_audits_every_read_and_change_of_personal_data_filtered_
         assert refused.status_code == 403
         refused_page = await client.get("/accounts/audit", headers=keycloak.bearer(user))
         assert refused_page.status_code == 403
+
+
+SECOND = {"name": "Wang Fang", "phone": "+86 21 5555 0404"}
+PERSONAL = ("Zhang", "5555 0303", "zhang.min@example.com", "Huaihai", "1975-03-02", "mornings")
+
+
+def personal_data_in(text: str) -> list[str]:
+    return [value for value in PERSONAL if value in text]
+
+
+async def report_done(
+    producer: AIOKafkaProducer, account_id: str, erasure_id: str, service: str
+) -> None:
+    """What a service publishes once it erased its copies."""
+    event = ErasureCompleted(
+        account_id=account_id,
+        erasure_id=erasure_id,
+        service=service,
+        completed_at=datetime.now(UTC),
+    )
+    envelope = CloudEvent.wrap(event, source=service)
+    await producer.send_and_wait(ERASURES_TOPIC, envelope.to_json_bytes(), key=account_id.encode())
+
+
+async def test_an_erased_contact_is_anonymised_in_every_version_and_page_and_the_report_follows_each_service(
+    accounts_client: httpx.AsyncClient,
+    accounts_worker: ServiceProcess,
+    infrastructure: Infrastructure,
+    keycloak: Keycloak,
+    kafka_producer: AIOKafkaProducer,
+) -> None:
+    client = accounts_client
+    account, contact = await account_with_contact(client)
+    card = (await client.get(f"/api/v1/accounts/{account}/card")).json()
+    between = datetime.now(UTC)
+    second = await client.put(
+        f"/api/v1/accounts/{account}/card",
+        json={
+            "contacts": [{**CONTACT, "contact_id": contact, "phone": "+86 21 5555 0309"}, SECOND],
+            "notes": card["notes"],
+        },
+    )
+    assert second.status_code == 200, second.text
+    await client.post(
+        f"/api/v1/accounts/{account}/contacts/{contact}/consent",
+        json={"state": "given", "channel": "email", "note": "Zhang replied yes"},
+    )
+    admin = keycloak.bearer(ADMIN)
+    refused = await client.post(
+        f"/api/v1/accounts/{account}/erasures", json={"contact_id": contact, "why": "asked"}
+    )
+    assert refused.status_code == 403
+
+    erased = await client.post(
+        f"/api/v1/accounts/{account}/erasures",
+        json={"contact_id": contact, "why": "e-mail of 7 Dec asking to be forgotten"},
+        headers=admin,
+    )
+    assert erased.status_code == 201, erased.text
+    erasure = erased.json()
+    assert (erasure["scope"], erasure["contact_ids"], erasure["done"]) == (
+        "contact",
+        [contact],
+        False,
+    )
+    assert {(s["service"], s["state"]) for s in erasure["services"]} == {
+        ("accounts", "done"),
+        ("complaints", "pending"),
+        ("engagement", "pending"),
+        ("reporting", "pending"),
+    }
+
+    now = (await client.get(f"/api/v1/accounts/{account}/card")).json()
+    assert [c["name"] for c in now["contacts"]] == ["(erased)", "Wang Fang"]
+    assert now["contacts"][0]["phone"] == "" and now["contacts"][0]["birthday"] is None
+    assert now["contacts"][1]["phone"] == "+86 21 5555 0404"
+    before = await client.get(
+        f"/api/v1/accounts/{account}/card", params={"as_of": between.isoformat()}
+    )
+    history = await client.get(f"/api/v1/accounts/{account}/card/history")
+    consents = await client.get(f"/api/v1/accounts/{account}/consents")
+    assert consents.json()["current"][0]["state"] == "given"  # the fact stays, not the note
+    for answer in (before, history, consents):
+        assert personal_data_in(answer.text) == [], answer.url
+    for path in ("", "/card", "/card/history", f"/card/history?as_of={between.date()}"):
+        page = await client.get(f"/accounts/{account}{path}")
+        assert page.status_code == 200, path
+        assert personal_data_in(page.text) == [], path
+    assert "Wang Fang" in (await client.get(f"/accounts/{account}")).text
+    log = (await client.get(f"/api/v1/accounts/{account}/card/access-log")).json()
+    assert any(e["action"] == "erase" and e["what"] == f"contact {contact}" for e in log)
+
+    published = await events(infrastructure, account, "accounts.contact.erased.v1")
+    assert published[0]["erasure_id"] == erasure["erasure_id"]
+    assert (published[0]["scope"], published[0]["contact_references"]) == ("contact", [contact])
+    assert personal_data_in(json.dumps(published)) == []
+
+    for service in ("engagement", "complaints", "reporting"):
+        await report_done(kafka_producer, account, erasure["erasure_id"], service)
+
+    async def completed() -> dict[str, Any] | None:
+        found = await client.get(
+            f"/api/v1/accounts/erasures/{erasure['erasure_id']}", headers=admin
+        )
+        return found.json() if found.json()["done"] else None
+
+    report = await eventually(completed)
+    assert {s["state"] for s in report["services"]} == {"done"}
+    page = await client.get("/accounts/erasures/", params={"account_id": account}, headers=admin)
+    assert f'data-erasure-id="{erasure["erasure_id"]}" data-done="yes"' in page.text
+    assert page.text.count('data-state="done"') == 4
+
+
+async def test_the_admin_erases_every_contact_of_an_account_from_the_erasure_page(
+    accounts_client: httpx.AsyncClient, keycloak: Keycloak
+) -> None:
+    client = accounts_client
+    account, _ = await account_with_contact(client)
+    admin = keycloak.bearer(ADMIN)
+    posted = await client.post(
+        "/accounts/erasures/",
+        data={"account_id": account, "contact_id": "", "why": "letter from the customer"},
+        headers=admin,
+    )
+    assert posted.status_code == 303, posted.text
+    card = (await client.get(f"/api/v1/accounts/{account}/card")).json()
+    assert [c["name"] for c in card["contacts"]] == ["(erased)"]
+    assert [n["text"] for n in card["notes"]] == ["(erased)"]
+    listed = (
+        await client.get("/api/v1/accounts/erasures", params={"account_id": account}, headers=admin)
+    ).json()
+    assert listed["total"] == 1 and listed["items"][0]["scope"] == "account"
+    unknown = await client.post(
+        "/accounts/erasures/",
+        data={"account_id": "no-such-account", "why": "letter"},
+        headers=admin,
+    )
+    assert unknown.status_code == 404

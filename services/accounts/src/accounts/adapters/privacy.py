@@ -4,11 +4,18 @@ the audit of personal-data access across accounts."""
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, func, select
+from sqlalchemy import ColumnElement, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from accounts.adapters.tables import contact_consents, personal_data_access
-from accounts.domain.privacy import Consent
+from accounts.adapters.tables import (
+    accounts,
+    contact_consents,
+    erasure_services,
+    erasures,
+    personal_data_access,
+)
+from accounts.domain.privacy import Consent, Erasure
+from chassis.db import is_any_of
 
 # The most rows one CSV export of the audit holds (a narrower filter gets the rest).
 AUDIT_EXPORT_LIMIT = 100_000
@@ -80,3 +87,121 @@ class PrivacyRepository:
             .limit(limit)
         )
         return [dict(row) for row in result.mappings()], int(total or 0)
+
+    async def clear_consent_notes(self, account_id: str, contact_ids: list[str]) -> None:
+        await self._session.execute(
+            update(contact_consents)
+            .where(
+                contact_consents.c.account_id == account_id,
+                is_any_of(contact_consents.c.contact_id, contact_ids),
+            )
+            .values(note="")
+        )
+
+    async def add_erasure(self, erasure: Erasure, states: dict[str, datetime | None]) -> None:
+        """The erasure and each service's state: done at the moment given, else pending."""
+        await self._session.execute(
+            erasures.insert().values(
+                erasure_id=erasure.erasure_id,
+                account_id=erasure.account_id,
+                scope=erasure.scope,
+                contact_ids=list(erasure.contact_ids),
+                reason=erasure.reason,
+                why=erasure.why,
+                requested_by=erasure.requested_by,
+                requested_at=erasure.requested_at,
+            )
+        )
+        await self._session.execute(
+            erasure_services.insert(),
+            [
+                {
+                    "erasure_id": erasure.erasure_id,
+                    "service": service,
+                    "state": "pending" if at is None else "done",
+                    "completed_at": at,
+                }
+                for service, at in states.items()
+            ],
+        )
+
+    async def mark_done(self, erasure_id: str, service: str, at: datetime) -> bool:
+        """A service finished its part (a repeat keeps the first time); False if the erasure
+        does not wait for that service."""
+        result = await self._session.execute(
+            update(erasure_services)
+            .where(
+                erasure_services.c.erasure_id == erasure_id,
+                erasure_services.c.service == service,
+                erasure_services.c.state == "pending",
+            )
+            .values(state="done", completed_at=at)
+        )
+        return bool(result.rowcount)  # type: ignore[attr-defined]
+
+    async def erasures(
+        self, *, account_id: str | None, offset: int, limit: int
+    ) -> tuple[list[dict[str, Any]], int]:
+        """Erasures newest first, each with `services`: its services' states by name."""
+        conditions = [erasures.c.account_id == account_id] if account_id else []
+        total = await self._session.scalar(
+            select(func.count()).select_from(erasures).where(*conditions)
+        )
+        rows = [
+            dict(row)
+            for row in (
+                await self._session.execute(
+                    select(erasures)
+                    .where(*conditions)
+                    .order_by(erasures.c.requested_at.desc(), erasures.c.erasure_id)
+                    .offset(offset)
+                    .limit(limit)
+                )
+            ).mappings()
+        ]
+        return await self._with_services(rows), int(total or 0)
+
+    async def erasure(self, erasure_id: str) -> dict[str, Any] | None:
+        row = (
+            (
+                await self._session.execute(
+                    select(erasures).where(erasures.c.erasure_id == erasure_id)
+                )
+            )
+            .mappings()
+            .first()
+        )
+        return (await self._with_services([dict(row)]))[0] if row else None
+
+    async def _with_services(self, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        states = await self._session.execute(
+            select(erasure_services)
+            .where(is_any_of(erasure_services.c.erasure_id, [r["erasure_id"] for r in rows]))
+            .order_by(erasure_services.c.service)
+        )
+        by_erasure: dict[str, list[dict[str, Any]]] = {}
+        for state in states.mappings():
+            by_erasure.setdefault(state["erasure_id"], []).append(dict(state))
+        return [{**row, "services": by_erasure.get(row["erasure_id"], [])} for row in rows]
+
+    async def dormant_accounts(self, *, inactive_since: datetime, limit: int) -> list[str]:
+        """Dormant accounts with no order (or, never ordering, no registration) since
+        `inactive_since` whose contacts were not erased since then."""
+        a = accounts.c
+        last_active = func.coalesce(a.last_order_at, a.registered_at)
+        erased_since = (
+            select(erasures.c.erasure_id)
+            .where(
+                erasures.c.account_id == a.account_id,
+                erasures.c.scope == "account",
+                erasures.c.requested_at >= last_active,
+            )
+            .exists()
+        )
+        result = await self._session.execute(
+            select(a.account_id)
+            .where(a.lifecycle_stage == "dormant", last_active < inactive_since, ~erased_since)
+            .order_by(a.account_id)
+            .limit(limit)
+        )
+        return list(result.scalars())

@@ -1,17 +1,29 @@
-"""The privacy API under /api/v1/accounts: the audit of personal data across accounts (the
-admin's), and erasures (see the erasure routes)."""
+"""The privacy API under /api/v1/accounts, the admin's: the audit of personal data across
+accounts, erasure requests and the erasure report (decision 0020)."""
 
 import csv
 import io
 from datetime import UTC, datetime, time, timedelta
-from typing import Annotated
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Path, Query
 from fastapi.responses import Response
 
 from accounts.adapters.privacy import AUDIT_EXPORT_LIMIT
-from accounts.api.dependencies import Administrator, ReadUow
-from accounts.api.schemas import AuditEntryOut, AuditPage, AuditQuery
+from accounts.api.dependencies import AccountsApp, Administrator, ReadUow
+from accounts.api.routes import load_account
+from accounts.api.schemas import (
+    AuditEntryOut,
+    AuditPage,
+    AuditQuery,
+    ErasureIn,
+    ErasureOut,
+    ErasurePage,
+    ErasureQuery,
+)
+from accounts.service_layer.commands import EraseContacts
+from accounts.service_layer.privacy import erase_contacts, erasure_report
+from chassis.errors import NotFound
 from chassis.http import refusals
 
 router = APIRouter(prefix="/api/v1/accounts", tags=["privacy"], responses=refusals(401, 403))
@@ -90,3 +102,71 @@ async def get_audit_csv(
     uow: ReadUow, who: Administrator, query: Annotated[AuditQuery, Query()]
 ) -> Response:
     return await audit_csv(uow, query)
+
+
+def erasure_out(row: dict[str, Any]) -> ErasureOut:
+    return ErasureOut.model_validate(
+        {**row, "done": all(s["state"] == "done" for s in row["services"])}
+    )
+
+
+@router.post(
+    "/{account_id}/erasures",
+    response_model=ErasureOut,
+    status_code=201,
+    responses=refusals(404, 422),
+    summary="Erase a contact's personal data (or every contact's: no contact_id) here at once; "
+    "publishes AccountContactsErased for every other service to erase its copies (404 "
+    "contact_not_found)",
+)
+async def post_erasure(
+    app: AccountsApp, read: ReadUow, who: Administrator, account_id: str, body: ErasureIn
+) -> ErasureOut:
+    await load_account(read, who, account_id)
+    erasure_id = await erase_contacts(
+        uow=app.uow(),
+        command=EraseContacts(account_id, body.contact_id, body.why, who.actor),
+        now=app.clock.now(),
+        services=app.settings.erasure_services,
+    )
+    return await one_erasure(app, erasure_id)
+
+
+async def one_erasure(app: AccountsApp, erasure_id: str) -> ErasureOut:
+    async with app.uow() as uow:
+        row = await uow.privacy.erasure(erasure_id)
+    if row is None:
+        raise NotFound(f"no erasure with id {erasure_id!r}", code="erasure_not_found")
+    return erasure_out(row)
+
+
+@router.get(
+    "/erasures",
+    response_model=ErasurePage,
+    responses=refusals(422),
+    summary="The erasure report: every erasure, newest first, with each service's state",
+)
+async def get_erasures(
+    app: AccountsApp, who: Administrator, query: Annotated[ErasureQuery, Query()]
+) -> ErasurePage:
+    rows, total = await erasure_report(
+        uow=app.uow(), account_id=query.account_id, page=query.page, page_size=query.page_size
+    )
+    return ErasurePage(
+        items=[erasure_out(row) for row in rows],
+        total=total,
+        page=query.page,
+        page_size=query.page_size,
+    )
+
+
+@router.get(
+    "/erasures/{erasure_id}",
+    response_model=ErasureOut,
+    responses=refusals(404),
+    summary="One erasure and each service's state",
+)
+async def get_erasure(
+    app: AccountsApp, who: Administrator, erasure_id: Annotated[str, Path(max_length=64)]
+) -> ErasureOut:
+    return await one_erasure(app, erasure_id)

@@ -400,6 +400,45 @@ class AuditPage(BaseModel):
     page_size: int
 
 
+class ErasureIn(Strict):
+    contact_id: str | None = Field(
+        default=None, min_length=1, max_length=32, description="one contact; null: every contact"
+    )
+    why: str = Field(min_length=1, max_length=500, description="the request: who asked, how")
+
+
+class ErasureServiceOut(BaseModel):
+    service: str
+    state: Literal["pending", "done"]
+    completed_at: datetime | None
+
+
+class ErasureOut(BaseModel):
+    erasure_id: str
+    account_id: str
+    scope: Literal["contact", "account"]
+    contact_ids: list[str]
+    reason: Literal["request", "dormant"]
+    why: str
+    requested_by: str
+    requested_at: datetime
+    services: list[ErasureServiceOut]
+    done: bool = Field(description="every service has erased its copies")
+
+
+class ErasureQuery(Strict):
+    account_id: str | None = Field(default=None, max_length=64)
+    page: int = Field(default=1, ge=1, le=MAX_PAGE)
+    page_size: int = Field(default=50, ge=1, le=500)
+
+
+class ErasurePage(BaseModel):
+    items: list[ErasureOut]
+    total: int
+    page: int
+    page_size: int
+
+
 # --- VIP ---------------------------------------------------------------------------------------
 
 

@@ -7,7 +7,7 @@ from typing import Literal
 
 from accounts.domain.cards import KeyDate
 from accounts.domain.evaluation import Evaluation, Tier
-from accounts.domain.privacy import ConsentState
+from accounts.domain.privacy import ConsentState, Erasure
 from accounts.domain.tier_policy import TierPolicy
 
 
@@ -164,6 +164,13 @@ class ConsentChanged:
     at: datetime
 
 
+@dataclass(frozen=True)
+class ContactsErased:
+    """Contacts' personal data is erased here; every other service is to erase its copies."""
+
+    erasure: Erasure
+
+
 DomainEvent = (
     AccountRegistered
     | AccountUpdated
@@ -179,4 +186,5 @@ DomainEvent = (
     | VipRejected
     | VipRevoked
     | ConsentChanged
+    | ContactsErased
 )

@@ -46,6 +46,20 @@ ErasureScope = Literal["contact", "account"]
 ErasureReason = Literal["request", "dormant"]
 
 
+@dataclass(frozen=True)
+class Erasure:
+    """A request to erase one contact (`scope` contact) or every contact of an account."""
+
+    erasure_id: str
+    account_id: str
+    scope: ErasureScope
+    contact_ids: tuple[str, ...]
+    reason: ErasureReason
+    why: str
+    requested_by: str
+    requested_at: datetime
+
+
 def _erased(contact: Contact) -> Contact:
     """The contact with nothing left that says who they are; the id stays (the reference)."""
     return replace(
@@ -63,31 +77,41 @@ def _erased(contact: Contact) -> Contact:
     )
 
 
-def anonymised(card: Card, contact_ids: frozenset[str] | None) -> Card:
-    """The card with these contacts erased; None: every contact, and the notes' texts too
-    (notes about an account speak of its people)."""
+def _names_any(text: str, names: frozenset[str]) -> bool:
+    folded = text.casefold()
+    return any(name.casefold() in folded for name in names if name.strip())
+
+
+def anonymised(card: Card, contact_ids: frozenset[str] | None, names: frozenset[str]) -> Card:
+    """The card with these contacts erased, and every note naming one of them (`names`: every
+    name they had); None: every contact and every note (notes about an account speak of its
+    people)."""
     contacts = tuple(
         _erased(c) if contact_ids is None or c.contact_id in contact_ids else c
         for c in card.contacts
     )
-    notes = (
-        card.notes
-        if contact_ids is not None
-        else tuple(replace(n, text=ERASED) for n in card.notes)
+    notes = tuple(
+        replace(n, text=ERASED) if contact_ids is None or _names_any(n.text, names) else n
+        for n in card.notes
     )
     return replace(card, contacts=contacts, notes=notes)
 
 
 def anonymised_changes(
-    changes: list[dict[str, Any]], names: frozenset[str] | None
+    changes: list[dict[str, Any]], contact_ids: frozenset[str] | None, names: frozenset[str]
 ) -> list[dict[str, Any]]:
     """A version's recorded changes without the erased contacts' values: the change stays (a
-    contact's phone changed), its values go. `names` None: every contact's and note's."""
+    contact's phone changed), its values go; so do a note's that names one of them. None:
+    every contact's and note's."""
 
     def erased(change: dict[str, Any]) -> bool:
+        if contact_ids is None:
+            return change["section"] in ("contacts", "notes")
         if change["section"] == "contacts":
-            return names is None or change["item"] in names
-        return names is None and change["section"] == "notes"
+            return bool(change["item"] in names)
+        return change["section"] == "notes" and _names_any(
+            f"{change['before']} {change['after']}", names
+        )
 
     return [
         {**change, "item": ERASED, "before": "", "after": ""} if erased(change) else change

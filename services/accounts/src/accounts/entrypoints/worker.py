@@ -12,6 +12,7 @@ from accounts.bootstrap import Accounts, bootstrap
 from accounts.config import AccountsSettings
 from accounts.messaging.erp_subscriber import register_erp_consumer
 from accounts.messaging.plan_subscriber import register_plan_consumer
+from accounts.messaging.privacy_subscriber import register_privacy_consumer
 from accounts.messaging.signals_subscriber import register_signals_consumer
 from accounts.service_layer.cards import republish_key_dates
 from accounts.service_layer.timers import handle_due_timers
@@ -59,6 +60,7 @@ async def run(app: Accounts) -> None:
         register_erp_consumer(broker, app),
         register_signals_consumer(broker, app),
         register_plan_consumer(broker, app),
+        register_privacy_consumer(broker, app),
     ]
     try:
         await run_worker(

@@ -137,3 +137,14 @@ class RecordConsent:
     channel: str
     note: str
     actor: Actor
+
+
+@dataclass(frozen=True)
+class EraseContacts:
+    """Erase one contact's personal data (`contact_id`), or every contact's of the account
+    (None); `why` is the request's reason, kept with it."""
+
+    account_id: str
+    contact_id: str | None
+    why: str
+    actor: Actor
