@@ -10,8 +10,12 @@ from typing import Any
 import httpx
 import pytest
 from aiokafka import AIOKafkaProducer
+from sqlalchemy import text
 
-from accounts_fixtures import ADMIN, MANAGER, OTHER_MANAGER, SUPERVISOR
+from accounts.bootstrap import bootstrap
+from accounts.config import AccountsSettings
+from accounts.service_layer.privacy import sweep_dormant_accounts
+from accounts_fixtures import ADMIN, MANAGER, OTHER_MANAGER, SUPERVISOR, Erp
 from chassis.testing import (
     Infrastructure,
     Keycloak,
@@ -328,3 +332,76 @@ async def test_the_admin_erases_every_contact_of_an_account_from_the_erasure_pag
         headers=admin,
     )
     assert unknown.status_code == 404
+
+
+# Far beyond the default (730 days), so no other test's dormant account is swept.
+LONG_DORMANT_DAYS = 4000
+
+
+async def test_the_scheduler_erases_the_contacts_of_an_account_dormant_too_long_once(
+    accounts_client: httpx.AsyncClient,
+    accounts_env: dict[str, str],
+    accounts_worker: ServiceProcess,
+    infrastructure: Infrastructure,
+    erp: Erp,
+    keycloak: Keycloak,
+) -> None:
+    client = accounts_client
+    dormant, recent = unique("OLD"), unique("NEW")
+    await erp.publish(
+        erp.customer(dormant),
+        erp.order(dormant, unique("O"), "900", days_ago=LONG_DORMANT_DAYS + 100),
+        erp.customer(recent),
+        erp.order(recent, unique("O"), "900", days_ago=LONG_DORMANT_DAYS - 100),
+    )
+
+    async def both_dormant() -> bool:
+        stages = [
+            (await client.get(f"/api/v1/accounts/{a}")).json().get("lifecycle_stage")
+            for a in (dormant, recent)
+        ]
+        return stages == ["dormant", "dormant"]
+
+    await eventually(both_dormant)
+    for account in (dormant, recent):
+        saved = await client.put(f"/api/v1/accounts/{account}/card", json={"contacts": [CONTACT]})
+        assert saved.status_code == 200, saved.text
+
+    app = bootstrap(
+        AccountsSettings(
+            database_url=accounts_env["ACCOUNTS_DATABASE_URL"],
+            anonymise_dormant_after_days=LONG_DORMANT_DAYS,
+        )
+    )
+    try:
+        async with app.engine.connect() as connection:
+            swept_at_start = await connection.scalar(
+                text("SELECT count(*) FROM accounts.timers WHERE kind = 'erase_dormant'")
+            )
+        assert swept_at_start, "the worker schedules the sweep when it starts"
+        for _ in range(2):  # a second sweep finds nothing more to erase
+            async with app.uow() as uow:
+                erased = await sweep_dormant_accounts(uow, now=app.clock.now(), rules=app.privacy)
+                await uow.commit()
+            assert recent not in erased
+    finally:
+        await app.dispose()
+
+    old_card = (await client.get(f"/api/v1/accounts/{dormant}/card")).json()
+    assert [c["name"] for c in old_card["contacts"]] == ["(erased)"]
+    new_card = (await client.get(f"/api/v1/accounts/{recent}/card")).json()
+    assert [c["name"] for c in new_card["contacts"]] == ["Zhang Min"]
+    listed = (
+        await client.get(
+            "/api/v1/accounts/erasures",
+            params={"account_id": dormant},
+            headers=keycloak.bearer(ADMIN),
+        )
+    ).json()
+    assert listed["total"] == 1
+    assert (listed["items"][0]["reason"], listed["items"][0]["requested_by"]) == (
+        "dormant",
+        "accounts",
+    )
+    published = await events(infrastructure, dormant, "accounts.contact.erased.v1")
+    assert (published[0]["scope"], published[0]["reason"]) == ("account", "dormant")

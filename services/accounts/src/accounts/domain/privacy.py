@@ -7,7 +7,7 @@ personal data does not.
 """
 
 from dataclasses import dataclass, replace
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any, Literal
 
 from accounts.domain.cards import Card, Contact
@@ -40,6 +40,18 @@ def consent_problems(state: str, channel: str, note: str) -> list[Problem]:
     if len(note) > 500:
         problems.append(Problem("note", "at most 500 characters"))
     return problems
+
+
+@dataclass(frozen=True)
+class PrivacyRules:
+    """Erasure settings: the services that report each erasure done, and the dormant accounts
+    sweep (accounts dormant, without an order or a registration, for longer than `dormant_after`
+    are erased; the sweep runs every `sweep_every`, `sweep_batch` accounts per transaction)."""
+
+    services: tuple[str, ...] = ("engagement", "complaints", "reporting")
+    dormant_after: timedelta = timedelta(days=730)
+    sweep_every: timedelta = timedelta(hours=24)
+    sweep_batch: int = 200
 
 
 ErasureScope = Literal["contact", "account"]

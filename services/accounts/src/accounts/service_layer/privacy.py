@@ -3,9 +3,10 @@ contacts' personal data on request and of dormant accounts, and the erasure repo
 
 import uuid
 from collections.abc import Sequence
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
+from accounts.domain import timers
 from accounts.domain.cards import card_from_document, card_to_document, key_dates_change
 from accounts.domain.events import ConsentChanged, ContactsErased, KeyDatesChanged
 from accounts.domain.privacy import (
@@ -13,6 +14,7 @@ from accounts.domain.privacy import (
     ConsentState,
     Erasure,
     ErasureReason,
+    PrivacyRules,
     anonymised,
     anonymised_changes,
     consent_problems,
@@ -208,31 +210,45 @@ async def erase_contacts(
 
 
 async def erase_dormant_accounts(
-    *,
-    uow: AccountsUnitOfWork,
-    now: datetime,
-    after: timedelta,
-    limit: int,
-    services: Sequence[str],
+    uow: AccountsUnitOfWork, *, now: datetime, rules: PrivacyRules
 ) -> list[str]:
-    """One batch of the dormant accounts job: every contact of each account dormant (no order,
-    or never one since registering) for longer than `after` is erased. Returns the accounts."""
-    async with uow:
-        found = await uow.privacy.dormant_accounts(inactive_since=now - after, limit=limit)
-        await uow.locks.lock_accounts(found)
-        for account_id in found:
-            await _erase(
-                uow,
-                account_id=account_id,
-                contact_id=None,
-                reason="dormant",
-                why=f"dormant for more than {after.days} days",
-                by=DORMANT_ERASER,
-                now=now,
-                services=services,
-            )
-        await uow.commit()
+    """One batch of the dormant accounts sweep, inside the caller's transaction: every contact
+    of each account dormant (no order, or none since registering) for longer than the rules
+    say is erased. Returns the accounts erased."""
+    found = await uow.privacy.dormant_accounts(
+        inactive_since=now - rules.dormant_after, limit=rules.sweep_batch
+    )
+    await uow.locks.lock_accounts(found)
+    for account_id in found:
+        await _erase(
+            uow,
+            account_id=account_id,
+            contact_id=None,
+            reason="dormant",
+            why=f"dormant for more than {rules.dormant_after.days} days",
+            by=DORMANT_ERASER,
+            now=now,
+            services=rules.services,
+        )
     return found
+
+
+async def sweep_dormant_accounts(
+    uow: AccountsUnitOfWork, *, now: datetime, rules: PrivacyRules
+) -> list[str]:
+    """The `erase_dormant` timer: a batch, then the next sweep (at once while batches are full:
+    a backlog is worked a transaction at a time)."""
+    found = await erase_dormant_accounts(uow, now=now, rules=rules)
+    again = now if len(found) >= rules.sweep_batch else now + rules.sweep_every
+    await uow.timers.ensure_timer(timers.ERASE_DORMANT_KEY, timers.ERASE_DORMANT, again)
+    return found
+
+
+async def schedule_dormant_sweep(*, uow: AccountsUnitOfWork, now: datetime) -> None:
+    """At start-up: the dormant accounts sweep is due now unless one is pending already."""
+    async with uow:
+        await uow.timers.ensure_timer(timers.ERASE_DORMANT_KEY, timers.ERASE_DORMANT, now)
+        await uow.commit()
 
 
 async def record_erasures_completed(
