@@ -125,10 +125,10 @@ class PrivacyRepository:
             ],
         )
 
-    async def mark_done(self, erasure_id: str, service: str, at: datetime) -> bool:
-        """A service finished its part (a repeat keeps the first time); False if the erasure
-        does not wait for that service."""
-        result = await self._session.execute(
+    async def mark_done(self, erasure_id: str, service: str, at: datetime) -> None:
+        """A service finished its part; a repeat, or a service the erasure does not wait for,
+        changes nothing."""
+        await self._session.execute(
             update(erasure_services)
             .where(
                 erasure_services.c.erasure_id == erasure_id,
@@ -137,7 +137,6 @@ class PrivacyRepository:
             )
             .values(state="done", completed_at=at)
         )
-        return bool(result.rowcount)  # type: ignore[attr-defined]
 
     async def erasures(
         self, *, account_id: str | None, offset: int, limit: int
