@@ -142,7 +142,7 @@ async def test_a_drill_down_opens_the_events_behind_a_number(
 ) -> None:
     await page.goto(f"{reporting_site['url']}/reporting/?scope=manager:{demo_manager}")
     await page.locator('[data-figure="nps"] .value').click()
-    await expect(page.locator("h1")).to_contain_text("Events behind nps")
+    await expect(page.locator("h1")).to_contain_text("Events behind NPS")
     rows = page.locator('table[aria-label="events"] tbody tr')
     await expect(rows).to_have_count(2)
     await expect(rows.first).to_contain_text("engagement.feedback.recorded.v1")

@@ -1,7 +1,9 @@
 """Languages: simplified Chinese and English on every page and in every refusal (issue 13).
 
 A request's language is, in order: the `lang` query parameter (the navigation's switch, which
-keeps the choice in the `rapport_lang` cookie), the cookie, the browser's `Accept-Language`
+keeps the choice in the `rapport_lang` cookie and, for a signed-in user, in their session), the
+signed-in user's own choice (the session's: the switch's, else the identity provider's `locale`
+claim at sign-in, which Keycloak keeps per user), the cookie, the browser's `Accept-Language`
 (any Chinese tag reads simplified Chinese), else English.
 
 Messages are written in English in the code and the templates, marked with `_()` (`N_()` for a
@@ -28,10 +30,11 @@ from http.cookies import CookieError, SimpleCookie
 from importlib.metadata import entry_points
 from importlib.util import find_spec
 from pathlib import Path
+from typing import Any
 from urllib.parse import parse_qs
 
 from babel import Locale
-from babel.dates import format_date, format_datetime, format_time
+from babel.dates import format_date, format_datetime, format_skeleton, format_time
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.numbers import format_decimal
@@ -44,6 +47,8 @@ __all__ = ["N_", "_", "gettext", "ngettext"]
 
 CATALOGUE = Path("LC_MESSAGES") / "messages.po"
 COOKIE = "rapport_lang"
+# The signed-in user's choice, in the signed session (chassis.auth keeps the principal there).
+SESSION_KEY = "language"
 # A year: the choice stays until it is changed.
 COOKIE_MAX_AGE = 365 * 24 * 3600
 # Every service registers its navigation entries there, so the group lists the installed services.
@@ -168,6 +173,11 @@ def day(value: date, style: str = "medium") -> str:
     return format_date(value, style, locale=current().locale)
 
 
+def short_day(value: date) -> str:
+    """A day of the year without the year, for a chart's axis: `Dec 3` / `12月3日`."""
+    return format_skeleton("MMMd", value, locale=current().locale)
+
+
 def weekday(value: date, width: str = "wide") -> str:
     """The weekday's name: `Thursday` / `星期四` (`abbreviated`: `Thu` / `周四`)."""
     pattern = {"wide": "EEEE", "abbreviated": "EEE"}[width]
@@ -192,6 +202,7 @@ def template_globals() -> Mapping[str, object]:
         "money": money,
         "number": number,
         "day": day,
+        "short_day": short_day,
         "weekday": weekday,
         "moment": moment,
         "clock": clock,
@@ -221,8 +232,16 @@ class LanguageMiddleware:
         headers = {key.decode("latin-1"): value for key, value in scope["headers"]}
         query = parse_qs(scope.get("query_string", b"").decode("latin-1"))
         chosen = language_of(query.get("lang", [""])[0])
+        # Starlette's SessionMiddleware (chassis.auth) wraps this one, so the session is read.
+        session = scope.get("session")
+        user: dict[str, Any] | None = (
+            session if isinstance(session, dict) and "principal" in session else None
+        )
+        if user is not None and chosen is not None:
+            user[SESSION_KEY] = chosen.code
         language = (
             chosen
+            or (language_of(user.get(SESSION_KEY)) if user is not None else None)
             or language_of(_cookie(headers.get("cookie", b"").decode("latin-1")))
             or preferred(headers.get("accept-language", b"").decode("latin-1"))
             or DEFAULT
