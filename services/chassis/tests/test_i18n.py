@@ -10,6 +10,7 @@ import httpx
 import pytest
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
+from starlette.middleware.sessions import SessionMiddleware
 
 from chassis import i18n
 from chassis.http import create_app
@@ -119,6 +120,41 @@ async def test_an_unknown_language_or_a_broken_cookie_falls_back(tmp_path: Path)
         client.cookies.clear()
         broken = await client.get("/said", headers={"cookie": 'rapport_lang="; x'})
         assert broken.json()["language"] == "en"
+
+
+async def test_a_signed_in_user_s_choice_comes_before_the_cookie_and_the_browser() -> None:
+    router = APIRouter()
+
+    @router.get("/sign-in")
+    async def sign_in(request: Request, locale: str | None = None) -> None:
+        request.session["principal"] = {"user_id": "AM-12"}
+        if locale is not None:
+            request.session[i18n.SESSION_KEY] = locale
+
+    @router.get("/said")
+    async def said() -> dict[str, str]:
+        return {"language": i18n.current().code}
+
+    app = create_app(service="test", title="test", readiness_checks=[], routers=[router])
+    # As chassis.auth.install_identity adds it: after (so around) the language middleware.
+    app.add_middleware(SessionMiddleware, secret_key="test")
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
+        client.cookies.set(i18n.COOKIE, "en")
+        english = {"accept-language": "en"}
+        # The provider's `locale` claim, kept at sign-in, beats the cookie and the browser.
+        await client.get("/sign-in", params={"locale": "zh_CN"})
+        assert (await client.get("/said", headers=english)).json()["language"] == "zh_CN"
+        # The switch, used while signed in, becomes the user's choice.
+        await client.get("/said?lang=en")
+        client.cookies.delete(i18n.COOKIE)
+        chinese = {"accept-language": "zh-CN"}
+        assert (await client.get("/said", headers=chinese)).json()["language"] == "en"
+        # Someone without a choice of their own: the cookie, as before sign-in.
+        client.cookies.clear()
+        client.cookies.set(i18n.COOKIE, "zh_CN")
+        await client.get("/sign-in")
+        assert (await client.get("/said", headers=english)).json()["language"] == "zh_CN"
 
 
 def test_the_catalogue_check_fails_on_a_string_without_translation(tmp_path: Path) -> None:

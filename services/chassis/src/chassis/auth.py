@@ -34,6 +34,7 @@ from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 from starlette.middleware.sessions import SessionMiddleware
 
+from chassis import i18n
 from chassis.errors import Forbidden, Unauthorized, Unavailable
 from chassis.http import parse_form
 from chassis.messages import _
@@ -403,8 +404,9 @@ def sign_in_router() -> APIRouter:
         identity = _identity(request)
         request.session["next"] = return_path(next)
         try:
+            # The provider's sign-in form in the page's language, unless the user chose another.
             response: RedirectResponse = await identity.oauth.realm.authorize_redirect(
-                request, identity.callback_url
+                request, identity.callback_url, ui_locales=i18n.current().html
             )
         except httpx.HTTPError as exc:
             raise _provider_down(exc) from None
@@ -424,6 +426,11 @@ def sign_in_router() -> APIRouter:
         # A new session on every sign-in: nothing from before it survives.
         request.session.clear()
         request.session["principal"] = principal.to_session()
+        # The user's own language, kept by the provider (Keycloak's `locale` attribute, which
+        # its sign-in form's language picker sets); chassis.i18n puts it before the browser's.
+        language = i18n.language_of(str(token.get("userinfo", {}).get("locale") or ""))
+        if language is not None:
+            request.session[i18n.SESSION_KEY] = language.code
         # Kept for the provider's sign-out (`id_token_hint`), which then asks nothing.
         request.session["id_token"] = token.get("id_token")
         return RedirectResponse(target, status_code=303)
