@@ -1,7 +1,8 @@
 """Engagement pages in headless Chromium, through the nginx front door (one origin): a manager's
 weekly board shows today, tomorrow and the rest of the week and refreshes by itself; a visit
 logged from the board marks its item done and plans the next step; a moved item shows its
-count; a customer's satisfaction score lands on the account's plan.
+count; a customer's satisfaction score lands on the account's plan; the language switch turns
+the board into Chinese, its sales target in yuan and its days in the Chinese format.
 
 The service runs as its api and worker processes on the real clock; accounts arrive on the
 accounts topic as the accounts service publishes them, plan items through the JSON API."""
@@ -259,3 +260,37 @@ async def test_a_refused_action_shows_why_on_the_board(
         "data-state", "cancelled"
     )
     assert await page.evaluate("window.loadedOnce") == "still the same page"
+
+
+async def test_the_language_switch_translates_the_board_with_money_and_dates_in_its_format(
+    browser: BrowserContext,
+    site: httpx.AsyncClient,
+    engagement_site: str,
+    kafka_producer: AIOKafkaProducer,
+) -> None:
+    manager = unique("AM")
+    account_id = await known_account(kafka_producer, site, manager)
+    day = board_day()
+    item = await plan_call(site, account_id, day, manager)
+    target = await site.put(
+        f"/api/v1/engagement/targets/{manager}/{day.strftime('%Y-%m')}",
+        json={"amount": "1250000.00", "currency": "CNY", "actor": manager},
+    )
+    assert target.status_code == 200, target.text
+    page = await browser.new_page()
+    await page.set_extra_http_headers({"Accept-Language": "en-US,en;q=0.9"})
+    await open_board(page, engagement_site, manager, day)
+
+    due = page.locator(f'tr[data-item-id="{item}"] [data-field="due-on"]')
+    month = page.locator('[data-target="month"] [data-field="sales"]')
+    await expect(page.locator("h1")).to_contain_text("Weekly board")
+    await expect(due).to_have_text(f"{day:%a}, {day:%b} {day.day}, {day.year}")
+    await expect(month).to_have_text("¥0.00 of ¥1,250,000.00")
+
+    await page.click('nav.languages a[hreflang="zh-CN"]')
+    await expect(page.locator("html")).to_have_attribute("lang", "zh-CN")
+    await expect(page.locator("h1")).to_contain_text("周看板")
+    await expect(page.locator('[data-target="month_to_date"]')).to_contain_text("本月累计")
+    weekday = "一二三四五六日"[day.weekday()]
+    await expect(due).to_have_text(f"{day.year}年{day.month}月{day.day}日 周{weekday}")
+    await expect(month).to_have_text("¥0.00 / 目标 ¥1,250,000.00")

@@ -1,6 +1,7 @@
 """Reporting pages in headless Chromium, through the nginx front door: a demo manager's
 dashboard shows charts and figures; a drill-down opens the events behind a number; a CSV
-download holds the table's rows.
+download holds the table's rows; the language switch turns the dashboard into Chinese, money in
+yuan and the days in the Chinese format, and the period report follows.
 
 The service runs as its api and worker processes on topics of its own; the events arrive on
 Kafka as the accounts service, the ERP and engagement publish them."""
@@ -129,7 +130,7 @@ async def test_the_manager_dashboard_shows_charts_and_figures(
     page: Page, reporting_site: dict[str, Any], demo_manager: str
 ) -> None:
     await page.goto(f"{reporting_site['url']}/reporting/?scope=manager:{demo_manager}")
-    await expect(page.locator("h1")).to_contain_text(f"manager:{demo_manager}")
+    await expect(page.locator("h1")).to_contain_text(f"Manager {demo_manager}")
     await expect(page.locator('[data-figure="nps"] .value')).to_have_text("100.00")
     await expect(page.locator('[data-figure="csat"] .value')).to_have_text("100.00%")
     assert await page.locator("svg.chart").count() >= 3
@@ -159,3 +160,28 @@ async def test_a_csv_download_holds_the_tables_rows(
     path = await download.path()
     rows = list(csv.reader(io.StringIO(path.read_text())))
     assert rows == [["key", "net revenue", "share %"], ["skincare", "250.00", "100.00"]]
+
+
+async def test_the_language_switch_translates_the_dashboard_with_money_and_dates_in_its_format(
+    page: Page, reporting_site: dict[str, Any], demo_manager: str
+) -> None:
+    await page.set_extra_http_headers({"Accept-Language": "en-US,en;q=0.9"})
+    await page.goto(f"{reporting_site['url']}/reporting/?scope=manager:{demo_manager}")
+    revenue = page.locator('[data-table="revenue_by_category"] tbody td').nth(1)
+    as_of = page.locator("p.muted").first
+    await expect(page.locator("h1")).to_contain_text(f"Manager {demo_manager}")
+    await expect(revenue).to_have_text("¥250.00")
+    await expect(as_of).to_contain_text(f"As of {NOW:%b} {NOW.day}, {NOW.year}")
+
+    await page.click('nav.languages a[hreflang="zh-CN"]')
+    await expect(page.locator("html")).to_have_attribute("lang", "zh-CN")
+    await expect(page.locator("h1")).to_contain_text(f"报表 · 客户经理 {demo_manager}")
+    await expect(page.locator('[data-figure="clv"] .label')).to_have_text("客户终身价值")
+    await expect(page.locator('[data-table="revenue_by_category"] h2')).to_contain_text(
+        "按产品类别的收入"
+    )
+    await expect(revenue).to_have_text("¥250.00")
+    await expect(as_of).to_contain_text(f"截至 {NOW.year}年{NOW.month}月{NOW.day}日")
+    # The printable period report keeps the language.
+    await page.click('a[href^="/reporting/report?"]')
+    await expect(page.locator("h1")).to_contain_text("期间报告")
