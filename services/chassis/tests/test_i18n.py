@@ -14,6 +14,7 @@ from starlette.middleware.sessions import SessionMiddleware
 
 from chassis import i18n
 from chassis.http import create_app
+from chassis.i18n.__main__ import unmarked_text
 from chassis.web import templates
 
 
@@ -193,3 +194,27 @@ def test_the_catalogue_check_fails_on_a_string_without_translation(tmp_path: Pat
     (package / "labels.py").write_text("LABEL = 'Overdue'\n")
     stale = run("check")
     assert stale.returncode == 1 and "'Overdue' is no longer used" in stale.stderr
+
+
+def test_the_catalogue_check_fails_on_a_template_s_english_left_unmarked(tmp_path: Path) -> None:
+    package = tmp_path / "shop"
+    (package / "templates").mkdir(parents=True)
+    (package / "templates" / "page.html").write_text(
+        "{# a comment #}<style>p { color: red }</style>"
+        '<h1 title="the queue">{{ _("Queue") }} · {{ ticket.id }}</h1>'
+        "{% trans n=3 %}{{ n }} open{% endtrans %}<p>Open tickets: {{ count }}</p>"
+        "<span>CSV &nbsp; SLA</span><input {% if on %}checked{% endif %}>"
+    )
+
+    assert unmarked_text((package / "templates" / "page.html").read_text()) == [
+        "the queue",
+        "Open tickets:",
+    ]
+    check = subprocess.run(
+        [sys.executable, "-m", "chassis.i18n", "check", str(package)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert check.returncode == 1
+    assert "'Open tickets:' is not marked for translation" in check.stderr

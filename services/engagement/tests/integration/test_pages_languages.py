@@ -27,6 +27,7 @@ PAGES: dict[str, list[str]] = {
     "log": ["Log a visit", "Log it", "Logged by (staff id)"],
     "teams": ["Team boards", "Supervisor", "Managers"],
     "team": ["Plan done", "Sales month to date"],
+    "missing": ["Not found"],
 }
 
 
@@ -73,6 +74,7 @@ async def paths(site: httpx.AsyncClient, engagement: Engagement) -> dict[str, st
         "log": f"/engagement/accounts/{account_id}/log",
         "teams": "/engagement/boards/team/",
         "team": f"/engagement/boards/team/{team}/live",
+        "missing": "/engagement/accounts/NOPE-0",
         "item": planned.json()["item_id"],
         "manager": manager,
     }
@@ -87,7 +89,8 @@ async def test_every_page_renders_in_chinese_and_in_english(
     english = await site.get(paths[name], params={"lang": "en"})
     chinese = await site.get(paths[name], params={"lang": "zh_CN"})
 
-    assert (english.status_code, chinese.status_code) == (200, 200)
+    expected = 404 if name == "missing" else 200
+    assert (english.status_code, chinese.status_code) == (expected, expected)
     english_text, chinese_text = visible_text(english.text), visible_text(chinese.text)
     for phrase in PAGES[name]:
         translated = chinese_catalogue.gettext(phrase)
