@@ -245,7 +245,7 @@ def apply_engagement(services: Services, activity: Activity, organisation: Organ
                     "account_id": visit.account_id,
                     "kind": "visit",
                     "due_on": visit.plan_on.isoformat(),
-                    "note": "Planned by the manager",
+                    "note": "客户经理自行安排",
                 },
             )["item_id"]
         body: dict[str, Any] = {
