@@ -77,6 +77,18 @@ def test_money_dates_and_weekdays_follow_the_locale(
         assert i18n.weekday(date(2026, 12, 3)) == weekday
 
 
+def test_the_erp_s_regions_segments_and_categories_have_chinese_names() -> None:
+    with i18n.speaking(i18n.CHINESE):
+        assert [i18n.data_label(v) for v in ("East", "pharmacy", "skincare")] == [
+            "华东",
+            "药房",
+            "护肤",
+        ]
+        assert i18n.data_label("Tibet") == "Tibet"
+    with i18n.speaking(i18n.ENGLISH):
+        assert i18n.data_label("East") == "East"
+
+
 def test_a_time_is_shown_in_the_zone_it_carries() -> None:
     at = datetime(2026, 12, 3, 1, 30, tzinfo=UTC)
     with i18n.speaking(i18n.CHINESE):

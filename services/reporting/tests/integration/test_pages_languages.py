@@ -66,9 +66,9 @@ async def paths(reporting: Reporting) -> dict[str, str]:
                 accounts_v1.AccountRegistered(
                     account_id=account,
                     name="蓝河医药有限公司",
-                    region="华东",
+                    region="East",
                     country="CN",
-                    segment="clinic",
+                    segment="pharmacy",
                     account_manager=manager,
                     registered_at=DAY - timedelta(days=90),
                 ),
@@ -144,6 +144,9 @@ async def test_money_and_dates_follow_the_language(
     assert "As of May 31, 2025" in english and "May 1, 2025" in english
     assert "截至 2025年5月31日" in chinese and "2025年5月1日" in chinese
     assert "5月12日" in chinese  # the sales chart's axis
+    # The ERP's region and segment by their Chinese names; a category it added as itself.
+    assert "East" in english and "pharmacy" in english
+    assert "华东" in chinese and "药房" in chinese and "syringes" in chinese
     assert "Manager " + paths["manager"] in english
     assert "客户经理 " + paths["manager"] in chinese
     assert "2025年5月12日" in drill

@@ -158,6 +158,39 @@ def translations(language: Language) -> NullTranslations:
     return merged
 
 
+# The ERP's regions, customer segments and product categories (English keys in its data), which
+# the accounts and reporting pages show by these names; any other value shows as itself.
+MASTER_DATA: Mapping[str, str] = {
+    "East": N_("East"),
+    "North": N_("North"),
+    "South": N_("South"),
+    "Central": N_("Central"),
+    "Southwest": N_("Southwest"),
+    "Northeast": N_("Northeast"),
+    "supermarket chain": N_("supermarket chain"),
+    "pharmacy": N_("pharmacy"),
+    "beauty salon": N_("beauty salon"),
+    "department store": N_("department store"),
+    "convenience store": N_("convenience store"),
+    "online retailer": N_("online retailer"),
+    "hotel": N_("hotel"),
+    "skincare": N_("skincare"),
+    "haircare": N_("haircare"),
+    "cosmetics": N_("cosmetics"),
+    "household": N_("household"),
+    "personal care": N_("personal care"),
+    "baby care": N_("baby care"),
+    "snacks": N_("snacks"),
+    "beverages": N_("beverages"),
+}
+
+
+def data_label(value: object) -> str:
+    """A region, segment or product category of the ERP's data in the reader's language."""
+    text = "" if value is None else str(value)
+    return gettext(MASTER_DATA[text]) if text in MASTER_DATA else text
+
+
 def money(amount: Decimal | int | float) -> str:
     """Yuan with two decimals, grouped by the locale: ¥1,250.00, -¥30.50."""
     digits = format_decimal(abs(Decimal(str(amount))), "#,##0.00", locale=current().locale)
@@ -201,6 +234,7 @@ def template_globals() -> Mapping[str, object]:
         "current_language": current,
         "money": money,
         "number": number,
+        "data_label": data_label,
         "day": day,
         "short_day": short_day,
         "weekday": weekday,

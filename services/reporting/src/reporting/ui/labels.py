@@ -2,10 +2,10 @@
 in the reader's language: English here, marked with `N_`, translated where shown by `label`.
 The CSV exports keep the machine values and the English column names.
 
-A value with no entry shows as itself (a region, a segment, a manager's staff id).
+A value with no entry shows as itself (a manager's staff id, a region the ERP added).
 """
 
-from chassis.i18n import N_, _
+from chassis.i18n import N_, _, data_label
 
 FIGURES: dict[str, str] = {
     "sales_vs_target": N_("Sales vs target"),
@@ -52,5 +52,7 @@ def figure_label(name: str) -> str:
 
 
 def label(value: object) -> str:
+    """A breakdown's key: a class, a group or a clock here, else a region, segment or product
+    category of the ERP's data (chassis.i18n.data_label)."""
     text = str(value)
-    return _(KEYS[text]) if text in KEYS else text
+    return _(KEYS[text]) if text in KEYS else data_label(text)
