@@ -1,6 +1,7 @@
-"""Every engagement page in Chinese and in English, and a refused board action's reason in the
-request's language (issue 13, decision 0017). A Chinese page shows the catalogue's Chinese for
-each of its known UI strings and none of their English; the English page shows the English."""
+"""Every engagement page in Chinese and in English, and a refused board action's reason and an
+API refusal's message (with the same code) in the request's language (issue 13, decision 0017).
+A Chinese page shows the catalogue's Chinese for each of its known UI strings and none of their
+English; the English page shows the English."""
 
 import re
 from collections.abc import AsyncIterator
@@ -120,3 +121,25 @@ async def test_a_refused_board_action_says_why_in_chinese(
     assert reason is not None
     assert re.search(r"[\u4e00-\u9fff]", reason.group(1)), reason.group(1)
     assert "in the past" not in reason.group(1)
+
+
+async def test_an_api_refusal_s_message_follows_accept_language_and_keeps_its_code(
+    site: httpx.AsyncClient, paths: dict[str, str]
+) -> None:
+    item = f"/api/v1/engagement/items/{paths['item']}/reschedule"
+    body = {
+        "due_on": "2026-12-01",
+        "reason": "customer_request",
+        "requested_by": "customer",
+        "actor": paths["manager"],
+    }
+
+    english = await site.post(item, json=body, headers={"accept-language": "en-US"})
+    chinese = await site.post(item, json=body, headers={"accept-language": "zh-CN,zh;q=0.9"})
+
+    assert english.status_code == chinese.status_code == 422
+    assert english.json()["error"]["code"] == chinese.json()["error"]["code"]
+    assert (
+        english.json()["error"]["message"] == "cannot reschedule to 2026-12-01, a day in the past"
+    )
+    assert chinese.json()["error"]["message"] == "不能改期到已过去的 2026-12-01"
