@@ -170,6 +170,42 @@ async def test_a_signed_in_user_s_choice_comes_before_the_cookie_and_the_browser
         assert (await client.get("/said", headers=english)).json()["language"] == "zh_CN"
 
 
+async def test_the_chassis_own_refusals_follow_accept_language_and_keep_their_codes() -> None:
+    router = APIRouter()
+
+    @router.get("/number")
+    async def number(x: int) -> int:
+        return x
+
+    app = create_app(service="test", title="test", readiness_checks=[], routers=[router])
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
+
+        async def error(path: str, language: str) -> dict[str, object]:
+            answer = await client.get(path, headers={"accept-language": language})
+            body: dict[str, object] = answer.json()["error"]
+            return body
+
+        assert (await error("/number?x=a", "en"))["message"] == (
+            "invalid input: query.x: Input should be a valid integer, unable to parse string as "
+            "an integer"
+        )
+        chinese = await error("/number?x=a", "zh-CN")
+        assert chinese["code"] == "invalid_input"
+        assert chinese["message"] == "输入无效：query.x: 应为有效的整数"  # noqa: RUF001
+        assert chinese["details"] == [{"field": "query.x", "message": "应为有效的整数"}]
+        assert (await error("/number", "zh"))["details"] == [
+            {"field": "query.x", "message": "此字段必填"}
+        ]
+        assert await error("/nowhere", "zh") == {
+            "code": "not_found",
+            "message": "未找到",
+            "details": [],
+        }
+        nul = await error("/number?x=%00", "zh")
+        assert nul["code"] == "invalid_input" and nul["message"] == "查询参数中含有 NUL 字符"
+
+
 def test_the_catalogue_check_fails_on_a_string_without_translation(tmp_path: Path) -> None:
     package = tmp_path / "shop"
     (package / "templates").mkdir(parents=True)

@@ -8,7 +8,7 @@ documents the ones every operation has (400 and 413 from `InputGuard`, 422 from 
 
 import json
 import uuid
-from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
 from contextlib import asynccontextmanager
 from typing import Annotated, Any
 from urllib.parse import parse_qsl, unquote_to_bytes
@@ -133,8 +133,8 @@ def parse_form(body: bytes) -> dict[str, str]:
         raise RapportError("the form body is not valid UTF-8", code="bad_encoding") from None
 
 
-# Pydantic's messages of the commonest refusals, by error type, in the request's language; the
-# others (which carry limits or choices in their text) stay pydantic's English.
+# Pydantic's messages of the commonest refusals, by error type, in the request's language; in
+# English, and for the others (which carry limits or choices in their text), pydantic's own.
 _VALIDATION_MESSAGES = {
     "missing": N_("Field required"),
     "extra_forbidden": N_("Extra inputs are not permitted"),
@@ -159,13 +159,17 @@ _HTTP_MESSAGES = {
 }
 
 
+def _validation_message(error: Mapping[str, Any]) -> str:
+    english = _VALIDATION_MESSAGES.get(error["type"])
+    translated = _(english) if english is not None else None
+    return translated if translated is not None and translated != english else str(error["msg"])
+
+
 def _validation_details(exc: RequestValidationError) -> list[dict[str, Any]]:
     return [
         {
             "field": ".".join(str(part) for part in error["loc"]),
-            "message": _(_VALIDATION_MESSAGES[error["type"]])
-            if error["type"] in _VALIDATION_MESSAGES
-            else error["msg"],
+            "message": _validation_message(error),
         }
         for error in exc.errors()
     ]
