@@ -334,6 +334,7 @@ class Scope:
 
     managers: frozenset[str]
     departments: frozenset[str]
+    teams: frozenset[str] = frozenset()  # a supervisor's own teams (of `RAPPORT_TEAMS`)
 
     def covers(self, manager: str | None) -> bool:
         return manager is not None and manager in self.managers
@@ -345,13 +346,27 @@ def scope_of(principal: Principal, teams: Mapping[str, Collection[str]]) -> Scop
     managers: set[str] = set()
     if principal.has_role("manager"):
         managers.add(principal.user_id)
-    if principal.has_role("supervisor"):
-        for team in principal.teams:
-            managers.update(teams.get(team, ()))
+    own_teams = (
+        frozenset(principal.teams & teams.keys())
+        if principal.has_role("supervisor")
+        else frozenset()
+    )
+    for team in own_teams:
+        managers.update(teams[team])
     departments: set[str] = set()
     if principal.has_role("complaint_handler") and principal.department:
         departments.add(principal.department)
-    return Scope(managers=frozenset(managers), departments=frozenset(departments))
+    return Scope(managers=frozenset(managers), departments=frozenset(departments), teams=own_teams)
+
+
+def managers_read_by(
+    principal: Principal, teams: Mapping[str, Collection[str]]
+) -> frozenset[str] | None:
+    """The account managers whose customer records (accounts, their figures) a principal
+    reads: the admin every manager's (None); anyone else those of `scope_of`."""
+    if principal.has_role("admin"):
+        return None
+    return scope_of(principal, teams).managers
 
 
 def csrf_token(request: Request) -> str:

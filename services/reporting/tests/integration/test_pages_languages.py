@@ -11,11 +11,11 @@ import httpx
 import pytest
 
 from chassis.i18n import CHINESE, translations
-from chassis.testing import unique
+from chassis.testing import Keycloak, unique
 from contracts import accounts_v1, erp_v1
 from reporting.bootstrap import Reporting
 from reporting.entrypoints.api import create
-from reporting_fixtures import feed, received
+from reporting_fixtures import ADMIN, feed, received
 
 pytestmark = pytest.mark.integration
 
@@ -49,9 +49,12 @@ def has_phrase(text: str, phrase: str) -> bool:
 
 
 @pytest.fixture
-async def site(reporting: Reporting) -> AsyncIterator[httpx.AsyncClient]:
+async def site(reporting: Reporting, keycloak: Keycloak) -> AsyncIterator[httpx.AsyncClient]:
+    """As the admin, who reads every scope (a bearer token: no sign-in, no CSRF token)."""
     transport = httpx.ASGITransport(app=create(reporting))
-    async with httpx.AsyncClient(transport=transport, base_url="http://rapport") as client:
+    async with httpx.AsyncClient(
+        transport=transport, base_url="http://rapport", headers=keycloak.bearer(ADMIN)
+    ) as client:
         yield client
 
 
