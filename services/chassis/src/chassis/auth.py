@@ -353,6 +353,18 @@ def scope_of(principal: Principal, teams: Mapping[str, Collection[str]]) -> Scop
     return Scope(managers=frozenset(managers), departments=frozenset(departments))
 
 
+# The account managers whose customer records are in scope; None: every manager's.
+Managers = frozenset[str] | None
+
+
+def managers_in_scope(principal: Principal, teams: Mapping[str, Collection[str]]) -> Managers:
+    """Whose accounts a principal's reads and writes cover: the admin every account (policies
+    need the whole book), anyone else their `scope_of` managers."""
+    if principal.has_role("admin"):
+        return None
+    return scope_of(principal, teams).managers
+
+
 def csrf_token(request: Request) -> str:
     """The session's token that every state-changing form sends back (made on first use)."""
     token = request.session.get(CSRF_FIELD)

@@ -18,7 +18,7 @@ from accounts.bootstrap import Accounts
 from accounts.domain.scope import Managers
 from accounts.domain.vip import Actor
 from accounts.service_layer.unit_of_work import AccountsUnitOfWork
-from chassis.auth import CurrentPrincipal, Principal, Role, SignedIn, scope_of
+from chassis.auth import CurrentPrincipal, Principal, Role, SignedIn, managers_in_scope
 from chassis.errors import Forbidden
 from chassis.messages import _
 
@@ -72,9 +72,7 @@ class Caller:
 
 def caller_of(principal: Principal, teams: dict[str, frozenset[str]]) -> Caller:
     """An admin sees every account; anyone else the scope chassis gives them (decision 0016)."""
-    if principal.has_role("admin"):
-        return Caller(principal, None)
-    return Caller(principal, scope_of(principal, teams).managers)
+    return Caller(principal, managers_in_scope(principal, teams))
 
 
 def caller(*roles: Role) -> Callable[..., Awaitable[Caller]]:
