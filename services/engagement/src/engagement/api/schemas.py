@@ -104,8 +104,9 @@ class Request(BaseModel):
 
 # Satisfaction scores are JSON integers and nothing else: `4.0`, `"4"` or `true` is a 422 (the
 # pages turn their form's digits into numbers first).
-Csat = Annotated[int, Field(ge=1, le=5, strict=True)]
-Nps = Annotated[int, Field(ge=0, le=10, strict=True)]
+SCORE = 'a JSON integer written without a fraction: 4.0, "4" or true is refused'
+Csat = Annotated[int, Field(ge=1, le=5, strict=True, description=f"CSAT 1-5, {SCORE}")]
+Nps = Annotated[int, Field(ge=0, le=10, strict=True, description=f"NPS 0-10, {SCORE}")]
 
 
 class PlanItemIn(Request):
