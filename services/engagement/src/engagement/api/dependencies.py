@@ -14,7 +14,8 @@ from typing import Annotated
 
 from fastapi import Depends, Request
 
-from chassis.auth import CurrentPrincipal, Managers, Principal, Role, SignedIn, managers_in_scope
+from chassis import auth
+from chassis.auth import Role
 from chassis.errors import NotFound
 from chassis.messages import _
 from engagement.bootstrap import Engagement
@@ -40,21 +41,19 @@ def today(app: Annotated[Engagement, Depends(get_engagement)]) -> date:
     return local_day(app.clock.now(), app.plan)
 
 
-@dataclass(frozen=True)
-class Caller:
-    """The signed-in person a request acts for, and whose records they may see and change."""
+def teams_of(request: Request) -> dict[str, frozenset[str]]:
+    return get_engagement(request).teams
 
-    principal: Principal
-    managers: Managers  # the account managers whose records are in scope; None: everyone's
+
+@dataclass(frozen=True)
+class Caller(auth.Caller):
+    """The signed-in person a request acts for, and whose boards, plans, visits and targets
+    they may see and change (`managers`; None: everyone's)."""
 
     @property
     def actor(self) -> str:
         """Who acts in histories and events: the signed-in staff id."""
         return self.principal.user_id
-
-    def can(self, *roles: Role) -> bool:
-        """Whether the caller holds one of `roles` (the pages show only what they may do)."""
-        return self.principal.has_role(*roles)
 
     def require_sees(self, manager: str) -> str:
         """`manager`, when their boards and targets are in scope; else not found (a board or
@@ -66,29 +65,12 @@ class Caller:
 
 def caller(*roles: Role) -> Callable[..., Awaitable[Caller]]:
     """A dependency of the API: the caller, when their token holds one of `roles`; else 403."""
-
-    async def dependency(
-        principal: CurrentPrincipal, app: Annotated[Engagement, Depends(get_engagement)]
-    ) -> Caller:
-        principal.require(*roles)
-        return Caller(principal, managers_in_scope(principal, app.teams))
-
-    return dependency
+    return auth.caller_dependency(Caller, teams_of, *roles)
 
 
 def page_caller(*roles: Role) -> Callable[..., Awaitable[Caller]]:
-    """`caller` for pages: a browser nobody signed in to is sent to sign in first. The caller is
-    also kept on the request, for the templates to show only the actions it may take."""
-
-    async def dependency(
-        request: Request, principal: SignedIn, app: Annotated[Engagement, Depends(get_engagement)]
-    ) -> Caller:
-        principal.require(*roles)
-        found = Caller(principal, managers_in_scope(principal, app.teams))
-        request.state.caller = found
-        return found
-
-    return dependency
+    """`caller` for pages: a browser nobody signed in to is sent to sign in first."""
+    return auth.page_caller_dependency(Caller, teams_of, *roles)
 
 
 EngagementApp = Annotated[Engagement, Depends(get_engagement)]
