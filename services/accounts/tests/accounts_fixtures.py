@@ -79,6 +79,9 @@ class SignedInByRoute(SignedInAs):
     """`SignedInAs`, but tier policies (API and pages) are asked as the admin, whose they are,
     and the VIP and report pages as AM-01's supervisor, who sees their decision forms."""
 
+    def __init__(self, keycloak: Keycloak, username: str = MANAGER) -> None:
+        super().__init__(keycloak, username)
+
     def user_for(self, request: httpx.Request) -> str:
         path = request.url.path
         if path.startswith(("/api/v1/accounts/tier-policies", "/accounts/policies")):
@@ -95,7 +98,7 @@ async def accounts_client(
     """The accounts API process, asked as AM-01 (tier policies as the admin) unless a request
     says otherwise."""
     async with httpx.AsyncClient(
-        base_url=accounts_api.base_url, timeout=30, auth=SignedInByRoute(keycloak, MANAGER)
+        base_url=accounts_api.base_url, timeout=30, auth=SignedInByRoute(keycloak)
     ) as http:
         yield http
 
