@@ -1,9 +1,11 @@
-"""Reporting pages in headless Chromium, through the nginx front door: a demo manager's
-dashboard shows charts and figures; a drill-down opens the events behind a number; a CSV
-download holds the table's rows.
+"""Reporting pages in headless Chromium, through the nginx front door, signed in through
+Keycloak: a manager's dashboard shows their charts and figures; a drill-down opens the events
+behind a number; a CSV download holds the table's rows; another manager's dashboard and events
+are not found.
 
-The service runs as its api and worker processes on topics of its own; the events arrive on
-Kafka as the accounts service, the ERP and engagement publish them."""
+The service runs as its api and worker processes on topics and a database of its own (the
+demo manager AM-01's figures are only this test's); the events arrive on Kafka as the accounts
+service, the ERP and engagement publish them."""
 
 import csv
 import io
@@ -14,28 +16,47 @@ from typing import Any
 import httpx
 import pytest
 from aiokafka import AIOKafkaProducer
-from playwright.async_api import Page, expect
+from playwright.async_api import BrowserContext, expect
 
-from chassis.testing import FrontDoor, Infrastructure, eventually, unique
+from chassis.testing import (
+    FrontDoor,
+    Infrastructure,
+    Keycloak,
+    eventually,
+    free_port,
+    scratch_database,
+    sign_in,
+    unique,
+)
 from contracts import accounts_v1, engagement_v1, erp_v1
 from contracts.envelope import CloudEvent, EventData
-from reporting_fixtures import prepare_reporting
+from reporting_fixtures import MANAGER, prepare_reporting
 
 pytestmark = [pytest.mark.integration, pytest.mark.browser]
 
 NOW = datetime.now(UTC)
+# The signed-in manager (am-01) and a manager of another team.
+OWN, FOREIGN = "AM-01", "AM-04"
 
 
 @pytest.fixture(scope="module")
 async def reporting_site(infrastructure: Infrastructure) -> AsyncIterator[dict[str, Any]]:
     prefix = f"{unique('rb')}."
-    reporting = await prepare_reporting(infrastructure, topic_prefix=prefix)
-    async with reporting.running("api", "worker") as processes:
-        door = FrontDoor({"reporting": processes["api"].port})
-        try:
-            yield {"url": door.start(), "prefix": prefix}
-        finally:
-            door.stop()
+    door_port = free_port()
+    async with scratch_database(infrastructure, "reporting_browser") as database:
+        reporting = await prepare_reporting(
+            infrastructure,
+            database=database,
+            topic_prefix=prefix,
+            # The sign-in comes back to the front door.
+            env={"RAPPORT_OIDC_PUBLIC_URL": f"http://127.0.0.1:{door_port}"},
+        )
+        async with reporting.running("api", "worker") as processes:
+            door = FrontDoor({"reporting": processes["api"].port}, port=door_port)
+            try:
+                yield {"url": door.start(), "prefix": prefix}
+            finally:
+                door.stop()
 
 
 async def publish(bootstrap: str, prefix: str, events: list[EventData]) -> None:
@@ -53,11 +74,13 @@ async def publish(bootstrap: str, prefix: str, events: list[EventData]) -> None:
 
 @pytest.fixture(scope="module")
 async def demo_manager(
-    reporting_site: dict[str, Any], infrastructure: Infrastructure
+    reporting_site: dict[str, Any], infrastructure: Infrastructure, keycloak: Keycloak
 ) -> AsyncIterator[str]:
-    """A manager with two accounts, three orders, two visits and two answers this month."""
-    manager = unique("AM")
+    """AM-01 with two accounts, three orders, two visits and two answers this month; AM-04
+    with an account and an order of their own."""
+    manager = OWN
     accounts = [unique("C") for _ in range(2)]
+    foreign = unique("C")
     events: list[EventData] = [
         accounts_v1.AccountRegistered(
             account_id=account,
@@ -107,14 +130,37 @@ async def demo_manager(
         )
         for account in accounts
     ]
+    events += [
+        accounts_v1.AccountRegistered(
+            account_id=foreign,
+            name="Other shop",
+            region="South",
+            country="CN",
+            segment="pharmacy",
+            account_manager=FOREIGN,
+            registered_at=NOW - timedelta(days=200),
+        ),
+        erp_v1.OrderPlaced.model_validate(
+            {
+                "order_id": unique("SO"),
+                "customer_id": foreign,
+                "placed_at": NOW,
+                "currency": "CNY",
+                "total": "999.00",
+                "lines": [
+                    {"sku": "S", "category": "skincare", "quantity": 1, "unit_price": "999.00"}
+                ],
+            }
+        ),
+    ]
     await publish(infrastructure.kafka_bootstrap_servers, reporting_site["prefix"], events)
-    async with httpx.AsyncClient(base_url=reporting_site["url"], timeout=10) as client:
+    async with httpx.AsyncClient(
+        base_url=reporting_site["url"], timeout=10, headers=keycloak.bearer(MANAGER)
+    ) as client:
 
         async def counted() -> bool:
             try:
-                answer = await client.get(
-                    "/api/v1/reporting/figures/nps", params={"scope": f"manager:{manager}"}
-                )
+                answer = await client.get("/api/v1/reporting/figures/nps")
             except httpx.HTTPError:
                 return False
             return (
@@ -126,21 +172,30 @@ async def demo_manager(
 
 
 async def test_the_manager_dashboard_shows_charts_and_figures(
-    page: Page, reporting_site: dict[str, Any], demo_manager: str
+    browser: BrowserContext, reporting_site: dict[str, Any], demo_manager: str
 ) -> None:
-    await page.goto(f"{reporting_site['url']}/reporting/?scope=manager:{demo_manager}")
+    page = await browser.new_page()
+    # Without a scope, the signed-in manager's own dashboard.
+    await sign_in(page, f"{reporting_site['url']}/reporting/", MANAGER)
     await expect(page.locator("h1")).to_contain_text(f"manager:{demo_manager}")
     await expect(page.locator('[data-figure="nps"] .value')).to_have_text("100.00")
     await expect(page.locator('[data-figure="csat"] .value')).to_have_text("100.00%")
     assert await page.locator("svg.chart").count() >= 3
     await expect(page.locator('svg.chart rect.bar:not([height="0.0"])').first).to_be_visible()
     await expect(page.locator('[data-table="visits_by_manager"]')).to_contain_text(demo_manager)
+    # The picker offers their own scope only.
+    options = page.locator('select[name="scope"] option')
+    await expect(options).to_have_count(1)
+    await expect(options).to_have_attribute("value", f"manager:{demo_manager}")
+    # The signed-in user's id and sign-out are in the layout.
+    await expect(page.locator("form.session .who")).to_have_text(demo_manager)
 
 
 async def test_a_drill_down_opens_the_events_behind_a_number(
-    page: Page, reporting_site: dict[str, Any], demo_manager: str
+    browser: BrowserContext, reporting_site: dict[str, Any], demo_manager: str
 ) -> None:
-    await page.goto(f"{reporting_site['url']}/reporting/?scope=manager:{demo_manager}")
+    page = await browser.new_page()
+    await sign_in(page, f"{reporting_site['url']}/reporting/", MANAGER)
     await page.locator('[data-figure="nps"] .value').click()
     await expect(page.locator("h1")).to_contain_text("Events behind nps")
     rows = page.locator('table[aria-label="events"] tbody tr')
@@ -150,12 +205,26 @@ async def test_a_drill_down_opens_the_events_behind_a_number(
 
 
 async def test_a_csv_download_holds_the_tables_rows(
-    page: Page, reporting_site: dict[str, Any], demo_manager: str
+    browser: BrowserContext, reporting_site: dict[str, Any], demo_manager: str
 ) -> None:
-    await page.goto(f"{reporting_site['url']}/reporting/?scope=manager:{demo_manager}")
+    page = await browser.new_page()
+    await sign_in(page, f"{reporting_site['url']}/reporting/", MANAGER)
     async with page.expect_download() as waiting:
         await page.locator('[data-table="revenue_by_category"] a.csv').click()
     download = await waiting.value
     path = await download.path()
     rows = list(csv.reader(io.StringIO(path.read_text())))
+    # AM-04's order of 999.00 is not AM-01's.
     assert rows == [["key", "net revenue", "share %"], ["skincare", "250.00", "100.00"]]
+
+
+async def test_another_managers_dashboard_and_events_are_not_found(
+    browser: BrowserContext, reporting_site: dict[str, Any], demo_manager: str
+) -> None:
+    page = await browser.new_page()
+    url = reporting_site["url"]
+    await sign_in(page, f"{url}/reporting/", MANAGER)
+    for path in ("/reporting/", "/reporting/figures/clv/events", "/reporting/csv/kpis"):
+        response = await page.goto(f"{url}{path}?scope=manager:{FOREIGN}")
+        assert response is not None and response.status == 404, path
+    await expect(page.locator("body")).not_to_contain_text("999.00")

@@ -13,6 +13,7 @@ from chassis.auth import (
     TeamSettings,
     TokenVerifier,
     install_identity,
+    managers_read_by,
     principal_from_claims,
     return_path,
     scope_of,
@@ -131,11 +132,18 @@ def test_a_manager_sees_their_own_accounts_only() -> None:
 
 
 def test_a_supervisor_sees_the_managers_of_their_teams() -> None:
-    assert scope_of(staff("SUP-01", "supervisor", teams=("east",)), TEAMS).managers == {
-        "AM-01",
-        "AM-02",
-    }
-    assert scope_of(staff("SUP-09", "supervisor", teams=("north",)), TEAMS).managers == set()
+    supervisor = scope_of(staff("SUP-01", "supervisor", teams=("east", "finance")), TEAMS)
+    assert supervisor.managers == {"AM-01", "AM-02"}
+    assert supervisor.teams == {"east"}
+    lost = scope_of(staff("SUP-09", "supervisor", teams=("north",)), TEAMS)
+    assert (lost.managers, lost.teams) == (set(), set())
+    assert scope_of(staff("AM-01", "manager", teams=("east",)), TEAMS).teams == set()
+
+
+def test_the_admin_reads_every_manager_s_records_anyone_else_their_scope_s() -> None:
+    assert managers_read_by(staff("ADM-01", "admin"), TEAMS) is None
+    assert managers_read_by(staff("SUP-02", "supervisor", teams=("south",)), TEAMS) == {"AM-04"}
+    assert managers_read_by(staff("OPS-01", "ops"), TEAMS) == set()
 
 
 def test_a_handler_sees_their_department_and_ops_and_admins_no_accounts() -> None:

@@ -4,7 +4,6 @@ in-process, and helpers that feed it events through its own counting handler.
 A pytest plugin (registered by the root conftest.py), so the cross-service suites share it.
 """
 
-import json
 from collections.abc import AsyncIterator, Sequence
 from datetime import UTC, datetime
 
@@ -18,8 +17,11 @@ from reporting.config import ReportingSettings
 from reporting.messaging.subscribers import SOURCES, consumer_name
 from reporting.service_layer.handlers import count_events
 
-# The demo teams the tests' reporting knows.
-TEST_TEAMS = {"east": ["AM-01", "AM-02"]}
+# Demo users of the realm the reporting tests act as (deploy/local/keycloak/rapport-realm.json;
+# the teams are RAPPORT_TEAMS' default): AM-01 and AM-02 are of team east (supervisor SUP-01),
+# AM-04 of team south (SUP-02); ADM-01 reads the company; OPS-01 reads no figures.
+MANAGER, TEAM_MANAGER, OTHER_MANAGER = "am-01", "am-02", "am-04"
+SUPERVISOR, OTHER_SUPERVISOR, ADMIN, OPS = "sup-01", "sup-02", "adm-01", "ops-01"
 
 
 async def prepare_reporting(
@@ -37,7 +39,6 @@ async def prepare_reporting(
         consumes={source.suffix: source.topics_with(topic_prefix) for source in SOURCES},
         database=database,
         env={
-            "REPORTING_TEAMS": json.dumps(TEST_TEAMS),
             "REPORTING_TOPIC_PREFIX": topic_prefix,
             **(env or {}),
         },
@@ -63,7 +64,6 @@ def reporting_settings(env: dict[str, str]) -> ReportingSettings:
         kafka_bootstrap_servers=env["REPORTING_KAFKA_BOOTSTRAP_SERVERS"],
         consumer_group_prefix=env["REPORTING_CONSUMER_GROUP_PREFIX"],
         topic_prefix=env["REPORTING_TOPIC_PREFIX"],
-        teams=TEST_TEAMS,
     )
 
 

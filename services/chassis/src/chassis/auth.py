@@ -333,6 +333,7 @@ class Scope:
 
     managers: frozenset[str]
     departments: frozenset[str]
+    teams: frozenset[str] = frozenset()  # a supervisor's own teams (of `RAPPORT_TEAMS`)
 
     def covers(self, manager: str | None) -> bool:
         return manager is not None and manager in self.managers
@@ -344,22 +345,26 @@ def scope_of(principal: Principal, teams: Mapping[str, Collection[str]]) -> Scop
     managers: set[str] = set()
     if principal.has_role("manager"):
         managers.add(principal.user_id)
-    if principal.has_role("supervisor"):
-        for team in principal.teams:
-            managers.update(teams.get(team, ()))
+    own_teams = (
+        frozenset(principal.teams & teams.keys())
+        if principal.has_role("supervisor")
+        else frozenset()
+    )
+    for team in own_teams:
+        managers.update(teams[team])
     departments: set[str] = set()
     if principal.has_role("complaint_handler") and principal.department:
         departments.add(principal.department)
-    return Scope(managers=frozenset(managers), departments=frozenset(departments))
+    return Scope(managers=frozenset(managers), departments=frozenset(departments), teams=own_teams)
 
 
 # The account managers whose customer records are in scope; None: every manager's.
 Managers = frozenset[str] | None
 
 
-def managers_in_scope(principal: Principal, teams: Mapping[str, Collection[str]]) -> Managers:
-    """Whose accounts a principal's reads and writes cover: the admin every account (policies
-    need the whole book), anyone else their `scope_of` managers."""
+def managers_read_by(principal: Principal, teams: Mapping[str, Collection[str]]) -> Managers:
+    """The account managers whose customer records (accounts, their figures) a principal
+    reads: the admin every manager's (None); anyone else those of `scope_of`."""
     if principal.has_role("admin"):
         return None
     return scope_of(principal, teams).managers
@@ -388,11 +393,11 @@ def caller_dependency(
     kind: type[C], teams_of: TeamsOf, *roles: Role
 ) -> Callable[..., Awaitable[C]]:
     """A dependency of an API route: the `kind` of caller, when their token holds one of
-    `roles` (else 403), scoped by `managers_in_scope` with the app's teams."""
+    `roles` (else 403), scoped by `managers_read_by` with the app's teams."""
 
     async def dependency(request: Request, principal: CurrentPrincipal) -> C:
         principal.require(*roles)
-        return kind(principal, managers_in_scope(principal, teams_of(request)))
+        return kind(principal, managers_read_by(principal, teams_of(request)))
 
     return dependency
 
@@ -406,7 +411,7 @@ def page_caller_dependency(
 
     async def dependency(request: Request, principal: SignedIn) -> C:
         principal.require(*roles)
-        found = kind(principal, managers_in_scope(principal, teams_of(request)))
+        found = kind(principal, managers_read_by(principal, teams_of(request)))
         request.state.caller = found
         return found
 

@@ -5,6 +5,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
+from chassis.auth import TeamSettings
 from chassis.clock import Clock, SystemClock
 from chassis.db import create_engine, create_session_factory
 from reporting.config import ReportingSettings
@@ -19,6 +20,9 @@ class Reporting:
     engine: AsyncEngine
     session_factory: async_sessionmaker[AsyncSession]
     clock: Clock = field(default_factory=SystemClock)
+    # Team name to its managers' staff ids (`RAPPORT_TEAMS`): the team scopes, and whose
+    # figures a supervisor reads (decision 0016).
+    teams: dict[str, frozenset[str]] = field(default_factory=lambda: TeamSettings().teams)
 
     def uow(self) -> ReportingUnitOfWork:
         return ReportingUnitOfWork(self.session_factory)

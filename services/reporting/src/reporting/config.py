@@ -15,10 +15,6 @@ class ReportingSettings(ServiceSettings):
     consumer_group_prefix: str = "reporting"
     api_port: int = 8104
     worker_port: int = 8114
-    teams: dict[str, list[str]] = Field(
-        default_factory=dict,
-        description='Team id -> its managers\' staff ids, JSON: {"east": ["AM-01", "AM-02"]}.',
-    )
     visit_norm_per_month: int = Field(
         default=20,
         ge=1,

@@ -1,18 +1,21 @@
 """The JSON API: every figure with period, scope and as_of; a clear 4xx for a bad one;
-documented in OpenAPI."""
+documented in OpenAPI. Asked as the admin, who reads every scope (test_scopes: everyone else)."""
 
 import httpx
 import pytest
 
-from chassis.testing import ServiceProcess
+from chassis.testing import Keycloak, ServiceProcess
+from reporting_fixtures import ADMIN
 
 pytestmark = pytest.mark.integration
 
 
 async def test_every_kpi_and_composition_figure_is_served_with_its_drill_down(
-    reporting_api: ServiceProcess,
+    reporting_api: ServiceProcess, keycloak: Keycloak
 ) -> None:
-    async with httpx.AsyncClient(base_url=reporting_api.base_url) as client:
+    async with httpx.AsyncClient(
+        base_url=reporting_api.base_url, headers=keycloak.bearer(ADMIN)
+    ) as client:
         kpis = await client.get(
             "/api/v1/reporting/kpis",
             params={"period": "2025-Q1", "scope": "team:east", "as_of": "2025-06-30"},
@@ -65,16 +68,26 @@ async def test_every_kpi_and_composition_figure_is_served_with_its_drill_down(
     ],
 )
 async def test_a_bad_period_scope_or_date_gets_a_4xx_with_the_error_body(
-    reporting_api: ServiceProcess, params: dict[str, str], status: int, code: str
+    reporting_api: ServiceProcess,
+    keycloak: Keycloak,
+    params: dict[str, str],
+    status: int,
+    code: str,
 ) -> None:
-    async with httpx.AsyncClient(base_url=reporting_api.base_url) as client:
+    async with httpx.AsyncClient(
+        base_url=reporting_api.base_url, headers=keycloak.bearer(ADMIN)
+    ) as client:
         answer = await client.get("/api/v1/reporting/kpis", params=params)
     assert answer.status_code == status
     assert answer.json()["error"]["code"] == code
 
 
-async def test_an_unknown_figure_or_row_is_404(reporting_api: ServiceProcess) -> None:
-    async with httpx.AsyncClient(base_url=reporting_api.base_url) as client:
+async def test_an_unknown_figure_or_row_is_404(
+    reporting_api: ServiceProcess, keycloak: Keycloak
+) -> None:
+    async with httpx.AsyncClient(
+        base_url=reporting_api.base_url, headers=keycloak.bearer(ADMIN)
+    ) as client:
         figure = await client.get("/api/v1/reporting/figures/happiness")
         row = await client.get(
             "/api/v1/reporting/figures/sla_compliance/events", params={"key": "x"}

@@ -8,8 +8,9 @@ from typing import Any
 import httpx
 import pytest
 
-from chassis.testing import ServiceProcess
+from chassis.testing import Keycloak, ServiceProcess
 from reporting.api.dependencies import AS_OF_PATTERN, PERIOD_PATTERN, SCOPE_PATTERN
+from reporting_fixtures import ADMIN
 
 pytestmark = pytest.mark.integration
 
@@ -18,8 +19,13 @@ OPERATIONS = ["/kpis", "/composition", "/figures/{name}", "/figures/{name}/event
 
 
 @pytest.fixture
-async def client(reporting_api: ServiceProcess) -> AsyncIterator[httpx.AsyncClient]:
-    async with httpx.AsyncClient(base_url=reporting_api.base_url, timeout=30) as http:
+async def client(
+    reporting_api: ServiceProcess, keycloak: Keycloak
+) -> AsyncIterator[httpx.AsyncClient]:
+    """The API as the admin, who reads every scope."""
+    async with httpx.AsyncClient(
+        base_url=reporting_api.base_url, timeout=30, headers=keycloak.bearer(ADMIN)
+    ) as http:
         yield http
 
 
@@ -42,9 +48,9 @@ async def test_each_operation_documents_its_refusals_with_the_error_body(
     document: dict[str, Any], path: str
 ) -> None:
     responses = document["paths"][f"{PREFIX}{path}"]["get"]["responses"]
-    assert set(responses) == {"200", "400", "404", "413", "422"}
+    assert set(responses) == {"200", "400", "401", "403", "404", "413", "422"}
     refusals = [responses[status]["content"]["application/json"]["schema"] for status in responses]
-    assert refusals[1:] == [{"$ref": "#/components/schemas/ErrorBody"}] * 4
+    assert refusals[1:] == [{"$ref": "#/components/schemas/ErrorBody"}] * 6
 
 
 def string_schema(schema: dict[str, Any]) -> dict[str, Any]:

@@ -8,6 +8,7 @@ import pytest
 from chassis.testing import unique
 from contracts import accounts_v1, complaints_v1, engagement_v1, erp_v1
 from reporting.bootstrap import Reporting
+from reporting.domain.scope import parse_scope
 from reporting.service_layer.views import Question, drill_down, figures, question
 from reporting_fixtures import feed, received
 
@@ -21,10 +22,9 @@ def ask(
 ) -> Question:
     return question(
         period=period,
-        scope=f"manager:{manager}",
         as_of=as_of,
         today=date(2026, 12, 3),
-        settings=app.settings,
+        scope=parse_scope(f"manager:{manager}", app.teams),
     )
 
 

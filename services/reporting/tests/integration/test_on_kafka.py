@@ -13,7 +13,7 @@ from aiokafka import AIOKafkaProducer
 
 from chassis.testing import (
     Infrastructure,
-    ServiceProcess,
+    Keycloak,
     eventually,
     read_topic,
     scratch_database,
@@ -23,7 +23,7 @@ from contracts import accounts_v1, complaints_v1, engagement_v1, erp_v1
 from contracts.envelope import CloudEvent, EventData
 from reporting.bootstrap import bootstrap
 from reporting.entrypoints.rebuild import rebuild
-from reporting_fixtures import prepare_reporting, reporting_settings
+from reporting_fixtures import ADMIN, prepare_reporting, reporting_settings
 
 pytestmark = pytest.mark.integration
 
@@ -52,7 +52,9 @@ class Publisher:
 
 
 @pytest.fixture
-async def stack(infrastructure: Infrastructure) -> AsyncIterator[dict[str, Any]]:
+async def stack(
+    infrastructure: Infrastructure, keycloak: Keycloak
+) -> AsyncIterator[dict[str, Any]]:
     async with scratch_database(infrastructure, "reporting_kafka") as database:
         prefix = f"{unique('rt')}."
         service = await prepare_reporting(infrastructure, database=database, topic_prefix=prefix)
@@ -66,18 +68,20 @@ async def stack(infrastructure: Infrastructure) -> AsyncIterator[dict[str, Any]]
                     "service": service,
                     "api": processes["api"],
                     "publish": Publisher(producer, prefix),
+                    "admin": keycloak.bearer(ADMIN),
                 }
         finally:
             await producer.stop()
 
 
 async def figures(
-    api: ServiceProcess, manager: str, *, as_of: datetime, period: str | None = None
+    stack: dict[str, Any], manager: str, *, as_of: datetime, period: str | None = None
 ) -> dict[str, dict[str, Any]]:
+    """A manager's KPIs through the API, asked as the admin."""
     params = {"scope": f"manager:{manager}", "as_of": as_of.date().isoformat()}
     if period:
         params["period"] = period
-    async with httpx.AsyncClient(base_url=api.base_url) as client:
+    async with httpx.AsyncClient(base_url=stack["api"].base_url, headers=stack["admin"]) as client:
         answer = await client.get("/api/v1/reporting/kpis", params=params)
     assert answer.status_code == 200, answer.text
     return {figure["name"]: figure["value"] for figure in answer.json()["figures"]}
@@ -114,7 +118,6 @@ async def test_kpis_from_kafka_as_of_a_date_once_each_and_rebuilt_by_replay(
     stack: dict[str, Any],
 ) -> None:
     publish: Publisher = stack["publish"]
-    api: ServiceProcess = stack["api"]
     manager = unique("AM")
     account = unique("C")
     for data in account_events(account, manager, YESTERDAY):
@@ -171,7 +174,7 @@ async def test_kpis_from_kafka_as_of_a_date_once_each_and_rebuilt_by_replay(
     period = YESTERDAY.strftime("%Y-%m")
 
     async def counted() -> dict[str, dict[str, Any]] | None:
-        got = await figures(api, manager, as_of=YESTERDAY, period=period)
+        got = await figures(stack, manager, as_of=YESTERDAY, period=period)
         return got if got["sla_compliance"]["breached"] == 1 and got["nps"]["answers"] else None
 
     as_of_yesterday = await eventually(counted, within=30)
@@ -191,11 +194,11 @@ async def test_kpis_from_kafka_as_of_a_date_once_each_and_rebuilt_by_replay(
     await publish.send(order(account, "50.00", NOW), at=NOW)
 
     async def today_counted() -> dict[str, dict[str, Any]] | None:
-        got = await figures(api, manager, as_of=NOW, period=period)
+        got = await figures(stack, manager, as_of=NOW, period=period)
         return got if got["clv"]["orders"] == (2 if NOW.month == YESTERDAY.month else 1) else None
 
     await eventually(today_counted, within=30)
-    assert await figures(api, manager, as_of=YESTERDAY, period=period) == as_of_yesterday
+    assert await figures(stack, manager, as_of=YESTERDAY, period=period) == as_of_yesterday
 
     # Rebuild from offset 0 while the worker runs: equal to the live read models, swapped in.
     app = bootstrap(reporting_settings(stack["service"].env))
@@ -206,13 +209,13 @@ async def test_kpis_from_kafka_as_of_a_date_once_each_and_rebuilt_by_replay(
     assert report.equal, (report.live, report.rebuilt)
     assert report.swapped
     assert report.live["events"].rows == 7  # the duplicate once
-    assert await figures(api, manager, as_of=YESTERDAY, period=period) == as_of_yesterday
+    assert await figures(stack, manager, as_of=YESTERDAY, period=period) == as_of_yesterday
 
     # The worker goes on counting into the swapped-in schema.
     await publish.send(order(account, "25.00", NOW), at=NOW)
 
     async def after_swap() -> bool:
-        got = await figures(api, manager, as_of=NOW, period=NOW.strftime("%Y-%m"))
+        got = await figures(stack, manager, as_of=NOW, period=NOW.strftime("%Y-%m"))
         return got["clv"]["revenue"] in ("175.00", "75.00")
 
     assert await eventually(after_swap, within=30)
@@ -222,7 +225,6 @@ async def test_a_bad_record_is_dead_lettered_with_its_reason_and_the_partition_m
     stack: dict[str, Any], infrastructure: Infrastructure
 ) -> None:
     publish: Publisher = stack["publish"]
-    api: ServiceProcess = stack["api"]
     manager, account = unique("AM"), unique("C")
     for data in account_events(account, manager, NOW):
         await publish.send(data, at=NOW)
@@ -231,7 +233,7 @@ async def test_a_bad_record_is_dead_lettered_with_its_reason_and_the_partition_m
     await publish.send(order(account, "30.00", NOW), at=NOW)
 
     async def counted() -> bool:
-        got = await figures(api, manager, as_of=NOW)
+        got = await figures(stack, manager, as_of=NOW)
         return got["clv"]["revenue"] == "30.00"
 
     assert await eventually(counted, within=30)

@@ -4,8 +4,9 @@ input the document forbids refused and input it allows accepted."""
 
 import pytest
 
-from chassis.testing import ServiceProcess
+from chassis.testing import Keycloak, ServiceProcess
 from chassis.testing.api_fuzz import fuzz_every_operation
+from reporting_fixtures import ADMIN, MANAGER, SUPERVISOR
 
 pytestmark = pytest.mark.integration
 
@@ -20,7 +21,15 @@ RULES_BEYOND_THE_SCHEMA = {
 }
 
 
-def test_every_answer_conforms_to_the_document(reporting_api: ServiceProcess) -> None:
+# Every operation reads, and is each reader's: fuzzed as each, so the scopes of all three
+# (the company, a team, one manager) are reached.
+@pytest.mark.parametrize("user", [ADMIN, SUPERVISOR, MANAGER])
+def test_every_answer_conforms_to_the_document(
+    reporting_api: ServiceProcess, keycloak: Keycloak, user: str
+) -> None:
     fuzz_every_operation(
-        reporting_api.base_url, at_least=4, rules_beyond_the_schema=RULES_BEYOND_THE_SCHEMA
+        reporting_api.base_url,
+        at_least=4,
+        rules_beyond_the_schema=RULES_BEYOND_THE_SCHEMA,
+        headers=keycloak.bearer(user),
     )

@@ -8,10 +8,10 @@ from datetime import UTC, datetime, timedelta
 import httpx
 import pytest
 
-from chassis.testing import ServiceProcess, unique
+from chassis.testing import Keycloak, ServiceProcess, unique
 from contracts import accounts_v1, erp_v1
 from reporting.bootstrap import Reporting
-from reporting_fixtures import feed, received
+from reporting_fixtures import ADMIN, feed, received
 
 pytestmark = pytest.mark.integration
 
@@ -61,11 +61,13 @@ async def seeded(reporting: Reporting) -> tuple[str, str]:
 
 
 async def test_the_dashboard_shows_figures_charts_and_links_to_the_events(
-    reporting_api: ServiceProcess, reporting: Reporting
+    reporting_api: ServiceProcess, reporting: Reporting, keycloak: Keycloak
 ) -> None:
     manager, account = await seeded(reporting)
     params = {"period": "2025-05", "scope": f"manager:{manager}", "as_of": "2025-05-31"}
-    async with httpx.AsyncClient(base_url=reporting_api.base_url) as client:
+    async with httpx.AsyncClient(
+        base_url=reporting_api.base_url, headers=keycloak.bearer(ADMIN)
+    ) as client:
         page = await client.get("/reporting/", params=params)
         drill = await client.get(
             "/reporting/figures/revenue_by_category/events", params={**params, "key": "syringes"}

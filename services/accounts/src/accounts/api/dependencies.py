@@ -18,7 +18,7 @@ from accounts.bootstrap import Accounts
 from accounts.domain.vip import Actor
 from accounts.service_layer.unit_of_work import AccountsUnitOfWork
 from chassis import auth
-from chassis.auth import CurrentPrincipal, Principal, Role, managers_in_scope
+from chassis.auth import CurrentPrincipal, Principal, Role, managers_read_by
 from chassis.errors import Forbidden
 from chassis.messages import _
 
@@ -70,7 +70,7 @@ class Caller(auth.Caller):
 
 def caller_of(principal: Principal, teams: dict[str, frozenset[str]]) -> Caller:
     """An admin sees every account; anyone else the scope chassis gives them (decision 0016)."""
-    return Caller(principal, managers_in_scope(principal, teams))
+    return Caller(principal, managers_read_by(principal, teams))
 
 
 def caller(*roles: Role) -> Callable[..., Awaitable[Caller]]:

@@ -10,7 +10,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Select, Table, and_, select
+from sqlalchemy import Column, Select, Table, and_, select, true
 from sqlalchemy.dialects.postgresql import distinct_on
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -26,6 +26,26 @@ from reporting.adapters.tables import (
     ticket_facts,
     visits,
 )
+
+
+def latest_of_each(key: Column[Any], candidates: Select[Any], facts: Select[Any]) -> Select[Any]:
+    """The latest of `facts` (by when it happened, then arrived, then event id) for each `key`
+    that `candidates` selects.
+
+    One lookup per candidate (a LATERAL join) rather than `key IN (candidates)` with DISTINCT ON
+    over every fact: the planner picked a nested loop over every fact for each fact when the
+    table's statistics were older than its rows (a freshly filled table took 0.9 s for 2,000
+    accounts instead of under 1 ms), and the lookup's cost does not depend on the statistics.
+    """
+    table = key.table
+    wanted = candidates.distinct().subquery("candidates")
+    latest = (
+        facts.where(key == wanted.c[key.name])
+        .order_by(table.c.occurred_at.desc(), table.c.arrived_at.desc(), table.c.event_id.desc())
+        .limit(1)
+        .lateral("latest")
+    )
+    return select(*latest.c).select_from(wanted).join(latest, true())
 
 
 @dataclass(frozen=True)
@@ -150,13 +170,8 @@ class KpiQueries:
         f = account_facts
         counted = and_(f.c.attribute == "manager", f.c.occurred_at < at, f.c.arrived_at < known)
         ever = select(f.c.account_id).where(counted, f.c.value.in_(list(managers)))
-        query = (
-            select(f.c.account_id, f.c.value, f.c.event_id)
-            .where(counted, f.c.account_id.in_(ever))
-            .order_by(
-                f.c.account_id, f.c.occurred_at.desc(), f.c.arrived_at.desc(), f.c.event_id.desc()
-            )
-            .ext(distinct_on(f.c.account_id))
+        query = latest_of_each(
+            f.c.account_id, ever, select(f.c.account_id, f.c.value, f.c.event_id).where(counted)
         )
         rows = (await self._session.execute(query)).all()
         return {
@@ -293,7 +308,9 @@ class KpiQueries:
         )
         if owners is not None:
             candidates = candidates.where(p.c.owner.in_(list(owners)))
-        latest = (
+        latest = latest_of_each(
+            p.c.item_id,
+            candidates,
             select(
                 p.c.event_id,
                 p.c.item_id,
@@ -303,14 +320,8 @@ class KpiQueries:
                 p.c.state,
                 p.c.due_on,
                 p.c.on_time,
-            )
-            .where(counted, p.c.item_id.in_(candidates))
-            .order_by(
-                p.c.item_id, p.c.occurred_at.desc(), p.c.arrived_at.desc(), p.c.event_id.desc()
-            )
-            .ext(distinct_on(p.c.item_id))
-            .subquery()
-        )
+            ).where(counted),
+        ).subquery()
         query = (
             select(latest)
             .where(and_(latest.c.due_on >= due_from, latest.c.due_on < due_before))
@@ -318,17 +329,25 @@ class KpiQueries:
         )
         return [PlanRow(*row) for row in (await self._session.execute(query)).all()]
 
-    async def visits(self, *, start: date, end: date, known: datetime) -> list[VisitRow]:
+    async def visits(
+        self, *, start: date, end: date, known: datetime, managers: Sequence[str] | None
+    ) -> list[VisitRow]:
+        """Visits made in [start, end) by one of `managers` (None: by anyone)."""
         v = visits
         query = (
             select(v.c.event_id, v.c.account_id, v.c.manager, v.c.occurred_on)
             .where(v.c.occurred_on >= start, v.c.occurred_on < end, v.c.arrived_at < known)
             .order_by(v.c.occurred_on, v.c.event_id)
         )
+        if managers is not None:
+            query = query.where(v.c.manager.in_(list(managers)))
         return [VisitRow(*row) for row in (await self._session.execute(query)).all()]
 
-    async def targets(self, *, months: Sequence[str], known: datetime) -> list[TargetRow]:
-        """Each manager's latest target of each month, as set by the cut-off."""
+    async def targets(
+        self, *, months: Sequence[str], known: datetime, managers: Sequence[str] | None
+    ) -> list[TargetRow]:
+        """The latest target of each month of each of `managers` (None: every manager), as set
+        by the cut-off."""
         t = targets
         query = (
             select(t.c.event_id, t.c.manager, t.c.month, t.c.amount)
@@ -336,6 +355,8 @@ class KpiQueries:
             .order_by(t.c.manager, t.c.month, t.c.occurred_at.desc(), t.c.event_id.desc())
             .ext(distinct_on(t.c.manager, t.c.month))
         )
+        if managers is not None:
+            query = query.where(t.c.manager.in_(list(managers)))
         return [TargetRow(*row) for row in (await self._session.execute(query)).all()]
 
     async def events(self, event_ids: Iterable[str]) -> list[EventRow]:

@@ -1,5 +1,7 @@
 """The reporting JSON API under /api/v1/reporting: every KPI and composition figure with
-`period`, `scope` and `as_of`, and the drill-down to the events behind each number."""
+`period`, `scope` and `as_of`, and the drill-down to the events behind each number. Each
+operation reads within the caller's scope (reporting.api.dependencies): the figures and the
+events behind them of another manager or team are not found."""
 
 from collections.abc import Sequence
 from typing import Annotated
@@ -32,9 +34,10 @@ FigurePath = Annotated[
         examples=["nps", "revenue_by_category"],
     ),
 ]
-# Every operation: a team the configuration does not know is a 404; the figure operations also
-# name a figure (and a breakdown row) that may not exist.
-NOT_FOUND = refusals(404)
+# Every operation: no or a wrong token is a 401, a role that reads no figures a 403; a scope
+# outside the caller's (or a team the configuration does not know) is a 404; the figure
+# operations also name a figure (and a breakdown row) that may not exist.
+REFUSALS = refusals(401, 403, 404)
 
 
 def query_of(asked: Question, **extra: str) -> str:
@@ -77,7 +80,7 @@ def figures_out(found: Sequence[Figure], asked: Question) -> FiguresOut:
     "/kpis",
     response_model=FiguresOut,
     summary="Every manager KPI",
-    responses=NOT_FOUND,
+    responses=REFUSALS,
 )
 async def kpis(app: ReportingApp, uow: ReadUow, asked: Asked) -> FiguresOut:
     """CSAT, NPS, retention, churn, new accounts, repeat purchase, CLV, referral, complaint
@@ -90,7 +93,7 @@ async def kpis(app: ReportingApp, uow: ReadUow, asked: Asked) -> FiguresOut:
     "/composition",
     response_model=FiguresOut,
     summary="Account composition",
-    responses=NOT_FOUND,
+    responses=REFUSALS,
 )
 async def composition(app: ReportingApp, uow: ReadUow, asked: Asked) -> FiguresOut:
     """Revenue share by value class, grade, ABC class, region, segment, VIP and product
@@ -98,7 +101,7 @@ async def composition(app: ReportingApp, uow: ReadUow, asked: Asked) -> FiguresO
     return figures_out(await figures(uow, asked, app.settings, COMPOSITION), asked)
 
 
-@router.get("/figures/{name}", response_model=FiguresOut, summary="One figure", responses=NOT_FOUND)
+@router.get("/figures/{name}", response_model=FiguresOut, summary="One figure", responses=REFUSALS)
 async def one_figure(app: ReportingApp, uow: ReadUow, asked: Asked, name: FigurePath) -> FiguresOut:
     """One KPI or composition figure by name (the names of /kpis and /composition)."""
     return figures_out(await figures(uow, asked, app.settings, [name]), asked)
@@ -108,7 +111,7 @@ async def one_figure(app: ReportingApp, uow: ReadUow, asked: Asked, name: Figure
     "/figures/{name}/events",
     response_model=DrillDownOut,
     summary="Drill-down",
-    responses=NOT_FOUND,
+    responses=REFUSALS,
 )
 async def figure_events(
     app: ReportingApp,

@@ -1,5 +1,6 @@
 """Whose figures: one manager's accounts and work, a team's, or the whole company's."""
 
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from typing import Literal
 
@@ -27,7 +28,7 @@ class Scope:
         return manager in self.managers
 
 
-def parse_scope(text: str, teams: dict[str, list[str]]) -> Scope:
+def parse_scope(text: str, teams: Mapping[str, Collection[str]]) -> Scope:
     """`company`, `manager:<staff id>` or `team:<team id>` (teams are configuration)."""
     if text == "company":
         return Scope("company")

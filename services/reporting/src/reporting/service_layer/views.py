@@ -24,7 +24,7 @@ from reporting.domain.periods import (
     period_of,
     window,
 )
-from reporting.domain.scope import Scope, parse_scope
+from reporting.domain.scope import Scope
 from reporting.service_layer.unit_of_work import ReportingUnitOfWork
 
 # Lifecycle stages that are not (or no longer) a customer.
@@ -83,6 +83,12 @@ class Context:
     def managers_in_scope(self) -> list[str]:
         """The managers a manager's or team's scope covers (empty for the company)."""
         return [str(self.scope.id)] if self.scope.kind == "manager" else list(self.scope.managers)
+
+    @property
+    def managers_filter(self) -> list[str] | None:
+        """The managers a query of their own rows (visits, targets) is limited to in its SQL
+        (None: the company's, every manager)."""
+        return None if self.scope.kind == "company" else self.managers_in_scope
 
     async def managers(self) -> list[str]:
         if self.scope.kind == "manager":
@@ -391,7 +397,9 @@ async def _visits(ctx: Context) -> Figure:
     managers = await ctx.managers()
     rows = [
         row
-        for row in await ctx.uow.queries.visits(start=w.start_day, end=w.end_day, known=w.known)
+        for row in await ctx.uow.queries.visits(
+            start=w.start_day, end=w.end_day, known=w.known, managers=ctx.managers_filter
+        )
         if ctx.scope.covers_manager(row.manager)
     ]
     per_manager: dict[str, list[str]] = {manager: [] for manager in managers}
@@ -483,7 +491,9 @@ async def _sales(ctx: Context) -> Figure:
     actual = sum((row.net for row in rows), Decimal(0))
     managers = set(await ctx.managers())
     months = months_of(w.period)
-    targets = await ctx.uow.queries.targets(months=[m.label for m in months], known=w.known)
+    targets = await ctx.uow.queries.targets(
+        months=[m.label for m in months], known=w.known, managers=ctx.managers_filter
+    )
     target = Decimal(0)
     target_ids = []
     for row in targets:
@@ -633,19 +643,12 @@ class Question:
     scope: Scope
 
 
-def question(
-    *,
-    period: str | None,
-    scope: str,
-    as_of: str | None,
-    today: date,
-    settings: ReportingSettings,
-) -> Question:
-    """Parse the API's and pages' parameters; a bad one raises a 4xx error. The period
-    defaults to the month of `as_of`."""
+def question(*, period: str | None, as_of: str | None, today: date, scope: Scope) -> Question:
+    """Parse the API's and pages' period and day; a bad one raises a 4xx error. The period
+    defaults to the month of `as_of`. The scope is the caller's to choose (reporting.api)."""
     day = parse_as_of(as_of, today)
     chosen = parse_period(period) if period else period_of("month", day)
-    return Question(window(chosen, day), parse_scope(scope, settings.teams))
+    return Question(window(chosen, day), scope)
 
 
 DASHBOARD = tuple(KPIS)

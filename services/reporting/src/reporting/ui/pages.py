@@ -1,6 +1,9 @@
 """The reporting pages: the manager and team dashboard (figures, SVG charts, period and scope
 pickers), the drill-down to the events behind every number, CSV exports of every table and the
-printable period report. They extend the shared layout (chassis.web)."""
+printable period report. They extend the shared layout (chassis.web).
+
+Each page is the signed-in user's (`PageReader`, the API's roles and scopes): a scope outside
+theirs is not found, its figures, events and exports alike; the scope picker lists theirs."""
 
 import csv
 import io
@@ -12,10 +15,11 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, Response
 
+from chassis.auth import csrf_protected
 from chassis.errors import NotFound, RapportError
 from chassis.http import status_of
 from chassis.web import templates as shared_templates
-from reporting.api.dependencies import ReadUow, ReportingApp, today
+from reporting.api.dependencies import Caller, PageReader, ReadUow, ReportingApp, today
 from reporting.api.routes import query_of
 from reporting.service_layer.views import (
     COMPOSITION,
@@ -32,7 +36,10 @@ from reporting.ui.charts import bar_chart, column_chart
 
 STATIC_PREFIX = "/reporting/static"
 templates = shared_templates(Path(__file__).parent / "templates", static_prefix=STATIC_PREFIX)
-router = APIRouter(prefix="/reporting", include_in_schema=False)
+# The pages only read (their forms are GETs); a form that posts would need `csrf_input()`.
+router = APIRouter(
+    prefix="/reporting", include_in_schema=False, dependencies=[Depends(csrf_protected)]
+)
 
 # Each dashboard card: the figure, its label, the value shown and its unit.
 CARDS: tuple[tuple[str, str, str, str], ...] = (
@@ -76,18 +83,18 @@ class Table:
 
 def page_question(
     app: ReportingApp,
+    who: PageReader,
     day: Annotated[Any, Depends(today)],
     period: str | None = None,
-    scope: str = "company",
+    scope: str | None = None,
     as_of: str | None = None,
 ) -> Question | RapportError:
     try:
         return question(
             period=period or None,
-            scope=scope,
             as_of=as_of or None,
             today=day,
-            settings=app.settings,
+            scope=who.scope(scope or None, app.teams),
         )
     except RapportError as error:
         return error
@@ -189,10 +196,18 @@ def _decimal(value: Any) -> Decimal:
     return Decimal(value) if value not in (None, "") else Decimal(0)
 
 
-async def _scope_options(uow: Any, asked: Question, app: Any) -> list[tuple[str, str]]:
-    options = [("company", "Whole company")]
-    options += [(f"team:{team}", f"Team {team}") for team in sorted(app.settings.teams)]
-    managers = await uow.queries.managers(known=asked.window.known)
+async def _scope_options(uow: Any, asked: Question, app: Any, who: Caller) -> list[tuple[str, str]]:
+    """The scopes the caller may read: the admin every one, anyone else their teams' and
+    their managers'."""
+    if who.managers is None:
+        options = [("company", "Whole company")]
+        teams = sorted(app.teams)
+        managers = await uow.queries.managers(known=asked.window.known)
+    else:
+        options = []
+        teams = sorted(who.teams or ())
+        managers = sorted(who.managers)
+    options += [(f"team:{team}", f"Team {team}") for team in teams]
     options += [(f"manager:{manager}", f"Manager {manager}") for manager in managers]
     if asked.scope.label not in {value for value, _ in options}:
         options.append((asked.scope.label, asked.scope.label))
@@ -207,7 +222,7 @@ def _error(request: Request, error: RapportError) -> HTMLResponse:
 
 @router.get("/", response_class=HTMLResponse)
 async def dashboard(
-    request: Request, app: ReportingApp, uow: ReadUow, asked: Asked
+    request: Request, app: ReportingApp, uow: ReadUow, who: PageReader, asked: Asked
 ) -> HTMLResponse:
     if isinstance(asked, RapportError):
         return _error(request, asked)
@@ -251,7 +266,7 @@ async def dashboard(
             "charts": charts,
             "tables": [table for table in tables if table.name != "kpis"],
             "csv": {table.name: csv_href(asked, table.name) for table in tables},
-            "scopes": await _scope_options(uow, asked, app),
+            "scopes": await _scope_options(uow, asked, app, who),
             "report_href": f"/reporting/report?{query_of(asked)}",
             "found": found,
         },
