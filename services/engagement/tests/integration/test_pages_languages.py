@@ -130,7 +130,6 @@ async def test_an_api_refusal_s_message_follows_accept_language_and_keeps_its_co
         "due_on": "2026-12-01",
         "reason": "customer_request",
         "requested_by": "customer",
-        "actor": paths["manager"],
     }
 
     english = await site.post(item, json=body, headers={"accept-language": "en-US"})
