@@ -133,7 +133,10 @@ async def add_account(
             )
         )
     await apply_account_events(
-        uow=app.uow(), consumer="complaints.accounts", events=[received(e) for e in events]
+        uow=app.uow(),
+        consumer="complaints.accounts",
+        events=[received(e) for e in events],
+        clock=app.clock,
     )
     return account_id
 

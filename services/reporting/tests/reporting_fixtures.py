@@ -91,4 +91,9 @@ def consumer_of(app: Reporting, data: EventData) -> str:
 async def feed(app: Reporting, events: Sequence[ReceivedEvent]) -> None:
     """Count events through the consumers' handler, each with its own consumer."""
     for event in events:
-        await count_events(uow=app.uow(), consumer=consumer_of(app, event.data), events=[event])
+        await count_events(
+            uow=app.uow(),
+            consumer=consumer_of(app, event.data),
+            events=[event],
+            now=app.clock.now(),
+        )

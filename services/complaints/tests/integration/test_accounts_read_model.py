@@ -47,10 +47,15 @@ async def test_vip_granted_then_revoked_and_duplicates_change_nothing(
     )
     consumer = unique("consumer")
     await apply_account_events(
-        uow=complaints.uow(), consumer=consumer, events=[registered, granted, revoked]
+        uow=complaints.uow(),
+        consumer=consumer,
+        events=[registered, granted, revoked],
+        clock=complaints.clock,
     )
     # The grant delivered again (a redelivery after a rebalance) must not make it VIP again.
-    await apply_account_events(uow=complaints.uow(), consumer=consumer, events=[granted])
+    await apply_account_events(
+        uow=complaints.uow(), consumer=consumer, events=[granted], clock=complaints.clock
+    )
     async with complaints.uow() as uow:
         account = await uow.accounts.get(account_id, visible_to=None)
     assert account is not None
@@ -70,6 +75,8 @@ async def test_an_account_known_only_by_unrelated_events_is_not_registered(
             granted_at=datetime.now(UTC),
         )
     )
-    await apply_account_events(uow=complaints.uow(), consumer=unique("consumer"), events=[granted])
+    await apply_account_events(
+        uow=complaints.uow(), consumer=unique("consumer"), events=[granted], clock=complaints.clock
+    )
     async with complaints.uow() as uow:
         assert await uow.accounts.get(account_id, visible_to=None) is None

@@ -7,16 +7,18 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Table, bindparam, func, select, update
+from sqlalchemy import Table, bindparam, case, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from chassis.db import is_any_of
 from chassis.outbox import withdraw_staged
+from chassis.privacy import ERASED
 from complaints.adapters.scoping import tickets_visible
 from complaints.adapters.tables import outbox, ticket_clocks, ticket_history, tickets
 from complaints.domain.clocks import SlaClock
 from complaints.domain.policy import ClockTarget
 from complaints.domain.scope import Visibility
-from complaints.domain.tickets import Ticket
+from complaints.domain.tickets import PERSONAL_DETAILS, Ticket
 
 # Loading a batch gives the event loop a turn this often.
 YIELD_EVERY = 50
@@ -255,6 +257,61 @@ class TicketRepository:
             await self._session.execute(ticket_history.insert(), history)
         for ticket in changed:
             ticket.history.clear()
+
+    async def erase_personal_text(self, account_id: str) -> list[str]:
+        """Anonymise what people wrote in the account's tickets (decision 0020): the contact,
+        description, solution, root cause, clocks' pause reasons and the texts in the history;
+        the facts (category, severity, times, who acted) stay. Returns the tickets' ids. The
+        update takes the tickets' row locks, so a command working on one waits for it or comes
+        first."""
+
+        def erased(column: Any) -> Any:
+            return case((column.is_not(None), ERASED))
+
+        ticket_ids = list(
+            await self._session.scalars(
+                update(tickets)
+                .where(tickets.c.account_id == account_id)
+                .values(
+                    contact=ERASED,
+                    description=ERASED,
+                    solution=erased(tickets.c.solution),
+                    root_cause=erased(tickets.c.root_cause),
+                )
+                .returning(tickets.c.id)
+            )
+        )
+        if not ticket_ids:
+            return []
+        await self._session.execute(
+            update(ticket_clocks)
+            .where(is_any_of(ticket_clocks.c.ticket_id, ticket_ids))
+            .values(pause_reason=erased(ticket_clocks.c.pause_reason))
+        )
+        entries = await self._session.execute(
+            select(ticket_history.c.id, ticket_history.c.detail).where(
+                is_any_of(ticket_history.c.ticket_id, ticket_ids)
+            )
+        )
+        rewritten = [
+            {
+                "b_id": entry_id,
+                "b_detail": {
+                    key: ERASED if key in PERSONAL_DETAILS and value else value
+                    for key, value in detail.items()
+                },
+            }
+            for entry_id, detail in entries
+            if any(detail.get(key) for key in PERSONAL_DETAILS)
+        ]
+        if rewritten:
+            await self._session.execute(
+                update(ticket_history)
+                .where(ticket_history.c.id == bindparam("b_id"))
+                .values(detail=bindparam("b_detail")),
+                rewritten,
+            )
+        return ticket_ids
 
     async def count_recent_for_account(self, account_id: str, *, since: datetime) -> int:
         count = await self._session.scalar(

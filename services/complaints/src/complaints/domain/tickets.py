@@ -94,6 +94,11 @@ def clock_timer(clock: str) -> str:
     return f"clock:{clock}"
 
 
+# The history details that hold what people wrote (solutions, causes, reasons, notes), which an
+# erasure anonymises; the others are codes, staff ids and times.
+PERSONAL_DETAILS = ("solution", "root_cause", "reason", "note")
+
+
 @dataclass(frozen=True)
 class HistoryEntry:
     at: datetime

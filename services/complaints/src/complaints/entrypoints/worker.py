@@ -1,5 +1,5 @@
-"""The worker process: accounts consumer, outbox relay, SLA timer scheduler, gauges, health and
-metrics. `python -m complaints.entrypoints.worker`; several copies may run side by side."""
+"""The worker process: accounts consumer (read model and erasures), outbox relay, SLA timer
+scheduler, gauges, health and metrics. `python -m complaints.entrypoints.worker`; several copies may run side by side."""
 
 import asyncio
 import gc
@@ -25,6 +25,7 @@ from complaints.metrics import (
 from complaints.service_layer.handlers import fire_due_timers, stage_coming_events
 from contracts.accounts_v1 import ACCOUNTS_TOPIC
 from contracts.complaints_v1 import TICKETS_TOPIC
+from contracts.privacy_v1 import ERASURES_TOPIC
 
 log = logging.getLogger(__name__)
 
@@ -81,7 +82,7 @@ async def run(app: Complaints) -> None:
             broker=broker,
             engine=app.engine,
             outbox=outbox,
-            topics=[ACCOUNTS_TOPIC, TICKETS_TOPIC, consumer.dead_letter_topic],
+            topics=[ACCOUNTS_TOPIC, TICKETS_TOPIC, ERASURES_TOPIC, consumer.dead_letter_topic],
             loops={
                 "sla-timers": sla_scheduler(app).run,
                 "sla-gauges": lambda: refresh_gauges(app),

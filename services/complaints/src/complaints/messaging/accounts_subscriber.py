@@ -1,4 +1,4 @@
-"""Consumes the accounts topic in batches and keeps the local read model of accounts."""
+"""Consumes the accounts topic in batches: the local read model of accounts, and erasures."""
 
 from faststream.kafka import KafkaBroker
 
@@ -12,7 +12,7 @@ def register_accounts_consumer(broker: KafkaBroker, app: Complaints) -> BatchCon
     name = f"{app.settings.consumer_group_prefix}.accounts"
 
     async def handle(events: list[ReceivedEvent]) -> None:
-        await apply_account_events(uow=app.uow(), consumer=name, events=events)
+        await apply_account_events(uow=app.uow(), consumer=name, events=events, clock=app.clock)
 
     return BatchConsumer(
         broker=broker,

@@ -21,6 +21,7 @@ from chassis import errors
 from chassis.clock import Clock
 from chassis.i18n import _
 from chassis.kafka import ReceivedEvent
+from chassis.privacy import erasure_completed
 from chassis.scheduler import DueTimer
 from chassis.unit_of_work import SqlUnitOfWork
 from complaints.adapters.documents import calendar_from_document, policy_from_document
@@ -41,6 +42,7 @@ from complaints.service_layer.commands import (
 )
 from complaints.service_layer.unit_of_work import ComplaintsUnitOfWork
 from contracts import accounts_v1
+from contracts.complaints_v1 import SOURCE
 
 
 class NotFound(errors.NotFound):
@@ -336,19 +338,36 @@ def _account_changes(data: Any) -> dict[str, Any]:
 
 
 async def apply_account_events(
-    *, uow: ComplaintsUnitOfWork, consumer: str, events: Sequence[ReceivedEvent]
+    *, uow: ComplaintsUnitOfWork, consumer: str, events: Sequence[ReceivedEvent], clock: Clock
 ) -> None:
-    """Keep the local read model of accounts (name, manager, tier, VIP); duplicates change
-    nothing."""
+    """Keep the local read model of accounts (name, manager, tier, VIP) and carry out erasures;
+    duplicates change nothing."""
     async with uow:
         fresh = await uow.inbox.claim_new(consumer=consumer, event_ids=[e.id for e in events])
         merged: dict[str, dict[str, Any]] = {}
+        erasures: list[accounts_v1.AccountContactsErased] = []
         # One account's events come from one partition, in order: fold them in that order.
         for event in events:
-            changes = _account_changes(event.data) if event.id in fresh else {}
+            if event.id not in fresh:
+                continue
+            if isinstance(event.data, accounts_v1.AccountContactsErased):
+                erasures.append(event.data)
+            changes = _account_changes(event.data)
             # Other account events (cards, lifecycle...) say nothing complaints keeps.
             if changes:
                 account_id = event.data.subject()
                 merged.setdefault(account_id, {"account_id": account_id}).update(changes)
         await uow.accounts.upsert(list(merged.values()))
+        for erasure in erasures:
+            await erase_account_text(uow, erasure, now=clock.now())
         await uow.commit()
+
+
+async def erase_account_text(
+    uow: ComplaintsUnitOfWork, erasure: accounts_v1.AccountContactsErased, *, now: datetime
+) -> None:
+    """Anonymise the account's tickets and report it done, in the caller's transaction. The
+    contact is free text, naming nobody by reference: whatever the scope, every ticket of the
+    account loses its personal text (decision 0020)."""
+    await uow.tickets.erase_personal_text(erasure.account_id)
+    uow.outbox.add(erasure_completed(erasure, service=SOURCE, at=now))

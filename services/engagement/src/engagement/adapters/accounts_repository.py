@@ -165,6 +165,14 @@ class AccountRepository:
                 found[row.account_id].append(KeyDate(row.reference, row.kind, row.month, row.day))
         return found
 
+    async def drop_key_dates(self, account_id: str, references: Sequence[str]) -> None:
+        """Forget the account's yearly dates of these card references (erased contacts)."""
+        await self._session.execute(
+            key_dates.delete().where(
+                key_dates.c.account_id == account_id, is_any_of(key_dates.c.reference, references)
+            )
+        )
+
     async def replace_key_dates(self, account_id: str, dates: Sequence[KeyDate]) -> None:
         await self._session.execute(key_dates.delete().where(key_dates.c.account_id == account_id))
         if dates:

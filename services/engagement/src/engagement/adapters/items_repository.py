@@ -4,12 +4,13 @@ from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Row, String, bindparam, column, func, select, update, values
+from sqlalchemy import Row, String, bindparam, column, func, or_, select, update, values
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from chassis.auth import Managers
 from chassis.db import is_any_of, managed_by
+from chassis.privacy import ERASED
 from engagement.adapters.tables import plan_items, reschedules
 from engagement.domain.events import ItemRescheduled
 from engagement.domain.plan import OPEN_STATES, Origin, PlanItem
@@ -192,6 +193,25 @@ class ItemRepository:
         ]
         if moves:
             await self._session.execute(reschedules.insert(), moves)
+
+    async def erase_notes(
+        self, account_id: str, *, visit_ids: Sequence[str] | None, next_steps: Sequence[str] = ()
+    ) -> None:
+        """Anonymise the notes of the account's items these visits did or planned as their next
+        steps; `visit_ids` None: of every item but the holiday greetings (whose note is the
+        holiday's name)."""
+        if visit_ids is None:
+            which = plan_items.c.origin != "holiday"
+        else:
+            which = or_(
+                is_any_of(plan_items.c.visit_id, visit_ids),
+                is_any_of(plan_items.c.item_id, next_steps),
+            )
+        await self._session.execute(
+            update(plan_items)
+            .where(plan_items.c.account_id == account_id, plan_items.c.note != "", which)
+            .values(note=ERASED)
+        )
 
     async def reassign(self, owners: Mapping[str, str | None]) -> dict[str, list[str]]:
         """Give each account's open items to its manager (`owners`: account -> manager), in one

@@ -1,9 +1,12 @@
 """The visit log, satisfaction feedback and sales targets."""
 
-from sqlalchemy import select
+from collections.abc import Sequence
+
+from sqlalchemy import select, true, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from chassis.db import upsert_statement
+from chassis.db import is_any_of, upsert_statement
+from chassis.privacy import ERASED
 from engagement.adapters.tables import feedback, targets, visits
 from engagement.domain.visits import Feedback, Target, Visit
 
@@ -29,6 +32,26 @@ class VisitRepository:
                 next_step_item_id=visit.next_step_item_id,
                 logged_at=visit.logged_at,
             )
+        )
+
+    async def erase_notes(
+        self, account_id: str, contact_refs: Sequence[str] | None
+    ) -> tuple[list[str], list[str]]:
+        """Anonymise the notes and next steps of the account's visits with these card contacts
+        (None: every visit of the account); returns their ids and their next steps' item ids.
+        The visit's facts (day, channel, outcome, its contact's reference) stay."""
+        met = true() if contact_refs is None else is_any_of(visits.c.contact_ref, contact_refs)
+        rows = (
+            await self._session.execute(
+                update(visits)
+                .where(visits.c.account_id == account_id, met)
+                .values(notes=ERASED, next_step=ERASED)
+                .returning(visits.c.visit_id, visits.c.next_step_item_id)
+            )
+        ).all()
+        return (
+            [visit_id for visit_id, _ in rows],
+            [item_id for _, item_id in rows if item_id is not None],
         )
 
     async def visit_exists(self, visit_id: str) -> bool:

@@ -15,6 +15,7 @@ from chassis.worker import retention_jobs, run_worker
 from contracts.accounts_v1 import ACCOUNTS_TOPIC
 from contracts.complaints_v1 import TICKETS_TOPIC
 from contracts.erp_v1 import ORDERS_TOPIC
+from contracts.privacy_v1 import ERASURES_TOPIC
 from contracts.registry import TOPICS
 from engagement.adapters.tables import inbox, outbox, timers
 from engagement.bootstrap import Engagement, bootstrap
@@ -91,6 +92,7 @@ async def run(app: Engagement) -> None:
                 ACCOUNTS_TOPIC,
                 ORDERS_TOPIC,
                 TICKETS_TOPIC,
+                ERASURES_TOPIC,
                 *(topic.name for topic in TOPICS if topic.owner == "engagement"),
                 *(consumer.dead_letter_topic for consumer in consumers),
             ],

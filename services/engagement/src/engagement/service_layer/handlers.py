@@ -7,8 +7,10 @@ from datetime import datetime
 from typing import Any
 
 from chassis.kafka import ReceivedEvent
+from chassis.privacy import erasure_completed
 from chassis.scheduler import DueTimer
 from contracts import accounts_v1, complaints_v1, erp_v1
+from contracts.engagement_v1 import SOURCE
 from engagement.adapters.published import reassigned_contract
 from engagement.domain.accounts import Account, KeyDate
 from engagement.domain.follow_ups import (
@@ -59,8 +61,8 @@ async def apply_account_events(
     settings: PlanSettings,
 ) -> None:
     """Keep the accounts' read model; re-plan accounts whose tier, VIP status or card dates
-    changed, reassign their items when the manager changes, and plan the retention visit or
-    win-back call of an account going at risk or dormant."""
+    changed, reassign their items when the manager changes, plan the retention visit or
+    win-back call of an account going at risk or dormant, and carry out erasures."""
     async with uow:
         fresh = await uow.inbox.new_events(consumer=consumer, events=events)
         account_ids = {event.data.subject() for event in fresh}
@@ -68,10 +70,13 @@ async def apply_account_events(
         merged: dict[str, dict[str, Any]] = {}
         key_dates: dict[str, list[KeyDate]] = {}
         lifecycle_moves: list[tuple[str, str, datetime]] = []
+        erasures: list[accounts_v1.AccountContactsErased] = []
         # One account's events come from one partition, in order: fold them in that order.
         for event in fresh:
             data = event.data
             account_id = data.subject()
+            if isinstance(data, accounts_v1.AccountContactsErased):
+                erasures.append(data)
             changes = _account_changes(data)
             if changes:
                 merged.setdefault(account_id, {"account_id": account_id}).update(changes)
@@ -84,6 +89,10 @@ async def apply_account_events(
         await uow.accounts.upsert(list(merged.values()))
         for account_id, dates in key_dates.items():
             await uow.accounts.replace_key_dates(account_id, dates)
+        # After the batch's card dates, so an erased contact's birthday is gone whatever came
+        # first; the upkeep below then cancels its open care touches.
+        for erasure in erasures:
+            await _erase(uow, erasure, now)
         current = await uow.accounts.lock(account_ids)
         managed = {row["account_id"] for row in merged.values() if "manager" in row}
         await _reassign(uow, before, {i: a for i, a in current.items() if i in managed}, now)
@@ -92,6 +101,23 @@ async def apply_account_events(
         )
         await upkeep_plans(uow=uow, account_ids=account_ids, now=now, settings=settings)
         await uow.commit()
+
+
+async def _erase(
+    uow: EngagementUnitOfWork, erasure: accounts_v1.AccountContactsErased, now: datetime
+) -> None:
+    """Anonymise what engagement keeps about the erased contacts (scope account: about the
+    account) and report it done (decision 0020). Names are never here: pages show them by
+    reference from accounts, which has erased them."""
+    account_id = erasure.account_id
+    contacts = erasure.contact_references
+    whole = erasure.scope == "account"
+    visit_ids, next_steps = await uow.visits.erase_notes(account_id, None if whole else contacts)
+    await uow.items.erase_notes(
+        account_id, visit_ids=None if whole else visit_ids, next_steps=next_steps
+    )
+    await uow.accounts.drop_key_dates(account_id, contacts)
+    uow.published.add(erasure_completed(erasure, service=SOURCE, at=now))
 
 
 async def _reassign(

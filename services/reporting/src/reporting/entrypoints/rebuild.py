@@ -111,6 +111,8 @@ async def rebuild(
                 consumer_name(app.settings.consumer_group_prefix, source): events
                 for source, events in batch.by_source.items()
             },
+            # The live consumers reported these erasures when they first came.
+            erasures_done_at=None,
         )
         report.records += batch.records
         report.rejected += batch.rejected

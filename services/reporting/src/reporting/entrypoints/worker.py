@@ -1,4 +1,5 @@
-"""The worker process: one consumer group per source topic set, retention, health and metrics.
+"""The worker process: one consumer group per source topic set, the outbox relay (erasure
+completions), retention, health and metrics.
 `python -m reporting.entrypoints.worker`; several copies may run side by side."""
 
 import asyncio
@@ -6,7 +7,8 @@ from datetime import timedelta
 
 from chassis.kafka import make_broker
 from chassis.logging import configure_logging
-from chassis.worker import RetentionJob, inbox_purge, run_worker
+from chassis.worker import RetentionJob, inbox_purge, outbox_purge, run_worker
+from contracts.privacy_v1 import ERASURES_TOPIC
 from reporting.adapters.tables import inbox, outbox
 from reporting.bootstrap import Reporting, bootstrap
 from reporting.config import ReportingSettings
@@ -24,17 +26,23 @@ async def run(app: Reporting) -> None:
             outbox=outbox,
             topics=[
                 *source_topics(app.settings.topic_prefix),
+                ERASURES_TOPIC,
                 *(consumer.dead_letter_topic for consumer in consumers),
             ],
             loops={},
             readiness_checks=[app.check_database],
-            # Reporting has no timers and publishes nothing: only seen inbox ids expire.
+            # Reporting has no timers; it publishes only its erasure completions.
             retention=[
+                RetentionJob(
+                    "outbox",
+                    timedelta(days=app.settings.retention_outbox_days),
+                    outbox_purge(app.engine, outbox),
+                ),
                 RetentionJob(
                     "inbox",
                     timedelta(days=app.settings.retention_inbox_days),
                     inbox_purge(app.engine, inbox),
-                )
+                ),
             ],
             port=app.settings.worker_port,
             clock=app.clock,

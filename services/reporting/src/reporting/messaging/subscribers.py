@@ -58,7 +58,7 @@ def register_consumers(broker: KafkaBroker, app: Reporting) -> list[BatchConsume
         name = consumer_name(app.settings.consumer_group_prefix, source)
 
         async def handle(events: list[ReceivedEvent], name: str = name) -> None:
-            await count_events(uow=app.uow(), consumer=name, events=events)
+            await count_events(uow=app.uow(), consumer=name, events=events, now=app.clock.now())
 
         consumers.append(
             BatchConsumer(

@@ -1,6 +1,6 @@
 """The reporting unit of work: one transaction, its repositories and its outbox.
 
-Reporting publishes nothing; the outbox is the chassis's and stays empty.
+Reporting publishes only its erasure completions (`privacy.erasure.completed.v1`).
 """
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
