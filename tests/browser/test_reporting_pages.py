@@ -16,6 +16,7 @@ import pytest
 from aiokafka import AIOKafkaProducer
 from playwright.async_api import Page, expect
 
+from chassis.kafka import KafkaConnection
 from chassis.testing import FrontDoor, Infrastructure, eventually, unique
 from contracts import accounts_v1, engagement_v1, erp_v1
 from contracts.envelope import CloudEvent, EventData
@@ -28,7 +29,7 @@ NOW = datetime.now(UTC)
 
 @pytest.fixture(scope="module")
 async def reporting_site(infrastructure: Infrastructure) -> AsyncIterator[dict[str, Any]]:
-    prefix = f"{unique('rb')}."
+    prefix = f"reporting.{unique('rb')}."
     reporting = await prepare_reporting(infrastructure, topic_prefix=prefix)
     async with reporting.running("api", "worker") as processes:
         door = FrontDoor({"reporting": processes["api"].port})
@@ -38,8 +39,8 @@ async def reporting_site(infrastructure: Infrastructure) -> AsyncIterator[dict[s
             door.stop()
 
 
-async def publish(bootstrap: str, prefix: str, events: list[EventData]) -> None:
-    producer = AIOKafkaProducer(bootstrap_servers=bootstrap, acks="all")
+async def publish(kafka: KafkaConnection, prefix: str, events: list[EventData]) -> None:
+    producer = AIOKafkaProducer(**kafka.client_kwargs(), acks="all")
     await producer.start()
     try:
         for data in events:
@@ -107,7 +108,7 @@ async def demo_manager(
         )
         for account in accounts
     ]
-    await publish(infrastructure.kafka_bootstrap_servers, reporting_site["prefix"], events)
+    await publish(infrastructure.kafka, reporting_site["prefix"], events)
     async with httpx.AsyncClient(base_url=reporting_site["url"], timeout=10) as client:
 
         async def counted() -> bool:
