@@ -7,7 +7,8 @@
 # The passwords come from RAPPORT_KAFKA_<NAME>_PASSWORD (default `<name>-secret`).
 set -euo pipefail
 KAFKA=/opt/kafka
-PRINCIPALS=(admin accounts complaints engagement reporting erp)
+# The super user and every principal of the ACL table, as on the local stack.
+mapfile -t PRINCIPALS < <(echo admin; awk '!/^#/ && NF { print $1 }' /rapport/acls.txt | sort -u)
 
 password() {
     local variable="RAPPORT_KAFKA_${1^^}_PASSWORD"

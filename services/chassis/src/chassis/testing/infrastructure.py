@@ -13,6 +13,7 @@ the SCRAM passwords `RAPPORT_KAFKA_<NAME>_PASSWORD` (the stack's `env`, else `<n
 import asyncio
 import dataclasses
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -33,15 +34,15 @@ from chassis.kafka import KafkaConnection
 from chassis.migrations import schema_drift
 
 REPO_ROOT = Path(__file__).resolve().parents[5]
-# The stack's SCRAM principals (deploy/local/stack.sh): the super user and one per client.
-KAFKA_PRINCIPALS = ("admin", "accounts", "complaints", "engagement", "reporting", "erp")
+PASSWORD_VARIABLE = re.compile(r"RAPPORT_KAFKA_([A-Z0-9_]+)_PASSWORD")
 
 
 def kafka_passwords(values: Mapping[str, str]) -> dict[str, str]:
-    """Each principal's password, from `RAPPORT_KAFKA_<NAME>_PASSWORD` in `values`."""
+    """The principals' passwords in `values`, from `RAPPORT_KAFKA_<NAME>_PASSWORD`."""
     return {
-        name: values.get(f"RAPPORT_KAFKA_{name.upper()}_PASSWORD", f"{name}-secret").strip("'\"")
-        for name in KAFKA_PRINCIPALS
+        match.group(1).lower(): value.strip("'\"")
+        for key, value in values.items()
+        if (match := PASSWORD_VARIABLE.fullmatch(key))
     }
 
 
@@ -57,7 +58,8 @@ class Infrastructure:
         return self.kafka_as("admin")
 
     def kafka_as(self, principal: str) -> KafkaConnection:
-        return KafkaConnection(self.bootstrap_servers, principal, self.passwords[principal])
+        password = self.passwords.get(principal, f"{principal}-secret")
+        return KafkaConnection(self.bootstrap_servers, principal, password)
 
     @property
     def database(self) -> str:
