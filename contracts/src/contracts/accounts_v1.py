@@ -255,6 +255,42 @@ class AccountReferralRecorded(EventData):
     recorded_at: UtcDateTime
 
 
+class AccountContactConsentChanged(EventData):
+    """A card's contact gave or withdrew consent to marketing contact (care touches, surveys):
+    the contact's reference and the state in force, nothing more about the person."""
+
+    event_type: ClassVar[str] = "accounts.contact.consent_changed.v1"
+    topic: ClassVar[str] = ACCOUNTS_TOPIC
+
+    account_id: str
+    contact_reference: str = Field(
+        min_length=1, max_length=64, description="the contact id, as in AccountKeyDatesChanged"
+    )
+    state: Literal["given", "withdrawn"]
+    recorded_by: str
+    changed_at: UtcDateTime
+
+
+class AccountContactsErased(EventData):
+    """Personal data of an account's contacts is erased (on request, or the account has been
+    dormant too long). Every service anonymises its copies about these contact references (scope
+    `account`: every personal field it holds about the account, contact or not) and publishes
+    `privacy.erasure.completed.v1` with the erasure id (contracts.privacy_v1)."""
+
+    event_type: ClassVar[str] = "accounts.contact.erased.v1"
+    topic: ClassVar[str] = ACCOUNTS_TOPIC
+
+    account_id: str
+    erasure_id: str = Field(min_length=1, max_length=64)
+    scope: Literal["contact", "account"]
+    contact_references: list[str] = Field(
+        max_length=1000, description="the erased contacts' ids (every one the card ever had)"
+    )
+    reason: Literal["request", "dormant"]
+    requested_by: str = Field(description="staff id; `accounts` for the dormant accounts job")
+    erased_at: UtcDateTime
+
+
 EVENTS: tuple[type[EventData], ...] = (
     AccountRegistered,
     AccountClassified,
@@ -269,4 +305,6 @@ EVENTS: tuple[type[EventData], ...] = (
     AccountVipNominated,
     AccountVipRejected,
     AccountReferralRecorded,
+    AccountContactConsentChanged,
+    AccountContactsErased,
 )

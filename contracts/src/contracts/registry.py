@@ -2,7 +2,7 @@
 
 from dataclasses import dataclass
 
-from contracts import accounts_v1, complaints_v1, engagement_v1, erp_v1
+from contracts import accounts_v1, complaints_v1, engagement_v1, erp_v1, privacy_v1
 from contracts.envelope import EventData
 
 
@@ -59,6 +59,15 @@ TOPICS: tuple[TopicSpec, ...] = (
         "engagement",
         "Monthly sales targets per manager. Key: the manager's staff id.",
         engagement_v1.TARGET_EVENTS,
+    ),
+    # Shared by every service that keeps personal data: each reports its own erasures here.
+    TopicSpec(
+        privacy_v1.ERASURES_TOPIC,
+        "every-service",
+        "Erasures completed: each service that keeps personal data reports that it anonymised "
+        "what an accounts.contact.erased.v1 named; accounts keeps the erasure report. "
+        "Key: account id.",
+        privacy_v1.EVENTS,
     ),
 )
 

@@ -22,7 +22,7 @@ from chassis.testing import (
     SignedInAs,
     free_port,
 )
-from contracts import complaints_v1, engagement_v1, erp_v1
+from contracts import complaints_v1, engagement_v1, erp_v1, privacy_v1
 from contracts.envelope import CloudEvent, EventData
 from contracts.registry import EVENT_TYPES
 
@@ -30,6 +30,7 @@ ACCOUNTS_CONSUMES = {
     "erp": [erp_v1.CUSTOMERS_TOPIC, erp_v1.ORDERS_TOPIC],
     "signals": [engagement_v1.FEEDBACK_TOPIC, complaints_v1.TICKETS_TOPIC],
     "plan": [engagement_v1.PLAN_TOPIC],
+    "privacy": [privacy_v1.ERASURES_TOPIC],
 }
 
 

@@ -9,6 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from accounts.config import AccountsSettings
 from accounts.domain.cards import CardPolicy
 from accounts.domain.lifecycle import LifecyclePolicy
+from accounts.domain.privacy import PrivacyRules
 from accounts.domain.tier_policy import TierPolicy
 from accounts.service_layer.evaluation import EvaluationRules
 from accounts.service_layer.unit_of_work import AccountsUnitOfWork
@@ -58,6 +59,16 @@ class Accounts:
     @property
     def rules(self) -> EvaluationRules:
         return evaluation_rules(self.settings)
+
+    @property
+    def privacy(self) -> PrivacyRules:
+        settings = self.settings
+        return PrivacyRules(
+            services=settings.erasure_services,
+            dormant_after=timedelta(days=settings.anonymise_dormant_after_days),
+            sweep_every=timedelta(hours=settings.dormant_sweep_hours),
+            sweep_batch=settings.dormant_sweep_batch,
+        )
 
     def uow(self) -> AccountsUnitOfWork:
         return AccountsUnitOfWork(self.session_factory)

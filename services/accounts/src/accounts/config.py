@@ -7,6 +7,7 @@ are settings.
 
 from decimal import Decimal
 
+from pydantic import Field
 from pydantic_settings import SettingsConfigDict
 
 from chassis.settings import ServiceSettings
@@ -50,5 +51,12 @@ class AccountsSettings(ServiceSettings):
     # Machine clients (their service account's username) that may read every card's names by
     # reference (`GET /{id}/card/names`), and nothing else: engagement's, by client credentials.
     name_reader_clients: frozenset[str] = frozenset({"service-account-rapport-feeder"})
+    # Privacy (decision 0020): the services that keep personal data and report each erasure
+    # done (accounts itself is done at once); dormant accounts' contacts are erased this long
+    # after their last order (or registration), swept by the scheduler this often.
+    erasure_services: tuple[str, ...] = ("engagement", "complaints", "reporting")
+    anonymise_dormant_after_days: int = Field(default=730, ge=1)
+    dormant_sweep_hours: float = Field(default=24.0, gt=0)
+    dormant_sweep_batch: int = Field(default=200, ge=1)
     api_port: int = 8101
     worker_port: int = 8111

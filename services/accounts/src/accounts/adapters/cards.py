@@ -4,7 +4,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, select, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -113,6 +113,32 @@ class CardRepository:
                 content=content,
                 changes=changes,
             )
+        )
+
+    async def rewrite(
+        self,
+        account_id: str,
+        *,
+        current: dict[str, Any] | None,
+        versions: dict[int, tuple[dict[str, Any], list[dict[str, Any]]]],
+    ) -> None:
+        """Replace the stored content of the current card and of past versions in place (an
+        erasure: the history keeps its shape, not the erased data). `versions` maps a version
+        number to its new content and changes."""
+        if current is not None:
+            await self._session.execute(
+                update(cards).where(cards.c.account_id == account_id).values(content=current)
+            )
+        for version, (content, changes) in versions.items():
+            await self._session.execute(
+                update(card_versions)
+                .where(card_versions.c.account_id == account_id, card_versions.c.version == version)
+                .values(content=content, changes=changes)
+            )
+
+    async def clear_review_notes(self, account_id: str) -> None:
+        await self._session.execute(
+            update(card_reviews).where(card_reviews.c.account_id == account_id).values(note="")
         )
 
     async def add_review(self, *, account_id: str, by: str, at: datetime, note: str) -> None:

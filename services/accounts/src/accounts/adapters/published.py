@@ -167,3 +167,21 @@ def to_contract(event: domain.DomainEvent) -> EventData:
                 reason=event.reason,
                 revoked_at=event.at,
             )
+        case domain.ConsentChanged():
+            return v1.AccountContactConsentChanged(
+                account_id=event.account_id,
+                contact_reference=event.contact_id,
+                state=event.state,
+                recorded_by=event.by,
+                changed_at=event.at,
+            )
+        case domain.ContactsErased(erasure=erasure):
+            return v1.AccountContactsErased(
+                account_id=erasure.account_id,
+                erasure_id=erasure.erasure_id,
+                scope=erasure.scope,
+                contact_references=list(erasure.contact_ids),
+                reason=erasure.reason,
+                requested_by=erasure.requested_by,
+                erased_at=erasure.requested_at,
+            )

@@ -213,6 +213,47 @@ personal_data_access = Table(
     Index("ix_personal_data_access_account", "account_id", "at"),
 )
 
+# A contact's consent to marketing contact: every record kept, the latest in force.
+contact_consents = Table(
+    "contact_consents",
+    metadata,
+    Column("id", BigInteger, Identity(), primary_key=True),
+    Column("account_id", String(64), ForeignKey("accounts.account_id"), nullable=False),
+    Column("contact_id", String(32), nullable=False),
+    Column("state", String(10), nullable=False),
+    Column("channel", String(20), nullable=False),
+    Column("recorded_by", String(64), nullable=False),
+    Column("recorded_at", DateTime(timezone=True), nullable=False),
+    Column("note", Text, nullable=False, server_default=""),
+    Index("ix_contact_consents_contact", "account_id", "contact_id", "recorded_at"),
+)
+
+# Erasures of contacts' personal data, and each service's part: accounts is done at once, the
+# others when their `privacy.erasure.completed.v1` arrives.
+erasures = Table(
+    "erasures",
+    metadata,
+    Column("erasure_id", String(32), primary_key=True),
+    Column("account_id", String(64), ForeignKey("accounts.account_id"), nullable=False),
+    Column("scope", String(10), nullable=False),
+    Column("contact_ids", JSONB, nullable=False),
+    Column("reason", String(10), nullable=False),
+    Column("why", Text, nullable=False, server_default=""),
+    Column("requested_by", String(64), nullable=False),
+    Column("requested_at", DateTime(timezone=True), nullable=False),
+    Index("ix_erasures_requested", "requested_at"),
+    Index("ix_erasures_account", "account_id", "requested_at"),
+)
+
+erasure_services = Table(
+    "erasure_services",
+    metadata,
+    Column("erasure_id", String(32), ForeignKey("erasures.erasure_id"), primary_key=True),
+    Column("service", String(30), primary_key=True),
+    Column("state", String(10), nullable=False),
+    Column("completed_at", DateTime(timezone=True)),
+)
+
 vip_nominations = Table(
     "vip_nominations",
     metadata,

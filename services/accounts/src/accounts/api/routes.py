@@ -3,7 +3,7 @@
 from datetime import datetime
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Path, Query
 
 from accounts.api.dependencies import (
     AccountsApp,
@@ -25,6 +25,9 @@ from accounts.api.schemas import (
     CardIn,
     CardNamesOut,
     CardOut,
+    ConsentIn,
+    ConsentOut,
+    ConsentsOut,
     ContactNameOut,
     DateLabelOut,
     LifecycleChangeOut,
@@ -35,8 +38,15 @@ from accounts.api.schemas import (
 )
 from accounts.domain.cards import Contact, ImportantDate, Preferences
 from accounts.service_layer.accounts import register_prospect, set_referral
-from accounts.service_layer.cards import read_card, read_card_names, review_card, save_card
+from accounts.service_layer.cards import (
+    read_card,
+    read_card_history,
+    read_card_names,
+    review_card,
+    save_card,
+)
 from accounts.service_layer.commands import (
+    RecordConsent,
     RegisterProspect,
     ReviewCard,
     SaveCard,
@@ -45,6 +55,7 @@ from accounts.service_layer.commands import (
     SubmittedNote,
 )
 from accounts.service_layer.explanation import explain_account
+from accounts.service_layer.privacy import current_consents, read_consents, record_consent
 from accounts.service_layer.summary import purchase_summary
 from chassis.errors import InvalidInput, NotFound
 from chassis.http import refusals
@@ -335,16 +346,21 @@ async def post_card_review(
     "/{account_id}/card/history",
     response_model=CardHistoryOut,
     responses=READ_REFUSALS,
-    summary="Every version of the card (who, when, what changed) and every review",
+    summary="Every version of the card (who, when, what changed) and every review (the read "
+    "is logged)",
 )
-async def card_history(uow: ReadUow, who: Reader, account_id: str) -> CardHistoryOut:
+async def card_history(
+    app: AccountsApp, uow: ReadUow, who: Reader, reason: Purpose, account_id: str
+) -> CardHistoryOut:
     await load_account(uow, who, account_id)
-    return CardHistoryOut.model_validate(
-        {
-            "versions": await uow.cards.versions(account_id),
-            "reviews": await uow.cards.reviews(account_id),
-        }
+    found = await read_card_history(
+        uow=app.uow(),
+        account_id=account_id,
+        actor=who.actor.user,
+        purpose=reason,
+        now=app.clock.now(),
     )
+    return CardHistoryOut.model_validate(found)
 
 
 @router.get(
@@ -359,6 +375,62 @@ async def card_access_log(
     await load_account(uow, who, account_id)
     rows = await uow.cards.access_log(account_id, query.limit)
     return [AccessOut.model_validate(row) for row in rows]
+
+
+async def consents_out(app: AccountsApp, who: Caller, account_id: str, reason: str) -> ConsentsOut:
+    records = await read_consents(
+        uow=app.uow(),
+        account_id=account_id,
+        actor=who.actor.user,
+        purpose=reason,
+        now=app.clock.now(),
+    )
+    return ConsentsOut(
+        current=[ConsentOut.model_validate(r) for r in current_consents(records).values()],
+        history=[ConsentOut.model_validate(r) for r in records],
+    )
+
+
+@router.get(
+    "/{account_id}/consents",
+    response_model=ConsentsOut,
+    responses=READ_REFUSALS,
+    summary="The card's contacts' consent to marketing contact: in force and every record "
+    "(the read is logged)",
+)
+async def get_consents(
+    app: AccountsApp, read: ReadUow, who: Reader, reason: Purpose, account_id: str
+) -> ConsentsOut:
+    await load_account(read, who, account_id)
+    return await consents_out(app, who, account_id, reason)
+
+
+@router.post(
+    "/{account_id}/contacts/{contact_id}/consent",
+    response_model=ConsentsOut,
+    status_code=201,
+    responses=WRITE_REFUSALS,
+    summary="Record that a contact gave or withdrew consent to marketing contact, and how "
+    "(published as AccountContactConsentChanged; 404 contact_not_found)",
+)
+async def post_consent(
+    app: AccountsApp,
+    read: ReadUow,
+    who: Worker,
+    reason: Purpose,
+    account_id: str,
+    contact_id: Annotated[str, Path(max_length=32)],
+    body: ConsentIn,
+) -> ConsentsOut:
+    await load_account(read, who, account_id)
+    await record_consent(
+        uow=app.uow(),
+        command=RecordConsent(
+            account_id, contact_id, body.state, body.channel, body.note, who.actor
+        ),
+        now=app.clock.now(),
+    )
+    return await consents_out(app, who, account_id, reason)
 
 
 @router.get(

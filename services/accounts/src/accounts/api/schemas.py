@@ -229,7 +229,6 @@ class ContactIn(Strict):
     preferred_channel: Literal["", "phone", "email", "wechat", "sms", "visit"] = ""
     call_window_start: time | None = None
     call_window_end: time | None = None
-    marketing_consent: bool = False
 
 
 class PreferencesIn(Strict):
@@ -352,6 +351,92 @@ class AccessOut(BaseModel):
     what: str
     purpose: str
     at: datetime
+
+
+# --- privacy -----------------------------------------------------------------------------------
+
+
+class ConsentIn(Strict):
+    state: Literal["given", "withdrawn"]
+    channel: Literal["form", "email", "phone", "in_person"] = Field(
+        description="how the contact gave or withdrew consent"
+    )
+    note: str = Field(default="", max_length=500)
+
+
+class ConsentOut(BaseModel):
+    contact_id: str
+    state: str
+    channel: str
+    recorded_by: str
+    recorded_at: datetime
+    note: str
+
+
+class ConsentsOut(BaseModel):
+    current: list[ConsentOut] = Field(description="the record in force, per contact")
+    history: list[ConsentOut] = Field(description="every record, newest first")
+
+
+class AuditQuery(Strict):
+    """The audit of personal data: filters (all optional), page."""
+
+    account_id: str | None = Field(default=None, max_length=64)
+    actor: str | None = Field(default=None, max_length=64, description="a staff id, e.g. AM-01")
+    since: date | None = Field(default=None, description="from this day (UTC), inclusive")
+    until: date | None = Field(default=None, description="to this day (UTC), inclusive")
+    page: int = Field(default=1, ge=1, le=MAX_PAGE)
+    page_size: int = Field(default=50, ge=1, le=500)
+
+
+class AuditEntryOut(AccessOut):
+    account_id: str
+
+
+class AuditPage(BaseModel):
+    items: list[AuditEntryOut]
+    total: int
+    page: int
+    page_size: int
+
+
+class ErasureIn(Strict):
+    contact_id: str | None = Field(
+        default=None, min_length=1, max_length=32, description="one contact; null: every contact"
+    )
+    why: str = Field(min_length=1, max_length=500, description="the request: who asked, how")
+
+
+class ErasureServiceOut(BaseModel):
+    service: str
+    state: Literal["pending", "done"]
+    completed_at: datetime | None
+
+
+class ErasureOut(BaseModel):
+    erasure_id: str
+    account_id: str
+    scope: Literal["contact", "account"]
+    contact_ids: list[str]
+    reason: Literal["request", "dormant"]
+    why: str
+    requested_by: str
+    requested_at: datetime
+    services: list[ErasureServiceOut]
+    done: bool = Field(description="every service has erased its copies")
+
+
+class ErasureQuery(Strict):
+    account_id: str | None = Field(default=None, max_length=64)
+    page: int = Field(default=1, ge=1, le=MAX_PAGE)
+    page_size: int = Field(default=50, ge=1, le=500)
+
+
+class ErasurePage(BaseModel):
+    items: list[ErasureOut]
+    total: int
+    page: int
+    page_size: int
 
 
 # --- VIP ---------------------------------------------------------------------------------------

@@ -36,8 +36,6 @@ class Contact:
     # Best time to call (handbook: 11:00-12:00 and 16:00-17:00 work best).
     call_window_start: time | None = None
     call_window_end: time | None = None
-    # Consent to marketing contact (privacy): recorded, and can be withdrawn.
-    marketing_consent: bool = False
 
 
 @dataclass(frozen=True)

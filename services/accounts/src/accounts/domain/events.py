@@ -7,6 +7,7 @@ from typing import Literal
 
 from accounts.domain.cards import KeyDate
 from accounts.domain.evaluation import Evaluation, Tier
+from accounts.domain.privacy import ConsentState, Erasure
 from accounts.domain.tier_policy import TierPolicy
 
 
@@ -152,6 +153,24 @@ class VipRevoked:
     at: datetime
 
 
+@dataclass(frozen=True)
+class ConsentChanged:
+    """A contact's consent to marketing contact, as it now stands."""
+
+    account_id: str
+    contact_id: str
+    state: ConsentState
+    by: str
+    at: datetime
+
+
+@dataclass(frozen=True)
+class ContactsErased:
+    """Contacts' personal data is erased here; every other service is to erase its copies."""
+
+    erasure: Erasure
+
+
 DomainEvent = (
     AccountRegistered
     | AccountUpdated
@@ -166,4 +185,6 @@ DomainEvent = (
     | VipGranted
     | VipRejected
     | VipRevoked
+    | ConsentChanged
+    | ContactsErased
 )

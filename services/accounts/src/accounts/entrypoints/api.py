@@ -4,6 +4,7 @@ import uvicorn
 from fastapi import FastAPI
 
 from accounts.api.policies import router as policies_router
+from accounts.api.privacy import router as privacy_router
 from accounts.api.reports import router as reports_router
 from accounts.api.routes import router as api_router
 from accounts.api.vip import router as vip_router
@@ -12,6 +13,7 @@ from accounts.config import AccountsSettings
 from accounts.ui.pages import STATIC_PREFIX
 from accounts.ui.pages import router as pages_router
 from accounts.ui.policy_pages import router as policy_pages_router
+from accounts.ui.privacy_pages import router as privacy_pages_router
 from accounts.ui.report_pages import router as report_pages_router
 from accounts.ui.vip_pages import router as vip_pages_router
 from chassis.auth import IdentitySettings, install_identity
@@ -31,10 +33,12 @@ def create(accounts: Accounts | None = None) -> FastAPI:
         # The fixed paths (tier-policies, vip-...) come before /api/v1/accounts/{account_id}.
         routers=[
             policies_router,
+            privacy_router,
             reports_router,
             vip_router,
             api_router,
             policy_pages_router,
+            privacy_pages_router,
             report_pages_router,
             vip_pages_router,
             pages_router,

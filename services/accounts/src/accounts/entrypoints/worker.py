@@ -12,8 +12,10 @@ from accounts.bootstrap import Accounts, bootstrap
 from accounts.config import AccountsSettings
 from accounts.messaging.erp_subscriber import register_erp_consumer
 from accounts.messaging.plan_subscriber import register_plan_consumer
+from accounts.messaging.privacy_subscriber import register_privacy_consumer
 from accounts.messaging.signals_subscriber import register_signals_consumer
 from accounts.service_layer.cards import republish_key_dates
+from accounts.service_layer.privacy import schedule_dormant_sweep
 from accounts.service_layer.timers import handle_due_timers
 from chassis.kafka import kafka_connection, make_broker
 from chassis.logging import configure_logging
@@ -27,10 +29,10 @@ KEY_DATES_REPUBLISH_BATCH = 500
 
 
 def timer_scheduler(app: Accounts) -> TimerScheduler:
-    rules = app.rules
+    rules, privacy = app.rules, app.privacy
 
     async def fire(*, uow: SqlUnitOfWork, timers: list[DueTimer], now: datetime) -> None:
-        await handle_due_timers(uow=uow, timers=timers, now=now, rules=rules)
+        await handle_due_timers(uow=uow, timers=timers, now=now, rules=rules, privacy=privacy)
 
     return TimerScheduler(
         name="accounts",
@@ -53,12 +55,19 @@ async def republish_queued_key_dates(app: Accounts) -> None:
     await asyncio.Event().wait()
 
 
+async def start_dormant_sweep(app: Accounts) -> None:
+    """Make sure the dormant accounts sweep is scheduled (it reschedules itself), then idle."""
+    await schedule_dormant_sweep(uow=app.uow(), now=app.clock.now())
+    await asyncio.Event().wait()
+
+
 async def run(app: Accounts) -> None:
     broker = make_broker(kafka_connection(app.settings), client_id="accounts-worker")
     consumers = [
         register_erp_consumer(broker, app),
         register_signals_consumer(broker, app),
         register_plan_consumer(broker, app),
+        register_privacy_consumer(broker, app),
     ]
     try:
         await run_worker(
@@ -75,6 +84,7 @@ async def run(app: Accounts) -> None:
             loops={
                 "timer-scheduler": timer_scheduler(app).run,
                 "key-dates-republish": lambda: republish_queued_key_dates(app),
+                "dormant-sweep-start": lambda: start_dormant_sweep(app),
             },
             readiness_checks=[app.check_database],
             retention=retention_jobs(

@@ -57,7 +57,7 @@ def _complete(submitted: SubmittedCard, previous: Card, actor: str, now: datetim
     )
 
 
-async def _require_account(uow: AccountsUnitOfWork, account_id: str) -> dict[str, Any]:
+async def require_account(uow: AccountsUnitOfWork, account_id: str) -> dict[str, Any]:
     account = await uow.accounts.account_row(account_id)
     if account is None:
         raise NotFound(
@@ -89,6 +89,28 @@ async def read_card_names(
     return await _read(uow, account_id, None, actor=actor, purpose=purpose, now=now, what=what)
 
 
+async def read_card_history(
+    *, uow: AccountsUnitOfWork, account_id: str, actor: str, purpose: str, now: datetime
+) -> dict[str, list[dict[str, Any]]]:
+    """Every version of the card (each holds the whole card) and every review; logged."""
+    async with uow:
+        await require_account(uow, account_id)
+        found = {
+            "versions": await uow.cards.versions(account_id),
+            "reviews": await uow.cards.reviews(account_id),
+        }
+        await uow.cards.log_access(
+            account_id=account_id,
+            actor=actor,
+            action="read",
+            what="card history",
+            purpose=purpose,
+            at=now,
+        )
+        await uow.commit()
+    return found
+
+
 async def _read(
     uow: AccountsUnitOfWork,
     account_id: str,
@@ -100,7 +122,7 @@ async def _read(
     what: str,
 ) -> dict[str, Any]:
     async with uow:
-        await _require_account(uow, account_id)
+        await require_account(uow, account_id)
         if as_of is None:
             stored = await uow.cards.current(account_id)
         else:
@@ -134,7 +156,7 @@ async def save_card(
     async with uow:
         policy = await active_policy(uow, rules, now)
         await uow.locks.lock_accounts([account_id])
-        await _require_account(uow, account_id)
+        await require_account(uow, account_id)
         stored = await uow.cards.current(account_id, for_update=True)
         version = stored["version"] if stored else 0
         edited = command.expected_version
@@ -230,7 +252,7 @@ async def review_card(
     async with uow:
         policy = await active_policy(uow, rules, now)
         await uow.locks.lock_accounts([account_id])
-        await _require_account(uow, account_id)
+        await require_account(uow, account_id)
         await uow.cards.add_review(
             account_id=account_id, by=actor.user, at=now, note=command.note.strip()
         )

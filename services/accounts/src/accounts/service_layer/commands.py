@@ -125,3 +125,26 @@ class ReviewReport:
     report_id: int
     actor: Actor
     note: str = ""
+
+
+@dataclass(frozen=True)
+class RecordConsent:
+    """A contact gives or withdraws consent to marketing contact; `channel` is how they said so."""
+
+    account_id: str
+    contact_id: str
+    state: str
+    channel: str
+    note: str
+    actor: Actor
+
+
+@dataclass(frozen=True)
+class EraseContacts:
+    """Erase one contact's personal data (`contact_id`), or every contact's of the account
+    (None); `why` is the request's reason, kept with it."""
+
+    account_id: str
+    contact_id: str | None
+    why: str
+    actor: Actor

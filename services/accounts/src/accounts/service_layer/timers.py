@@ -11,6 +11,7 @@ from decimal import Decimal
 
 from accounts.domain import timers as kinds
 from accounts.domain.abc import abc_class, shares_ranked_above
+from accounts.domain.privacy import PrivacyRules
 from accounts.domain.tier_policy import TierPolicy
 from accounts.service_layer.evaluation import (
     EvaluationRules,
@@ -18,6 +19,7 @@ from accounts.service_layer.evaluation import (
     evaluate_accounts,
     fresh_abc_shares,
 )
+from accounts.service_layer.privacy import sweep_dormant_accounts
 from accounts.service_layer.unit_of_work import AccountsUnitOfWork
 from chassis.scheduler import DueTimer
 from chassis.unit_of_work import SqlUnitOfWork
@@ -66,11 +68,22 @@ async def refresh_abc(
 
 
 async def handle_due_timers(
-    *, uow: SqlUnitOfWork, timers: list[DueTimer], now: datetime, rules: EvaluationRules
+    *,
+    uow: SqlUnitOfWork,
+    timers: list[DueTimer],
+    now: datetime,
+    rules: EvaluationRules,
+    privacy: PrivacyRules,
 ) -> None:
     """Fire a batch of due timers inside the scheduler's unit of work."""
     assert isinstance(uow, AccountsUnitOfWork)
     due_kinds = {timer.kind for timer in timers}
+    if kinds.ERASE_DORMANT in due_kinds:
+        await sweep_dormant_accounts(uow, now=now, rules=privacy)
+        timers = [timer for timer in timers if timer.kind != kinds.ERASE_DORMANT]
+        if not timers:
+            return
+        due_kinds.discard(kinds.ERASE_DORMANT)
     accounts_due = {timer.payload["account_id"] for timer in timers if timer.kind == kinds.EVALUATE}
     if due_kinds & {kinds.EVALUATE_ALL, kinds.ABC}:
         # Work over every account: hold the policy lock exclusively instead of every account's.

@@ -10,6 +10,7 @@ from accounts.adapters.evaluations_repository import EvaluationRepository
 from accounts.adapters.inbox_repository import InboxRepository
 from accounts.adapters.locks_repository import LockRepository
 from accounts.adapters.policies import PolicyRepository
+from accounts.adapters.privacy import PrivacyRepository
 from accounts.adapters.published import to_contract
 from accounts.adapters.queries import AccountQueries
 from accounts.adapters.reports import ReportRepository
@@ -35,6 +36,7 @@ class AccountsUnitOfWork(SqlUnitOfWork):
     signals: SignalRepository
     contacts: ContactRepository
     reports: ReportRepository
+    privacy: PrivacyRepository
     queries: AccountQueries
 
     def __init__(self, session_factory: async_sessionmaker[AsyncSession]) -> None:
@@ -53,6 +55,7 @@ class AccountsUnitOfWork(SqlUnitOfWork):
         self.signals = SignalRepository(self.session)
         self.contacts = ContactRepository(self.session)
         self.reports = ReportRepository(self.session)
+        self.privacy = PrivacyRepository(self.session)
         self.queries = AccountQueries(self.session)
 
     def publish(self, *events: DomainEvent) -> None:

@@ -52,6 +52,16 @@ LABELS: dict[str, dict[str, str]] = {
         "sms": N_("SMS"),
         "visit": N_("visit"),
     },
+    "consent": {"given": N_("given"), "withdrawn": N_("withdrawn")},
+    "consent_channel": {
+        "form": N_("signed form"),
+        "email": N_("email"),
+        "phone": N_("phone"),
+        "in_person": N_("in person"),
+        "card": N_("card checkbox (before consent records)"),
+    },
+    "erasure_state": {"pending": N_("pending"), "done": N_("done")},
+    "erasure_reason": {"request": N_("on request"), "dormant": N_("dormant account")},
     "timeline": {
         "order": N_("order"),
         "cancellation": N_("cancellation"),

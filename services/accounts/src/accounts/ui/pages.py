@@ -18,9 +18,16 @@ from accounts.api.schemas import AccountSearch, CardIn, ProspectIn
 from accounts.domain.cards import is_key_account, stale_after
 from accounts.domain.vip import Actor
 from accounts.service_layer.accounts import register_prospect, set_referral
-from accounts.service_layer.cards import read_card, review_card, save_card
-from accounts.service_layer.commands import RegisterProspect, ReviewCard, SaveCard, SetReferral
+from accounts.service_layer.cards import read_card, read_card_history, review_card, save_card
+from accounts.service_layer.commands import (
+    RecordConsent,
+    RegisterProspect,
+    ReviewCard,
+    SaveCard,
+    SetReferral,
+)
 from accounts.service_layer.explanation import explain_account
+from accounts.service_layer.privacy import current_consents, read_consents, record_consent
 from accounts.service_layer.summary import purchase_summary
 from accounts.ui.forms import STATIC_PREFIX, done, error_status, error_text, form_data, render
 from chassis.auth import csrf_protected
@@ -180,6 +187,22 @@ async def _read_card(
     )
 
 
+async def _card_and_consents(app: AccountsApp, who: Caller, account_id: str) -> dict[str, Any]:
+    """What the account page shows of the card: the card and each contact's consent in force
+    (both reads are audited)."""
+    consents = await read_consents(
+        uow=app.uow(),
+        account_id=account_id,
+        actor=who.actor.user,
+        purpose="account page",
+        now=app.clock.now(),
+    )
+    return {
+        "card": await _read_card(app, who, account_id, purpose="account page"),
+        "consents": current_consents(consents),
+    }
+
+
 @router.get("/{account_id}", response_class=HTMLResponse)
 async def account_detail(
     request: Request, app: AccountsApp, uow: ReadUow, who: PageReader, account_id: str
@@ -187,9 +210,8 @@ async def account_detail(
     account = await uow.queries.get(account_id, managers=who.managers)
     if account is None:
         return _not_found(request, account_id)
-    card = await _read_card(app, who, account_id, purpose="account page")
     context = await _account_context(app, uow, who, account)
-    context["card"] = card
+    context.update(await _card_and_consents(app, who, account_id))
     context["error"] = request.query_params.get("error")
     return render(request, "account_detail.html", context)
 
@@ -212,7 +234,7 @@ async def account_action(
         await action(who.actor, form)
     except (RapportError, ValidationError) as exc:
         context = await _account_context(app, uow, who, account)
-        context["card"] = await _read_card(app, who, account_id, purpose="account page")
+        context.update(await _card_and_consents(app, who, account_id))
         context["error"] = error_text(exc)
         context["values"] = form
         return render(request, "account_detail.html", context, status_code=error_status(exc))
@@ -229,6 +251,32 @@ async def review(
             command=ReviewCard(account_id, actor, form.get("note", "")),
             now=app.clock.now(),
             rules=app.rules,
+        )
+
+    return await account_action(request, app, uow, who, account_id, act)
+
+
+@router.post("/{account_id}/contacts/{contact_id}/consent", response_class=HTMLResponse)
+async def consent(
+    request: Request,
+    app: AccountsApp,
+    uow: ReadUow,
+    who: PageWorker,
+    account_id: str,
+    contact_id: str,
+) -> Response:
+    async def act(actor: Actor, form: dict[str, Any]) -> None:
+        await record_consent(
+            uow=app.uow(),
+            command=RecordConsent(
+                account_id,
+                contact_id,
+                form.get("state", ""),
+                form.get("channel", ""),
+                form.get("note", ""),
+                actor,
+            ),
+            now=app.clock.now(),
         )
 
     return await account_action(request, app, uow, who, account_id, act)
@@ -292,7 +340,7 @@ def card_from_form(form: dict[str, Any]) -> CardIn:
 
     return CardIn.model_validate(
         {
-            "contacts": _rows(form, "contacts", CONTACT_FIELDS, ("marketing_consent",)),
+            "contacts": _rows(form, "contacts", CONTACT_FIELDS, ()),
             "preferences": {
                 "product_categories": listed("product_categories"),
                 "brands": listed("brands"),
@@ -360,10 +408,16 @@ async def card_history(
     account = await uow.queries.get(account_id, managers=who.managers)
     if account is None:
         return _not_found(request, account_id)
+    history = await read_card_history(
+        uow=app.uow(),
+        account_id=account_id,
+        actor=who.actor.user,
+        purpose="card history",
+        now=app.clock.now(),
+    )
     context: dict[str, Any] = {
         "account": account,
-        "versions": await uow.cards.versions(account_id),
-        "reviews": await uow.cards.reviews(account_id),
+        **history,
         "as_of": request.query_params.get("as_of", ""),
     }
     if context["as_of"]:
