@@ -13,8 +13,8 @@ from accounts.adapters.tables import key_dates_republish, outbox
 from accounts.bootstrap import Accounts, bootstrap
 from accounts.config import AccountsSettings
 from accounts.service_layer.cards import republish_key_dates
-from accounts_fixtures import SignedInAs
-from chassis.testing import Keycloak, ServiceProcess, unique
+from accounts_fixtures import MANAGER
+from chassis.testing import Keycloak, ServiceProcess, SignedInAs, unique
 
 pytestmark = pytest.mark.integration
 
@@ -28,6 +28,8 @@ async def app(accounts_env: dict[str, str]) -> AsyncIterator[Accounts]:
         AccountsSettings(
             database_url=accounts_env["ACCOUNTS_DATABASE_URL"],
             kafka_bootstrap_servers=accounts_env["ACCOUNTS_KAFKA_BOOTSTRAP_SERVERS"],
+            kafka_username=accounts_env["ACCOUNTS_KAFKA_USERNAME"],
+            kafka_password=accounts_env["ACCOUNTS_KAFKA_PASSWORD"],
         )
     )
     yield accounts
@@ -38,7 +40,7 @@ async def account_with_card(
     api: ServiceProcess, keycloak: Keycloak, card: dict[str, object]
 ) -> str:
     async with httpx.AsyncClient(
-        base_url=api.base_url, timeout=30, auth=SignedInAs(keycloak)
+        base_url=api.base_url, timeout=30, auth=SignedInAs(keycloak, MANAGER)
     ) as client:
         account_id = unique("P")
         response = await client.post(

@@ -20,7 +20,7 @@ import secrets
 import time
 from collections.abc import AsyncGenerator, Awaitable, Callable, Collection, Mapping
 from dataclasses import asdict, dataclass
-from typing import Annotated, Any, Literal, get_args
+from typing import Annotated, Any, Literal, TypeVar, get_args
 from urllib.parse import urlencode, urlsplit
 
 import httpx
@@ -359,14 +359,64 @@ def scope_of(principal: Principal, teams: Mapping[str, Collection[str]]) -> Scop
     return Scope(managers=frozenset(managers), departments=frozenset(departments), teams=own_teams)
 
 
-def managers_read_by(
-    principal: Principal, teams: Mapping[str, Collection[str]]
-) -> frozenset[str] | None:
+# The account managers whose customer records are in scope; None: every manager's.
+Managers = frozenset[str] | None
+
+
+def managers_read_by(principal: Principal, teams: Mapping[str, Collection[str]]) -> Managers:
     """The account managers whose customer records (accounts, their figures) a principal
     reads: the admin every manager's (None); anyone else those of `scope_of`."""
     if principal.has_role("admin"):
         return None
     return scope_of(principal, teams).managers
+
+
+@dataclass(frozen=True)
+class Caller:
+    """The signed-in person a request acts for, and whose customer records they may see and
+    change (decision 0016): `managers`, which every read and write-load of the service puts in
+    its SQL. A service's routes take one (or its own subclass) through `caller_dependency`."""
+
+    principal: Principal
+    managers: Managers
+
+    def can(self, *roles: Role) -> bool:
+        """Whether the caller holds one of `roles` (the pages show only what they may do)."""
+        return self.principal.has_role(*roles)
+
+
+C = TypeVar("C", bound=Caller)
+# Where a request's app keeps its teams (team name to its managers' staff ids).
+TeamsOf = Callable[[Request], Mapping[str, Collection[str]]]
+
+
+def caller_dependency(
+    kind: type[C], teams_of: TeamsOf, *roles: Role
+) -> Callable[..., Awaitable[C]]:
+    """A dependency of an API route: the `kind` of caller, when their token holds one of
+    `roles` (else 403), scoped by `managers_read_by` with the app's teams."""
+
+    async def dependency(request: Request, principal: CurrentPrincipal) -> C:
+        principal.require(*roles)
+        return kind(principal, managers_read_by(principal, teams_of(request)))
+
+    return dependency
+
+
+def page_caller_dependency(
+    kind: type[C], teams_of: TeamsOf, *roles: Role
+) -> Callable[..., Awaitable[C]]:
+    """`caller_dependency` for pages: a browser nobody signed in to is sent to sign in first.
+    The caller is also kept on the request (`request.state.caller`), for the templates to show
+    only the actions it may take."""
+
+    async def dependency(request: Request, principal: SignedIn) -> C:
+        principal.require(*roles)
+        found = kind(principal, managers_read_by(principal, teams_of(request)))
+        request.state.caller = found
+        return found
+
+    return dependency
 
 
 def csrf_token(request: Request) -> str:

@@ -11,9 +11,9 @@ import httpx
 import pytest
 
 from chassis.i18n import CHINESE, translations
+from chassis.testing import Keycloak
 from engagement.bootstrap import Engagement
-from engagement.entrypoints.api import create
-from engagement_fixtures import add_account
+from engagement_fixtures import add_account, signed_in
 
 pytestmark = pytest.mark.integration
 
@@ -25,7 +25,7 @@ PAGES: dict[str, list[str]] = {
     "weekly": ["this week", "next week →", "Reschedule", "Confirm", "Log visit"],
     "monthly": ["Items spanning weeks", "Week"],
     "account": ["Log an unplanned contact", "Last visit done", "Channel"],
-    "log": ["Log a visit", "Log it", "Logged by (staff id)"],
+    "log": ["Log a visit", "Log it", "Next step (optional)"],
     "teams": ["Team boards", "Supervisor", "Managers"],
     "team": ["Plan done", "Sales month to date"],
     "missing": ["Not found"],
@@ -42,9 +42,9 @@ def has_phrase(text: str, phrase: str) -> bool:
 
 
 @pytest.fixture
-async def site(engagement: Engagement) -> AsyncIterator[httpx.AsyncClient]:
-    transport = httpx.ASGITransport(app=create(engagement))
-    async with httpx.AsyncClient(transport=transport, base_url="http://rapport") as client:
+async def site(engagement: Engagement, keycloak: Keycloak) -> AsyncIterator[httpx.AsyncClient]:
+    """The pages as SUP-01, the supervisor of each test's managers (`add_account`)."""
+    async with signed_in(engagement, keycloak) as client:
         yield client
 
 
@@ -58,7 +58,6 @@ async def paths(site: httpx.AsyncClient, engagement: Engagement) -> dict[str, st
             "account_id": account_id,
             "kind": "call",
             "due_on": (TODAY + timedelta(days=1)).isoformat(),
-            "actor": manager,
         },
     )
     assert planned.status_code == 201, planned.text
@@ -131,7 +130,6 @@ async def test_an_api_refusal_s_message_follows_accept_language_and_keeps_its_co
         "due_on": "2026-12-01",
         "reason": "customer_request",
         "requested_by": "customer",
-        "actor": paths["manager"],
     }
 
     english = await site.post(item, json=body, headers={"accept-language": "en-US"})
