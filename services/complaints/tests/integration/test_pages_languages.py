@@ -180,6 +180,12 @@ async def test_a_calendar_s_holidays_show_their_names_and_dates_in_the_page_s_la
         "Friday, October 2, 2026 — 国庆节",  # no English name given: the Chinese one
         "Saturday, October 3, 2026",
     ]
+    refused = await site.post(
+        "/complaints/admin/calendars?lang=zh_CN",
+        data={**form, "holidays": "10/01/2026 | National Day | 国庆节"},
+    )
+    assert refused.status_code == 422
+    assert "节假日 &#39;10/01/2026&#39; 不是形如 2026-10-01 的日期" in refused.text
     # The form gives both names back to edit, whatever the page's language.
     assert "2026-10-01 | National Day | 国庆节\n2026-10-02 |  | 国庆节\n2026-10-03" in english.text
     stored = await site.get(f"/api/v1/complaints/calendars/{name}")

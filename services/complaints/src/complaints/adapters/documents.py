@@ -29,7 +29,9 @@ def calendar_from_document(
         try:
             day = date.fromisoformat(holiday["date"])
         except (KeyError, TypeError, ValueError) as exc:
-            raise InvalidInput(f"holidays must be dates like 2026-10-01: {exc}") from exc
+            raise InvalidInput(
+                _("holiday %(day)r is not a date like 2026-10-01") % {"day": holiday.get("date")}
+            ) from exc
         if day in names:
             raise InvalidInput(
                 _("%(day)s is listed twice among the holidays") % {"day": day.isoformat()}
