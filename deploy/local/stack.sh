@@ -277,6 +277,8 @@ kafka_apply_acls() {
 kafka_up() {
     if pid_alive "$KAFKA_PID_FILE" kafka.Kafka; then
         log "kafka already running (pid $(cat "$KAFKA_PID_FILE"))"
+        # A changed ACL table reaches a running broker too (a pull that adds a topic).
+        kafka_apply_acls
         return 0
     fi
     rm -f "$KAFKA_PID_FILE"
