@@ -118,7 +118,7 @@ async def test_an_erasure_anonymises_the_accounts_tickets_and_is_reported_once(
     assert untouched["contact"] == "Ms Li"
 
     completions = await read_topic(
-        infrastructure.kafka_bootstrap_servers,
+        infrastructure.kafka,
         ERASURES_TOPIC,
         keep=lambda r: json.loads(r.value)["data"]["erasure_id"] == erasure.erasure_id,
         until=lambda kept: len(kept) >= 1,

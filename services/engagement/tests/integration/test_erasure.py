@@ -173,7 +173,7 @@ async def test_an_erasure_anonymises_the_contacts_visits_and_drops_its_birthday(
         )
         assert list(references) == ["c-kept"]
     completions = await read_topic(
-        infrastructure.kafka_bootstrap_servers,
+        infrastructure.kafka,
         ERASURES_TOPIC,
         keep=lambda r: json.loads(r.value)["data"]["erasure_id"] == erasure.erasure_id,
         until=lambda kept: len(kept) >= 1,

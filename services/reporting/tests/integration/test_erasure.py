@@ -47,7 +47,7 @@ async def test_the_worker_reports_an_erasure_done(
             key=account_id.encode(),
         )
         completions = await read_topic(
-            infrastructure.kafka_bootstrap_servers,
+            infrastructure.kafka,
             ERASURES_TOPIC,
             keep=lambda r: json.loads(r.value)["data"]["erasure_id"] == erasure.erasure_id,
             until=lambda kept: len(kept) >= 1,
