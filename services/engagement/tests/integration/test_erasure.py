@@ -1,7 +1,8 @@
 """Erasure (decision 0020) on the real worker, broker and PostgreSQL: accounts' erasure event in,
 the erased contact's visit notes, next step and birthday gone from the API, the page and the
 database, its open care touch cancelled, the other contact's kept; the completion out on
-privacy.erasures.v1 through the outbox."""
+privacy.erasures.v1 through the outbox. An erasure of the whole account anonymises every visit's
+and item's note."""
 
 import json
 import socket
@@ -24,9 +25,16 @@ from chassis.testing import (
 from contracts import accounts_v1
 from contracts.envelope import CloudEvent, EventData
 from contracts.privacy_v1 import ERASURES_TOPIC
-from engagement.adapters.tables import key_dates, plan_items
+from engagement.adapters.tables import key_dates, outbox, plan_items
 from engagement.bootstrap import Engagement, bootstrap
-from engagement_fixtures import engagement_settings, registered, signed_in
+from engagement_fixtures import (
+    T0,
+    add_account,
+    engagement_settings,
+    feed_accounts,
+    registered,
+    signed_in,
+)
 
 pytestmark = pytest.mark.integration
 
@@ -180,3 +188,54 @@ async def test_an_erasure_anonymises_the_contacts_visits_and_drops_its_birthday(
     )
     data = json.loads(completions[0].value)["data"]
     assert (data["account_id"], data["service"]) == (account_id, "engagement")
+
+
+async def test_an_account_erasure_anonymises_every_visit_and_item_note(
+    engagement: Engagement, keycloak: Keycloak
+) -> None:
+    account_id, _ = await add_account(engagement)
+    async with signed_in(engagement, keycloak) as api:
+        item = await api.post(
+            f"{API}/items",
+            json={
+                "account_id": account_id,
+                "kind": "call",
+                "due_on": "2026-12-04",
+                "note": "Mr Wu wants the new price list",
+            },
+        )
+        assert item.status_code == 201, item.text
+        logged = await api.post(
+            f"{API}/visits",
+            json={
+                "account_id": account_id,
+                "occurred_on": "2026-12-01",
+                "channel": "on_site",
+                "duration_minutes": 30,
+                "outcome": "information",
+                "notes": "met Mr Wu and his deputy",
+            },
+        )
+        assert logged.status_code == 201, logged.text
+        erasure = accounts_v1.AccountContactsErased(
+            account_id=account_id,
+            erasure_id=unique("E"),
+            scope="account",
+            contact_references=[],
+            reason="dormant",
+            requested_by="accounts",
+            erased_at=T0,
+        )
+        await feed_accounts(engagement, [erasure])
+
+        plan = (await api.get(f"{API}/accounts/{account_id}/plan")).json()
+        assert [visit["notes"] for visit in plan["visits"]] == ["(erased)"]
+        note = (await api.get(f"{API}/items/{item.json()['item_id']}")).json()["note"]
+        assert note == "(erased)"
+    async with engagement.uow() as uow:
+        reported = await uow.session.scalars(
+            select(outbox.c.payload["data"]["service"].astext).where(
+                outbox.c.payload["data"]["erasure_id"].astext == erasure.erasure_id
+            )
+        )
+        assert list(reported) == ["engagement"]
