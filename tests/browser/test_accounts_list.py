@@ -85,3 +85,24 @@ async def test_accounts_page_shows_demo_accounts_with_classes(
     await expect(row.locator('[data-field="last_order"]')).to_have_text(
         re.compile(r"^\d{4}年\d{1,2}月\d{1,2}日$")
     )
+
+
+async def test_a_user_s_own_language_comes_with_the_sign_in_then_the_switch_changes_it(
+    browser: BrowserContext, accounts_site: str
+) -> None:
+    """AM-12 chose Chinese (Keycloak's `locale` attribute, which its sign-in form's picker sets):
+    the pages are Chinese though the browser asks for English; the switch changes the choice."""
+    page = await browser.new_page()
+    await page.set_extra_http_headers({"Accept-Language": "en-US,en;q=0.9"})
+    listing = f"{accounts_site}/accounts/"
+    await sign_in(page, listing, "am-12")
+    await expect(page.locator("html")).to_have_attribute("lang", "zh-CN")
+    await expect(page.locator("h1")).to_contain_text("客户")
+
+    await page.click('nav.languages a[hreflang="en"]')
+    await expect(page.locator("html")).to_have_attribute("lang", "en")
+    # Kept for the user in the session, not only in the browser's cookie.
+    await page.context.clear_cookies(name="rapport_lang")
+    await page.set_extra_http_headers({"Accept-Language": "zh-CN,zh;q=0.9"})
+    await page.goto(listing)
+    await expect(page.locator("html")).to_have_attribute("lang", "en")

@@ -1,10 +1,14 @@
-"""Engagement pages in headless Chromium, through the nginx front door (one origin): a manager's
-weekly board shows today, tomorrow and the rest of the week and refreshes by itself; a visit
-logged from the board marks its item done and plans the next step; a moved item shows its
-count; a customer's satisfaction score lands on the account's plan.
+"""Engagement pages in headless Chromium, signed in through Keycloak behind the nginx front door
+(one origin): a manager's weekly board shows today, tomorrow and the rest of the week and
+refreshes by itself; a signed-in manager sees only their own board (another's is not found);
+a visit logged from the board marks its item done and plans the next step; a moved item shows
+its count; a customer's satisfaction score lands on the account's plan, recorded by the
+signed-in user; a form posted without its CSRF token is refused; the language switch turns the
+board into Chinese, its sales target in yuan and its days in the Chinese format.
 
-The service runs as its api and worker processes on the real clock; accounts arrive on the
-accounts topic as the accounts service publishes them, plan items through the JSON API."""
+The service runs as its api and worker processes on the real clock, on a database of its own
+(each test works the board of another demo manager); accounts arrive on the accounts topic as
+the accounts service publishes them, plan items through the JSON API with the manager's token."""
 
 from collections.abc import AsyncIterator
 from datetime import UTC, date, datetime, timedelta
@@ -15,10 +19,20 @@ import pytest
 from aiokafka import AIOKafkaProducer
 from playwright.async_api import BrowserContext, Page, expect
 
-from chassis.testing import FrontDoor, Infrastructure, eventually, unique
+from chassis.testing import (
+    FrontDoor,
+    Infrastructure,
+    Keycloak,
+    SignedInAs,
+    eventually,
+    free_port,
+    scratch_database,
+    sign_in,
+    unique,
+)
 from contracts import accounts_v1
 from contracts.envelope import CloudEvent, EventData
-from engagement_fixtures import classified, prepare_engagement, registered
+from engagement_fixtures import ADMIN, classified, prepare_engagement, registered
 
 pytestmark = [pytest.mark.integration, pytest.mark.browser]
 
@@ -27,23 +41,34 @@ SHANGHAI = ZoneInfo("Asia/Shanghai")
 
 @pytest.fixture(scope="module")
 async def engagement_site(infrastructure: Infrastructure) -> AsyncIterator[str]:
-    """The engagement API and worker processes on a migrated schema, and the front door. The
+    """The engagement API and worker processes on a database of their own, and the front door,
+    which the API knows as its public address (a browser's sign-in comes back there). The
     worker reads the accounts topic from its end: the tests publish the accounts they use."""
-    engagement = await prepare_engagement(
-        infrastructure, env={"ENGAGEMENT_BOARD_REFRESH_SECONDS": "1"}
-    )
-    async with engagement.running("api", "worker") as processes:
-        # Only the engagement pages are under test: the other services get no upstream.
-        door = FrontDoor({"engagement": processes["api"].port})
-        try:
-            yield door.start()
-        finally:
-            door.stop()
+    door_port = free_port()
+    env = {
+        "ENGAGEMENT_BOARD_REFRESH_SECONDS": "1",
+        "RAPPORT_OIDC_PUBLIC_URL": f"http://127.0.0.1:{door_port}",
+    }
+    async with scratch_database(infrastructure, "engagement_browser") as database:
+        engagement = await prepare_engagement(infrastructure, database=database, env=env)
+        async with engagement.running("api", "worker") as processes:
+            # Only the engagement pages are under test: the other services get no upstream.
+            door = FrontDoor({"engagement": processes["api"].port}, port=door_port)
+            try:
+                url = door.start()
+                await door.wait_ready()
+                yield url
+            finally:
+                door.stop()
 
 
 @pytest.fixture
-async def site(engagement_site: str) -> AsyncIterator[httpx.AsyncClient]:
-    async with httpx.AsyncClient(base_url=engagement_site, timeout=10) as client:
+async def site(engagement_site: str, keycloak: Keycloak) -> AsyncIterator[httpx.AsyncClient]:
+    """The JSON API behind the front door, read as the admin (who reads every board) unless a
+    request sends a manager's token."""
+    async with httpx.AsyncClient(
+        base_url=engagement_site, timeout=10, auth=SignedInAs(keycloak, ADMIN)
+    ) as client:
 
         async def ready() -> bool:
             try:
@@ -87,15 +112,14 @@ async def known_account(producer: AIOKafkaProducer, site: httpx.AsyncClient, man
     return account_id
 
 
-async def plan_call(site: httpx.AsyncClient, account_id: str, due_on: date, actor: str) -> str:
+async def plan_call(
+    site: httpx.AsyncClient, keycloak: Keycloak, account_id: str, due_on: date, manager: str
+) -> str:
+    """An item planned by the account's manager (their token)."""
     response = await site.post(
         "/api/v1/engagement/items",
-        json={
-            "account_id": account_id,
-            "kind": "call",
-            "due_on": due_on.isoformat(),
-            "actor": actor,
-        },
+        json={"account_id": account_id, "kind": "call", "due_on": due_on.isoformat()},
+        headers=keycloak.bearer(manager.lower()),
     )
     assert response.status_code == 201, response.text
     item_id: str = response.json()["item_id"]
@@ -103,7 +127,9 @@ async def plan_call(site: httpx.AsyncClient, account_id: str, due_on: date, acto
 
 
 async def open_board(page: Page, url: str, manager: str, day: date) -> None:
-    await page.goto(f"{url}/engagement/boards/weekly/{manager}?on={day.isoformat()}")
+    """The manager's board, signed in as the manager (AM-01 is the demo user am-01)."""
+    board = f"{url}/engagement/boards/weekly/{manager}?on={day.isoformat()}"
+    await sign_in(page, board, manager.lower())
     await page.evaluate("window.loadedOnce = 'still the same page'")
 
 
@@ -112,13 +138,14 @@ async def test_the_weekly_board_shows_today_tomorrow_and_this_week(
     site: httpx.AsyncClient,
     engagement_site: str,
     kafka_producer: AIOKafkaProducer,
+    keycloak: Keycloak,
 ) -> None:
-    manager = unique("AM")
+    manager = "AM-01"
     account_id = await known_account(kafka_producer, site, manager)
     day = board_day()
-    today = await plan_call(site, account_id, day, manager)
-    tomorrow = await plan_call(site, account_id, day + timedelta(days=1), manager)
-    later = await plan_call(site, account_id, day + timedelta(days=2), manager)
+    today = await plan_call(site, keycloak, account_id, day, manager)
+    tomorrow = await plan_call(site, keycloak, account_id, day + timedelta(days=1), manager)
+    later = await plan_call(site, keycloak, account_id, day + timedelta(days=2), manager)
     page = await browser.new_page()
     await open_board(page, engagement_site, manager, day)
 
@@ -133,7 +160,7 @@ async def test_the_weekly_board_shows_today_tomorrow_and_this_week(
     await expect(page.locator("#completion")).to_contain_text("0 / ")
 
     # An item planned meanwhile shows up without a page reload.
-    added = await plan_call(site, account_id, day + timedelta(days=1), manager)
+    added = await plan_call(site, keycloak, account_id, day + timedelta(days=1), manager)
     await expect(page.locator(f'#section-tomorrow tr[data-item-id="{added}"]')).to_be_visible()
     assert await page.evaluate("window.loadedOnce") == "still the same page"
 
@@ -143,11 +170,12 @@ async def test_a_visit_logged_from_the_board_is_done_with_its_next_step_planned(
     site: httpx.AsyncClient,
     engagement_site: str,
     kafka_producer: AIOKafkaProducer,
+    keycloak: Keycloak,
 ) -> None:
-    manager = unique("AM")
+    manager = "AM-02"
     account_id = await known_account(kafka_producer, site, manager)
     day = board_day()
-    item_id = await plan_call(site, account_id, day, manager)
+    item_id = await plan_call(site, keycloak, account_id, day, manager)
     page = await browser.new_page()
     await open_board(page, engagement_site, manager, day)
 
@@ -180,11 +208,12 @@ async def test_a_rescheduled_item_moves_and_shows_its_count(
     site: httpx.AsyncClient,
     engagement_site: str,
     kafka_producer: AIOKafkaProducer,
+    keycloak: Keycloak,
 ) -> None:
-    manager = unique("AM")
+    manager = "AM-03"
     account_id = await known_account(kafka_producer, site, manager)
     day = board_day()
-    item_id = await plan_call(site, account_id, day, manager)
+    item_id = await plan_call(site, keycloak, account_id, day, manager)
     page = await browser.new_page()
     await open_board(page, engagement_site, manager, day)
 
@@ -210,11 +239,12 @@ async def test_a_satisfaction_score_is_recorded_on_the_account_plan(
     site: httpx.AsyncClient,
     engagement_site: str,
     kafka_producer: AIOKafkaProducer,
+    keycloak: Keycloak,
 ) -> None:
-    manager = unique("AM")
+    manager = "AM-04"
     account_id = await known_account(kafka_producer, site, manager)
     page = await browser.new_page()
-    await page.goto(f"{engagement_site}/engagement/accounts/{account_id}")
+    await sign_in(page, f"{engagement_site}/engagement/accounts/{account_id}", manager.lower())
     await expect(page.locator("h1")).to_contain_text(f"Shop {account_id}")
 
     form = page.locator("#feedback-form")
@@ -234,11 +264,12 @@ async def test_a_refused_action_shows_why_on_the_board(
     site: httpx.AsyncClient,
     engagement_site: str,
     kafka_producer: AIOKafkaProducer,
+    keycloak: Keycloak,
 ) -> None:
-    manager = unique("AM")
+    manager = "AM-05"
     account_id = await known_account(kafka_producer, site, manager)
     day = board_day()
-    item_id = await plan_call(site, account_id, day, manager)
+    item_id = await plan_call(site, keycloak, account_id, day, manager)
     page = await browser.new_page()
     await open_board(page, engagement_site, manager, day)
 
@@ -247,7 +278,9 @@ async def test_a_refused_action_shows_why_on_the_board(
     reschedule = page.locator(f'tr[data-item-id="{item_id}"] details[data-action="reschedule"]')
     await reschedule.locator("summary").click()
     cancelled = await site.post(
-        f"/api/v1/engagement/items/{item_id}/cancel", json={"actor": "SUP-1"}
+        f"/api/v1/engagement/items/{item_id}/cancel",
+        json={},
+        headers=keycloak.bearer("sup-02"),  # the south team's supervisor
     )
     assert cancelled.status_code == 200, cancelled.text
     await reschedule.locator('button:has-text("Move")').click()
@@ -259,3 +292,76 @@ async def test_a_refused_action_shows_why_on_the_board(
         "data-state", "cancelled"
     )
     assert await page.evaluate("window.loadedOnce") == "still the same page"
+
+
+async def test_a_signed_in_manager_sees_only_their_board_and_a_forged_form_is_refused(
+    browser: BrowserContext,
+    site: httpx.AsyncClient,
+    engagement_site: str,
+    kafka_producer: AIOKafkaProducer,
+    keycloak: Keycloak,
+) -> None:
+    mine, theirs = "AM-06", "AM-07"
+    my_account = await known_account(kafka_producer, site, mine)
+    their_account = await known_account(kafka_producer, site, theirs)
+    day = board_day()
+    my_item = await plan_call(site, keycloak, my_account, day, mine)
+    their_item = await plan_call(site, keycloak, their_account, day, theirs)
+    page = await browser.new_page()
+    await sign_in(page, f"{engagement_site}/engagement/", mine.lower())
+
+    # The home page lists the signed-in manager's board only; theirs is not found.
+    await expect(page.locator(f'a[href="/engagement/boards/weekly/{mine}"]').first).to_be_visible()
+    await expect(page.locator(f'a[href="/engagement/boards/weekly/{theirs}"]')).to_have_count(0)
+    await expect(page.locator("header .who")).to_have_text(mine)
+    await page.goto(f"{engagement_site}/engagement/boards/weekly/{mine}?on={day.isoformat()}")
+    await expect(page.locator(f'tr[data-item-id="{my_item}"]')).to_be_visible()
+    for path in (f"boards/weekly/{theirs}", f"accounts/{their_account}", f"items/{their_item}/log"):
+        answer = await page.goto(f"{engagement_site}/engagement/{path}")
+        assert answer is not None and answer.status == 404, path
+        await expect(page.locator("h1")).to_have_text("Not found")
+
+    # A form of the signed-in browser posted without the session's CSRF token (as another
+    # site would) is refused; the item stays as it was.
+    forged = await page.request.post(
+        f"{engagement_site}/engagement/boards/weekly/{mine}/items/{my_item}/confirm", form={}
+    )
+    assert forged.status == 403
+    assert (await forged.json())["error"]["code"] == "forbidden"
+    assert (await site.get(f"/api/v1/engagement/items/{my_item}")).json()["state"] == "planned"
+
+
+async def test_the_language_switch_translates_the_board_with_money_and_dates_in_its_format(
+    browser: BrowserContext,
+    site: httpx.AsyncClient,
+    engagement_site: str,
+    kafka_producer: AIOKafkaProducer,
+    keycloak: Keycloak,
+) -> None:
+    manager = "AM-08"  # in no team: sets their own target
+    account_id = await known_account(kafka_producer, site, manager)
+    day = board_day()
+    item = await plan_call(site, keycloak, account_id, day, manager)
+    target = await site.put(
+        f"/api/v1/engagement/targets/{manager}/{day.strftime('%Y-%m')}",
+        json={"amount": "1250000.00", "currency": "CNY"},
+        headers=keycloak.bearer(manager.lower()),
+    )
+    assert target.status_code == 200, target.text
+    page = await browser.new_page()
+    await page.set_extra_http_headers({"Accept-Language": "en-US,en;q=0.9"})
+    await open_board(page, engagement_site, manager, day)
+
+    due = page.locator(f'tr[data-item-id="{item}"] [data-field="due-on"]')
+    month = page.locator('[data-target="month"] [data-field="sales"]')
+    await expect(page.locator("h1")).to_contain_text("Weekly board")
+    await expect(due).to_have_text(f"{day:%a}, {day:%b} {day.day}, {day.year}")
+    await expect(month).to_have_text("¥0.00 of ¥1,250,000.00")
+
+    await page.click('nav.languages a[hreflang="zh-CN"]')
+    await expect(page.locator("html")).to_have_attribute("lang", "zh-CN")
+    await expect(page.locator("h1")).to_contain_text("周看板")
+    await expect(page.locator('[data-target="month_to_date"]')).to_contain_text("本月累计")
+    weekday = "一二三四五六日"[day.weekday()]
+    await expect(due).to_have_text(f"{day.year}年{day.month}月{day.day}日 周{weekday}")
+    await expect(month).to_have_text("¥0.00 / 目标 ¥1,250,000.00")

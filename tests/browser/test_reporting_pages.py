@@ -1,7 +1,8 @@
 """Reporting pages in headless Chromium, through the nginx front door, signed in through
 Keycloak: a manager's dashboard shows their charts and figures; a drill-down opens the events
 behind a number; a CSV download holds the table's rows; another manager's dashboard and events
-are not found.
+are not found; the language switch turns the dashboard into Chinese, money in yuan and the days
+in the Chinese format, and the period report follows.
 
 The service runs as its api and worker processes on topics and a database of its own (the
 demo manager AM-01's figures are only this test's); the events arrive on Kafka as the accounts
@@ -10,8 +11,9 @@ service, the ERP and engagement publish them."""
 import csv
 import io
 from collections.abc import AsyncIterator
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
+from urllib.parse import parse_qs, urlsplit
 
 import httpx
 import pytest
@@ -177,7 +179,7 @@ async def test_the_manager_dashboard_shows_charts_and_figures(
     page = await browser.new_page()
     # Without a scope, the signed-in manager's own dashboard.
     await sign_in(page, f"{reporting_site['url']}/reporting/", MANAGER)
-    await expect(page.locator("h1")).to_contain_text(f"manager:{demo_manager}")
+    await expect(page.locator("h1")).to_contain_text(f"Manager {demo_manager}")
     await expect(page.locator('[data-figure="nps"] .value')).to_have_text("100.00")
     await expect(page.locator('[data-figure="csat"] .value')).to_have_text("100.00%")
     assert await page.locator("svg.chart").count() >= 3
@@ -197,7 +199,7 @@ async def test_a_drill_down_opens_the_events_behind_a_number(
     page = await browser.new_page()
     await sign_in(page, f"{reporting_site['url']}/reporting/", MANAGER)
     await page.locator('[data-figure="nps"] .value').click()
-    await expect(page.locator("h1")).to_contain_text("Events behind nps")
+    await expect(page.locator("h1")).to_contain_text("Events behind NPS")
     rows = page.locator('table[aria-label="events"] tbody tr')
     await expect(rows).to_have_count(2)
     await expect(rows.first).to_contain_text("engagement.feedback.recorded.v1")
@@ -228,3 +230,32 @@ async def test_another_managers_dashboard_and_events_are_not_found(
         response = await page.goto(f"{url}{path}?scope=manager:{FOREIGN}")
         assert response is not None and response.status == 404, path
     await expect(page.locator("body")).not_to_contain_text("999.00")
+
+
+async def test_the_language_switch_translates_the_dashboard_with_money_and_dates_in_its_format(
+    browser: BrowserContext, reporting_site: dict[str, Any], demo_manager: str
+) -> None:
+    page = await browser.new_page()
+    await page.set_extra_http_headers({"Accept-Language": "en-US,en;q=0.9"})
+    await sign_in(page, f"{reporting_site['url']}/reporting/", MANAGER)
+    revenue = page.locator('[data-table="revenue_by_category"] tbody td').nth(1)
+    as_of = page.locator("p.muted").first
+    # The service's today (its time zone's), as its links carry it.
+    report = await page.locator('a[href^="/reporting/report?"]').get_attribute("href") or ""
+    day = date.fromisoformat(parse_qs(urlsplit(report).query)["as_of"][0])
+    await expect(page.locator("h1")).to_contain_text(f"Manager {demo_manager}")
+    await expect(revenue).to_have_text("¥250.00")
+    await expect(as_of).to_contain_text(f"As of {day:%b} {day.day}, {day.year}")
+
+    await page.click('nav.languages a[hreflang="zh-CN"]')
+    await expect(page.locator("html")).to_have_attribute("lang", "zh-CN")
+    await expect(page.locator("h1")).to_contain_text(f"报表 · 客户经理 {demo_manager}")
+    await expect(page.locator('[data-figure="clv"] .label')).to_have_text("客户终身价值")
+    await expect(page.locator('[data-table="revenue_by_category"] h2')).to_contain_text(
+        "按产品类别的收入"
+    )
+    await expect(revenue).to_have_text("¥250.00")
+    await expect(as_of).to_contain_text(f"截至 {day.year}年{day.month}月{day.day}日")
+    # The printable period report keeps the language.
+    await page.click('a[href^="/reporting/report?"]')
+    await expect(page.locator("h1")).to_contain_text("期间报告")

@@ -5,7 +5,7 @@ cross-service suites (tests/e2e, tests/browser, tests/fault, tests/bench) share 
 """
 
 import dataclasses
-from collections.abc import AsyncIterator, Generator
+from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
@@ -19,6 +19,7 @@ from chassis.testing import (
     Keycloak,
     ServiceProcess,
     ServiceUnderTest,
+    SignedInAs,
     free_port,
 )
 from contracts import complaints_v1, engagement_v1, erp_v1, privacy_v1
@@ -75,26 +76,12 @@ MANAGER, TEAM_MANAGER, OTHER_MANAGER = "am-01", "am-02", "am-04"
 SUPERVISOR, OTHER_SUPERVISOR, ADMIN = "sup-01", "sup-02", "adm-01"
 
 
-class SignedInAs(httpx.Auth):
-    """A real token of a demo user (AM-01 by default) on every request that brings no
-    `Authorization` of its own: `headers=keycloak.bearer(SUPERVISOR)` acts as someone else."""
-
-    def __init__(self, keycloak: Keycloak, username: str = MANAGER) -> None:
-        self._keycloak = keycloak
-        self._username = username
-
-    def user_for(self, request: httpx.Request) -> str:
-        return self._username
-
-    def auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response]:
-        if "authorization" not in request.headers:
-            request.headers.update(self._keycloak.bearer(self.user_for(request)))
-        yield request
-
-
 class SignedInByRoute(SignedInAs):
     """`SignedInAs`, but tier policies (API and pages) are asked as the admin, whose they are,
     and the VIP and report pages as AM-01's supervisor, who sees their decision forms."""
+
+    def __init__(self, keycloak: Keycloak, username: str = MANAGER) -> None:
+        super().__init__(keycloak, username)
 
     def user_for(self, request: httpx.Request) -> str:
         path = request.url.path

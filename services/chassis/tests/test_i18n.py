@@ -10,9 +10,11 @@ import httpx
 import pytest
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
+from starlette.middleware.sessions import SessionMiddleware
 
 from chassis import i18n
 from chassis.http import create_app
+from chassis.i18n.__main__ import unmarked_text
 from chassis.web import templates
 
 
@@ -75,6 +77,18 @@ def test_money_dates_and_weekdays_follow_the_locale(
         assert i18n.weekday(date(2026, 12, 3)) == weekday
 
 
+def test_the_erp_s_regions_segments_and_categories_have_chinese_names() -> None:
+    with i18n.speaking(i18n.CHINESE):
+        assert [i18n.data_label(v) for v in ("East", "pharmacy", "skincare")] == [
+            "华东",
+            "药房",
+            "护肤",
+        ]
+        assert i18n.data_label("Tibet") == "Tibet"
+    with i18n.speaking(i18n.ENGLISH):
+        assert i18n.data_label("East") == "East"
+
+
 def test_a_time_is_shown_in_the_zone_it_carries() -> None:
     at = datetime(2026, 12, 3, 1, 30, tzinfo=UTC)
     with i18n.speaking(i18n.CHINESE):
@@ -121,6 +135,77 @@ async def test_an_unknown_language_or_a_broken_cookie_falls_back(tmp_path: Path)
         assert broken.json()["language"] == "en"
 
 
+async def test_a_signed_in_user_s_choice_comes_before_the_cookie_and_the_browser() -> None:
+    router = APIRouter()
+
+    @router.get("/sign-in")
+    async def sign_in(request: Request, locale: str | None = None) -> None:
+        request.session["principal"] = {"user_id": "AM-12"}
+        if locale is not None:
+            request.session[i18n.SESSION_KEY] = locale
+
+    @router.get("/said")
+    async def said() -> dict[str, str]:
+        return {"language": i18n.current().code}
+
+    app = create_app(service="test", title="test", readiness_checks=[], routers=[router])
+    # As chassis.auth.install_identity adds it: after (so around) the language middleware.
+    app.add_middleware(SessionMiddleware, secret_key="test")
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
+        client.cookies.set(i18n.COOKIE, "en")
+        english = {"accept-language": "en"}
+        # The provider's `locale` claim, kept at sign-in, beats the cookie and the browser.
+        await client.get("/sign-in", params={"locale": "zh_CN"})
+        assert (await client.get("/said", headers=english)).json()["language"] == "zh_CN"
+        # The switch, used while signed in, becomes the user's choice.
+        await client.get("/said?lang=en")
+        client.cookies.delete(i18n.COOKIE)
+        chinese = {"accept-language": "zh-CN"}
+        assert (await client.get("/said", headers=chinese)).json()["language"] == "en"
+        # Someone without a choice of their own: the cookie, as before sign-in.
+        client.cookies.clear()
+        client.cookies.set(i18n.COOKIE, "zh_CN")
+        await client.get("/sign-in")
+        assert (await client.get("/said", headers=english)).json()["language"] == "zh_CN"
+
+
+async def test_the_chassis_own_refusals_follow_accept_language_and_keep_their_codes() -> None:
+    router = APIRouter()
+
+    @router.get("/number")
+    async def number(x: int) -> int:
+        return x
+
+    app = create_app(service="test", title="test", readiness_checks=[], routers=[router])
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
+
+        async def error(path: str, language: str) -> dict[str, object]:
+            answer = await client.get(path, headers={"accept-language": language})
+            body: dict[str, object] = answer.json()["error"]
+            return body
+
+        assert (await error("/number?x=a", "en"))["message"] == (
+            "invalid input: query.x: Input should be a valid integer, unable to parse string as "
+            "an integer"
+        )
+        chinese = await error("/number?x=a", "zh-CN")
+        assert chinese["code"] == "invalid_input"
+        assert chinese["message"] == "输入无效：query.x: 应为有效的整数"  # noqa: RUF001
+        assert chinese["details"] == [{"field": "query.x", "message": "应为有效的整数"}]
+        assert (await error("/number", "zh"))["details"] == [
+            {"field": "query.x", "message": "此字段必填"}
+        ]
+        assert await error("/nowhere", "zh") == {
+            "code": "not_found",
+            "message": "未找到",
+            "details": [],
+        }
+        nul = await error("/number?x=%00", "zh")
+        assert nul["code"] == "invalid_input" and nul["message"] == "查询参数中含有 NUL 字符"
+
+
 def test_the_catalogue_check_fails_on_a_string_without_translation(tmp_path: Path) -> None:
     package = tmp_path / "shop"
     (package / "templates").mkdir(parents=True)
@@ -157,3 +242,27 @@ def test_the_catalogue_check_fails_on_a_string_without_translation(tmp_path: Pat
     (package / "labels.py").write_text("LABEL = 'Overdue'\n")
     stale = run("check")
     assert stale.returncode == 1 and "'Overdue' is no longer used" in stale.stderr
+
+
+def test_the_catalogue_check_fails_on_a_template_s_english_left_unmarked(tmp_path: Path) -> None:
+    package = tmp_path / "shop"
+    (package / "templates").mkdir(parents=True)
+    (package / "templates" / "page.html").write_text(
+        "{# a comment #}<style>p { color: red }</style>"
+        '<h1 title="the queue">{{ _("Queue") }} · {{ ticket.id }}</h1>'
+        "{% trans n=3 %}{{ n }} open{% endtrans %}<p>Open tickets: {{ count }}</p>"
+        "<span>CSV &nbsp; SLA</span><input {% if on %}checked{% endif %}>"
+    )
+
+    assert unmarked_text((package / "templates" / "page.html").read_text()) == [
+        "the queue",
+        "Open tickets:",
+    ]
+    check = subprocess.run(
+        [sys.executable, "-m", "chassis.i18n", "check", str(package)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert check.returncode == 1
+    assert "'Open tickets:' is not marked for translation" in check.stderr

@@ -78,7 +78,12 @@ def received(data: EventData) -> ReceivedEvent:
 
 
 async def add_account(
-    app: Complaints, *, tier: str | None = "medium", vip: bool = False, name: str = "Acme Trading"
+    app: Complaints,
+    *,
+    tier: str | None = "medium",
+    vip: bool = False,
+    name: str = "Acme Trading",
+    manager: str | None = None,
 ) -> str:
     """Register an account through the accounts-events handler, as the consumer would."""
     account_id = unique("C")
@@ -90,6 +95,7 @@ async def add_account(
             region="East",
             country="CN",
             segment="pharmacy",
+            account_manager=manager,
             registered_at=now,
         )
     ]

@@ -7,19 +7,29 @@ cross-service suites share one definition.
 """
 
 from collections.abc import AsyncIterator, Sequence
+from contextlib import asynccontextmanager
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
+import httpx
 import pytest
 
 from chassis.clock import FixedClock
 from chassis.kafka import ReceivedEvent
-from chassis.testing import Infrastructure, ServiceProcess, ServiceUnderTest, unique
+from chassis.testing import (
+    Infrastructure,
+    Keycloak,
+    ServiceProcess,
+    ServiceUnderTest,
+    SignedInAs,
+    unique,
+)
 from contracts import accounts_v1, complaints_v1, erp_v1
 from contracts.envelope import CloudEvent, EventData
 from engagement.bootstrap import Engagement, bootstrap
 from engagement.config import EngagementSettings
+from engagement.entrypoints.api import create
 from engagement.service_layer.handlers import (
     apply_account_events,
     apply_order_events,
@@ -28,6 +38,13 @@ from engagement.service_layer.handlers import (
 
 # Wednesday 2 December 2026, 10:00 in Shanghai.
 T0 = datetime(2026, 12, 2, 2, 0, tzinfo=UTC)
+
+# Demo users of the realm the engagement tests act as (deploy/local/keycloak/rapport-realm.json):
+# SUP-01 leads the east team (AM-01 to AM-03, and each test's own managers: `add_account`);
+# AM-04 and SUP-02 are the south team's; ADM-01 sets policies, teams and the calendar.
+MANAGER, TEAM_MANAGER, OTHER_MANAGER = "am-01", "am-02", "am-04"
+SUPERVISOR, OTHER_SUPERVISOR, ADMIN = "sup-01", "sup-02", "adm-01"
+TEAM = "east"
 
 # Consumer group suffix -> the topics it reads (started at their end for each test session).
 ENGAGEMENT_CONSUMES: dict[str, list[str]] = {
@@ -85,6 +102,43 @@ async def engagement(engagement_service: ServiceUnderTest) -> AsyncIterator[Enga
 def received(data: EventData, topic: str) -> ReceivedEvent:
     envelope = CloudEvent.wrap(data, source=topic.split(".")[0])
     return ReceivedEvent(envelope, data, topic, 0, 0)
+
+
+def join_team(app: Engagement, manager: str, team: str = TEAM) -> None:
+    """Put a test's own manager on `team` (east by default), so SUP-01's token reaches their
+    accounts: each test keeps boards of its own, seen through a real supervisor's scope."""
+    app.teams = {**app.teams, team: app.teams.get(team, frozenset()) | {manager}}
+
+
+class SignedInByRoute(SignedInAs):
+    """`SignedInAs` SUP-01, but cadence policies, teams and the calendar are asked as the
+    admin, whose they are."""
+
+    def __init__(self, keycloak: Keycloak) -> None:
+        super().__init__(keycloak, SUPERVISOR)
+
+    def user_for(self, request: httpx.Request) -> str:
+        if request.url.path.startswith(ADMIN_PATHS):
+            return ADMIN
+        return super().user_for(request)
+
+
+ADMIN_PATHS = tuple(f"/api/v1/engagement/{path}" for path in ("policies", "calendar", "teams"))
+
+
+@asynccontextmanager
+async def signed_in(
+    app: Engagement, keycloak: Keycloak, username: str | None = None
+) -> AsyncIterator[httpx.AsyncClient]:
+    """The service's app in process, asked with a real token of `username` (by default SUP-01,
+    and the admin for what is theirs: `SignedInByRoute`) unless a request sends its own
+    `Authorization`."""
+    auth = SignedInAs(keycloak, username) if username else SignedInByRoute(keycloak)
+    transport = httpx.ASGITransport(app=create(app))
+    async with httpx.AsyncClient(
+        transport=transport, base_url="http://rapport", auth=auth
+    ) as client:
+        yield client
 
 
 async def feed_accounts(app: Engagement, events: Sequence[EventData]) -> None:
@@ -168,9 +222,12 @@ def order_placed(account_id: str, *, at: datetime, total: str = "1000.00") -> Ev
 async def add_account(
     app: Engagement, *, grade: str | None = "B", vip: bool = False, manager: str | None = None
 ) -> tuple[str, str]:
-    """A registered (and, with a grade, classified) account; returns (account id, manager)."""
+    """A registered (and, with a grade, classified) account; returns (account id, manager).
+    A manager made up for it joins SUP-01's team (`join_team`)."""
     account_id = unique("C")
-    manager = manager or unique("AM")
+    if manager is None:
+        manager = unique("AM")
+        join_team(app, manager)
     events: list[EventData] = [registered(account_id, manager=manager)]
     if grade:
         events.append(classified(account_id, grade=grade))

@@ -1,5 +1,6 @@
 """The demo generator: deterministic, consistent with the ERP contract, and calibrated."""
 
+import re
 from collections import Counter
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
@@ -15,6 +16,7 @@ from contracts.erp_v1 import (
     OrderReturned,
 )
 from demo.generator import (
+    SEGMENT_NAMES,
     WINDOW,
     DemoData,
     event_time,
@@ -166,6 +168,21 @@ def test_prospects_and_long_silent_customers_exist(data: DemoData) -> None:
     assert 0.02 <= len(without_orders) / len(data.customers) <= 0.09
     silent = [cid for cid, last in last_order.items() if AS_OF - last > timedelta(days=274)]
     assert len(silent) >= 3
+
+
+def test_customers_have_chinese_company_names_and_addresses(data: DemoData) -> None:
+    """Written as the distributor's staff write them: 杭州华美连锁超市有限公司,
+    浙江省杭州市西湖区文化路123号 邮编310012."""
+    mainland = [c for c in data.customers if c.country == "CN"]
+    endings = {ending for names in SEGMENT_NAMES.values() for ending in names}
+    for customer in mainland:
+        assert any(customer.name.endswith(ending) for ending in endings), customer.name
+        assert re.fullmatch(
+            r"\w+?(省|市|自治区)\w+区\w+(路|大道|街)\d+号 邮编\d{6}", customer.address
+        )
+        assert re.search(r"[A-Za-z]", customer.name + customer.address) is None
+    offshore = [c for c in data.customers if c.country != "CN"]
+    assert all(c.address.startswith(("香港", "澳门")) for c in offshore)
 
 
 def test_customers_look_like_the_distributors_book(data: DemoData) -> None:

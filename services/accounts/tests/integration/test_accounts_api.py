@@ -90,18 +90,19 @@ async def test_filter_sort_and_page(
     ).json()
     assert [item["account_id"] for item in medium["items"]] == [ids[1]]
 
-    # The page's pickers offer every region and segment once, in order, the new region selected.
+    # The page's pickers offer every region and segment once, in order (by the value they send,
+    # the ERP's key; the text is its name in the page's language), the new region selected.
     listed = (await client.get("/accounts/", params={"region": region})).text
 
     def picker(name: str) -> list[str]:
         options = listed.split(f'<select name="{name}">', 1)[1].split("</select>", 1)[0]
-        return re.findall(r"<option (?:selected)?>([^<]*)</option>", options)
+        return re.findall(r'<option value="([^"]*)" (?:selected)?>', options)
 
     regions, segments = picker("region"), picker("segment")
     assert region in regions
     assert regions == sorted(set(regions)) and segments == sorted(set(segments))
     assert {"pharmacy", segment} <= set(segments)
-    assert f"<option selected>{region}</option>" in listed
+    assert f'<option value="{region}" selected>{region}</option>' in listed
 
     history = (await client.get(f"/api/v1/accounts/{ids[0]}/tier-history")).json()
     assert history[0]["value_class"] == "high"

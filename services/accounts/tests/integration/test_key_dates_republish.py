@@ -13,8 +13,8 @@ from accounts.adapters.tables import key_dates_republish, outbox
 from accounts.bootstrap import Accounts, bootstrap
 from accounts.config import AccountsSettings
 from accounts.service_layer.cards import republish_key_dates
-from accounts_fixtures import SignedInAs
-from chassis.testing import Keycloak, ServiceProcess, unique
+from accounts_fixtures import MANAGER
+from chassis.testing import Keycloak, ServiceProcess, SignedInAs, unique
 
 pytestmark = pytest.mark.integration
 
@@ -38,7 +38,7 @@ async def account_with_card(
     api: ServiceProcess, keycloak: Keycloak, card: dict[str, object]
 ) -> str:
     async with httpx.AsyncClient(
-        base_url=api.base_url, timeout=30, auth=SignedInAs(keycloak)
+        base_url=api.base_url, timeout=30, auth=SignedInAs(keycloak, MANAGER)
     ) as client:
         account_id = unique("P")
         response = await client.post(

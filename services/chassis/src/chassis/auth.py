@@ -20,7 +20,7 @@ import secrets
 import time
 from collections.abc import AsyncGenerator, Awaitable, Callable, Collection, Mapping
 from dataclasses import asdict, dataclass
-from typing import Annotated, Any, Literal, get_args
+from typing import Annotated, Any, Literal, TypeVar, get_args
 from urllib.parse import urlencode, urlsplit
 
 import httpx
@@ -34,6 +34,7 @@ from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 from starlette.middleware.sessions import SessionMiddleware
 
+from chassis import i18n
 from chassis.errors import Forbidden, Unauthorized, Unavailable
 from chassis.http import parse_form
 from chassis.messages import _
@@ -358,14 +359,64 @@ def scope_of(principal: Principal, teams: Mapping[str, Collection[str]]) -> Scop
     return Scope(managers=frozenset(managers), departments=frozenset(departments), teams=own_teams)
 
 
-def managers_read_by(
-    principal: Principal, teams: Mapping[str, Collection[str]]
-) -> frozenset[str] | None:
+# The account managers whose customer records are in scope; None: every manager's.
+Managers = frozenset[str] | None
+
+
+def managers_read_by(principal: Principal, teams: Mapping[str, Collection[str]]) -> Managers:
     """The account managers whose customer records (accounts, their figures) a principal
     reads: the admin every manager's (None); anyone else those of `scope_of`."""
     if principal.has_role("admin"):
         return None
     return scope_of(principal, teams).managers
+
+
+@dataclass(frozen=True)
+class Caller:
+    """The signed-in person a request acts for, and whose customer records they may see and
+    change (decision 0016): `managers`, which every read and write-load of the service puts in
+    its SQL. A service's routes take one (or its own subclass) through `caller_dependency`."""
+
+    principal: Principal
+    managers: Managers
+
+    def can(self, *roles: Role) -> bool:
+        """Whether the caller holds one of `roles` (the pages show only what they may do)."""
+        return self.principal.has_role(*roles)
+
+
+C = TypeVar("C", bound=Caller)
+# Where a request's app keeps its teams (team name to its managers' staff ids).
+TeamsOf = Callable[[Request], Mapping[str, Collection[str]]]
+
+
+def caller_dependency(
+    kind: type[C], teams_of: TeamsOf, *roles: Role
+) -> Callable[..., Awaitable[C]]:
+    """A dependency of an API route: the `kind` of caller, when their token holds one of
+    `roles` (else 403), scoped by `managers_read_by` with the app's teams."""
+
+    async def dependency(request: Request, principal: CurrentPrincipal) -> C:
+        principal.require(*roles)
+        return kind(principal, managers_read_by(principal, teams_of(request)))
+
+    return dependency
+
+
+def page_caller_dependency(
+    kind: type[C], teams_of: TeamsOf, *roles: Role
+) -> Callable[..., Awaitable[C]]:
+    """`caller_dependency` for pages: a browser nobody signed in to is sent to sign in first.
+    The caller is also kept on the request (`request.state.caller`), for the templates to show
+    only the actions it may take."""
+
+    async def dependency(request: Request, principal: SignedIn) -> C:
+        principal.require(*roles)
+        found = kind(principal, managers_read_by(principal, teams_of(request)))
+        request.state.caller = found
+        return found
+
+    return dependency
 
 
 def csrf_token(request: Request) -> str:
@@ -418,8 +469,9 @@ def sign_in_router() -> APIRouter:
         identity = _identity(request)
         request.session["next"] = return_path(next)
         try:
+            # The provider's sign-in form in the page's language, unless the user chose another.
             response: RedirectResponse = await identity.oauth.realm.authorize_redirect(
-                request, identity.callback_url
+                request, identity.callback_url, ui_locales=i18n.current().html
             )
         except httpx.HTTPError as exc:
             raise _provider_down(exc) from None
@@ -439,6 +491,11 @@ def sign_in_router() -> APIRouter:
         # A new session on every sign-in: nothing from before it survives.
         request.session.clear()
         request.session["principal"] = principal.to_session()
+        # The user's own language, kept by the provider (Keycloak's `locale` attribute, which
+        # its sign-in form's language picker sets); chassis.i18n puts it before the browser's.
+        language = i18n.language_of(str(token.get("userinfo", {}).get("locale") or ""))
+        if language is not None:
+            request.session[i18n.SESSION_KEY] = language.code
         # Kept for the provider's sign-out (`id_token_hint`), which then asks nothing.
         request.session["id_token"] = token.get("id_token")
         return RedirectResponse(target, status_code=303)

@@ -1,13 +1,13 @@
 """Async engine and sessions, per-service role and schema provisioning, migrations."""
 
 import asyncio
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import ColumnElement, Table, any_, bindparam, text
+from sqlalchemy import ColumnElement, Table, any_, bindparam, text, true
 from sqlalchemy.dialects.postgresql import ARRAY, Insert, insert
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
@@ -25,6 +25,13 @@ def is_any_of(column: ColumnElement[Any], values: Iterable[Any]) -> ColumnElemen
     """`column = ANY(:array)`: one parameter however many values, where `IN` would render (and
     compile) one parameter per value on bulk paths."""
     return column == any_(bindparam(None, list(values), type_=ARRAY(column.type)))
+
+
+def managed_by(column: ColumnElement[Any], managers: Collection[str] | None) -> ColumnElement[bool]:
+    """`column` (an account manager) is one of `managers`; always true for None (every
+    manager's records). Scoping by owner (decision 0016): every read of customer records takes
+    `managers` without a default, so a new query cannot forget it."""
+    return true() if managers is None else is_any_of(column, sorted(managers))
 
 
 # SQLSTATE classes worth a retry as they are: connection, transaction rollback (deadlock,

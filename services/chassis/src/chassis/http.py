@@ -8,7 +8,7 @@ documents the ones every operation has (400 and 413 from `InputGuard`, 422 from 
 
 import json
 import uuid
-from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
 from contextlib import asynccontextmanager
 from typing import Annotated, Any
 from urllib.parse import parse_qsl, unquote_to_bytes
@@ -33,7 +33,7 @@ from chassis.errors import (
     Unauthorized,
     Unavailable,
 )
-from chassis.i18n import LanguageMiddleware
+from chassis.i18n import N_, LanguageMiddleware, _
 from chassis.logging import correlation_id
 
 # PostgreSQL `integer`, the type of every numeric id and version a path names.
@@ -133,16 +133,51 @@ def parse_form(body: bytes) -> dict[str, str]:
         raise RapportError("the form body is not valid UTF-8", code="bad_encoding") from None
 
 
+# Pydantic's messages of the commonest refusals, by error type, in the request's language; in
+# English, and for the others (which carry limits or choices in their text), pydantic's own.
+_VALIDATION_MESSAGES = {
+    "missing": N_("Field required"),
+    "extra_forbidden": N_("Extra inputs are not permitted"),
+    "string_type": N_("Input should be a valid string"),
+    "int_parsing": N_("Input should be a valid integer"),
+    "int_type": N_("Input should be a valid integer"),
+    "decimal_parsing": N_("Input should be a valid decimal"),
+    "bool_parsing": N_("Input should be a valid boolean"),
+    "date_from_datetime_parsing": N_("Input should be a valid date"),
+    "date_parsing": N_("Input should be a valid date"),
+    "datetime_parsing": N_("Input should be a valid datetime"),
+    "datetime_from_date_parsing": N_("Input should be a valid datetime"),
+    "json_invalid": N_("Invalid JSON"),
+    "model_attributes_type": N_("Input should be a valid object"),
+    "dict_type": N_("Input should be a valid object"),
+    "list_type": N_("Input should be a valid list"),
+}
+# Starlette's own refusals (an unknown path, a method the path does not take).
+_HTTP_MESSAGES = {
+    "Not Found": N_("Not Found"),
+    "Method Not Allowed": N_("Method Not Allowed"),
+}
+
+
+def _validation_message(error: Mapping[str, Any]) -> str:
+    english = _VALIDATION_MESSAGES.get(error["type"])
+    translated = _(english) if english is not None else None
+    return translated if translated is not None and translated != english else str(error["msg"])
+
+
 def _validation_details(exc: RequestValidationError) -> list[dict[str, Any]]:
     return [
-        {"field": ".".join(str(part) for part in error["loc"]), "message": error["msg"]}
+        {
+            "field": ".".join(str(part) for part in error["loc"]),
+            "message": _validation_message(error),
+        }
         for error in exc.errors()
     ]
 
 
 def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(RapportError)
-    async def _refused(_: Request, exc: RapportError) -> JSONResponse:
+    async def _refused(_request: Request, exc: RapportError) -> JSONResponse:
         # RFC 6750: a 401 names the scheme the client should authenticate with.
         headers = (
             {"WWW-Authenticate": 'Bearer realm="rapport"'}
@@ -152,11 +187,14 @@ def install_error_handlers(app: FastAPI) -> None:
         return JSONResponse(_refusal_body(exc), status_code=status_of(exc), headers=headers)
 
     @app.exception_handler(RequestValidationError)
-    async def _invalid(_: Request, exc: RequestValidationError) -> JSONResponse:
+    async def _invalid(_request: Request, exc: RequestValidationError) -> JSONResponse:
         details = _validation_details(exc)
         summary = "; ".join(f"{d['field']}: {d['message']}" for d in details[:5])
         return JSONResponse(
-            error_body("invalid_input", f"invalid input: {summary}", details), status_code=422
+            error_body(
+                "invalid_input", _("invalid input: %(problems)s") % {"problems": summary}, details
+            ),
+            status_code=422,
         )
 
     @app.exception_handler(StarletteHTTPException)
@@ -165,9 +203,9 @@ def install_error_handlers(app: FastAPI) -> None:
         headers = dict(exc.headers or {})
         if exc.status_code == 405:
             headers["Allow"] = _allowed_methods(request)
-        return JSONResponse(
-            error_body(code, str(exc.detail)), status_code=exc.status_code, headers=headers
-        )
+        detail = str(exc.detail)
+        message = _(_HTTP_MESSAGES[detail]) if detail in _HTTP_MESSAGES else detail
+        return JSONResponse(error_body(code, message), status_code=exc.status_code, headers=headers)
 
 
 _METHODS = ("DELETE", "GET", "HEAD", "OPTIONS", "PATCH", "POST", "PUT")
@@ -252,9 +290,16 @@ def _check_text(raw: bytes, where: str) -> None:
     try:
         text = unquote_to_bytes(raw.replace(b"+", b" ")).decode("utf-8")
     except UnicodeDecodeError:
-        raise InputProblem(400, "bad_encoding", where, f"the {where} is not valid UTF-8") from None
+        raise InputProblem(
+            400, "bad_encoding", where, _("the %(part)s is not valid UTF-8") % {"part": _(where)}
+        ) from None
     if "\x00" in text:
-        raise InputProblem(422, "invalid_input", where, f"the {where} contains a NUL character")
+        raise InputProblem(
+            422,
+            "invalid_input",
+            where,
+            _("the %(part)s contains a NUL character") % {"part": _(where)},
+        )
 
 
 def _check_json(body: bytes) -> None:
@@ -264,7 +309,7 @@ def _check_json(body: bytes) -> None:
         document = json.loads(body)
     except RecursionError:
         raise InputProblem(
-            400, "bad_request", "body", "the JSON body is nested too deeply"
+            400, "bad_request", "body", _("the JSON body is nested too deeply")
         ) from None
     except ValueError:
         return
@@ -279,20 +324,20 @@ def _check_json(body: bytes) -> None:
         elif isinstance(value, str):
             if "\x00" in value:
                 raise InputProblem(
-                    422, "invalid_input", "body", "a string contains a NUL character"
+                    422, "invalid_input", "body", _("a string contains a NUL character")
                 )
             try:
                 value.encode("utf-8")
             except UnicodeEncodeError:
                 raise InputProblem(
-                    422, "invalid_input", "body", "a string has a lone UTF-16 surrogate"
+                    422, "invalid_input", "body", _("a string has a lone UTF-16 surrogate")
                 ) from None
 
 
 def _check_body(content_type: str, body: bytes) -> None:
     media_type = content_type.split(";", 1)[0].strip().lower()
     if media_type == "application/x-www-form-urlencoded":
-        _check_text(body, "form body")
+        _check_text(body, N_("form body"))
     elif media_type == "application/json" or media_type.endswith("+json"):
         _check_json(body)
 
@@ -312,8 +357,8 @@ class InputGuard:
             return
         try:
             raw_path = scope.get("raw_path") or scope["path"].encode("utf-8", "surrogateescape")
-            _check_text(raw_path.split(b"?", 1)[0], "path")
-            _check_text(scope.get("query_string", b""), "query")
+            _check_text(raw_path.split(b"?", 1)[0], N_("path"))
+            _check_text(scope.get("query_string", b""), N_("query"))
             body = await self._read_body(scope, receive)
             headers = dict(scope.get("headers", ()))
             _check_body(headers.get(b"content-type", b"").decode("latin-1"), body)
@@ -342,7 +387,10 @@ class InputGuard:
             size += len(chunk)
             if size > MAX_BODY_BYTES:
                 raise InputProblem(
-                    413, "too_large", "body", f"the body is larger than {MAX_BODY_BYTES} bytes"
+                    413,
+                    "too_large",
+                    "body",
+                    _("the body is larger than %(limit)d bytes") % {"limit": MAX_BODY_BYTES},
                 )
             chunks.append(chunk)
             if not message.get("more_body", False):

@@ -5,6 +5,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
+from chassis.auth import TeamSettings
 from chassis.clock import Clock, SystemClock
 from chassis.db import create_engine, create_session_factory
 from complaints.config import ComplaintsSettings
@@ -20,6 +21,8 @@ class Complaints:
     engine: AsyncEngine
     session_factory: async_sessionmaker[AsyncSession]
     clock: Clock = field(default_factory=SystemClock)
+    # The teams' managers (RAPPORT_TEAMS): whose tickets a supervisor sees.
+    teams: dict[str, frozenset[str]] = field(default_factory=lambda: TeamSettings().teams)
 
     @property
     def sla(self) -> SlaSettings:

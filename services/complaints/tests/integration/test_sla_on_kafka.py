@@ -115,7 +115,7 @@ async def register(producer: AIOKafkaProducer, complaints: Complaints, *, vip: b
 
     async def known() -> bool:
         async with complaints.uow() as uow:
-            account = await uow.accounts.get(account_id)
+            account = await uow.accounts.get(account_id, visible_to=None)
         return account is not None and account.vip == vip
 
     await eventually(known, within=30)
@@ -133,6 +133,7 @@ async def file(complaints: Complaints, account_id: str) -> Any:
             severity=2,
             description="nobody called back",
             actor="agent-1",
+            visible_to=None,
         ),
         clock=complaints.clock,
         settings=complaints.sla,
@@ -220,7 +221,7 @@ async def test_the_breach_appears_at_the_deadline_and_not_before(
     # The scheduler records it in the ticket a moment later, at the deadline, once.
     async def recorded() -> bool:
         async with live_complaints.uow() as uow:
-            stored = await uow.tickets.get(ticket.id, lock=False)
+            stored = await uow.tickets.get(ticket.id, visible_to=None, lock=False)
         assert stored is not None
         return stored.clocks["respond"].breached_at == deadline and stored.escalation_level == 1
 
@@ -241,10 +242,12 @@ async def test_resolved_before_the_deadline_gives_met_and_no_breach(
     await complaints_worker.wait_ready()
     ticket = await file(live_complaints, await register(kafka_producer, live_complaints))
     for command in (
-        c.Acknowledge(ticket.id, "agent"),
-        c.Investigate(ticket.id, "agent", department="sales"),
-        c.ProposeSolution(ticket.id, "agent", remedy="explanation", solution="call back today"),
-        c.Resolve(ticket.id, "agent", root_cause="missed callback"),
+        c.Acknowledge(ticket.id, "agent", None),
+        c.Investigate(ticket.id, "agent", None, department="sales"),
+        c.ProposeSolution(
+            ticket.id, "agent", None, remedy="explanation", solution="call back today"
+        ),
+        c.Resolve(ticket.id, "agent", None, root_cause="missed callback"),
     ):
         await run_ticket_command(
             uow=live_complaints.uow(),

@@ -58,6 +58,7 @@ async def file(app: Complaints, account_id: str, **overrides: Any) -> Any:
         "severity": 2,
         "description": "cracked bottles in the last delivery",
         "actor": "agent-1",
+        "visible_to": None,
         "order_refs": ("SO-1",),
     }
     return await file_complaint(
@@ -125,7 +126,7 @@ async def test_filing_saves_clocks_publishes_and_schedules_the_first_warnings(
     t0 = clock_of(complaints).now()
 
     async with complaints.uow() as uow:
-        stored = await uow.queries.ticket(ticket.id)
+        stored = await uow.queries.ticket(ticket.id, visible_to=None)
     assert stored is not None
     assert (stored["status"], stored["policy_version"], stored["account_name"]) == (
         "received",
@@ -155,26 +156,26 @@ async def test_steps_are_saved_with_history_and_a_refused_step_changes_nothing(
     account = await new_account()
     ticket = await file(complaints, account)
     clock_of(complaints).advance(timedelta(minutes=3))
-    await run(complaints, c.Acknowledge(ticket.id, "agent-2"))
-    await run(complaints, c.Assign(ticket.id, "lead", department="quality", handler="q-7"))
+    await run(complaints, c.Acknowledge(ticket.id, "agent-2", None))
+    await run(complaints, c.Assign(ticket.id, "lead", None, department="quality", handler="q-7"))
 
     async def snapshot() -> tuple[Any, int, list[str]]:
         async with complaints.uow() as uow:
-            stored = await uow.queries.ticket(ticket.id)
+            stored = await uow.queries.ticket(ticket.id, visible_to=None)
         assert stored is not None
         return stored["status"], len(stored["history"]), types(await published(complaints, account))
 
     before = await snapshot()
     with pytest.raises(InvalidTransition, match="cannot resolve a ticket that is acknowledged"):
-        await run(complaints, c.Resolve(ticket.id, "agent-2", root_cause="packing"))
+        await run(complaints, c.Resolve(ticket.id, "agent-2", None, root_cause="packing"))
     with pytest.raises(ClockRefused, match="cannot be paused"):
-        await run(complaints, c.PauseClock(ticket.id, "agent-2", clock="respond", reason="x"))
+        await run(complaints, c.PauseClock(ticket.id, "agent-2", None, clock="respond", reason="x"))
     assert await snapshot() == before
     assert before[0] == "acknowledged"
     assert before[2] == ["filed", "acknowledged", "sla_met", "assigned"]
 
     async with complaints.uow() as uow:
-        stored = await uow.queries.ticket(ticket.id)
+        stored = await uow.queries.ticket(ticket.id, visible_to=None)
     assert stored is not None
     history = [(h["actor"], h["action"]) for h in stored["history"]]
     assert history == [
@@ -253,10 +254,10 @@ async def test_pausing_resolve_removes_its_timer_and_resuming_moves_the_deadline
     ticket = await file(complaints, await new_account())
     t0 = clock_of(complaints).now()
     clock_of(complaints).advance(timedelta(hours=2))
-    await run(complaints, c.PauseClock(ticket.id, "agent", clock="resolve", reason="photos"))
+    await run(complaints, c.PauseClock(ticket.id, "agent", None, clock="resolve", reason="photos"))
     assert "clock:resolve" not in await pending(complaints, ticket.id)
     clock_of(complaints).advance(timedelta(hours=5))
-    resumed = await run(complaints, c.ResumeClock(ticket.id, "agent", clock="resolve"))
+    resumed = await run(complaints, c.ResumeClock(ticket.id, "agent", None, clock="resolve"))
     assert resumed.clocks["resolve"].deadline == t0 + timedelta(hours=29)
     # 75% of 24 h is 18 h of use: 2 h before the pause, 16 h after it.
     assert (await pending(complaints, ticket.id))["clock:resolve"] == t0 + timedelta(hours=23)
@@ -290,7 +291,7 @@ async def test_editing_a_calendar_recomputes_open_deadlines_and_timers(
     )
     assert edited.version == 2
     async with complaints.uow() as uow:
-        stored = await uow.queries.ticket(ticket.id)
+        stored = await uow.queries.ticket(ticket.id, visible_to=None)
     assert stored is not None
     [resolve] = stored["clocks"]
     # Tuesday became a holiday: the deadline moves a working day later.
@@ -390,7 +391,7 @@ async def test_a_breach_is_staged_ahead_and_recorded_once_after_its_moment(
     # No relay ran: the catch-up withdrew the unsent staged row and wrote the same event.
     assert len(breaches) == 1 and breaches[0].event_id == staged[0].event_id
     async with complaints.uow() as uow:
-        stored = await uow.tickets.get(ticket.id, lock=False)
+        stored = await uow.tickets.get(ticket.id, visible_to=None, lock=False)
     assert stored is not None and stored.clocks["respond"].breached_at == deadline
 
 
@@ -415,7 +416,9 @@ async def test_a_change_racing_the_relay_sees_the_breach_the_relay_published(
         )
         # ...while someone acknowledges the ticket a millisecond before the deadline.
         clock.set(deadline - timedelta(milliseconds=1))
-        acknowledging = asyncio.create_task(run(complaints, c.Acknowledge(ticket.id, "agent-2")))
+        acknowledging = asyncio.create_task(
+            run(complaints, c.Acknowledge(ticket.id, "agent-2", None))
+        )
 
         async def waiting_for_the_relay() -> bool:
             async with complaints.engine.connect() as connection:

@@ -16,6 +16,7 @@ from complaints.adapters.published import event_id, timed_event_id, to_contract
 from complaints.domain.calendar import BusinessCalendar
 from complaints.domain.events import TimedEvent
 from complaints.domain.policy import SlaPolicy
+from complaints.domain.scope import Visibility
 from complaints.domain.tickets import AccountView, Ticket
 from complaints.service_layer.unit_of_work import ComplaintsUnitOfWork
 from contracts.envelope import EventData
@@ -66,7 +67,11 @@ class FakeTicketRepository:
         self.saved: dict[str, Ticket] = {}
         self.history: dict[str, list[str]] = {}
 
-    async def get(self, ticket_id: str, *, lock: bool = True) -> Ticket | None:
+    async def get(
+        self, ticket_id: str, *, visible_to: Visibility, lock: bool = True
+    ) -> Ticket | None:
+        # Who sees which ticket is SQL (complaints.adapters.scoping), tested on PostgreSQL.
+        assert visible_to is None, "the fake sees every ticket"
         return (await self.get_many([ticket_id], lock=lock)).get(ticket_id)
 
     async def get_many(
@@ -146,7 +151,8 @@ class FakeAccountRepository:
             for a in known
         }
 
-    async def get(self, account_id: str) -> AccountView | None:
+    async def get(self, account_id: str, *, visible_to: Visibility) -> AccountView | None:
+        assert visible_to is None, "the fake sees every account"
         row = self.rows.get(account_id)
         if row is None or not row.get("registered"):
             return None

@@ -46,6 +46,7 @@ async def file(uow: FakeUnitOfWork, clock: FixedClock, account_id: str = "C-1") 
         severity=3,
         description="cracked casing",
         actor="agent-1",
+        visible_to=None,
     )
     return await file_complaint(uow=uow, command=command, clock=clock, settings=SETTINGS)
 
@@ -89,7 +90,7 @@ async def test_acknowledging_meets_respond_and_drops_its_timer() -> None:
     uow, clock = fake_uow(), FixedClock(T0)
     ticket = await file(uow, clock)
     clock.advance(timedelta(minutes=5))
-    acknowledged = await run(uow, clock, c.Acknowledge(ticket.id, "agent-2"))
+    acknowledged = await run(uow, clock, c.Acknowledge(ticket.id, "agent-2", None))
     assert acknowledged.status == "acknowledged"
     assert types(uow) == ["TicketFiled", "TicketAcknowledged", "SlaMet"]
     met = uow.published.events()[2]
@@ -103,7 +104,7 @@ async def test_a_refused_step_saves_and_publishes_nothing() -> None:
     ticket = await file(uow, clock)
     before = (uow.tickets.saved[ticket.id], uow.timers.of(ticket.id), types(uow), uow.commits)
     with pytest.raises(InvalidTransition):
-        await run(uow, clock, c.Resolve(ticket.id, "h-7", root_cause="carrier"))
+        await run(uow, clock, c.Resolve(ticket.id, "h-7", None, root_cause="carrier"))
     assert (
         uow.tickets.saved[ticket.id],
         uow.timers.of(ticket.id),
@@ -116,11 +117,11 @@ async def test_pausing_resolve_drops_its_timer_and_resuming_moves_the_deadline()
     uow, clock = fake_uow(), FixedClock(T0)
     ticket = await file(uow, clock)
     clock.advance(timedelta(hours=2))
-    await run(uow, clock, c.PauseClock(ticket.id, "agent", clock="resolve", reason="photos"))
+    await run(uow, clock, c.PauseClock(ticket.id, "agent", None, clock="resolve", reason="photos"))
     assert clock_timer("resolve") not in uow.timers.of(ticket.id)
     assert uow.tickets.saved[ticket.id].clocks["resolve"].state == "paused"
     clock.advance(timedelta(hours=5))
-    resumed = await run(uow, clock, c.ResumeClock(ticket.id, "agent", clock="resolve"))
+    resumed = await run(uow, clock, c.ResumeClock(ticket.id, "agent", None, clock="resolve"))
     assert resumed.clocks["resolve"].deadline == T0 + timedelta(hours=29)
     # 75% of 24 h is 18 h of use: 2 h before the pause, 16 h after it.
     assert uow.timers.of(ticket.id)[clock_timer("resolve")] == T0 + timedelta(hours=23)
@@ -132,11 +133,11 @@ async def test_resolving_counts_earlier_tickets_with_the_same_root_cause() -> No
     uow.tickets.saved[earlier.id].root_cause = "Carrier delay"
     ticket = await file(uow, clock)
     steps = [
-        c.Acknowledge(ticket.id, "agent"),
-        c.Assign(ticket.id, "lead", department="logistics", handler="h-7"),
-        c.Investigate(ticket.id, "h-7"),
-        c.ProposeSolution(ticket.id, "h-7", remedy="compensation", solution="credit note"),
-        c.Resolve(ticket.id, "h-7", root_cause=" carrier delay "),
+        c.Acknowledge(ticket.id, "agent", None),
+        c.Assign(ticket.id, "lead", None, department="logistics", handler="h-7"),
+        c.Investigate(ticket.id, "h-7", None),
+        c.ProposeSolution(ticket.id, "h-7", None, remedy="compensation", solution="credit note"),
+        c.Resolve(ticket.id, "h-7", None, root_cause=" carrier delay "),
     ]
     for step in steps:
         clock.advance(timedelta(minutes=5))
@@ -178,7 +179,7 @@ async def test_staged_events_the_relay_published_are_not_published_again() -> No
     settings = replace(SETTINGS, stage_ahead=timedelta(minutes=20))
     ticket = await file_complaint(
         uow=uow,
-        command=c.FileComplaint("C-1", "Mr Wang", "email", "product_quality", 3, "late", "a"),
+        command=c.FileComplaint("C-1", "Mr Wang", "email", "product_quality", 3, "late", "a", None),
         clock=clock,
         settings=settings,
     )

@@ -5,7 +5,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
-from chassis.auth import ClientCredentials, IdentitySettings
+from chassis.auth import ClientCredentials, IdentitySettings, TeamSettings
 from chassis.clock import Clock, SystemClock
 from chassis.db import create_engine, create_session_factory
 from engagement.adapters.card_names import AccountsCards
@@ -26,6 +26,8 @@ class Engagement:
     # Contact names for the pages, from accounts' HTTP API.
     cards: AccountsCards
     clock: Clock = field(default_factory=SystemClock)
+    # Each team's managers (RAPPORT_TEAMS): whose records a supervisor may see.
+    teams: dict[str, frozenset[str]] = field(default_factory=lambda: TeamSettings().teams)
 
     @property
     def plan(self) -> PlanSettings:

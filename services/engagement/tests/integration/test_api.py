@@ -8,10 +8,9 @@ from typing import Any
 import httpx
 import pytest
 
-from chassis.testing import unique
+from chassis.testing import Keycloak, unique
 from engagement.bootstrap import Engagement
-from engagement.entrypoints.api import create
-from engagement_fixtures import add_account
+from engagement_fixtures import add_account, signed_in
 
 pytestmark = pytest.mark.integration
 
@@ -21,14 +20,14 @@ TODAY = date(2026, 12, 2)
 
 
 @pytest.fixture
-async def api(engagement: Engagement) -> AsyncIterator[httpx.AsyncClient]:
-    transport = httpx.ASGITransport(app=create(engagement))
-    async with httpx.AsyncClient(transport=transport, base_url="http://engagement") as client:
+async def api(engagement: Engagement, keycloak: Keycloak) -> AsyncIterator[httpx.AsyncClient]:
+    """The API as SUP-01, the supervisor of each test's managers (`add_account`)."""
+    async with signed_in(engagement, keycloak) as client:
         yield client
 
 
 async def plan(api: httpx.AsyncClient, account_id: str, due_on: date, **extra: Any) -> dict:
-    body = {"actor": "AM-1", "account_id": account_id, "kind": "visit", "due_on": str(due_on)}
+    body = {"account_id": account_id, "kind": "visit", "due_on": str(due_on)}
     response = await api.post(f"{API}/items", json=body | extra)
     assert response.status_code == 201, response.text
     return response.json()
@@ -66,7 +65,6 @@ async def test_reschedule_is_counted_per_item_and_per_account(
     moved = await api.post(
         f"{API}/items/{item['item_id']}/reschedule",
         json={
-            "actor": "AM-1",
             "due_on": "2026-12-04",
             "requested_by": "customer",
             "reason": "customer_unavailable",
@@ -89,7 +87,6 @@ async def test_logging_a_planned_item_marks_it_done_and_plans_the_next_step(
     logged = await api.post(
         f"{API}/visits",
         json={
-            "actor": "AM-1",
             "account_id": account_id,
             "item_id": item["item_id"],
             "occurred_on": str(TODAY),
@@ -118,9 +115,7 @@ async def test_a_target_is_split_and_shown_with_its_progress(
     api: httpx.AsyncClient, engagement: Engagement
 ) -> None:
     _, manager = await add_account(engagement, grade="B")
-    response = await api.put(
-        f"{API}/targets/{manager}/2026-12", json={"actor": "SUP-1", "amount": "230000.00"}
-    )
+    response = await api.put(f"{API}/targets/{manager}/2026-12", json={"amount": "230000.00"})
     assert response.status_code == 200, response.text
     board = (await api.get(f"{API}/boards/weekly/{manager}")).json()
     target = board["target"]
@@ -132,11 +127,11 @@ async def test_a_target_is_split_and_shown_with_its_progress(
 async def test_an_unknown_item_or_account_is_404(api: httpx.AsyncClient) -> None:
     assert_refused(await api.get(f"{API}/items/{unique('PI')}"), 404, "not_found")
     assert_refused(
-        await api.post(f"{API}/items/{unique('PI')}/confirm", json={"actor": "AM-1"}),
+        await api.post(f"{API}/items/{unique('PI')}/confirm", json={}),
         404,
         "not_found",
     )
-    body = {"actor": "AM-1", "account_id": unique("C"), "kind": "call", "due_on": str(TODAY)}
+    body = {"account_id": unique("C"), "kind": "call", "due_on": str(TODAY)}
     assert_refused(await api.post(f"{API}/items", json=body), 404, "not_found")
     assert_refused(await api.get(f"{API}/accounts/{unique('C')}/plan"), 404, "not_found")
 
@@ -146,11 +141,11 @@ async def test_an_action_the_state_forbids_is_409_and_changes_nothing(
 ) -> None:
     account_id, _ = await add_account(engagement, grade="B")
     item = await plan(api, account_id, TODAY)
-    cancelled = await api.post(f"{API}/items/{item['item_id']}/cancel", json={"actor": "AM-1"})
+    cancelled = await api.post(f"{API}/items/{item['item_id']}/cancel", json={})
     assert cancelled.json()["state"] == "cancelled"
     before = (await api.get(f"{API}/items/{item['item_id']}")).json()
     assert_refused(
-        await api.post(f"{API}/items/{item['item_id']}/confirm", json={"actor": "AM-1"}),
+        await api.post(f"{API}/items/{item['item_id']}/confirm", json={}),
         409,
         "action_not_allowed",
     )
@@ -158,7 +153,6 @@ async def test_an_action_the_state_forbids_is_409_and_changes_nothing(
         await api.post(
             f"{API}/items/{item['item_id']}/reschedule",
             json={
-                "actor": "AM-1",
                 "due_on": "2026-12-10",
                 "requested_by": "us",
                 "reason": "customer_unavailable",
@@ -176,16 +170,14 @@ async def test_bad_values_are_422_with_the_field_named(
     account_id, manager = await add_account(engagement, grade="B")
     csat_six = await api.post(
         f"{API}/feedback",
-        json={"actor": "AM-1", "account_id": account_id, "context": "survey", "csat": 6},
+        json={"account_id": account_id, "context": "survey", "csat": 6},
     )
     assert "csat" in str(assert_refused(csat_six, 422, "invalid_input")["details"])
-    negative = await api.put(
-        f"{API}/targets/{manager}/2026-12", json={"actor": "SUP-1", "amount": "-1.00"}
-    )
+    negative = await api.put(f"{API}/targets/{manager}/2026-12", json={"amount": "-1.00"})
     assert_refused(negative, 422, "invalid_input")
     no_such_day = await api.post(
         f"{API}/items",
-        json={"actor": "AM-1", "account_id": account_id, "kind": "call", "due_on": "2026-02-30"},
+        json={"account_id": account_id, "kind": "call", "due_on": "2026-02-30"},
     )
     assert_refused(no_such_day, 422, "invalid_input")
     assert_refused(await api.put(f"{API}/targets/{manager}/2026-13", json={}), 422, "invalid_input")
@@ -215,7 +207,6 @@ async def test_a_cadence_visit_the_customer_moved_or_cancelled_stays_so(
     moved = await api.post(
         f"{API}/items/{first['item_id']}/reschedule",
         json={
-            "actor": "AM-1",
             "due_on": str(moved_to),
             "requested_by": "customer",
             "reason": "customer_request",
@@ -227,7 +218,7 @@ async def test_a_cadence_visit_the_customer_moved_or_cancelled_stays_so(
     assert second["due_on"] == str(moved_to + timedelta(weeks=2))
     cancelled = await api.post(
         f"{API}/items/{second['item_id']}/cancel",
-        json={"actor": "AM-1", "cancelled_by": "customer", "reason": "customer_cancelled"},
+        json={"cancelled_by": "customer", "reason": "customer_cancelled"},
     )
     assert cancelled.status_code == 200, cancelled.text
     after = {item["item_id"]: item for item in await cadence_visits(api, account_id)}
@@ -247,13 +238,13 @@ async def test_a_cadence_visit_the_customer_moved_or_cancelled_stays_so(
 
 async def test_a_board_or_target_outside_the_working_years_is_422(api: httpx.AsyncClient) -> None:
     assert_refused(
-        await api.get(f"{API}/boards/weekly/AM-1", params={"on": "0001-01-01"}),
+        await api.get(f"{API}/boards/weekly/AM-02", params={"on": "0001-01-01"}),
         422,
         "invalid_input",
     )
     assert_refused(
-        await api.put(f"{API}/targets/AM-1/0001-01", json={"actor": "SUP-1", "amount": "0"}),
+        await api.put(f"{API}/targets/AM-02/0001-01", json={"amount": "0"}),
         422,
         "invalid_input",
     )
-    assert_refused(await api.get(f"{API}/boards/monthly/AM-1/9999-12"), 422, "invalid_input")
+    assert_refused(await api.get(f"{API}/boards/monthly/AM-02/9999-12"), 422, "invalid_input")

@@ -9,21 +9,19 @@ from typing import Any
 import httpx
 import pytest
 
+from chassis.testing import Keycloak
 from engagement.bootstrap import Engagement
 from engagement.domain.cadence import DEFAULT_POLICY
-from engagement.entrypoints.api import create
-from engagement_fixtures import add_account
+from engagement_fixtures import add_account, signed_in
 
 pytestmark = pytest.mark.integration
 
 API = "/api/v1/engagement"
-ACTOR = {"actor": "AM-1"}
 
 
 @pytest.fixture
-async def api(engagement: Engagement) -> AsyncIterator[httpx.AsyncClient]:
-    transport = httpx.ASGITransport(app=create(engagement))
-    async with httpx.AsyncClient(transport=transport, base_url="http://engagement") as client:
+async def api(engagement: Engagement, keycloak: Keycloak) -> AsyncIterator[httpx.AsyncClient]:
+    async with signed_in(engagement, keycloak) as client:
         yield client
 
 
@@ -45,15 +43,17 @@ def fields_refused(response: httpx.Response) -> list[str]:
 
 
 def a_policy(**changes: Any) -> dict[str, Any]:
-    return {**DEFAULT_POLICY.to_data(), **ACTOR, **changes}
+    return {**DEFAULT_POLICY.to_data(), **changes}
 
 
 async def test_each_operation_documents_its_refusals(document: dict[str, Any]) -> None:
-    common = {"400", "413", "422"}
+    common = {"400", "401", "403", "413", "422"}
     assert statuses(document, "get", "/items/{item_id}") == {"200", "404"} | common
     assert statuses(document, "get", "/accounts/{account_id}/plan") == {"200", "404"} | common
     assert statuses(document, "get", "/boards/team/{team}") == {"200", "404"} | common
-    assert statuses(document, "get", "/boards/weekly/{manager}") == {"200"} | common
+    assert statuses(document, "get", "/boards/weekly/{manager}") == {"200", "404"} | common
+    assert statuses(document, "put", "/targets/{manager}/{month}") == {"200", "404"} | common
+    assert statuses(document, "get", "/policies") == {"200"} | common
     for action in ("confirm", "reschedule", "cancel"):
         assert statuses(document, "post", f"/items/{{item_id}}/{action}") == {
             "200", "404", "409"
@@ -84,10 +84,10 @@ async def test_every_refusal_is_documented_with_the_error_body(document: dict[st
         ("get", "/items/NO-SUCH-ITEM", None),
         ("get", "/accounts/NO-SUCH-ACCOUNT/plan", None),
         ("get", "/boards/team/NO-SUCH-TEAM", None),
-        ("post", "/items/NO-SUCH-ITEM/confirm", ACTOR),
-        ("post", "/items/NO-SUCH-ITEM/cancel", ACTOR),
-        ("post", "/policies/2147483647/activate", ACTOR),
-        ("post", "/feedback", {**ACTOR, "account_id": "NO-SUCH", "context": "visit", "csat": 4}),
+        ("post", "/items/NO-SUCH-ITEM/confirm", {}),
+        ("post", "/items/NO-SUCH-ITEM/cancel", {}),
+        ("post", "/policies/2147483647/activate", {}),
+        ("post", "/feedback", {"account_id": "NO-SUCH", "context": "visit", "csat": 4}),
     ],
 )
 async def test_a_record_that_does_not_exist_is_a_documented_404(
@@ -120,9 +120,9 @@ async def test_the_stated_years_bound_the_board_day_and_month_in_the_document(
 
 async def test_the_first_and_last_stated_years_are_boards(api: httpx.AsyncClient) -> None:
     for on in ("2000-01-01", "2100-12-31"):
-        response = await api.get(f"{API}/boards/weekly/AM-1", params={"on": on})
+        response = await api.get(f"{API}/boards/weekly/AM-02", params={"on": on})
         assert response.status_code == 200, response.text
-    assert (await api.get(f"{API}/boards/monthly/AM-1/2100-12")).status_code == 200
+    assert (await api.get(f"{API}/boards/monthly/AM-02/2100-12")).status_code == 200
     assert fields_refused(await api.get(f"{API}/boards/monthly/AM-1/1999-12")) == ["path.month"]
 
 
@@ -130,14 +130,14 @@ async def test_the_first_and_last_stated_years_are_boards(api: httpx.AsyncClient
 async def test_a_target_amount_the_pattern_refuses_is_422_naming_it(
     api: httpx.AsyncClient, amount: object
 ) -> None:
-    response = await api.put(f"{API}/targets/AM-1/2026-12", json={**ACTOR, "amount": amount})
+    response = await api.put(f"{API}/targets/AM-1/2026-12", json={"amount": amount})
     assert fields_refused(response) == ["body.amount"]
 
 
 async def test_a_target_amount_written_as_get_returns_it_is_stored(
     api: httpx.AsyncClient,
 ) -> None:
-    response = await api.put(f"{API}/targets/AM-DOC/2026-12", json={**ACTOR, "amount": "230000.5"})
+    response = await api.put(f"{API}/targets/AM-02/2026-12", json={"amount": "230000.5"})
     assert response.status_code == 200, response.text
     assert response.json()["amount"] == "230000.5"
 
@@ -193,7 +193,7 @@ async def test_a_policy_the_schema_allows_is_drafted(api: httpx.AsyncClient) -> 
 async def test_a_calendar_day_the_document_or_its_rules_refuse_is_422(
     api: httpx.AsyncClient, calendar: dict[str, Any], field: str
 ) -> None:
-    body = {**ACTOR, "holidays": [], **calendar}
+    body = {"holidays": [], **calendar}
     assert fields_refused(await api.put(f"{API}/calendar", json=body)) == [field]
 
 
@@ -207,8 +207,21 @@ async def test_a_day_or_score_that_is_not_its_json_type_is_422_naming_it(
     api: httpx.AsyncClient, engagement: Engagement
 ) -> None:
     account_id, _ = await add_account(engagement)
-    item = {**ACTOR, "account_id": account_id, "kind": "call", "due_on": "2026-12-03"}
+    item = {"account_id": account_id, "kind": "call", "due_on": "2026-12-03"}
     response = await api.post(f"{API}/items", json={**item, "window_end": 0})
     assert fields_refused(response) == ["body.window_end"]
-    feedback = {**ACTOR, "account_id": account_id, "context": "visit", "csat": True}
-    assert fields_refused(await api.post(f"{API}/feedback", json=feedback)) == ["body.csat"]
+    for csat in (True, 4.0, "4"):
+        feedback = {"account_id": account_id, "context": "visit", "csat": csat}
+        assert fields_refused(await api.post(f"{API}/feedback", json=feedback)) == ["body.csat"]
+    visit = {
+        "account_id": account_id,
+        "occurred_on": "2026-12-02",
+        "channel": "phone",
+        "duration_minutes": 10,
+        "outcome": "information",
+    }
+    for nps in (7.0, "7"):
+        response = await api.post(f"{API}/visits", json={**visit, "nps": nps})
+        assert fields_refused(response) == ["body.nps"]
+    plan = (await api.get(f"{API}/accounts/{account_id}/plan")).json()
+    assert (plan["visits"], plan["feedback"]) == ([], [])

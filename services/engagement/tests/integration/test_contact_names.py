@@ -10,13 +10,18 @@ from collections.abc import AsyncIterator
 import httpx
 import pytest
 
-from accounts_fixtures import SignedInAs
 from chassis.clock import FixedClock
-from chassis.testing import Keycloak, ServiceProcess, ServiceUnderTest, unique
+from chassis.testing import Keycloak, ServiceProcess, ServiceUnderTest, SignedInAs, unique
 from contracts import accounts_v1
 from engagement.bootstrap import Engagement, bootstrap
-from engagement.entrypoints.api import create
-from engagement_fixtures import T0, engagement_settings, feed_accounts, registered
+from engagement_fixtures import (
+    T0,
+    engagement_settings,
+    feed_accounts,
+    join_team,
+    registered,
+    signed_in,
+)
 
 pytestmark = pytest.mark.integration
 
@@ -95,9 +100,10 @@ async def card_with_birthday(accounts_http: httpx.AsyncClient) -> tuple[str, str
 
 
 async def plan_birthdays(app: Engagement, account_id: str, *references: str) -> str:
-    """Engagement hears of the account, under a manager of its own, and its card's birthdays
-    (5 December: due today); returns the manager."""
+    """Engagement hears of the account, under a manager of its own on SUP-01's team, and its
+    card's birthdays (5 December: due today); returns the manager."""
     manager = unique("AM")
+    join_team(app, manager)
     key_dates = [
         accounts_v1.KeyDate(reference=reference, kind="birthday", month=12, day=5)
         for reference in references
@@ -127,12 +133,11 @@ def item_ids(html: str) -> list[str]:
 
 
 async def test_the_pages_show_the_contacts_name_from_accounts(
-    with_accounts: Engagement, accounts_http: httpx.AsyncClient
+    with_accounts: Engagement, accounts_http: httpx.AsyncClient, keycloak: Keycloak
 ) -> None:
     account_id, contact_id = await card_with_birthday(accounts_http)
     manager = await plan_birthdays(with_accounts, account_id, contact_id, "CT-GONE")
-    transport = httpx.ASGITransport(app=create(with_accounts))
-    async with httpx.AsyncClient(transport=transport, base_url="http://rapport") as site:
+    async with signed_in(with_accounts, keycloak) as site:
         board = await site.get(f"/engagement/boards/weekly/{manager}")
         plan = await site.get(f"/engagement/accounts/{account_id}")
         assert board.status_code == plan.status_code == 200
@@ -148,13 +153,13 @@ async def test_the_pages_show_the_contacts_name_from_accounts(
         assert [form.status_code for form in log_forms] == [200, 200]
         assert sum("Li Wei" in form.text for form in log_forms) == 1
 
-    # Each page asked once for the account's card, as engagement for the page's user, and
-    # accounts logged the reads as such.
+    # Each page asked once for the account's card, as engagement for the page's signed-in user,
+    # and accounts logged the reads as such.
     log = (await accounts_http.get(f"/api/v1/accounts/{account_id}/card/access-log")).json()
     reads = [entry for entry in log if entry["what"] == "contact names and date labels"]
     assert {entry["actor"] for entry in reads} == {NAME_READER}
     assert sorted(entry["purpose"] for entry in reads) == sorted(
-        f"{purpose}, for {manager}"
+        f"{purpose}, for SUP-01"
         for purpose in (
             "care touches on the weekly board",
             "care touches on the account plan",
@@ -165,12 +170,11 @@ async def test_the_pages_show_the_contacts_name_from_accounts(
 
 
 async def test_with_accounts_down_the_pages_show_the_reference_with_a_note(
-    accounts_down: Engagement,
+    accounts_down: Engagement, keycloak: Keycloak
 ) -> None:
     account_id, contact_id = unique("P"), "CT-0001"
     manager = await plan_birthdays(accounts_down, account_id, contact_id)
-    transport = httpx.ASGITransport(app=create(accounts_down))
-    async with httpx.AsyncClient(transport=transport, base_url="http://rapport") as site:
+    async with signed_in(accounts_down, keycloak) as site:
         board = await site.get(f"/engagement/boards/weekly/{manager}")
         plan = await site.get(f"/engagement/accounts/{account_id}")
         assert board.status_code == plan.status_code == 200
@@ -184,13 +188,12 @@ async def test_with_accounts_down_the_pages_show_the_reference_with_a_note(
 
 
 async def test_the_team_and_monthly_boards_show_the_contacts_name_too(
-    with_accounts: Engagement, accounts_http: httpx.AsyncClient
+    with_accounts: Engagement, accounts_http: httpx.AsyncClient, keycloak: Keycloak
 ) -> None:
     account_id, contact_id = await card_with_birthday(accounts_http)
     manager = await plan_birthdays(with_accounts, account_id, contact_id, "CT-GONE")
     team = f"T-{manager}"
-    transport = httpx.ASGITransport(app=create(with_accounts))
-    async with httpx.AsyncClient(transport=transport, base_url="http://rapport") as site:
+    async with signed_in(with_accounts, keycloak) as site:
         saved = await site.put(
             f"/api/v1/engagement/teams/{team}", json={"supervisor": "SUP-9", "managers": [manager]}
         )
@@ -206,13 +209,12 @@ async def test_the_team_and_monthly_boards_show_the_contacts_name_too(
 
 
 async def test_with_accounts_down_the_team_and_monthly_boards_show_the_reference(
-    accounts_down: Engagement,
+    accounts_down: Engagement, keycloak: Keycloak
 ) -> None:
     account_id, contact_id = unique("P"), "CT-0001"
     manager = await plan_birthdays(accounts_down, account_id, contact_id)
     team = f"T-{manager}"
-    transport = httpx.ASGITransport(app=create(accounts_down))
-    async with httpx.AsyncClient(transport=transport, base_url="http://rapport") as site:
+    async with signed_in(accounts_down, keycloak) as site:
         saved = await site.put(
             f"/api/v1/engagement/teams/{team}", json={"supervisor": "SUP-9", "managers": [manager]}
         )

@@ -12,9 +12,9 @@ import httpx
 import pytest
 
 from chassis.clock import FixedClock
+from chassis.testing import Keycloak
 from engagement.bootstrap import Engagement
-from engagement.entrypoints.api import create
-from engagement_fixtures import T0, add_account, feed_orders, order_placed
+from engagement_fixtures import T0, add_account, feed_orders, order_placed, signed_in
 
 pytestmark = pytest.mark.integration
 
@@ -27,9 +27,9 @@ HTMX = {"HX-Request": "true"}
 
 
 @pytest.fixture
-async def site(engagement: Engagement) -> AsyncIterator[httpx.AsyncClient]:
-    transport = httpx.ASGITransport(app=create(engagement))
-    async with httpx.AsyncClient(transport=transport, base_url="http://rapport") as client:
+async def site(engagement: Engagement, keycloak: Keycloak) -> AsyncIterator[httpx.AsyncClient]:
+    """The pages as SUP-01, the supervisor of each test's managers (`add_account`)."""
+    async with signed_in(engagement, keycloak) as client:
         yield client
 
 
@@ -38,7 +38,6 @@ async def plan_item(
     account_id: str,
     due_on: date,
     *,
-    actor: str,
     kind: str = "call",
     window_end: date | None = None,
 ) -> str:
@@ -46,7 +45,6 @@ async def plan_item(
         "account_id": account_id,
         "kind": kind,
         "due_on": due_on.isoformat(),
-        "actor": actor,
     }
     if window_end:
         body["window_end"] = window_end.isoformat()
@@ -102,16 +100,16 @@ async def test_the_weekly_board_shows_overdue_today_tomorrow_and_the_rest_of_the
     clock = engagement.clock
     assert isinstance(clock, FixedClock)
     clock.set(T0 - timedelta(days=1))
-    late = await plan_item(site, plain, TODAY - timedelta(days=1), actor=manager)
+    late = await plan_item(site, plain, TODAY - timedelta(days=1))
     clock.set(T0)
-    today = await plan_item(site, tiered, TODAY, actor=manager)
-    tomorrow = await plan_item(site, plain, TOMORROW, actor=manager, kind="visit")
-    friday = await plan_item(site, plain, FRIDAY, actor=manager)
-    sunday = await plan_item(site, plain, SUNDAY, actor=manager)
-    next_week = await plan_item(site, plain, NEXT_MONDAY, actor=manager)
+    today = await plan_item(site, tiered, TODAY)
+    tomorrow = await plan_item(site, plain, TOMORROW, kind="visit")
+    friday = await plan_item(site, plain, FRIDAY)
+    sunday = await plan_item(site, plain, SUNDAY)
+    next_week = await plan_item(site, plain, NEXT_MONDAY)
     await site.put(
         f"/api/v1/engagement/targets/{manager}/2026-12",
-        json={"actor": "SUP-1", "amount": "23000.00"},
+        json={"amount": "23000.00"},
     )
     await feed_orders(engagement, [order_placed(tiered, at=T0, total="1000.00")])
 
@@ -154,9 +152,9 @@ async def test_the_board_buttons_confirm_reschedule_and_cancel(
     site: httpx.AsyncClient, engagement: Engagement
 ) -> None:
     account_id, manager = await add_account(engagement, grade=None)
-    confirmed = await plan_item(site, account_id, TODAY, actor=manager)
-    moved = await plan_item(site, account_id, TODAY, actor=manager)
-    cancelled = await plan_item(site, account_id, TOMORROW, actor=manager)
+    confirmed = await plan_item(site, account_id, TODAY)
+    moved = await plan_item(site, account_id, TODAY)
+    cancelled = await plan_item(site, account_id, TOMORROW)
     actions = f"{board(manager)}/items"
 
     # With htmx the answer is the board's live part, swapped in place.
@@ -180,7 +178,7 @@ async def test_the_board_buttons_confirm_reschedule_and_cancel(
     assert 'data-field="reschedule-count">1<' in row(html, moved)
     item = (await site.get(f"/api/v1/engagement/items/{moved}")).json()
     assert [(r["requested_by"], r["reason"], r["actor"]) for r in item["reschedules"]] == [
-        ("customer", "customer_request", manager)
+        ("customer", "customer_request", "SUP-01")
     ]
 
     live = await site.post(
@@ -200,7 +198,7 @@ async def test_a_refused_board_action_shows_why_with_the_api_status(
     site: httpx.AsyncClient, engagement: Engagement
 ) -> None:
     account_id, manager = await add_account(engagement, grade=None)
-    item_id = await plan_item(site, account_id, TOMORROW, actor=manager)
+    item_id = await plan_item(site, account_id, TOMORROW)
     actions = f"{board(manager)}/items"
 
     past = await site.post(
@@ -236,7 +234,7 @@ async def test_logging_a_visit_marks_the_item_done_and_plans_the_next_step(
     site: httpx.AsyncClient, engagement: Engagement
 ) -> None:
     account_id, manager = await add_account(engagement, grade=None)
-    item_id = await plan_item(site, account_id, TODAY, actor=manager, kind="visit")
+    item_id = await plan_item(site, account_id, TODAY, kind="visit")
     html = (await site.get(board(manager), params={"on": TODAY.isoformat()})).text
     link = re.search(r'href="(/engagement/items/[^"]+/log\?back=[^"]+)"', row(html, item_id))
     assert link
@@ -246,7 +244,7 @@ async def test_logging_a_visit_marks_the_item_done_and_plans_the_next_step(
     assert f'name="back" value="{board(manager)}?on=2026-12-02"' in form_page.text
     visit_id = re.search(r'name="visit_id" value="(VIS-[0-9A-F]+)"', form_page.text)
     assert visit_id
-    assert f'name="actor" value="{manager}"' in form_page.text
+    assert 'name="actor"' not in form_page.text  # who logs is the signed-in user
     assert '<option value="on_site" selected>' in form_page.text
     form = {
         "visit_id": visit_id.group(1),
@@ -261,7 +259,6 @@ async def test_logging_a_visit_marks_the_item_done_and_plans_the_next_step(
         "next_step_note": "send the price list",
         "csat": "6",
         "nps": "9",
-        "actor": manager,
     }
 
     refused = await site.post(f"/engagement/items/{item_id}/log", data=form)
@@ -301,7 +298,7 @@ async def test_logging_a_visit_marks_the_item_done_and_plans_the_next_step(
 async def test_an_unplanned_contact_and_scores_go_on_the_account_plan(
     site: httpx.AsyncClient, engagement: Engagement
 ) -> None:
-    account_id, manager = await add_account(engagement, grade="B")
+    account_id, _ = await add_account(engagement, grade="B")
     form_page = await site.get(f"/engagement/accounts/{account_id}/log")
     assert form_page.status_code == 200
     visit_id = re.search(r'name="visit_id" value="(VIS-[0-9A-F]+)"', form_page.text)
@@ -315,7 +312,6 @@ async def test_an_unplanned_contact_and_scores_go_on_the_account_plan(
             "duration_minutes": "15",
             "outcome": "information",
             "notes": "asked about delivery times",
-            "actor": manager,
         },
     )
     assert logged.status_code == 303
@@ -326,18 +322,18 @@ async def test_an_unplanned_contact_and_scores_go_on_the_account_plan(
 
     scored = await site.post(
         f"/engagement/accounts/{account_id}/feedback",
-        data={"context": "survey", "csat": "5", "nps": "", "actor": manager},
+        data={"context": "survey", "csat": "5", "nps": ""},
     )
     assert scored.status_code == 303
     assert 'data-field="csat">5<' in (await site.get(f"/engagement/accounts/{account_id}")).text
     too_high = await site.post(
         f"/engagement/accounts/{account_id}/feedback",
-        data={"context": "survey", "nps": "11", "actor": manager},
+        data={"context": "survey", "nps": "11"},
     )
     assert too_high.status_code == 422 and "nps" in alert(too_high.text)
     assert 'name="nps" type="number" min="0" max="10" value="11"' in too_high.text
     empty = await site.post(
-        f"/engagement/accounts/{account_id}/feedback", data={"context": "survey", "actor": manager}
+        f"/engagement/accounts/{account_id}/feedback", data={"context": "survey"}
     )
     assert empty.status_code == 422 and "needs a csat" in alert(empty.text)
 
@@ -355,9 +351,9 @@ async def test_the_team_board_shows_each_managers_week(
     first_account, first = await add_account(engagement, grade=None)
     second_account, second = await add_account(engagement, grade=None)
     items = [
-        await plan_item(site, first_account, TODAY, actor=first),
-        await plan_item(site, first_account, TOMORROW, actor=first),
-        await plan_item(site, second_account, FRIDAY, actor=second),
+        await plan_item(site, first_account, TODAY),
+        await plan_item(site, first_account, TOMORROW),
+        await plan_item(site, second_account, FRIDAY),
     ]
     team = f"T-{first}"
     response = await site.put(
@@ -390,10 +386,8 @@ async def test_the_monthly_board_shows_the_weeks_and_the_items_spanning_them(
     site: httpx.AsyncClient, engagement: Engagement
 ) -> None:
     account_id, manager = await add_account(engagement, grade=None)
-    spanning = await plan_item(
-        site, account_id, FRIDAY, actor=manager, window_end=date(2026, 12, 8)
-    )
-    later = await plan_item(site, account_id, date(2026, 12, 16), actor=manager)
+    spanning = await plan_item(site, account_id, FRIDAY, window_end=date(2026, 12, 8))
+    later = await plan_item(site, account_id, date(2026, 12, 16))
 
     page = await site.get(f"/engagement/boards/monthly/{manager}/2026-12")
     assert page.status_code == 200

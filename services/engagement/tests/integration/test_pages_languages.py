@@ -1,6 +1,7 @@
-"""Every engagement page in Chinese and in English, and a refused board action's reason in the
-request's language (issue 13, decision 0017). A Chinese page shows the catalogue's Chinese for
-each of its known UI strings and none of their English; the English page shows the English."""
+"""Every engagement page in Chinese and in English, and a refused board action's reason and an
+API refusal's message (with the same code) in the request's language (issue 13, decision 0017).
+A Chinese page shows the catalogue's Chinese for each of its known UI strings and none of their
+English; the English page shows the English."""
 
 import re
 from collections.abc import AsyncIterator
@@ -10,9 +11,9 @@ import httpx
 import pytest
 
 from chassis.i18n import CHINESE, translations
+from chassis.testing import Keycloak
 from engagement.bootstrap import Engagement
-from engagement.entrypoints.api import create
-from engagement_fixtures import add_account
+from engagement_fixtures import add_account, signed_in
 
 pytestmark = pytest.mark.integration
 
@@ -24,9 +25,10 @@ PAGES: dict[str, list[str]] = {
     "weekly": ["this week", "next week →", "Reschedule", "Confirm", "Log visit"],
     "monthly": ["Items spanning weeks", "Week"],
     "account": ["Log an unplanned contact", "Last visit done", "Channel"],
-    "log": ["Log a visit", "Log it", "Logged by (staff id)"],
+    "log": ["Log a visit", "Log it", "Next step (optional)"],
     "teams": ["Team boards", "Supervisor", "Managers"],
     "team": ["Plan done", "Sales month to date"],
+    "missing": ["Not found"],
 }
 
 
@@ -40,9 +42,9 @@ def has_phrase(text: str, phrase: str) -> bool:
 
 
 @pytest.fixture
-async def site(engagement: Engagement) -> AsyncIterator[httpx.AsyncClient]:
-    transport = httpx.ASGITransport(app=create(engagement))
-    async with httpx.AsyncClient(transport=transport, base_url="http://rapport") as client:
+async def site(engagement: Engagement, keycloak: Keycloak) -> AsyncIterator[httpx.AsyncClient]:
+    """The pages as SUP-01, the supervisor of each test's managers (`add_account`)."""
+    async with signed_in(engagement, keycloak) as client:
         yield client
 
 
@@ -56,7 +58,6 @@ async def paths(site: httpx.AsyncClient, engagement: Engagement) -> dict[str, st
             "account_id": account_id,
             "kind": "call",
             "due_on": (TODAY + timedelta(days=1)).isoformat(),
-            "actor": manager,
         },
     )
     assert planned.status_code == 201, planned.text
@@ -73,6 +74,7 @@ async def paths(site: httpx.AsyncClient, engagement: Engagement) -> dict[str, st
         "log": f"/engagement/accounts/{account_id}/log",
         "teams": "/engagement/boards/team/",
         "team": f"/engagement/boards/team/{team}/live",
+        "missing": "/engagement/accounts/NOPE-0",
         "item": planned.json()["item_id"],
         "manager": manager,
     }
@@ -87,7 +89,8 @@ async def test_every_page_renders_in_chinese_and_in_english(
     english = await site.get(paths[name], params={"lang": "en"})
     chinese = await site.get(paths[name], params={"lang": "zh_CN"})
 
-    assert (english.status_code, chinese.status_code) == (200, 200)
+    expected = 404 if name == "missing" else 200
+    assert (english.status_code, chinese.status_code) == (expected, expected)
     english_text, chinese_text = visible_text(english.text), visible_text(chinese.text)
     for phrase in PAGES[name]:
         translated = chinese_catalogue.gettext(phrase)
@@ -117,3 +120,24 @@ async def test_a_refused_board_action_says_why_in_chinese(
     assert reason is not None
     assert re.search(r"[\u4e00-\u9fff]", reason.group(1)), reason.group(1)
     assert "in the past" not in reason.group(1)
+
+
+async def test_an_api_refusal_s_message_follows_accept_language_and_keeps_its_code(
+    site: httpx.AsyncClient, paths: dict[str, str]
+) -> None:
+    item = f"/api/v1/engagement/items/{paths['item']}/reschedule"
+    body = {
+        "due_on": "2026-12-01",
+        "reason": "customer_request",
+        "requested_by": "customer",
+    }
+
+    english = await site.post(item, json=body, headers={"accept-language": "en-US"})
+    chinese = await site.post(item, json=body, headers={"accept-language": "zh-CN,zh;q=0.9"})
+
+    assert english.status_code == chinese.status_code == 422
+    assert english.json()["error"]["code"] == chinese.json()["error"]["code"]
+    assert (
+        english.json()["error"]["message"] == "cannot reschedule to 2026-12-01, a day in the past"
+    )
+    assert chinese.json()["error"]["message"] == "不能改期到已过去的 2026-12-01"

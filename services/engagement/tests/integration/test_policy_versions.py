@@ -52,7 +52,9 @@ async def test_a_new_policy_re_plans_the_accounts_behind_it_and_keeps_confirmed_
     account_id, _ = await add_account(app, grade="B")
     first, *monthly = await cadence_of(app, account_id)
     await actions.confirm_item(
-        uow=app.uow(), command=c.ConfirmItem(first.item_id, actor="AM-1"), clock=app.clock
+        uow=app.uow(),
+        command=c.ConfirmItem(first.item_id, actor="AM-1", managers=None),
+        clock=app.clock,
     )
     data = DEFAULT_POLICY.to_data()
     data["intervals"]["B"] = {"weeks": 2}

@@ -167,73 +167,81 @@ class DemoData:
 
 @dataclass(frozen=True)
 class City:
-    name: str
-    province: str
+    """A city, named in Chinese as the distributor's staff write it (the region is the data's
+    English key)."""
+
+    name: str  # without 市
+    province: str  # in full: 浙江省, 内蒙古自治区; a municipality's is the city itself (上海市)
     postcode: str  # first three digits
-    districts: tuple[str, ...]  # " District" is added unless the name says "Area"
+    districts: tuple[str, ...]
 
     def district(self, rng: random.Random) -> str:
-        name = rng.choice(self.districts)
-        return name if name.endswith("Area") else f"{name} District"
+        return rng.choice(self.districts)
+
+    @property
+    def place(self) -> str:
+        """Province and city, as an address starts: 浙江省杭州市, 上海市."""
+        city = f"{self.name}市"
+        return city if self.province == city else f"{self.province}{city}"
 
 
 REGIONS: dict[str, tuple[float, tuple[City, ...]]] = {
     "East": (30, (
-        City("Shanghai", "Shanghai", "200", ("Pudong New Area", "Xuhui", "Jing'an", "Minhang")),
-        City("Hangzhou", "Zhejiang", "310", ("Xihu", "Shangcheng", "Binjiang")),
-        City("Nanjing", "Jiangsu", "210", ("Gulou", "Xuanwu", "Jianye")),
-        City("Suzhou", "Jiangsu", "215", ("Gusu", "Wuzhong", "Xiangcheng")),
-        City("Ningbo", "Zhejiang", "315", ("Haishu", "Yinzhou", "Jiangbei")),
-        City("Hefei", "Anhui", "230", ("Shushan", "Baohe", "Luyang")),
-        City("Jinan", "Shandong", "250", ("Lixia", "Shizhong", "Huaiyin")),
-        City("Qingdao", "Shandong", "266", ("Shinan", "Shibei", "Laoshan")),
-        City("Fuzhou", "Fujian", "350", ("Gulou", "Taijiang", "Cangshan")),
-        City("Xiamen", "Fujian", "361", ("Siming", "Huli", "Jimei")),
-        City("Wuxi", "Jiangsu", "214", ("Liangxi", "Binhu", "Xinwu")),
+        City("上海", "上海市", "200", ("浦东新区", "徐汇区", "静安区", "闵行区")),
+        City("杭州", "浙江省", "310", ("西湖区", "上城区", "滨江区")),
+        City("南京", "江苏省", "210", ("鼓楼区", "玄武区", "建邺区")),
+        City("苏州", "江苏省", "215", ("姑苏区", "吴中区", "相城区")),
+        City("宁波", "浙江省", "315", ("海曙区", "鄞州区", "江北区")),
+        City("合肥", "安徽省", "230", ("蜀山区", "包河区", "庐阳区")),
+        City("济南", "山东省", "250", ("历下区", "市中区", "槐荫区")),
+        City("青岛", "山东省", "266", ("市南区", "市北区", "崂山区")),
+        City("福州", "福建省", "350", ("鼓楼区", "台江区", "仓山区")),
+        City("厦门", "福建省", "361", ("思明区", "湖里区", "集美区")),
+        City("无锡", "江苏省", "214", ("梁溪区", "滨湖区", "新吴区")),
     )),
     "North": (16, (
-        City("Beijing", "Beijing", "100", ("Chaoyang", "Haidian", "Dongcheng", "Fengtai")),
-        City("Tianjin", "Tianjin", "300", ("Heping", "Hexi", "Nankai", "Binhai New Area")),
-        City("Shijiazhuang", "Hebei", "050", ("Chang'an", "Qiaoxi", "Yuhua")),
-        City("Taiyuan", "Shanxi", "030", ("Yingze", "Xiaodian", "Xinghualing")),
-        City("Hohhot", "Inner Mongolia", "010", ("Xincheng", "Saihan", "Huimin")),
-        City("Tangshan", "Hebei", "063", ("Lubei", "Lunan")),
+        City("北京", "北京市", "100", ("朝阳区", "海淀区", "东城区", "丰台区")),
+        City("天津", "天津市", "300", ("和平区", "河西区", "南开区", "滨海新区")),
+        City("石家庄", "河北省", "050", ("长安区", "桥西区", "裕华区")),
+        City("太原", "山西省", "030", ("迎泽区", "小店区", "杏花岭区")),
+        City("呼和浩特", "内蒙古自治区", "010", ("新城区", "赛罕区", "回民区")),
+        City("唐山", "河北省", "063", ("路北区", "路南区")),
     )),
     "South": (22, (
-        City("Guangzhou", "Guangdong", "510", ("Tianhe", "Yuexiu", "Haizhu", "Baiyun")),
-        City("Shenzhen", "Guangdong", "518", ("Futian", "Nanshan", "Luohu", "Bao'an")),
-        City("Foshan", "Guangdong", "528", ("Chancheng", "Nanhai", "Shunde")),
-        City("Zhuhai", "Guangdong", "519", ("Xiangzhou", "Jinwan")),
-        City("Nanning", "Guangxi", "530", ("Qingxiu", "Xingning")),
-        City("Haikou", "Hainan", "570", ("Longhua", "Meilan")),
+        City("广州", "广东省", "510", ("天河区", "越秀区", "海珠区", "白云区")),
+        City("深圳", "广东省", "518", ("福田区", "南山区", "罗湖区", "宝安区")),
+        City("佛山", "广东省", "528", ("禅城区", "南海区", "顺德区")),
+        City("珠海", "广东省", "519", ("香洲区", "金湾区")),
+        City("南宁", "广西壮族自治区", "530", ("青秀区", "兴宁区")),
+        City("海口", "海南省", "570", ("龙华区", "美兰区")),
     )),
     "Central": (14, (
-        City("Wuhan", "Hubei", "430", ("Jiang'an", "Wuchang", "Hongshan", "Jianghan")),
-        City("Changsha", "Hunan", "410", ("Yuelu", "Furong", "Tianxin")),
-        City("Zhengzhou", "Henan", "450", ("Jinshui", "Zhongyuan", "Erqi")),
-        City("Nanchang", "Jiangxi", "330", ("Donghu", "Xihu", "Honggutan")),
-        City("Luoyang", "Henan", "471", ("Laocheng", "Xigong")),
-        City("Yichang", "Hubei", "443", ("Xiling", "Wujiagang")),
+        City("武汉", "湖北省", "430", ("江岸区", "武昌区", "洪山区", "江汉区")),
+        City("长沙", "湖南省", "410", ("岳麓区", "芙蓉区", "天心区")),
+        City("郑州", "河南省", "450", ("金水区", "中原区", "二七区")),
+        City("南昌", "江西省", "330", ("东湖区", "西湖区", "红谷滩区")),
+        City("洛阳", "河南省", "471", ("老城区", "西工区")),
+        City("宜昌", "湖北省", "443", ("西陵区", "伍家岗区")),
     )),
     "Southwest": (11, (
-        City("Chengdu", "Sichuan", "610", ("Jinjiang", "Wuhou", "Qingyang", "Chenghua")),
-        City("Chongqing", "Chongqing", "400", ("Yuzhong", "Jiangbei", "Yubei", "Nan'an")),
-        City("Kunming", "Yunnan", "650", ("Wuhua", "Panlong", "Guandu")),
-        City("Guiyang", "Guizhou", "550", ("Yunyan", "Nanming", "Guanshanhu")),
-        City("Mianyang", "Sichuan", "621", ("Fucheng", "Youxian")),
+        City("成都", "四川省", "610", ("锦江区", "武侯区", "青羊区", "成华区")),
+        City("重庆", "重庆市", "400", ("渝中区", "江北区", "渝北区", "南岸区")),
+        City("昆明", "云南省", "650", ("五华区", "盘龙区", "官渡区")),
+        City("贵阳", "贵州省", "550", ("云岩区", "南明区", "观山湖区")),
+        City("绵阳", "四川省", "621", ("涪城区", "游仙区")),
     )),
     "Northeast": (7, (
-        City("Shenyang", "Liaoning", "110", ("Heping", "Shenhe", "Huanggu")),
-        City("Dalian", "Liaoning", "116", ("Zhongshan", "Xigang", "Shahekou")),
-        City("Harbin", "Heilongjiang", "150", ("Nangang", "Daoli", "Xiangfang")),
-        City("Changchun", "Jilin", "130", ("Chaoyang", "Nanguan", "Kuancheng")),
+        City("沈阳", "辽宁省", "110", ("和平区", "沈河区", "皇姑区")),
+        City("大连", "辽宁省", "116", ("中山区", "西岗区", "沙河口区")),
+        City("哈尔滨", "黑龙江省", "150", ("南岗区", "道里区", "香坊区")),
+        City("长春", "吉林省", "130", ("朝阳区", "南关区", "宽城区")),
     )),
 }  # fmt: skip
 
 # A few customers across the border in the South; they are invoiced in CNY all the same.
 OFFSHORE: tuple[tuple[str, str, tuple[str, ...]], ...] = (
-    ("HK", "Hong Kong", ("Nathan Road, Tsim Sha Tsui, Kowloon", "Hennessy Road, Wan Chai")),
-    ("MO", "Macau", ("Avenida de Almeida Ribeiro", "Rua do Campo")),
+    ("HK", "香港", ("九龙尖沙咀弥敦道", "湾仔轩尼诗道")),
+    ("MO", "澳门", ("亚美打利庇卢大马路", "水坑尾街")),
 )
 OFFSHORE_SHARE = 0.03
 
@@ -249,48 +257,28 @@ MANAGERS: dict[str, tuple[str, ...]] = {
 UNASSIGNED_SHARE = 0.03
 
 ROADS = (
-    "Zhongshan", "Renmin", "Jiefang", "Jianshe", "Heping", "Xinhua", "Changjiang", "Huanghe",
-    "Wenhua", "Chaoyang", "Fuxing", "Yan'an", "Dongfeng", "Xingfu", "Zhongxing", "Jinqiao",
-    "Binhe", "Gongye", "Shangye", "Kaifa",
+    "中山", "人民", "解放", "建设", "和平", "新华", "长江", "黄河", "文化", "朝阳", "复兴", "延安",
+    "东风", "幸福", "中兴", "金桥", "滨河", "工业", "商业", "开发",
 )  # fmt: skip
-ROAD_KINDS = ("Road", "Road", "Road", "Avenue", "Street", "East Road", "West Road")
+ROAD_KINDS = ("路", "路", "路", "大道", "街", "东路", "西路")
 
+# Trade names (字号) of the customers' companies.
 BRANDS = (
-    "Huamei", "Jiahe", "Xinyue", "Yongsheng", "Baixing", "Meiling", "Tianhong", "Ruixiang",
-    "Kangjian", "Fuli", "Jinhui", "Haoyun", "Longteng", "Minsheng", "Anxin", "Yida", "Hengtai",
-    "Shunfa", "Xingfu", "Dongfang", "Huaxia", "Hongxing", "Jiayuan", "Lekang", "Meizi",
-    "Qingcheng", "Ziyun", "Yuehai", "Jinyuan", "Yixin", "Chunhui", "Lanting", "Ximei", "Fangyuan",
-    "Baicao", "Runze", "Hexiang", "Xinlian", "Tianyi", "Mingzhu",
+    "华美", "嘉禾", "新悦", "永盛", "百姓", "美玲", "天虹", "瑞祥", "康健", "富利", "金辉", "好运",
+    "龙腾", "民生", "安心", "易达", "恒泰", "顺发", "幸福", "东方", "华夏", "红星", "嘉园", "乐康",
+    "美姿", "青城", "紫云", "粤海", "金源", "益信", "春晖", "兰亭", "喜美", "方圆", "百草", "润泽",
+    "禾香", "新联", "天一", "明珠",
 )  # fmt: skip
 
+# The segment (the data's English key) and the endings of its customers' company names.
 SEGMENT_NAMES: dict[str, tuple[str, ...]] = {
-    "supermarket chain": (
-        "Supermarket Chain Co., Ltd.",
-        "Commercial Chain Co., Ltd.",
-        "Mart Co., Ltd.",
-    ),
-    "pharmacy": (
-        "Pharmacy Co., Ltd.",
-        "Pharmaceutical Chain Co., Ltd.",
-        "Great Pharmacy Co., Ltd.",
-    ),
-    "beauty salon": ("Beauty Salon", "Beauty & Spa Co., Ltd.", "Beauty Management Co., Ltd."),
-    "department store": (
-        "Department Store Co., Ltd.",
-        "Shopping Mall Co., Ltd.",
-        "Commercial Plaza Co., Ltd.",
-    ),
-    "convenience store": (
-        "Convenience Store Co., Ltd.",
-        "Convenience Chain Co., Ltd.",
-        "Daily Mart",
-    ),
-    "online retailer": (
-        "E-commerce Co., Ltd.",
-        "Network Technology Co., Ltd.",
-        "Online Trading Co., Ltd.",
-    ),
-    "hotel": ("Hotel Co., Ltd.", "Hotel Management Co., Ltd.", "Grand Hotel"),
+    "supermarket chain": ("连锁超市有限公司", "商业连锁有限公司", "超市有限公司"),
+    "pharmacy": ("药房有限公司", "医药连锁有限公司", "大药房有限公司"),
+    "beauty salon": ("美容院", "美容美体有限公司", "美容管理有限公司"),
+    "department store": ("百货有限公司", "购物中心有限公司", "商业广场有限公司"),
+    "convenience store": ("便利店有限公司", "便利连锁有限公司", "日用百货商店"),
+    "online retailer": ("电子商务有限公司", "网络科技有限公司", "网上商贸有限公司"),
+    "hotel": ("酒店有限公司", "酒店管理有限公司", "大酒店"),
 }
 SEGMENTS = tuple(SEGMENT_NAMES)
 
@@ -611,7 +599,7 @@ def _customer(
     if rng.random() < OFFSHORE_SHARE:
         country, city_name, streets = rng.choice(OFFSHORE)
         region = "South"
-        address = f"{rng.randint(1, 300)} {rng.choice(streets)}, {city_name}"
+        address = f"{city_name}{rng.choice(streets)}{rng.randint(1, 300)}号"
     else:
         country = "CN"
         names = list(REGIONS)
@@ -619,16 +607,17 @@ def _customer(
         city = rng.choice(REGIONS[region][1])
         city_name = city.name
         postcode = f"{city.postcode}0{rng.randint(0, 99):02d}"
-        place = city.name if city.province == city.name else f"{city.name}, {city.province}"
-        road = f"{rng.choice(ROADS)} {rng.choice(ROAD_KINDS)}"
-        address = f"No. {rng.randint(1, 999)} {road}, {city.district(rng)}, {place} {postcode}"
+        road = f"{rng.choice(ROADS)}{rng.choice(ROAD_KINDS)}"
+        number = rng.randint(1, 999)
+        # 浙江省杭州市西湖区文化路123号 邮编310012: from the province down, as written in China.
+        address = f"{city.place}{city.district(rng)}{road}{number}号 邮编{postcode}"
     name = ""
     for _ in range(20):
-        name = f"{city_name} {rng.choice(BRANDS)} {rng.choice(SEGMENT_NAMES[plan.segment])}"
+        name = f"{city_name}{rng.choice(BRANDS)}{rng.choice(SEGMENT_NAMES[plan.segment])}"
         if name not in used_names:
             break
     else:
-        name = f"{name} (No. {customer_id.rsplit('-', 1)[-1]})"
+        name = f"{name}（{customer_id.rsplit('-', 1)[-1]}）"  # noqa: RUF001
     used_names.add(name)
     manager = None if rng.random() < UNASSIGNED_SHARE else rng.choice(MANAGERS[region])
     return CustomerUpserted(

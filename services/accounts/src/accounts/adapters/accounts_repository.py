@@ -6,9 +6,9 @@ from sqlalchemy import select, text, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from accounts.adapters.scoping import managed_by
 from accounts.adapters.tables import accounts
 from accounts.domain.scope import Managers
+from chassis.db import managed_by
 
 
 class AccountsRepository:

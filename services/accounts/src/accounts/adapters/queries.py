@@ -7,7 +7,6 @@ from typing import Any
 from sqlalchemy import Select, String, and_, case, cast, func, literal, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from accounts.adapters.scoping import managed_by
 from accounts.adapters.tables import (
     account_contacts,
     accounts,
@@ -20,7 +19,7 @@ from accounts.adapters.tables import (
     vip_nominations,
 )
 from accounts.domain.scope import Managers
-from chassis.db import is_any_of
+from chassis.db import is_any_of, managed_by
 
 ACCOUNT_FILTERS = (
     "region",

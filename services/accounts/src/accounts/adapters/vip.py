@@ -6,9 +6,9 @@ from typing import Any
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from accounts.adapters.scoping import managed_by
 from accounts.adapters.tables import accounts, vip_nominations
 from accounts.domain.scope import Managers
+from chassis.db import managed_by
 
 
 class VipRepository:

@@ -15,10 +15,10 @@ from typing import Annotated
 from fastapi import Depends, Header, Request
 
 from accounts.bootstrap import Accounts
-from accounts.domain.scope import Managers
 from accounts.domain.vip import Actor
 from accounts.service_layer.unit_of_work import AccountsUnitOfWork
-from chassis.auth import CurrentPrincipal, Principal, Role, SignedIn, managers_read_by
+from chassis import auth
+from chassis.auth import CurrentPrincipal, Principal, Role, managers_read_by
 from chassis.errors import Forbidden
 from chassis.messages import _
 
@@ -41,12 +41,14 @@ def get_uow(app: Annotated[Accounts, Depends(get_accounts)]) -> AccountsUnitOfWo
     return app.uow()
 
 
-@dataclass(frozen=True)
-class Caller:
-    """The signed-in person a request acts for, and whose accounts they may see and change."""
+def teams_of(request: Request) -> dict[str, frozenset[str]]:
+    return get_accounts(request).teams
 
-    principal: Principal
-    managers: Managers  # the account managers whose accounts are in scope; None: every account
+
+@dataclass(frozen=True)
+class Caller(auth.Caller):
+    """The signed-in person a request acts for, and whose accounts they may see and change
+    (`managers`; None: every account)."""
 
     @property
     def actor(self) -> Actor:
@@ -56,10 +58,6 @@ class Caller:
                 return Actor(self.principal.user_id, role)
         # A machine client (no role) only reads; its reads are logged under its name.
         return Actor(self.principal.user_id, "manager")
-
-    def can(self, *roles: Role) -> bool:
-        """Whether the caller holds one of `roles` (the pages show only what they may do)."""
-        return self.principal.has_role(*roles)
 
     def require_covers(self, manager: str) -> None:
         """Forbidden unless accounts of `manager` are in the caller's scope (a new prospect)."""
@@ -77,29 +75,12 @@ def caller_of(principal: Principal, teams: dict[str, frozenset[str]]) -> Caller:
 
 def caller(*roles: Role) -> Callable[..., Awaitable[Caller]]:
     """A dependency of the API: the caller, when their token holds one of `roles`; else 403."""
-
-    async def dependency(
-        principal: CurrentPrincipal, app: Annotated[Accounts, Depends(get_accounts)]
-    ) -> Caller:
-        principal.require(*roles)
-        return caller_of(principal, app.teams)
-
-    return dependency
+    return auth.caller_dependency(Caller, teams_of, *roles)
 
 
 def page_caller(*roles: Role) -> Callable[..., Awaitable[Caller]]:
-    """`caller` for pages: a browser nobody signed in to is sent to sign in first. The caller is
-    also kept on the request, for the templates to show only the actions it may take."""
-
-    async def dependency(
-        request: Request, principal: SignedIn, app: Annotated[Accounts, Depends(get_accounts)]
-    ) -> Caller:
-        principal.require(*roles)
-        found = caller_of(principal, app.teams)
-        request.state.caller = found
-        return found
-
-    return dependency
+    """`caller` for pages: a browser nobody signed in to is sent to sign in first."""
+    return auth.page_caller_dependency(Caller, teams_of, *roles)
 
 
 async def name_reader(

@@ -1,7 +1,9 @@
 """Languages: simplified Chinese and English on every page and in every refusal (issue 13).
 
 A request's language is, in order: the `lang` query parameter (the navigation's switch, which
-keeps the choice in the `rapport_lang` cookie), the cookie, the browser's `Accept-Language`
+keeps the choice in the `rapport_lang` cookie and, for a signed-in user, in their session), the
+signed-in user's own choice (the session's: the switch's, else the identity provider's `locale`
+claim at sign-in, which Keycloak keeps per user), the cookie, the browser's `Accept-Language`
 (any Chinese tag reads simplified Chinese), else English.
 
 Messages are written in English in the code and the templates, marked with `_()` (`N_()` for a
@@ -28,10 +30,11 @@ from http.cookies import CookieError, SimpleCookie
 from importlib.metadata import entry_points
 from importlib.util import find_spec
 from pathlib import Path
+from typing import Any
 from urllib.parse import parse_qs
 
 from babel import Locale
-from babel.dates import format_date, format_datetime, format_time
+from babel.dates import format_date, format_datetime, format_skeleton, format_time
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.numbers import format_decimal
@@ -44,6 +47,8 @@ __all__ = ["N_", "_", "gettext", "ngettext"]
 
 CATALOGUE = Path("LC_MESSAGES") / "messages.po"
 COOKIE = "rapport_lang"
+# The signed-in user's choice, in the signed session (chassis.auth keeps the principal there).
+SESSION_KEY = "language"
 # A year: the choice stays until it is changed.
 COOKIE_MAX_AGE = 365 * 24 * 3600
 # Every service registers its navigation entries there, so the group lists the installed services.
@@ -153,6 +158,39 @@ def translations(language: Language) -> NullTranslations:
     return merged
 
 
+# The ERP's regions, customer segments and product categories (English keys in its data), which
+# the accounts and reporting pages show by these names; any other value shows as itself.
+MASTER_DATA: Mapping[str, str] = {
+    "East": N_("East"),
+    "North": N_("North"),
+    "South": N_("South"),
+    "Central": N_("Central"),
+    "Southwest": N_("Southwest"),
+    "Northeast": N_("Northeast"),
+    "supermarket chain": N_("supermarket chain"),
+    "pharmacy": N_("pharmacy"),
+    "beauty salon": N_("beauty salon"),
+    "department store": N_("department store"),
+    "convenience store": N_("convenience store"),
+    "online retailer": N_("online retailer"),
+    "hotel": N_("hotel"),
+    "skincare": N_("skincare"),
+    "haircare": N_("haircare"),
+    "cosmetics": N_("cosmetics"),
+    "household": N_("household"),
+    "personal care": N_("personal care"),
+    "baby care": N_("baby care"),
+    "snacks": N_("snacks"),
+    "beverages": N_("beverages"),
+}
+
+
+def data_label(value: object) -> str:
+    """A region, segment or product category of the ERP's data in the reader's language."""
+    text = "" if value is None else str(value)
+    return gettext(MASTER_DATA[text]) if text in MASTER_DATA else text
+
+
 def money(amount: Decimal | int | float) -> str:
     """Yuan with two decimals, grouped by the locale: ¥1,250.00, -¥30.50."""
     digits = format_decimal(abs(Decimal(str(amount))), "#,##0.00", locale=current().locale)
@@ -166,6 +204,11 @@ def number(value: Decimal | int | float, pattern: str | None = None) -> str:
 def day(value: date, style: str = "medium") -> str:
     """A date in the locale's style: `Dec 3, 2026` / `2026年12月3日`; `full` adds the weekday."""
     return format_date(value, style, locale=current().locale)
+
+
+def short_day(value: date) -> str:
+    """A day of the year without the year, for a chart's axis: `Dec 3` / `12月3日`."""
+    return format_skeleton("MMMd", value, locale=current().locale)
 
 
 def weekday(value: date, width: str = "wide") -> str:
@@ -191,7 +234,9 @@ def template_globals() -> Mapping[str, object]:
         "current_language": current,
         "money": money,
         "number": number,
+        "data_label": data_label,
         "day": day,
+        "short_day": short_day,
         "weekday": weekday,
         "moment": moment,
         "clock": clock,
@@ -221,8 +266,16 @@ class LanguageMiddleware:
         headers = {key.decode("latin-1"): value for key, value in scope["headers"]}
         query = parse_qs(scope.get("query_string", b"").decode("latin-1"))
         chosen = language_of(query.get("lang", [""])[0])
+        # Starlette's SessionMiddleware (chassis.auth) wraps this one, so the session is read.
+        session = scope.get("session")
+        user: dict[str, Any] | None = (
+            session if isinstance(session, dict) and "principal" in session else None
+        )
+        if user is not None and chosen is not None:
+            user[SESSION_KEY] = chosen.code
         language = (
             chosen
+            or (language_of(user.get(SESSION_KEY)) if user is not None else None)
             or language_of(_cookie(headers.get("cookie", b"").decode("latin-1")))
             or preferred(headers.get("accept-language", b"").decode("latin-1"))
             or DEFAULT

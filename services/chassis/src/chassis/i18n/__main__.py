@@ -1,6 +1,7 @@
 """The catalogues' upkeep, with Babel's extraction: `check` fails when a package's marked string
-has no translation (or a translation's string is gone); `update` adds the new strings (empty, for
-a translator) and drops the gone ones.
+has no translation (or a translation's string is gone), or when a template shows English text
+that is not marked (Babel cannot see that one); `update` adds the new strings (empty, for a
+translator) and drops the gone ones.
 
     python -m chassis.i18n check services/*/src/*
     python -m chassis.i18n update services/*/src/*
@@ -10,6 +11,7 @@ A package is a directory of Python modules and `templates/**.html`; its catalogu
 """
 
 import argparse
+import re
 import sys
 from pathlib import Path
 
@@ -22,6 +24,23 @@ from chassis.i18n import CATALOGUE, DEFAULT, LANGUAGES
 KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2), "N_": None}
 METHODS = [("**/templates/**.html", "jinja2"), ("**.py", "python")]
 OPTIONS = {"**/templates/**.html": {"extensions": "jinja2.ext.i18n", "trimmed": "true"}}
+# Words a template may show as they are, in both languages: names and acronyms, and HTML's
+# boolean attributes a macro writes between the tags.
+UNTRANSLATED_WORDS = {
+    "rapport",
+    *("csv", "sla", "vip", "nps", "csat", "abc", "utc", "erp", "kpi", "json", "id"),
+    *("checked", "selected", "disabled", "required"),
+}
+# What a reader sees in a template, once its Jinja parts are out: text between the tags and
+# the attributes read aloud or shown on hover.
+_JINJA_COMMENT = re.compile(r"\{#.*?#\}", re.S)
+_TRANS_BLOCK = re.compile(r"\{%-?\s*trans\b.*?%\}.*?\{%-?\s*endtrans\s*-?%\}", re.S)
+_JINJA = re.compile(r"\{\{.*?\}\}|\{%.*?%\}", re.S)
+_SCRIPT_OR_STYLE = re.compile(r"<(script|style)\b.*?</\1>", re.S | re.I)
+_SHOWN_ATTRIBUTE = re.compile(r'\b(?:title|aria-label|placeholder|alt)="([^"]*)"')
+_TAG = re.compile(r"<[^>]*>", re.S)
+_ENTITY = re.compile(r"&#?\w+;")
+_WORD = re.compile(r"[A-Za-z][A-Za-z'-]+")
 
 
 def extracted(package: Path) -> Catalog:
@@ -38,11 +57,27 @@ def extracted(package: Path) -> Catalog:
     return template
 
 
+def unmarked_text(source: str) -> list[str]:
+    """The English a template shows without `_()` or `{% trans %}` around it."""
+    text = _TRANS_BLOCK.sub(" ", _JINJA_COMMENT.sub(" ", source))
+    text = _ENTITY.sub(" ", _SCRIPT_OR_STYLE.sub(" ", _JINJA.sub("\x00", text)))
+    pieces = _SHOWN_ATTRIBUTE.findall(text) + _TAG.sub("\x00", text).split("\x00")
+    return [
+        piece.strip()
+        for piece in pieces
+        if any(word.lower() not in UNTRANSLATED_WORDS for word in _WORD.findall(piece))
+    ]
+
+
 def problems_of(package: Path) -> list[str]:
-    """What a translator still has to do in `package`'s catalogues."""
+    """What a translator (or the template's author) still has to do in `package`."""
     template = extracted(package)
     wanted = {message.id for message in template if message.id}
-    problems = []
+    problems = [
+        f"{path}: {text!r} is not marked for translation"
+        for path in sorted(package.glob("**/templates/**/*.html"))
+        for text in unmarked_text(path.read_text(encoding="utf-8"))
+    ]
     for language in LANGUAGES:
         if language == DEFAULT:
             continue

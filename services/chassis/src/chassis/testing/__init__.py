@@ -10,7 +10,7 @@ import pytest
 from chassis.testing.browser import CHROMIUM_ARGS, browser, browser_executable, page, sign_in
 from chassis.testing.front_door import FrontDoor
 from chassis.testing.guards import unguarded_routes
-from chassis.testing.identity import DEMO_PASSWORD, Keycloak, keycloak
+from chassis.testing.identity import DEMO_PASSWORD, Keycloak, SignedInAs, keycloak
 from chassis.testing.infrastructure import (
     Infrastructure,
     create_database,
@@ -33,6 +33,7 @@ __all__ = [
     "Keycloak",
     "ServiceProcess",
     "ServiceUnderTest",
+    "SignedInAs",
     "browser",
     "browser_executable",
     "create_database",

@@ -9,6 +9,7 @@ import asyncio
 import os
 import subprocess
 import time
+from collections.abc import Generator
 from dataclasses import dataclass
 from typing import Any
 
@@ -94,6 +95,23 @@ class Keycloak:
             grant_type="client_credentials", client_id=client_id, client_secret=client_secret
         )
         return str(answer["access_token"])
+
+
+class SignedInAs(httpx.Auth):
+    """A real token of a demo user on every request that brings no
+    `Authorization` of its own: `headers=keycloak.bearer(SUPERVISOR)` acts as someone else."""
+
+    def __init__(self, keycloak: Keycloak, username: str) -> None:
+        self._keycloak = keycloak
+        self._username = username
+
+    def user_for(self, request: httpx.Request) -> str:
+        return self._username
+
+    def auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response]:
+        if "authorization" not in request.headers:
+            request.headers.update(self._keycloak.bearer(self.user_for(request)))
+        yield request
 
 
 def _from_local_stack(infra: Infrastructure) -> str:

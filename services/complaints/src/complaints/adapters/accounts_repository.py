@@ -7,7 +7,9 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from chassis.db import upsert_statement
+from complaints.adapters.scoping import accounts_visible
 from complaints.adapters.tables import accounts
+from complaints.domain.scope import Visibility
 from complaints.domain.tickets import AccountView
 
 
@@ -15,10 +17,15 @@ class AccountRepository:
     def __init__(self, session: AsyncSession) -> None:
         self._session = session
 
-    async def get(self, account_id: str) -> AccountView | None:
+    async def get(self, account_id: str, *, visible_to: Visibility) -> AccountView | None:
+        """A registered account, if its complaints are in `visible_to`."""
         row = (
             await self._session.execute(
-                select(accounts).where(accounts.c.account_id == account_id, accounts.c.registered)
+                select(accounts).where(
+                    accounts.c.account_id == account_id,
+                    accounts.c.registered,
+                    accounts_visible(visible_to),
+                )
             )
         ).first()
         if row is None:

@@ -7,6 +7,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, Select, and_, func, not_, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from complaints.adapters.scoping import tickets_visible
 from complaints.adapters.tables import (
     accounts,
     calendars,
@@ -16,6 +17,7 @@ from complaints.adapters.tables import (
     ticket_history,
     tickets,
 )
+from complaints.domain.scope import Visibility
 
 STARTED = ("running", "paused")
 # A breach happens at the deadline; the scheduler records it in the row a moment later.
@@ -66,9 +68,10 @@ class ComplaintQueries:
         include_closed: bool,
         limit: int,
         offset: int,
+        visible_to: Visibility,
     ) -> tuple[list[dict[str, Any]], int]:
         """Tickets by time to breach: the nearest deadline first, then severity, then age."""
-        conditions = []
+        conditions = [tickets_visible(visible_to)]
         if status:
             conditions.append(tickets.c.status == status)
         elif not include_closed:
@@ -77,7 +80,7 @@ class ComplaintQueries:
             conditions.append(tickets.c.severity == severity)
         if account_id:
             conditions.append(tickets.c.account_id == account_id)
-        where = and_(True, *conditions)
+        where = and_(*conditions)
         total = await self._session.scalar(select(func.count()).select_from(tickets).where(where))
         rows = (
             await self._session.execute(
@@ -110,7 +113,8 @@ class ComplaintQueries:
         for clock in result.mappings():
             by_id[clock["ticket_id"]]["clocks"].append(dict(clock))
 
-    async def ticket(self, ticket_id: str) -> dict[str, Any] | None:
+    async def ticket(self, ticket_id: str, *, visible_to: Visibility) -> dict[str, Any] | None:
+        """A ticket with its account's name, clocks and history, if it is in `visible_to`."""
         row = (
             (
                 await self._session.execute(
@@ -118,7 +122,7 @@ class ComplaintQueries:
                     .select_from(
                         tickets.outerjoin(accounts, accounts.c.account_id == tickets.c.account_id)
                     )
-                    .where(tickets.c.id == ticket_id)
+                    .where(tickets.c.id == ticket_id, tickets_visible(visible_to))
                 )
             )
             .mappings()

@@ -38,7 +38,10 @@ accounts = Table(
     Column("tier", String(10)),
     Column("frequency_class", String(10)),
     Column("vip", Boolean, nullable=False, server_default=false()),
+    # Whose account it is: tickets are scoped by it (decision 0016, complaints).
+    Column("account_manager", String(64)),
     Column("updated_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    Index("ix_accounts_manager", "account_manager"),
 )
 
 calendars = Table(

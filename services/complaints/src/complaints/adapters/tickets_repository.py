@@ -11,9 +11,11 @@ from sqlalchemy import Table, bindparam, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from chassis.outbox import withdraw_staged
+from complaints.adapters.scoping import tickets_visible
 from complaints.adapters.tables import outbox, ticket_clocks, ticket_history, tickets
 from complaints.domain.clocks import SlaClock
 from complaints.domain.policy import ClockTarget
+from complaints.domain.scope import Visibility
 from complaints.domain.tickets import Ticket
 
 # Loading a batch gives the event loop a turn this often.
@@ -161,24 +163,37 @@ class TicketRepository:
         self._session = session
         self._stored: dict[str, StoredRows] = {}
 
-    async def get(self, ticket_id: str, *, lock: bool = True) -> Ticket | None:
-        """Load one ticket, locked for a change unless told otherwise."""
-        return (await self.get_many([ticket_id], lock=lock)).get(ticket_id)
+    async def get(
+        self, ticket_id: str, *, visible_to: Visibility, lock: bool = True
+    ) -> Ticket | None:
+        """Load one ticket if it is in `visible_to`, locked for a change unless told otherwise."""
+        found = await self._load([ticket_id], lock=lock, remember=True, visible_to=visible_to)
+        return found.get(ticket_id)
 
     async def get_many(
         self, ticket_ids: Iterable[str], *, lock: bool = True, remember: bool = True
     ) -> dict[str, Ticket]:
-        """Load tickets, locked in id order so concurrent batches never deadlock. Without
-        `remember` their rows are not kept for `save` (staging reads tickets, never saves them).
+        """Load tickets, whoever's they are (the scheduler's batches), locked in id order so
+        concurrent batches never deadlock. Without `remember` their rows are not kept for
+        `save` (staging reads tickets, never saves them).
 
         Locked for a change, a ticket's staged events are withdrawn (the change stages them
         anew): read the clock only after this, so that an event a relay published meanwhile
         is part of the past the change sees.
         """
+        return await self._load(ticket_ids, lock=lock, remember=remember, visible_to=None)
+
+    async def _load(
+        self, ticket_ids: Iterable[str], *, lock: bool, remember: bool, visible_to: Visibility
+    ) -> dict[str, Ticket]:
         ids = sorted(set(ticket_ids))
         if not ids:
             return {}
-        query = select(tickets).where(tickets.c.id.in_(ids)).order_by(tickets.c.id)
+        query = (
+            select(tickets)
+            .where(tickets.c.id.in_(ids), tickets_visible(visible_to))
+            .order_by(tickets.c.id)
+        )
         rows = (await self._session.execute(query.with_for_update() if lock else query)).all()
         if lock:
             await withdraw_staged(self._session, outbox, ids)

@@ -41,6 +41,7 @@ from complaints.api.schemas import (
 )
 from complaints.bootstrap import Complaints
 from complaints.domain.policy import Category, ClockName
+from complaints.domain.scope import Visibility
 from complaints.service_layer import commands as c
 from complaints.service_layer.handlers import (
     activate_policy,
@@ -60,10 +61,14 @@ TICKET_STEP_REFUSALS = refusals(404, 409, 422)
 CalendarName = Annotated[str, Path(pattern=r"^[a-z0-9][a-z0-9_-]{0,63}$")]
 
 
-async def ticket_out(app: Complaints, ticket_id: str) -> TicketOut:
+async def ticket_out(app: Complaints, ticket_id: str, visible_to: Visibility) -> TicketOut:
     async with app.uow() as uow:
         detail = await ticket_detail(
-            uow=uow, ticket_id=ticket_id, settings=app.sla, now=app.clock.now()
+            uow=uow,
+            ticket_id=ticket_id,
+            visible_to=visible_to,
+            settings=app.sla,
+            now=app.clock.now(),
         )
     if detail is None:
         raise NotFound(_("no ticket %(ticket)r") % {"ticket": ticket_id})
@@ -72,7 +77,7 @@ async def ticket_out(app: Complaints, ticket_id: str) -> TicketOut:
 
 async def run(app: Complaints, command: c.TicketCommand) -> TicketOut:
     await run_ticket_command(uow=app.uow(), command=command, clock=app.clock, settings=app.sla)
-    return await ticket_out(app, command.ticket_id)
+    return await ticket_out(app, command.ticket_id, command.visible_to)
 
 
 @router.post(
@@ -93,12 +98,13 @@ async def open_ticket(app: ComplaintsApp, who: TicketWorker, body: FileTicketIn)
             severity=body.severity,
             description=body.description,
             actor=who.user_id,
+            visible_to=who.visible_to,
             order_refs=tuple(body.order_refs),
         ),
         clock=app.clock,
         settings=app.sla,
     )
-    return await ticket_out(app, ticket.id)
+    return await ticket_out(app, ticket.id, who.visible_to)
 
 
 @router.get(
@@ -114,6 +120,7 @@ async def queue(
         include_closed=query.include_closed,
         limit=query.page_size,
         offset=(query.page - 1) * query.page_size,
+        visible_to=who.visible_to,
     )
     return TicketPage(
         items=[TicketSummaryOut.model_validate(row) for row in rows],
@@ -130,14 +137,14 @@ async def queue(
     summary="A ticket with every clock",
 )
 async def get_ticket(app: ComplaintsApp, who: TicketReader, ticket_id: str) -> TicketOut:
-    return await ticket_out(app, ticket_id)
+    return await ticket_out(app, ticket_id, who.visible_to)
 
 
 @router.post(
     "/tickets/{ticket_id}/acknowledge", response_model=TicketOut, responses=TICKET_STEP_REFUSALS
 )
 async def acknowledge(app: ComplaintsApp, who: TicketWorker, ticket_id: str) -> TicketOut:
-    return await run(app, c.Acknowledge(ticket_id, who.user_id))
+    return await run(app, c.Acknowledge(ticket_id, who.user_id, who.visible_to))
 
 
 @router.post(
@@ -149,7 +156,9 @@ async def acknowledge(app: ComplaintsApp, who: TicketWorker, ticket_id: str) -> 
 async def investigate(
     app: ComplaintsApp, who: TicketWorker, ticket_id: str, body: InvestigateIn
 ) -> TicketOut:
-    return await run(app, c.Investigate(ticket_id, who.user_id, department=body.department))
+    return await run(
+        app, c.Investigate(ticket_id, who.user_id, who.visible_to, department=body.department)
+    )
 
 
 @router.post(
@@ -159,7 +168,10 @@ async def assign(
     app: ComplaintsApp, who: TicketWorker, ticket_id: str, body: AssignIn
 ) -> TicketOut:
     return await run(
-        app, c.Assign(ticket_id, who.user_id, department=body.department, handler=body.handler)
+        app,
+        c.Assign(
+            ticket_id, who.user_id, who.visible_to, department=body.department, handler=body.handler
+        ),
     )
 
 
@@ -172,7 +184,10 @@ async def propose_solution(
     app: ComplaintsApp, who: TicketWorker, ticket_id: str, body: ProposeSolutionIn
 ) -> TicketOut:
     return await run(
-        app, c.ProposeSolution(ticket_id, who.user_id, remedy=body.remedy, solution=body.solution)
+        app,
+        c.ProposeSolution(
+            ticket_id, who.user_id, who.visible_to, remedy=body.remedy, solution=body.solution
+        ),
     )
 
 
@@ -182,7 +197,9 @@ async def propose_solution(
 async def reject_solution(
     app: ComplaintsApp, who: TicketWorker, ticket_id: str, body: ReasonIn
 ) -> TicketOut:
-    return await run(app, c.RejectSolution(ticket_id, who.user_id, reason=body.reason))
+    return await run(
+        app, c.RejectSolution(ticket_id, who.user_id, who.visible_to, reason=body.reason)
+    )
 
 
 @router.post(
@@ -191,7 +208,9 @@ async def reject_solution(
 async def resolve(
     app: ComplaintsApp, who: TicketWorker, ticket_id: str, body: ResolveIn
 ) -> TicketOut:
-    return await run(app, c.Resolve(ticket_id, who.user_id, root_cause=body.root_cause))
+    return await run(
+        app, c.Resolve(ticket_id, who.user_id, who.visible_to, root_cause=body.root_cause)
+    )
 
 
 @router.post(
@@ -200,12 +219,14 @@ async def resolve(
 async def follow_up(
     app: ComplaintsApp, who: TicketWorker, ticket_id: str, body: FollowUpIn
 ) -> TicketOut:
-    return await run(app, c.FollowUp(ticket_id, who.user_id, note=body.note))
+    return await run(app, c.FollowUp(ticket_id, who.user_id, who.visible_to, note=body.note))
 
 
 @router.post("/tickets/{ticket_id}/close", response_model=TicketOut, responses=TICKET_STEP_REFUSALS)
 async def close(app: ComplaintsApp, who: TicketWorker, ticket_id: str, body: CloseIn) -> TicketOut:
-    return await run(app, c.Close(ticket_id, who.user_id, satisfaction=body.satisfaction))
+    return await run(
+        app, c.Close(ticket_id, who.user_id, who.visible_to, satisfaction=body.satisfaction)
+    )
 
 
 @router.post(
@@ -214,7 +235,7 @@ async def close(app: ComplaintsApp, who: TicketWorker, ticket_id: str, body: Clo
 async def reopen(
     app: ComplaintsApp, who: TicketWorker, ticket_id: str, body: ReasonIn
 ) -> TicketOut:
-    return await run(app, c.Reopen(ticket_id, who.user_id, reason=body.reason))
+    return await run(app, c.Reopen(ticket_id, who.user_id, who.visible_to, reason=body.reason))
 
 
 @router.post(
@@ -226,7 +247,9 @@ async def reopen(
 async def pause_clock(
     app: ComplaintsApp, who: TicketWorker, ticket_id: str, clock: ClockName, body: ReasonIn
 ) -> TicketOut:
-    return await run(app, c.PauseClock(ticket_id, who.user_id, clock=clock, reason=body.reason))
+    return await run(
+        app, c.PauseClock(ticket_id, who.user_id, who.visible_to, clock=clock, reason=body.reason)
+    )
 
 
 @router.post(
@@ -237,7 +260,7 @@ async def pause_clock(
 async def resume_clock(
     app: ComplaintsApp, who: TicketWorker, ticket_id: str, clock: ClockName
 ) -> TicketOut:
-    return await run(app, c.ResumeClock(ticket_id, who.user_id, clock=clock))
+    return await run(app, c.ResumeClock(ticket_id, who.user_id, who.visible_to, clock=clock))
 
 
 @router.post(
@@ -246,7 +269,9 @@ async def resume_clock(
 async def review_return(
     app: ComplaintsApp, who: TicketWorker, ticket_id: str, body: ReviewReturnIn
 ) -> TicketOut:
-    return await run(app, c.ReviewReturn(ticket_id, who.user_id, remedy=body.remedy))
+    return await run(
+        app, c.ReviewReturn(ticket_id, who.user_id, who.visible_to, remedy=body.remedy)
+    )
 
 
 @router.post(
@@ -258,7 +283,9 @@ async def review_return(
 async def report_to_regulator(
     app: ComplaintsApp, who: TicketWorker, ticket_id: str, body: RegulatorReportIn
 ) -> TicketOut:
-    return await run(app, c.ReportToRegulator(ticket_id, who.user_id, reference=body.reference))
+    return await run(
+        app, c.ReportToRegulator(ticket_id, who.user_id, who.visible_to, reference=body.reference)
+    )
 
 
 @router.post(
@@ -267,7 +294,7 @@ async def report_to_regulator(
     responses=TICKET_STEP_REFUSALS,
 )
 async def goods_received(app: ComplaintsApp, who: TicketWorker, ticket_id: str) -> TicketOut:
-    return await run(app, c.RecordGoodsReceived(ticket_id, who.user_id))
+    return await run(app, c.RecordGoodsReceived(ticket_id, who.user_id, who.visible_to))
 
 
 @router.post(
@@ -276,7 +303,7 @@ async def goods_received(app: ComplaintsApp, who: TicketWorker, ticket_id: str) 
     responses=TICKET_STEP_REFUSALS,
 )
 async def replacement_shipped(app: ComplaintsApp, who: TicketWorker, ticket_id: str) -> TicketOut:
-    return await run(app, c.RecordReplacementShipped(ticket_id, who.user_id))
+    return await run(app, c.RecordReplacementShipped(ticket_id, who.user_id, who.visible_to))
 
 
 @router.post(
@@ -285,7 +312,7 @@ async def replacement_shipped(app: ComplaintsApp, who: TicketWorker, ticket_id: 
     responses=TICKET_STEP_REFUSALS,
 )
 async def refund_paid(app: ComplaintsApp, who: TicketWorker, ticket_id: str) -> TicketOut:
-    return await run(app, c.RecordRefundPaid(ticket_id, who.user_id))
+    return await run(app, c.RecordRefundPaid(ticket_id, who.user_id, who.visible_to))
 
 
 @router.get(
@@ -295,7 +322,7 @@ async def refund_paid(app: ComplaintsApp, who: TicketWorker, ticket_id: str) -> 
     summary="An account as complaints knows it (name, tier, VIP), or 404 if unknown here",
 )
 async def get_account(uow: ReadUow, who: TicketReader, account_id: str) -> AccountOut:
-    account = await uow.accounts.get(account_id)
+    account = await uow.accounts.get(account_id, visible_to=who.visible_to)
     if account is None:
         raise NotFound(_("no account %(account)r is known to complaints") % {"account": account_id})
     return AccountOut(

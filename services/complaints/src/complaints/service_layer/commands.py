@@ -3,6 +3,7 @@
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from complaints.domain.scope import Visibility
 from complaints.domain.tickets import SlaContext, Ticket
 
 
@@ -15,6 +16,7 @@ class FileComplaint:
     severity: int
     description: str
     actor: str
+    visible_to: Visibility  # a complaint is taken only about an account one may see
     order_refs: tuple[str, ...] = ()
 
 
@@ -24,6 +26,7 @@ class TicketCommand:
 
     ticket_id: str
     actor: str
+    visible_to: Visibility  # a ticket outside it is not found
 
     def apply(self, ticket: Ticket, *, at: datetime, ctx: SlaContext) -> None:
         raise NotImplementedError

@@ -87,7 +87,7 @@ async def file_complaint(
     *, uow: ComplaintsUnitOfWork, command: FileComplaint, clock: Clock, settings: SlaSettings
 ) -> Ticket:
     async with uow:
-        account = await uow.accounts.get(command.account_id)
+        account = await uow.accounts.get(command.account_id, visible_to=command.visible_to)
         if account is None:
             raise UnknownAccount(
                 _(
@@ -128,7 +128,7 @@ async def run_ticket_command(
 ) -> Ticket:
     """Any step on an existing ticket; a refused step changes nothing (the transaction rolls back)."""
     async with uow:
-        ticket = await uow.tickets.get(command.ticket_id)
+        ticket = await uow.tickets.get(command.ticket_id, visible_to=command.visible_to)
         if ticket is None:
             raise NotFound(_("no ticket %(ticket)r") % {"ticket": command.ticket_id})
         # Only now: a staged breach a relay published while we waited is in our past.
@@ -310,7 +310,18 @@ async def add_standard_answer(*, uow: ComplaintsUnitOfWork, command: AddStandard
 def _account_changes(data: Any) -> dict[str, Any]:
     match data:
         case accounts_v1.AccountRegistered():
-            return {"name": data.name, "registered": True, "updated_at": data.registered_at}
+            return {
+                "name": data.name,
+                "registered": True,
+                "account_manager": data.account_manager,
+                "updated_at": data.registered_at,
+            }
+        case accounts_v1.AccountUpdated():
+            return {
+                "name": data.name,
+                "account_manager": data.account_manager,
+                "updated_at": data.updated_at,
+            }
         case accounts_v1.AccountClassified():
             return {
                 "tier": data.value_class,
@@ -327,7 +338,8 @@ def _account_changes(data: Any) -> dict[str, Any]:
 async def apply_account_events(
     *, uow: ComplaintsUnitOfWork, consumer: str, events: Sequence[ReceivedEvent]
 ) -> None:
-    """Keep the local read model of accounts (name, tier, VIP); duplicates change nothing."""
+    """Keep the local read model of accounts (name, manager, tier, VIP); duplicates change
+    nothing."""
     async with uow:
         fresh = await uow.inbox.claim_new(consumer=consumer, event_ids=[e.id for e in events])
         merged: dict[str, dict[str, Any]] = {}

@@ -4,6 +4,7 @@ from datetime import datetime
 from typing import Any
 
 from complaints.domain.clocks import SlaClock
+from complaints.domain.scope import Visibility
 from complaints.domain.tickets import CLOCK_SPANS, SlaContext, Ticket
 from complaints.service_layer.handlers import SlaSettings, sla_context
 from complaints.service_layer.unit_of_work import ComplaintsUnitOfWork
@@ -52,11 +53,17 @@ def clock_views(ticket: Ticket, *, ctx: SlaContext, now: datetime) -> list[dict[
 
 
 async def ticket_detail(
-    *, uow: ComplaintsUnitOfWork, ticket_id: str, settings: SlaSettings, now: datetime
+    *,
+    uow: ComplaintsUnitOfWork,
+    ticket_id: str,
+    visible_to: Visibility,
+    settings: SlaSettings,
+    now: datetime,
 ) -> dict[str, Any] | None:
-    """A ticket with its account name, history and every clock as of `now`."""
-    row = await uow.queries.ticket(ticket_id)
-    ticket = await uow.tickets.get(ticket_id, lock=False)
+    """A ticket with its account name, history and every clock as of `now`, if it is in
+    `visible_to`."""
+    row = await uow.queries.ticket(ticket_id, visible_to=visible_to)
+    ticket = await uow.tickets.get(ticket_id, visible_to=visible_to, lock=False)
     if row is None or ticket is None:
         return None
     row["clocks"] = clock_views(ticket, ctx=await sla_context(uow, settings), now=now)

@@ -9,24 +9,32 @@ import json
 from collections.abc import Callable
 from datetime import date, timedelta
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import ValidationError
 
-from chassis.auth import Principal, Role, SignedIn, csrf_protected
+from chassis.auth import SignedIn, csrf_protected
 from chassis.errors import Problem, RapportError
 from chassis.http import IntId, parse_form, status_of
 from chassis.i18n import N_, _
 from chassis.web import templates as shared_templates
 from complaints.adapters.documents import target_from_document
-from complaints.api.dependencies import ComplaintsApp, ReadUow
+from complaints.api.dependencies import (
+    TICKET_READERS,
+    TICKET_WORKERS,
+    Caller,
+    ComplaintsApp,
+    ReadUow,
+    page_caller,
+)
 from complaints.api.schemas import PolicyDocumentIn
 from complaints.bootstrap import Complaints
 from complaints.domain.calendar import WEEKDAYS
 from complaints.domain.errors import InvalidInput
 from complaints.domain.policy import CATEGORIES
+from complaints.domain.scope import Visibility
 from complaints.domain.tickets import CHANNELS, DEPARTMENTS, REMEDIES, STATUSES
 from complaints.service_layer import commands as c
 from complaints.service_layer.handlers import (
@@ -58,9 +66,9 @@ templates.env.globals.update(
 router = APIRouter(
     prefix="/complaints", include_in_schema=False, dependencies=[Depends(csrf_protected)]
 )
-# The roles of the API's routes (complaints.api.dependencies), checked on each page.
-TICKET_READERS: tuple[Role, ...] = ("manager", "supervisor", "complaint_handler", "ops")
-TICKET_WORKERS: tuple[Role, ...] = ("manager", "supervisor", "complaint_handler")
+# The roles and scopes of the API's routes (complaints.api.dependencies), on each page.
+PageReader = Annotated[Caller, Depends(page_caller(*TICKET_READERS))]
+PageWorker = Annotated[Caller, Depends(page_caller(*TICKET_WORKERS))]
 
 Form = dict[str, str]
 
@@ -115,8 +123,9 @@ def optional_int(value: str | None, what: str) -> int | None:
 
 
 @router.get("/", response_class=HTMLResponse)
-async def queue(request: Request, app: ComplaintsApp, uow: ReadUow, who: SignedIn) -> HTMLResponse:
-    who.require(*TICKET_READERS)
+async def queue(
+    request: Request, app: ComplaintsApp, uow: ReadUow, who: PageReader
+) -> HTMLResponse:
     params = {k: v for k, v in request.query_params.items() if v}
     status = params.get("status") if params.get("status") in STATUSES else None
     severity = params.get("severity") if params.get("severity") in ("1", "2", "3") else None
@@ -127,6 +136,7 @@ async def queue(request: Request, app: ComplaintsApp, uow: ReadUow, who: SignedI
         include_closed=False,
         limit=200,
         offset=0,
+        visible_to=who.visible_to,
     )
     return page(
         request,
@@ -136,14 +146,12 @@ async def queue(request: Request, app: ComplaintsApp, uow: ReadUow, who: SignedI
 
 
 @router.get("/new", response_class=HTMLResponse)
-async def new_ticket(request: Request, who: SignedIn) -> HTMLResponse:
-    who.require(*TICKET_WORKERS)
+async def new_ticket(request: Request, who: PageWorker) -> HTMLResponse:
     return page(request, "new_ticket.html", {"form": dict(request.query_params), "error": None})
 
 
 @router.post("/new")
-async def create_ticket(request: Request, app: ComplaintsApp, who: SignedIn) -> Response:
-    who.require(*TICKET_WORKERS)
+async def create_ticket(request: Request, app: ComplaintsApp, who: PageWorker) -> Response:
     form = await form_of(request)
     try:
         ticket = await file_complaint(
@@ -156,6 +164,7 @@ async def create_ticket(request: Request, app: ComplaintsApp, who: SignedIn) -> 
                 severity=optional_int(form.get("severity"), N_("severity")) or 0,
                 description=form.get("description", ""),
                 actor=who.user_id,
+                visible_to=who.visible_to,
                 order_refs=order_refs_of(form),
             ),
             clock=app.clock,
@@ -175,14 +184,18 @@ async def render_ticket(
     request: Request,
     app: Complaints,
     ticket_id: str,
-    who: Principal,
+    who: Caller,
     *,
     error: str | None = None,
     status: int = 200,
 ) -> HTMLResponse:
     async with app.uow() as uow:
         detail = await ticket_detail(
-            uow=uow, ticket_id=ticket_id, settings=app.sla, now=app.clock.now()
+            uow=uow,
+            ticket_id=ticket_id,
+            visible_to=who.visible_to,
+            settings=app.sla,
+            now=app.clock.now(),
         )
         if detail is None:
             return not_found(request, _("No ticket %(ticket)s.") % {"ticket": ticket_id})
@@ -195,7 +208,7 @@ async def render_ticket(
             "answers": answers,
             "error": error,
             "now": app.clock.now(),
-            "can_act": who.has_role(*TICKET_WORKERS),
+            "can_act": who.principal.has_role(*TICKET_WORKERS),
         },
         status=status,
     )
@@ -203,47 +216,50 @@ async def render_ticket(
 
 @router.get("/tickets/{ticket_id}", response_class=HTMLResponse)
 async def ticket_page(
-    request: Request, app: ComplaintsApp, who: SignedIn, ticket_id: str
+    request: Request, app: ComplaintsApp, who: PageReader, ticket_id: str
 ) -> HTMLResponse:
-    who.require(*TICKET_READERS)
     return await render_ticket(request, app, ticket_id, who)
 
 
-CommandBuilder = Callable[[str, str, Form], c.TicketCommand]
+# A step from its ticket, who takes it, what they see, and the form.
+CommandBuilder = Callable[[str, str, Visibility, Form], c.TicketCommand]
 
 ACTIONS: dict[str, CommandBuilder] = {
-    "acknowledge": lambda t, a, f: c.Acknowledge(t, a),
-    "investigate": lambda t, a, f: c.Investigate(t, a, department=f.get("department") or None),
-    "assign": lambda t, a, f: c.Assign(
-        t, a, department=f.get("department", ""), handler=f.get("handler") or None
+    "acknowledge": lambda t, a, v, f: c.Acknowledge(t, a, v),
+    "investigate": lambda t, a, v, f: c.Investigate(
+        t, a, v, department=f.get("department") or None
     ),
-    "propose-solution": lambda t, a, f: c.ProposeSolution(
-        t, a, remedy=f.get("remedy", ""), solution=f.get("solution", "")
+    "assign": lambda t, a, v, f: c.Assign(
+        t, a, v, department=f.get("department", ""), handler=f.get("handler") or None
     ),
-    "reject-solution": lambda t, a, f: c.RejectSolution(t, a, reason=f.get("reason", "")),
-    "resolve": lambda t, a, f: c.Resolve(t, a, root_cause=f.get("root_cause", "")),
-    "follow-up": lambda t, a, f: c.FollowUp(t, a, note=f.get("note", "")),
-    "close": lambda t, a, f: c.Close(
-        t, a, satisfaction=optional_int(f.get("satisfaction"), N_("satisfaction"))
+    "propose-solution": lambda t, a, v, f: c.ProposeSolution(
+        t, a, v, remedy=f.get("remedy", ""), solution=f.get("solution", "")
     ),
-    "reopen": lambda t, a, f: c.Reopen(t, a, reason=f.get("reason", "")),
-    "pause": lambda t, a, f: c.PauseClock(
-        t, a, clock=f.get("clock", ""), reason=f.get("reason", "")
+    "reject-solution": lambda t, a, v, f: c.RejectSolution(t, a, v, reason=f.get("reason", "")),
+    "resolve": lambda t, a, v, f: c.Resolve(t, a, v, root_cause=f.get("root_cause", "")),
+    "follow-up": lambda t, a, v, f: c.FollowUp(t, a, v, note=f.get("note", "")),
+    "close": lambda t, a, v, f: c.Close(
+        t, a, v, satisfaction=optional_int(f.get("satisfaction"), N_("satisfaction"))
     ),
-    "resume": lambda t, a, f: c.ResumeClock(t, a, clock=f.get("clock", "")),
-    "review-return": lambda t, a, f: c.ReviewReturn(t, a, remedy=f.get("remedy", "")),
-    "regulator-report": lambda t, a, f: c.ReportToRegulator(t, a, reference=f.get("reference", "")),
-    "goods-received": lambda t, a, f: c.RecordGoodsReceived(t, a),
-    "replacement-shipped": lambda t, a, f: c.RecordReplacementShipped(t, a),
-    "refund-paid": lambda t, a, f: c.RecordRefundPaid(t, a),
+    "reopen": lambda t, a, v, f: c.Reopen(t, a, v, reason=f.get("reason", "")),
+    "pause": lambda t, a, v, f: c.PauseClock(
+        t, a, v, clock=f.get("clock", ""), reason=f.get("reason", "")
+    ),
+    "resume": lambda t, a, v, f: c.ResumeClock(t, a, v, clock=f.get("clock", "")),
+    "review-return": lambda t, a, v, f: c.ReviewReturn(t, a, v, remedy=f.get("remedy", "")),
+    "regulator-report": lambda t, a, v, f: c.ReportToRegulator(
+        t, a, v, reference=f.get("reference", "")
+    ),
+    "goods-received": lambda t, a, v, f: c.RecordGoodsReceived(t, a, v),
+    "replacement-shipped": lambda t, a, v, f: c.RecordReplacementShipped(t, a, v),
+    "refund-paid": lambda t, a, v, f: c.RecordRefundPaid(t, a, v),
 }
 
 
 @router.post("/tickets/{ticket_id}/do/{action}")
 async def ticket_action(
-    request: Request, app: ComplaintsApp, who: SignedIn, ticket_id: str, action: str
+    request: Request, app: ComplaintsApp, who: PageWorker, ticket_id: str, action: str
 ) -> Response:
-    who.require(*TICKET_WORKERS)
     build = ACTIONS.get(action)
     if build is None:
         return not_found(request, _("No action %(action)s.") % {"action": action})
@@ -251,7 +267,7 @@ async def ticket_action(
     try:
         await run_ticket_command(
             uow=app.uow(),
-            command=build(ticket_id, who.user_id, form),
+            command=build(ticket_id, who.user_id, who.visible_to, form),
             clock=app.clock,
             settings=app.sla,
         )

@@ -8,7 +8,8 @@ from sqlalchemy import Date, Row, String, column, func, select, update, values
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from chassis.db import is_any_of, upsert_statement
+from chassis.auth import Managers
+from chassis.db import is_any_of, managed_by, upsert_statement
 from engagement.adapters.tables import accounts, key_dates
 from engagement.domain.accounts import Account, KeyDate
 
@@ -35,9 +36,14 @@ class AccountRepository:
     def __init__(self, session: AsyncSession) -> None:
         self._session = session
 
-    async def get(self, account_id: str) -> Account | None:
+    async def get(self, account_id: str, *, managers: Managers) -> Account | None:
+        """The account, when its manager is one of `managers` (None: anyone's)."""
         row = (
-            await self._session.execute(select(accounts).where(accounts.c.account_id == account_id))
+            await self._session.execute(
+                select(accounts).where(
+                    accounts.c.account_id == account_id, managed_by(accounts.c.manager, managers)
+                )
+            )
         ).first()
         return _account(row) if row is not None else None
 

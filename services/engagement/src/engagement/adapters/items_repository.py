@@ -8,7 +8,8 @@ from sqlalchemy import Row, String, bindparam, column, func, select, update, val
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from chassis.db import is_any_of
+from chassis.auth import Managers
+from chassis.db import is_any_of, managed_by
 from engagement.adapters.tables import plan_items, reschedules
 from engagement.domain.events import ItemRescheduled
 from engagement.domain.plan import OPEN_STATES, Origin, PlanItem
@@ -76,8 +77,13 @@ class ItemRepository:
     def __init__(self, session: AsyncSession) -> None:
         self._session = session
 
-    async def get(self, item_id: str, *, for_update: bool = False) -> PlanItem | None:
-        statement = select(plan_items).where(plan_items.c.item_id == item_id)
+    async def get(
+        self, item_id: str, *, managers: Managers, for_update: bool = False
+    ) -> PlanItem | None:
+        """The item, when its owner is one of `managers` (None: anyone's)."""
+        statement = select(plan_items).where(
+            plan_items.c.item_id == item_id, managed_by(plan_items.c.owner, managers)
+        )
         if for_update:
             statement = statement.with_for_update()
         row = (await self._session.execute(statement)).first()

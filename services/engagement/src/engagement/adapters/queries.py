@@ -8,7 +8,8 @@ from typing import Any
 from sqlalchemy import and_, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from chassis.db import is_any_of
+from chassis.auth import Managers
+from chassis.db import is_any_of, managed_by
 from engagement.adapters.tables import (
     accounts,
     feedback,
@@ -129,9 +130,14 @@ class EngagementQueries:
                 totals[day] = totals.get(day, Decimal(0)) + Decimal(amount)
         return totals
 
-    async def account(self, account_id: str) -> dict[str, Any] | None:
+    async def account(self, account_id: str, *, managers: Managers) -> dict[str, Any] | None:
+        """The account, when its manager is one of `managers` (None: anyone's)."""
         row = (
-            await self._session.execute(select(accounts).where(accounts.c.account_id == account_id))
+            await self._session.execute(
+                select(accounts).where(
+                    accounts.c.account_id == account_id, managed_by(accounts.c.manager, managers)
+                )
+            )
         ).first()
         return dict(row._mapping) if row else None
 
@@ -150,7 +156,8 @@ class EngagementQueries:
         )
         return [dict(row._mapping) for row in rows]
 
-    async def item(self, item_id: str) -> dict[str, Any] | None:
+    async def item(self, item_id: str, *, managers: Managers) -> dict[str, Any] | None:
+        """The item with its reschedules, when its owner is one of `managers`."""
         row = (
             await self._session.execute(
                 select(
@@ -159,7 +166,7 @@ class EngagementQueries:
                     plan_items.c.cancelled_by,
                 )
                 .join(accounts, accounts.c.account_id == plan_items.c.account_id)
-                .where(plan_items.c.item_id == item_id)
+                .where(plan_items.c.item_id == item_id, managed_by(plan_items.c.owner, managers))
             )
         ).first()
         if row is None:
@@ -193,11 +200,15 @@ class EngagementQueries:
         )
         return [dict(row._mapping) for row in rows]
 
-    async def managers(self) -> list[str]:
-        """Every manager who has accounts, by id."""
+    async def managers(self, *, managers: Managers) -> list[str]:
+        """Every manager in scope who has accounts, by id."""
         rows = await self._session.scalars(
             select(accounts.c.manager)
-            .where(accounts.c.manager.is_not(None), accounts.c.registered)
+            .where(
+                accounts.c.manager.is_not(None),
+                accounts.c.registered,
+                managed_by(accounts.c.manager, managers),
+            )
             .distinct()
             .order_by(accounts.c.manager)
         )

@@ -6,9 +6,19 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Query
 
+from chassis.auth import Managers
 from chassis.errors import NotFound
 from chassis.http import IntId, refusals
-from engagement.api.dependencies import EngagementApp, ReadUow, Today
+from engagement.api.dependencies import (
+    Administrator,
+    Caller,
+    EngagementApp,
+    Reader,
+    ReadUow,
+    TeamReader,
+    Today,
+    Worker,
+)
 from engagement.api.schemas import (
     BOARD_MONTH_PATTERN,
     AccountPlanOut,
@@ -54,7 +64,9 @@ from engagement.service_layer.views import (
     with_tier,
 )
 
-router = APIRouter(prefix="/api/v1/engagement", tags=["engagement"])
+# Every operation needs a signed-in user (401) with its role (403); outside one's scope a
+# record is not found (404, decision 0016).
+router = APIRouter(prefix="/api/v1/engagement", tags=["engagement"], responses=refusals(401, 403))
 
 StaffPath = Annotated[str, Path(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9._@-]+$")]
 ItemPath = Annotated[str, Path(min_length=1, max_length=64)]
@@ -64,7 +76,7 @@ MonthPath = Annotated[
 OnDay = Annotated[
     BoardDay | None, Query(description="the day the board is for (2000 to 2100); default today")
 ]
-# No such record (404).
+# No such record, or one outside the caller's scope (404).
 READ_REFUSALS = refusals(404)
 # A change: no such record (404), a state that does not allow it (409), input the domain
 # refuses (422: a day in the past, a visit not yet happened, a policy that does not hold).
@@ -105,19 +117,31 @@ def items_out(rows: list[dict[str, Any]]) -> list[ItemOut]:
     return [ItemOut.model_validate(row) for row in rows]
 
 
-async def item_out(app: EngagementApp, item_id: str) -> ItemDetailOut:
+async def item_out(app: EngagementApp, item_id: str, managers: Managers) -> ItemDetailOut:
     async with app.uow() as uow:
-        row = await uow.queries.item(item_id)
+        row = await uow.queries.item(item_id, managers=managers)
     if row is None:
         raise NotFound(f"no plan item {item_id!r}")
     return ItemDetailOut.model_validate(with_tier(row))
 
 
-@router.get("/boards/weekly/{manager}", response_model=WeeklyBoardOut, summary="A manager's week")
+@router.get(
+    "/boards/weekly/{manager}",
+    response_model=WeeklyBoardOut,
+    responses=READ_REFUSALS,
+    summary="A manager's week",
+)
 async def get_weekly_board(
-    app: EngagementApp, uow: ReadUow, manager: StaffPath, today: Today, on: OnDay = None
+    app: EngagementApp,
+    uow: ReadUow,
+    who: Reader,
+    manager: StaffPath,
+    today: Today,
+    on: OnDay = None,
 ) -> WeeklyBoardOut:
-    board = await weekly_board(uow, manager=manager, today=on or today, weights=app.weights)
+    board = await weekly_board(
+        uow, manager=who.require_sees(manager), today=on or today, weights=app.weights
+    )
     return WeeklyBoardOut(
         manager=board.manager,
         today=board.today,
@@ -138,9 +162,16 @@ async def get_weekly_board(
     summary="A supervisor's team",
 )
 async def get_team_board(
-    app: EngagementApp, uow: ReadUow, team: StaffPath, today: Today, on: OnDay = None
+    app: EngagementApp,
+    uow: ReadUow,
+    who: TeamReader,
+    team: StaffPath,
+    today: Today,
+    on: OnDay = None,
 ) -> TeamBoardOut:
-    board = await team_board(uow, team=team, today=on or today, weights=app.weights)
+    board = await team_board(
+        uow, team=team, managers_in_scope=who.managers, today=on or today, weights=app.weights
+    )
     if board is None:
         raise NotFound(f"no team {team!r}")
     return TeamBoardOut(
@@ -162,13 +193,25 @@ async def get_team_board(
 
 
 @router.get(
-    "/boards/monthly/{manager}/{month}", response_model=MonthlyBoardOut, summary="A manager's month"
+    "/boards/monthly/{manager}/{month}",
+    response_model=MonthlyBoardOut,
+    responses=READ_REFUSALS,
+    summary="A manager's month",
 )
 async def get_monthly_board(
-    app: EngagementApp, uow: ReadUow, manager: StaffPath, month: MonthPath, today: Today
+    app: EngagementApp,
+    uow: ReadUow,
+    who: Reader,
+    manager: StaffPath,
+    month: MonthPath,
+    today: Today,
 ) -> MonthlyBoardOut:
     board = await monthly_board(
-        uow, manager=manager, month=month_start(month), today=today, weights=app.weights
+        uow,
+        manager=who.require_sees(manager),
+        month=month_start(month),
+        today=today,
+        weights=app.weights,
     )
     return MonthlyBoardOut(
         manager=board.manager,
@@ -181,8 +224,10 @@ async def get_monthly_board(
 
 
 @router.get("/accounts/{account_id}/plan", response_model=AccountPlanOut, responses=READ_REFUSALS)
-async def get_account_plan(uow: ReadUow, account_id: ItemPath, today: Today) -> AccountPlanOut:
-    plan = await account_plan(uow, account_id=account_id, today=today)
+async def get_account_plan(
+    uow: ReadUow, who: Reader, account_id: ItemPath, today: Today
+) -> AccountPlanOut:
+    plan = await account_plan(uow, account_id=account_id, managers=who.managers, today=today)
     if plan is None:
         raise NotFound(f"no account {account_id!r}")
     account = plan.account
@@ -201,8 +246,8 @@ async def get_account_plan(uow: ReadUow, account_id: ItemPath, today: Today) -> 
 
 
 @router.get("/items/{item_id}", response_model=ItemDetailOut, responses=READ_REFUSALS)
-async def get_item(app: EngagementApp, item_id: ItemPath) -> ItemDetailOut:
-    return await item_out(app, item_id)
+async def get_item(app: EngagementApp, who: Reader, item_id: ItemPath) -> ItemDetailOut:
+    return await item_out(app, item_id, who.managers)
 
 
 @router.post(
@@ -212,7 +257,7 @@ async def get_item(app: EngagementApp, item_id: ItemPath) -> ItemDetailOut:
     responses=refusals(404, 422),
     summary="Plan an item (404: no such account; 422: a day in the past)",
 )
-async def plan_item(app: EngagementApp, body: PlanItemIn) -> ItemDetailOut:
+async def plan_item(app: EngagementApp, who: Worker, body: PlanItemIn) -> ItemDetailOut:
     item = await actions.plan_manual_item(
         uow=app.uow(),
         command=c.PlanManualItem(
@@ -221,24 +266,29 @@ async def plan_item(app: EngagementApp, body: PlanItemIn) -> ItemDetailOut:
             due_on=body.due_on,
             window_end=body.window_end,
             note=body.note,
-            actor=body.actor,
+            actor=who.actor,
+            managers=who.managers,
         ),
         clock=app.clock,
         settings=app.plan,
     )
-    return await item_out(app, item.item_id)
+    return await item_out(app, item.item_id, who.managers)
 
 
 @router.post("/items/{item_id}/confirm", response_model=ItemDetailOut, responses=WRITE_REFUSALS)
-async def confirm(app: EngagementApp, item_id: ItemPath, body: Request) -> ItemDetailOut:
+async def confirm(
+    app: EngagementApp, who: Worker, item_id: ItemPath, body: Request
+) -> ItemDetailOut:
     await actions.confirm_item(
-        uow=app.uow(), command=c.ConfirmItem(item_id, body.actor), clock=app.clock
+        uow=app.uow(), command=c.ConfirmItem(item_id, who.actor, who.managers), clock=app.clock
     )
-    return await item_out(app, item_id)
+    return await item_out(app, item_id, who.managers)
 
 
 @router.post("/items/{item_id}/reschedule", response_model=ItemDetailOut, responses=WRITE_REFUSALS)
-async def reschedule(app: EngagementApp, item_id: ItemPath, body: RescheduleIn) -> ItemDetailOut:
+async def reschedule(
+    app: EngagementApp, who: Worker, item_id: ItemPath, body: RescheduleIn
+) -> ItemDetailOut:
     await actions.reschedule_item(
         uow=app.uow(),
         command=c.RescheduleItem(
@@ -246,31 +296,35 @@ async def reschedule(app: EngagementApp, item_id: ItemPath, body: RescheduleIn) 
             due_on=body.due_on,
             requested_by=body.requested_by,
             reason=body.reason,
-            actor=body.actor,
+            actor=who.actor,
+            managers=who.managers,
         ),
         clock=app.clock,
         settings=app.plan,
     )
-    return await item_out(app, item_id)
+    return await item_out(app, item_id, who.managers)
 
 
 @router.post("/items/{item_id}/cancel", response_model=ItemDetailOut, responses=WRITE_REFUSALS)
-async def cancel(app: EngagementApp, item_id: ItemPath, body: CancelIn) -> ItemDetailOut:
+async def cancel(
+    app: EngagementApp, who: Worker, item_id: ItemPath, body: CancelIn
+) -> ItemDetailOut:
     await actions.cancel_item(
         uow=app.uow(),
         command=c.CancelItem(
             item_id=item_id,
             cancelled_by=body.cancelled_by,
             reason=body.reason,
-            actor=body.actor,
+            actor=who.actor,
+            managers=who.managers,
         ),
         clock=app.clock,
         settings=app.plan,
     )
-    return await item_out(app, item_id)
+    return await item_out(app, item_id, who.managers)
 
 
-def log_visit_command(body: VisitIn) -> c.LogVisit:
+def log_visit_command(body: VisitIn, who: Caller) -> c.LogVisit:
     return c.LogVisit(
         account_id=body.account_id,
         item_id=body.item_id,
@@ -288,7 +342,8 @@ def log_visit_command(body: VisitIn) -> c.LogVisit:
         ),
         csat=body.csat,
         nps=body.nps,
-        actor=body.actor,
+        actor=who.actor,
+        managers=who.managers,
     )
 
 
@@ -299,15 +354,15 @@ def log_visit_command(body: VisitIn) -> c.LogVisit:
     responses=WRITE_REFUSALS,
     summary="Log a visit (409: its visit_id is logged already)",
 )
-async def log_visit(app: EngagementApp, body: VisitIn) -> VisitOut:
+async def log_visit(app: EngagementApp, who: Worker, body: VisitIn) -> VisitOut:
     visit = await actions.log_visit(
-        uow=app.uow(), command=log_visit_command(body), clock=app.clock, settings=app.plan
+        uow=app.uow(), command=log_visit_command(body, who), clock=app.clock, settings=app.plan
     )
     return VisitOut(visit_id=visit.visit_id, next_step_item_id=visit.next_step_item_id)
 
 
 @router.post("/feedback", status_code=201, response_model=FeedbackOut, responses=refusals(404, 422))
-async def record_feedback(app: EngagementApp, body: FeedbackIn) -> FeedbackOut:
+async def record_feedback(app: EngagementApp, who: Worker, body: FeedbackIn) -> FeedbackOut:
     answer = await actions.record_feedback(
         uow=app.uow(),
         command=c.RecordFeedback(
@@ -317,7 +372,8 @@ async def record_feedback(app: EngagementApp, body: FeedbackIn) -> FeedbackOut:
             nps=body.nps,
             visit_id=body.visit_id,
             ticket_id=body.ticket_id,
-            actor=body.actor,
+            actor=who.actor,
+            managers=who.managers,
         ),
         clock=app.clock,
     )
@@ -331,18 +387,23 @@ async def record_feedback(app: EngagementApp, body: FeedbackIn) -> FeedbackOut:
     )
 
 
-@router.put("/targets/{manager}/{month}", response_model=TargetOut, summary="Set a target")
+@router.put(
+    "/targets/{manager}/{month}",
+    response_model=TargetOut,
+    responses=READ_REFUSALS,
+    summary="Set a target (404: a manager outside one's scope)",
+)
 async def set_target(
-    app: EngagementApp, manager: StaffPath, month: MonthPath, body: TargetIn
+    app: EngagementApp, who: Worker, manager: StaffPath, month: MonthPath, body: TargetIn
 ) -> TargetOut:
     target = await actions.set_target(
         uow=app.uow(),
         command=c.SetTarget(
-            manager=manager,
+            manager=who.require_sees(manager),
             month=month_start(month),
             amount=body.amount,
             currency=body.currency,
-            actor=body.actor,
+            actor=who.actor,
         ),
         clock=app.clock,
     )
@@ -352,12 +413,12 @@ async def set_target(
 
 
 @router.get("/policies", response_model=list[PolicyOut], summary="Cadence policy versions")
-async def list_policies(uow: ReadUow) -> list[PolicyOut]:
+async def list_policies(uow: ReadUow, who: Reader) -> list[PolicyOut]:
     return [PolicyOut.model_validate(row) for row in await uow.policies.all()]
 
 
 @router.get("/policies/status", response_model=PolicyStatusOut)
-async def policy_status(uow: ReadUow) -> PolicyStatusOut:
+async def policy_status(uow: ReadUow, who: Reader) -> PolicyStatusOut:
     """How many accounts' plans are still behind the active policy (0 once all are current)."""
     active = await uow.policies.active()
     return PolicyStatusOut(
@@ -373,10 +434,10 @@ async def policy_status(uow: ReadUow) -> PolicyStatusOut:
     responses=refusals(422),
     summary="Draft a policy (422: a window not shorter than its tier's interval)",
 )
-async def draft_policy(app: EngagementApp, body: PolicyIn) -> PolicyOut:
+async def draft_policy(app: EngagementApp, who: Administrator, body: PolicyIn) -> PolicyOut:
     version = await actions.draft_policy(
         uow=app.uow(),
-        command=c.DraftCadencePolicy(data=body.model_dump(exclude={"actor"}), actor=body.actor),
+        command=c.DraftCadencePolicy(data=body.model_dump(), actor=who.actor),
         clock=app.clock,
     )
     return await _policy_out(app, version)
@@ -388,10 +449,12 @@ async def draft_policy(app: EngagementApp, body: PolicyIn) -> PolicyOut:
     responses=refusals(404, 409),
     summary="Switch to a draft (409: the version is not a draft)",
 )
-async def activate_policy(app: EngagementApp, version: IntId, body: Request) -> PolicyOut:
+async def activate_policy(
+    app: EngagementApp, who: Administrator, version: IntId, body: Request
+) -> PolicyOut:
     await actions.activate_policy(
         uow=app.uow(),
-        command=c.ActivateCadencePolicy(version=version, actor=body.actor),
+        command=c.ActivateCadencePolicy(version=version, actor=who.actor),
         clock=app.clock,
     )
     return await _policy_out(app, version)
@@ -406,18 +469,18 @@ async def _policy_out(app: EngagementApp, version: int) -> PolicyOut:
 
 
 @router.put("/teams/{team}", status_code=204, summary="Set a team's supervisor and managers")
-async def set_team(app: EngagementApp, team: StaffPath, body: TeamIn) -> None:
+async def set_team(app: EngagementApp, who: Administrator, team: StaffPath, body: TeamIn) -> None:
     await actions.set_team(
         uow=app.uow(),
         command=c.SetTeam(team=team, supervisor=body.supervisor, managers=tuple(body.managers)),
     )
 
 
-@router.get("/teams", summary="Every team: its supervisor and managers")
-async def list_teams(uow: ReadUow) -> dict[str, dict[str, Any]]:
+@router.get("/teams", summary="Every team with a manager in scope: its supervisor and those")
+async def list_teams(uow: ReadUow, who: Reader) -> dict[str, dict[str, Any]]:
     return {
         team: {"supervisor": supervisor, "managers": managers}
-        for team, (supervisor, managers) in (await uow.teams.all()).items()
+        for team, (supervisor, managers) in (await uow.teams.all(managers=who.managers)).items()
     }
 
 
@@ -428,7 +491,7 @@ async def list_teams(uow: ReadUow) -> dict[str, dict[str, Any]]:
     summary="Set the holidays and worked weekend days (422: a holiday's day twice, or a day "
     "both a holiday and a working day)",
 )
-async def set_calendar(app: EngagementApp, body: CalendarIn) -> None:
+async def set_calendar(app: EngagementApp, who: Administrator, body: CalendarIn) -> None:
     await actions.set_calendar(
         uow=app.uow(),
         command=c.SetCalendar(
@@ -439,6 +502,6 @@ async def set_calendar(app: EngagementApp, body: CalendarIn) -> None:
     )
 
 
-@router.get("/managers", summary="Every manager with accounts")
-async def list_managers(uow: ReadUow) -> list[str]:
-    return await uow.queries.managers()
+@router.get("/managers", summary="Every manager in scope with accounts")
+async def list_managers(uow: ReadUow, who: Reader) -> list[str]:
+    return await uow.queries.managers(managers=who.managers)

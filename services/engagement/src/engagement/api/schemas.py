@@ -97,9 +97,16 @@ FORM_INTEGER = BeforeValidator(_not_a_boolean)
 
 
 class Request(BaseModel):
+    """A request body; who acts is the signed-in user (the token), never a field."""
+
     model_config = ConfigDict(extra="forbid")
 
-    actor: StaffId = Field(description="staff id of who does this")
+
+# Satisfaction scores are JSON integers and nothing else: `4.0`, `"4"` or `true` is a 422 (the
+# pages turn their form's digits into numbers first).
+SCORE = 'a JSON integer written without a fraction: 4.0, "4" or true is refused'
+Csat = Annotated[int, Field(ge=1, le=5, strict=True, description=f"CSAT 1-5, {SCORE}")]
+Nps = Annotated[int, Field(ge=0, le=10, strict=True, description=f"NPS 0-10, {SCORE}")]
 
 
 class PlanItemIn(Request):
@@ -148,8 +155,8 @@ class VisitIn(Request):
     outcome: Outcome
     notes: str = Field(default="", max_length=5000)
     next_step: NextStepIn | None = None
-    csat: Annotated[int, Field(ge=1, le=5), FORM_INTEGER] | None = None
-    nps: Annotated[int, Field(ge=0, le=10), FORM_INTEGER] | None = None
+    csat: Csat | None = None
+    nps: Nps | None = None
 
 
 class VisitOut(BaseModel):
@@ -160,8 +167,8 @@ class VisitOut(BaseModel):
 class FeedbackIn(Request):
     account_id: AccountId
     context: FeedbackContext
-    csat: Annotated[int, Field(ge=1, le=5), FORM_INTEGER] | None = None
-    nps: Annotated[int, Field(ge=0, le=10), FORM_INTEGER] | None = None
+    csat: Csat | None = None
+    nps: Nps | None = None
     visit_id: str | None = Field(default=None, max_length=64)
     ticket_id: str | None = Field(default=None, max_length=64)
 

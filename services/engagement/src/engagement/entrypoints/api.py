@@ -3,6 +3,7 @@
 import uvicorn
 from fastapi import FastAPI
 
+from chassis.auth import IdentitySettings, install_identity
 from chassis.http import create_app
 from chassis.logging import configure_logging
 from chassis.web import mount_static
@@ -23,6 +24,7 @@ def create(app_state: Engagement | None = None) -> FastAPI:
         routers=[api_router, pages_router],
     )
     app.state.engagement = app_state
+    install_identity(app, IdentitySettings(), prefix="/engagement")
     mount_static(app, static_prefix=STATIC_PREFIX)
     return app
 

@@ -5,6 +5,7 @@ import uuid
 from datetime import timedelta
 
 from chassis import errors
+from chassis.auth import Managers
 from chassis.clock import Clock
 from chassis.messages import _
 from engagement.adapters.published import feedback_contract, target_contract, visit_contract
@@ -34,22 +35,24 @@ class PolicyNotDraft(errors.Conflict):
     code = "policy_not_draft"
 
 
-async def _known_account(uow: EngagementUnitOfWork, account_id: str) -> None:
-    account = await uow.accounts.get(account_id)
+async def _known_account(uow: EngagementUnitOfWork, account_id: str, managers: Managers) -> None:
+    account = await uow.accounts.get(account_id, managers=managers)
     if account is None or not account.registered:
         raise NotFound(_("no account %(id)r") % {"id": account_id})
 
 
-async def _locked_item(uow: EngagementUnitOfWork, item_id: str) -> PlanItem:
-    """The item, with its account's lock first: plans are changed under the account's lock
-    (`upkeep_plans` holds it too), so no change to an item is lost."""
-    found = await uow.items.get(item_id)
+async def _locked_item(uow: EngagementUnitOfWork, item_id: str, managers: Managers) -> PlanItem:
+    """The item of an owner in `managers`, with its account's lock first: plans are changed
+    under the account's lock (`upkeep_plans` holds it too), so no change to an item is lost.
+    Under the lock it is loaded again in the same scope: given to another manager meanwhile,
+    it is not found."""
+    found = await uow.items.get(item_id, managers=managers)
+    if found is not None:
+        await uow.accounts.lock([found.account_id])
+        found = await uow.items.get(item_id, managers=managers, for_update=True)
     if found is None:
         raise NotFound(_("no plan item %(id)r") % {"id": item_id})
-    await uow.accounts.lock([found.account_id])
-    item = await uow.items.get(item_id, for_update=True)
-    assert item is not None, "plan items are never deleted"
-    return item
+    return found
 
 
 async def plan_manual_item(
@@ -57,7 +60,7 @@ async def plan_manual_item(
 ) -> PlanItem:
     now = clock.now()
     async with uow:
-        await _known_account(uow, command.account_id)
+        await _known_account(uow, command.account_id, command.managers)
         account = (await uow.accounts.lock([command.account_id]))[command.account_id]
         if command.due_on < local_day(now, settings):
             raise errors.InvalidInput(
@@ -84,7 +87,7 @@ async def plan_manual_item(
 
 async def confirm_item(*, uow: EngagementUnitOfWork, command: c.ConfirmItem, clock: Clock) -> None:
     async with uow:
-        item = await _locked_item(uow, command.item_id)
+        item = await _locked_item(uow, command.item_id, command.managers)
         item.confirm(actor=command.actor, at=clock.now())
         await _save(uow, item, clock)
 
@@ -94,7 +97,7 @@ async def reschedule_item(
 ) -> None:
     now = clock.now()
     async with uow:
-        item = await _locked_item(uow, command.item_id)
+        item = await _locked_item(uow, command.item_id, command.managers)
         account_count = await uow.accounts.count_reschedule(item.account_id)
         item.reschedule(
             to=command.due_on,
@@ -116,7 +119,7 @@ async def cancel_item(
 ) -> None:
     now = clock.now()
     async with uow:
-        item = await _locked_item(uow, command.item_id)
+        item = await _locked_item(uow, command.item_id, command.managers)
         item.cancel(by=command.cancelled_by, reason=command.reason, actor=command.actor, at=now)
         await uow.items.save([item], now=now)
         uow.published.record([item])
@@ -138,13 +141,13 @@ async def log_visit(
     now = clock.now()
     visit_id = command.visit_id or f"VIS-{uuid.uuid4().hex[:16].upper()}"
     async with uow:
-        await _known_account(uow, command.account_id)
+        await _known_account(uow, command.account_id, command.managers)
         account = (await uow.accounts.lock([command.account_id]))[command.account_id]
         if await uow.visits.visit_exists(visit_id):
             raise AlreadyLogged(_("visit %(id)r is logged already") % {"id": visit_id})
         item = None
         if command.item_id is not None:
-            item = await _locked_item(uow, command.item_id)
+            item = await _locked_item(uow, command.item_id, command.managers)
             if item.account_id != command.account_id:
                 raise errors.InvalidInput(
                     _("item %(id)r belongs to another account") % {"id": command.item_id},
@@ -226,7 +229,7 @@ async def record_feedback(
     *, uow: EngagementUnitOfWork, command: c.RecordFeedback, clock: Clock
 ) -> Feedback:
     async with uow:
-        await _known_account(uow, command.account_id)
+        await _known_account(uow, command.account_id, command.managers)
         answer = Feedback(
             feedback_id=f"FBK-{uuid.uuid4().hex[:16].upper()}",
             account_id=command.account_id,

@@ -1,10 +1,13 @@
-"""Commands: what a manager, supervisor or admin asks engagement to do."""
+"""Commands: what a manager, supervisor or admin asks engagement to do. `actor` is the
+signed-in staff id; `managers` whose accounts and items the command may load (their scope,
+decision 0016; None: anyone's), so outside it the account or item is not found."""
 
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from typing import Any
 
+from chassis.auth import Managers
 from engagement.domain.calendar import Holiday
 from engagement.domain.plan import CancelReason, ItemKind, Party, RescheduleReason
 from engagement.domain.visits import Channel, FeedbackContext, NextStep, Outcome
@@ -16,6 +19,7 @@ class PlanManualItem:
     kind: ItemKind
     due_on: date
     actor: str
+    managers: Managers
     window_end: date | None = None
     note: str = ""
 
@@ -24,6 +28,7 @@ class PlanManualItem:
 class ConfirmItem:
     item_id: str
     actor: str
+    managers: Managers
 
 
 @dataclass(frozen=True)
@@ -33,6 +38,7 @@ class RescheduleItem:
     requested_by: Party
     reason: RescheduleReason
     actor: str
+    managers: Managers
 
 
 @dataclass(frozen=True)
@@ -41,6 +47,7 @@ class CancelItem:
     cancelled_by: Party
     reason: CancelReason
     actor: str
+    managers: Managers
 
 
 @dataclass(frozen=True)
@@ -54,6 +61,7 @@ class LogVisit:
     duration_minutes: int
     outcome: Outcome
     actor: str
+    managers: Managers
     item_id: str | None = None
     contact_ref: str | None = None
     notes: str = ""
@@ -68,6 +76,7 @@ class RecordFeedback:
     account_id: str
     context: FeedbackContext
     actor: str
+    managers: Managers
     csat: int | None = None
     nps: int | None = None
     visit_id: str | None = None

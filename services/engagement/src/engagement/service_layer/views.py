@@ -5,6 +5,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
+from chassis.auth import Managers
 from chassis.errors import InvalidInput
 from chassis.messages import _
 from engagement.domain.accounts import Account
@@ -181,10 +182,16 @@ async def weekly_board(
 
 
 async def team_board(
-    uow: EngagementUnitOfWork, *, team: str, today: date, weights: DayWeights
+    uow: EngagementUnitOfWork,
+    *,
+    team: str,
+    managers_in_scope: Managers,
+    today: date,
+    weights: DayWeights,
 ) -> TeamBoard | None:
+    """The team's board over its managers in scope; None for a team with none of them."""
     require_board_day(today)
-    supervisor, managers = await uow.teams.members(team)
+    supervisor, managers = await uow.teams.members(team, managers=managers_in_scope)
     if supervisor is None:
         return None
     week_start = monday_of(today)
@@ -262,9 +269,10 @@ async def monthly_board(
 
 
 async def account_plan(
-    uow: EngagementUnitOfWork, *, account_id: str, today: date
+    uow: EngagementUnitOfWork, *, account_id: str, managers: Managers, today: date
 ) -> AccountPlan | None:
-    account = await uow.queries.account(account_id)
+    """The plan of an account of one of `managers`; None for another's (or none)."""
+    account = await uow.queries.account(account_id, managers=managers)
     if account is None or not account["registered"]:
         return None
     items = [

@@ -112,7 +112,7 @@ def note_of(item: dict[str, object]) -> str:
 
 
 def board_day(value: date | None) -> str:
-    """A day on a board, with its weekday: `Thu, Dec 3, 2026` / `周四 2026年12月3日`."""
+    """A day on a board, with its weekday: `Thu, Dec 3, 2026` / `2026年12月3日 周四`."""
     if value is None:
         return "—"
     return _("%(weekday)s, %(day)s") % {

@@ -5,8 +5,11 @@ Forms post as application/x-www-form-urlencoded. They are checked by the JSON AP
 models and run the same command handlers, so a page refuses what the API refuses, with the same
 4xx status, and the message is shown on the page; nothing is changed. The boards' actions post
 with htmx and get the board's live part back; without JavaScript they redirect back to the
-board (post/redirect/get). There is no sign-in yet: a board's actions act as its manager, and
-the log forms say who logs.
+board (post/redirect/get).
+
+Each page needs a signed-in user with the API's roles and shows only the boards, plans and
+items in their scope (another's is "not found", as in the API); who acts is the signed-in user,
+and every form carries its CSRF token.
 """
 
 import re
@@ -18,15 +21,24 @@ from pathlib import Path
 from typing import Any, TypeVar, get_args
 from urllib.parse import quote
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import BaseModel, ValidationError
 
+from chassis.auth import Managers, Role, csrf_protected
 from chassis.errors import InvalidInput, NotFound, Problem, RapportError
 from chassis.http import parse_form, status_of
 from chassis.i18n import _, money, number
 from chassis.web import templates as shared_templates
-from engagement.api.dependencies import EngagementApp, ReadUow, Today
+from engagement.api.dependencies import (
+    Caller,
+    EngagementApp,
+    PageReader,
+    PageTeamReader,
+    PageWorker,
+    ReadUow,
+    Today,
+)
 from engagement.api.routes import log_visit_command
 from engagement.api.schemas import CancelIn, FeedbackIn, RescheduleIn, VisitIn
 from engagement.bootstrap import Engagement
@@ -48,7 +60,10 @@ from engagement.ui.labels import SECTIONS, board_day, label, month_name, note_of
 
 STATIC_PREFIX = "/engagement/static"
 templates = shared_templates(Path(__file__).parent / "templates", static_prefix=STATIC_PREFIX)
-router = APIRouter(prefix="/engagement", include_in_schema=False)
+# Every form carries the session's CSRF token (`csrf_input()`); a post without it is a 403.
+router = APIRouter(
+    prefix="/engagement", include_in_schema=False, dependencies=[Depends(csrf_protected)]
+)
 
 Form = dict[str, str]
 M = TypeVar("M", bound=BaseModel)
@@ -73,10 +88,20 @@ VISIT_FIELDS = (
     "notes",
     "csat",
     "nps",
-    "actor",
 )
+# Scores are integers to the API (a JSON `"4"` is refused); the forms' are digits.
+SCORE_FIELDS = ("csat", "nps")
+
+
+def may(request: Request, *roles: Role) -> bool:
+    """Whether the signed-in caller of this page holds one of `roles` (forms are shown only to
+    those who may submit them)."""
+    caller = getattr(request.state, "caller", None)
+    return isinstance(caller, Caller) and caller.can(*roles)
+
 
 templates.env.globals.update(
+    may=may,
     sections=SECTIONS,
     actionable_states=(*OPEN_STATES, "missed"),
     reschedule_reasons=RESCHEDULE_REASONS,
@@ -115,7 +140,7 @@ def refused(request: Request, error: RapportError) -> HTMLResponse:
 
 
 async def with_contacts(
-    app: Engagement, rows: Iterable[dict[str, Any]], *, user: str | None, purpose: str
+    app: Engagement, rows: Iterable[dict[str, Any]], *, user: str, purpose: str
 ) -> None:
     """Give each birthday or anniversary touch its `contact`: the name (or date label) on the
     card from accounts' API, else its card reference and why there is no name. One request per
@@ -123,9 +148,7 @@ async def with_contacts(
     care = [row for row in rows if row["origin"] in CARE_ORIGINS and row["trigger"]]
     if not care:
         return
-    cards = await app.cards.names(
-        {row["account_id"] for row in care}, user=user or "engagement", purpose=purpose
-    )
+    cards = await app.cards.names({row["account_id"] for row in care}, user=user, purpose=purpose)
     for row in care:
         reference = parse_care_trigger(row["trigger"])[1]
         card = cards[row["account_id"]]
@@ -146,6 +169,14 @@ def from_htmx(request: Request) -> bool:
 
 async def form_of(request: Request) -> Form:
     return parse_form(await request.body())
+
+
+def with_scores(data: dict[str, Any]) -> dict[str, Any]:
+    """The form's scores as numbers when they are digits (anything else the model refuses)."""
+    return {
+        name: int(value) if name in SCORE_FIELDS and value.isdecimal() else value
+        for name, value in data.items()
+    }
 
 
 def validated(model: type[M], data: dict[str, Any], what: str) -> M:
@@ -188,21 +219,23 @@ def on_query(request: Request) -> date | None:
 
 
 @router.get("/", response_class=HTMLResponse)
-async def home(request: Request, uow: ReadUow, today: Today) -> HTMLResponse:
-    """Pick a manager's board or a team's."""
+async def home(request: Request, uow: ReadUow, who: PageReader, today: Today) -> HTMLResponse:
+    """Pick a manager's board or a team's, of those in scope."""
     return page(
         request,
         "home.html",
         {
-            "managers": await uow.queries.managers(),
-            "teams": await uow.teams.all(),
+            "managers": await uow.queries.managers(managers=who.managers),
+            "teams": (
+                await uow.teams.all(managers=who.managers) if who.can("supervisor", "admin") else {}
+            ),
             "month": today.replace(day=1),
         },
     )
 
 
 @router.get("/accounts", response_class=HTMLResponse)
-async def find_account(request: Request) -> Response:
+async def find_account(request: Request, who: PageReader) -> Response:
     """The home page's "open an account's plan" form."""
     account_id = request.query_params.get("account_id", "").strip()
     if not account_id:
@@ -216,6 +249,7 @@ async def find_account(request: Request) -> Response:
 async def render_weekly(
     request: Request,
     app: Engagement,
+    who: Caller,
     *,
     manager: str,
     on: date | None,
@@ -230,7 +264,7 @@ async def render_weekly(
     await with_contacts(
         app,
         (row for rows in board.sections.values() for row in rows),
-        user=manager,
+        user=who.actor,
         purpose="care touches on the weekly board",
     )
     context = {
@@ -248,40 +282,41 @@ async def render_weekly(
 
 
 @router.get("/boards/weekly/{manager}", response_class=HTMLResponse)
-async def weekly(request: Request, app: EngagementApp, today: Today, manager: str) -> HTMLResponse:
-    return await weekly_page(request, app, manager=manager, today=today, live=False)
+async def weekly(
+    request: Request, app: EngagementApp, who: PageReader, today: Today, manager: str
+) -> HTMLResponse:
+    return await weekly_page(request, app, who, manager=manager, today=today, live=False)
 
 
 @router.get("/boards/weekly/{manager}/live", response_class=HTMLResponse)
 async def weekly_live(
-    request: Request, app: EngagementApp, today: Today, manager: str
+    request: Request, app: EngagementApp, who: PageReader, today: Today, manager: str
 ) -> HTMLResponse:
     """The board's live part, fetched by htmx every few seconds."""
-    return await weekly_page(request, app, manager=manager, today=today, live=True)
+    return await weekly_page(request, app, who, manager=manager, today=today, live=True)
 
 
 async def weekly_page(
-    request: Request, app: Engagement, *, manager: str, today: date, live: bool
+    request: Request, app: Engagement, who: Caller, *, manager: str, today: date, live: bool
 ) -> HTMLResponse:
     try:
         on = on_query(request)
-        staff_id(manager, _("no manager %(id)r"))
+        who.require_sees(staff_id(manager, _("no manager %(id)r")))
     except RapportError as error:
         return refused(request, error)
-    return await render_weekly(request, app, manager=manager, on=on, today=today, live=live)
+    return await render_weekly(request, app, who, manager=manager, on=on, today=today, live=live)
 
 
-async def confirm(app: Engagement, item_id: str, actor: str, form: Form) -> None:
+async def confirm(app: Engagement, item_id: str, who: Caller, form: Form) -> None:
     await actions.confirm_item(
-        uow=app.uow(), command=c.ConfirmItem(item_id, actor), clock=app.clock
+        uow=app.uow(), command=c.ConfirmItem(item_id, who.actor, who.managers), clock=app.clock
     )
 
 
-async def reschedule(app: Engagement, item_id: str, actor: str, form: Form) -> None:
+async def reschedule(app: Engagement, item_id: str, who: Caller, form: Form) -> None:
     body = validated(
         RescheduleIn,
         {
-            "actor": actor,
             "due_on": form.get("due_on") or None,
             "requested_by": form.get("requested_by"),
             "reason": form.get("reason"),
@@ -295,18 +330,18 @@ async def reschedule(app: Engagement, item_id: str, actor: str, form: Form) -> N
             due_on=body.due_on,
             requested_by=body.requested_by,
             reason=body.reason,
-            actor=body.actor,
+            actor=who.actor,
+            managers=who.managers,
         ),
         clock=app.clock,
         settings=app.plan,
     )
 
 
-async def cancel(app: Engagement, item_id: str, actor: str, form: Form) -> None:
+async def cancel(app: Engagement, item_id: str, who: Caller, form: Form) -> None:
     body = validated(
         CancelIn,
         {
-            "actor": actor,
             "cancelled_by": form.get("cancelled_by") or "customer",
             "reason": form.get("reason") or "customer_cancelled",
         },
@@ -315,14 +350,18 @@ async def cancel(app: Engagement, item_id: str, actor: str, form: Form) -> None:
     await actions.cancel_item(
         uow=app.uow(),
         command=c.CancelItem(
-            item_id=item_id, cancelled_by=body.cancelled_by, reason=body.reason, actor=body.actor
+            item_id=item_id,
+            cancelled_by=body.cancelled_by,
+            reason=body.reason,
+            actor=who.actor,
+            managers=who.managers,
         ),
         clock=app.clock,
         settings=app.plan,
     )
 
 
-ItemAction = Callable[[Engagement, str, str, Form], Awaitable[None]]
+ItemAction = Callable[[Engagement, str, Caller, Form], Awaitable[None]]
 ITEM_ACTIONS: dict[str, ItemAction] = {
     "confirm": confirm,
     "reschedule": reschedule,
@@ -332,27 +371,39 @@ ITEM_ACTIONS: dict[str, ItemAction] = {
 
 @router.post("/boards/weekly/{manager}/items/{item_id}/{action}")
 async def item_action(
-    request: Request, app: EngagementApp, today: Today, manager: str, item_id: str, action: str
+    request: Request,
+    app: EngagementApp,
+    who: PageWorker,
+    today: Today,
+    manager: str,
+    item_id: str,
+    action: str,
 ) -> Response:
-    """One of the board's item buttons, acting as the board's manager."""
+    """One of the board's item buttons, acting as the signed-in user."""
     run = ITEM_ACTIONS.get(action)
     if run is None or not STAFF_ID.match(manager):
         message = _("no action %(action)r on the board of %(manager)r")
         return refused(request, NotFound(message % {"action": action, "manager": manager}))
+    try:
+        who.require_sees(manager)
+    except RapportError as error:
+        return refused(request, error)
     live = from_htmx(request)
     on = None
     try:
         form = await form_of(request)
         on = day_of(form.get("on"))
-        await run(app, item_id, manager, form)
+        await run(app, item_id, who, form)
     except RapportError as error:
         if isinstance(error, NotFound) and not live:
             return refused(request, error)
         return await render_weekly(
-            request, app, manager=manager, on=on, today=today, live=live, error=error
+            request, app, who, manager=manager, on=on, today=today, live=live, error=error
         )
     if live:
-        return await render_weekly(request, app, manager=manager, on=on, today=today, live=True)
+        return await render_weekly(
+            request, app, who, manager=manager, on=on, today=today, live=True
+        )
     return RedirectResponse(weekly_url(manager, on), status_code=303)
 
 
@@ -360,15 +411,17 @@ async def item_action(
 
 
 async def team_context(
-    app: Engagement, uow: ReadUow, *, team: str, on: date | None, today: date
+    app: Engagement, uow: ReadUow, who: Caller, *, team: str, on: date | None, today: date
 ) -> dict[str, Any] | None:
-    board = await team_board(uow, team=team, today=on or today, weights=app.weights)
+    board = await team_board(
+        uow, team=team, managers_in_scope=who.managers, today=on or today, weights=app.weights
+    )
     if board is None:
         return None
     await with_contacts(
         app,
         (row for rows in board.sections.values() for row in rows),
-        user=board.supervisor,
+        user=who.actor,
         purpose="care touches on the team board",
     )
     return {
@@ -382,32 +435,41 @@ async def team_context(
 
 
 @router.get("/boards/team/", response_class=HTMLResponse)
-async def teams(request: Request, uow: ReadUow) -> HTMLResponse:
-    return page(request, "teams.html", {"teams": await uow.teams.all()})
+async def teams(request: Request, uow: ReadUow, who: PageTeamReader) -> HTMLResponse:
+    return page(request, "teams.html", {"teams": await uow.teams.all(managers=who.managers)})
 
 
 @router.get("/boards/team/{team}", response_class=HTMLResponse)
 async def team(
-    request: Request, app: EngagementApp, uow: ReadUow, today: Today, team: str
+    request: Request, app: EngagementApp, uow: ReadUow, who: PageTeamReader, today: Today, team: str
 ) -> HTMLResponse:
-    return await render_team(request, app, uow, team=team, today=today, live=False)
+    return await render_team(request, app, uow, who, team=team, today=today, live=False)
 
 
 @router.get("/boards/team/{team}/live", response_class=HTMLResponse)
 async def team_live(
-    request: Request, app: EngagementApp, uow: ReadUow, today: Today, team: str
+    request: Request, app: EngagementApp, uow: ReadUow, who: PageTeamReader, today: Today, team: str
 ) -> HTMLResponse:
     """The team board's live part, fetched by htmx every few seconds."""
-    return await render_team(request, app, uow, team=team, today=today, live=True)
+    return await render_team(request, app, uow, who, team=team, today=today, live=True)
 
 
 async def render_team(
-    request: Request, app: Engagement, uow: ReadUow, *, team: str, today: date, live: bool
+    request: Request,
+    app: Engagement,
+    uow: ReadUow,
+    who: Caller,
+    *,
+    team: str,
+    today: date,
+    live: bool,
 ) -> HTMLResponse:
     try:
         on = on_query(request)
         missing = _("no team %(id)r")
-        context = await team_context(app, uow, team=staff_id(team, missing), on=on, today=today)
+        context = await team_context(
+            app, uow, who, team=staff_id(team, missing), on=on, today=today
+        )
         if context is None:
             raise NotFound(missing % {"id": team})
     except RapportError as error:
@@ -424,13 +486,19 @@ def month_start(text: str) -> date:
 
 @router.get("/boards/monthly/{manager}/{month}", response_class=HTMLResponse)
 async def monthly(
-    request: Request, app: EngagementApp, uow: ReadUow, today: Today, manager: str, month: str
+    request: Request,
+    app: EngagementApp,
+    uow: ReadUow,
+    who: PageReader,
+    today: Today,
+    manager: str,
+    month: str,
 ) -> HTMLResponse:
     try:
         first = month_start(month)
         board = await monthly_board(
             uow,
-            manager=staff_id(manager, _("no manager %(id)r")),
+            manager=who.require_sees(staff_id(manager, _("no manager %(id)r"))),
             month=first,
             today=today,
             weights=app.weights,
@@ -440,7 +508,7 @@ async def monthly(
     await with_contacts(
         app,
         (row for _, rows in board.weeks for row in rows),
-        user=board.manager,
+        user=who.actor,
         purpose="care touches on the monthly board",
     )
     previous = month_of(first - timedelta(days=1))
@@ -463,6 +531,7 @@ async def monthly(
 async def render_account(
     request: Request,
     app: Engagement,
+    who: Caller,
     account_id: str,
     *,
     today: date,
@@ -470,16 +539,14 @@ async def render_account(
     error: RapportError | None = None,
 ) -> HTMLResponse:
     async with app.uow() as uow:
-        plan = await account_plan(uow, account_id=account_id, today=today)
+        plan = await account_plan(uow, account_id=account_id, managers=who.managers, today=today)
     if plan is None:
         return refused(request, NotFound(_("no account %(id)r") % {"id": account_id}))
-    await with_contacts(
-        app, plan.items, user=plan.account["manager"], purpose="care touches on the account plan"
-    )
+    await with_contacts(app, plan.items, user=who.actor, purpose="care touches on the account plan")
     context = {
         "plan": plan,
         "today": today,
-        "form": form or {"actor": plan.account["manager"] or ""},
+        "form": form or {},
         "error": error.message if error else None,
     }
     return page(request, "account.html", context, status=status_of(error) if error else 200)
@@ -487,21 +554,23 @@ async def render_account(
 
 @router.get("/accounts/{account_id}", response_class=HTMLResponse)
 async def account(
-    request: Request, app: EngagementApp, today: Today, account_id: str
+    request: Request, app: EngagementApp, who: PageReader, today: Today, account_id: str
 ) -> HTMLResponse:
-    return await render_account(request, app, account_id, today=today)
+    return await render_account(request, app, who, account_id, today=today)
 
 
 @router.post("/accounts/{account_id}/feedback")
 async def record_feedback(
-    request: Request, app: EngagementApp, today: Today, account_id: str
+    request: Request, app: EngagementApp, who: PageWorker, today: Today, account_id: str
 ) -> Response:
     form: Form = {}
     try:
         form = await form_of(request)
-        fields = ("context", "csat", "nps", "actor")
+        fields = ("context", "csat", "nps")
         data = {name: form[name].strip() for name in fields if form.get(name, "").strip()}
-        body = validated(FeedbackIn, {**data, "account_id": account_id}, _("feedback form"))
+        body = validated(
+            FeedbackIn, {**with_scores(data), "account_id": account_id}, _("feedback form")
+        )
         await actions.record_feedback(
             uow=app.uow(),
             command=c.RecordFeedback(
@@ -509,12 +578,15 @@ async def record_feedback(
                 context=body.context,
                 csat=body.csat,
                 nps=body.nps,
-                actor=body.actor,
+                actor=who.actor,
+                managers=who.managers,
             ),
             clock=app.clock,
         )
     except RapportError as error:
-        return await render_account(request, app, account_id, today=today, form=form, error=error)
+        return await render_account(
+            request, app, who, account_id, today=today, form=form, error=error
+        )
     return RedirectResponse(f"/engagement/accounts/{account_id}", status_code=303)
 
 
@@ -533,11 +605,11 @@ def visit_body(form: Form, *, account_id: str, item_id: str | None) -> VisitIn:
         raise InvalidInput(
             _("the next step needs a day"), details=[Problem("next_step_on", _("a day"))]
         )
-    data = {**data, "account_id": account_id, "item_id": item_id}
+    data = {**with_scores(data), "account_id": account_id, "item_id": item_id}
     return validated(VisitIn, data, _("visit form"))
 
 
-def new_visit_form(*, actor: str | None, channel: str, today: date) -> Form:
+def new_visit_form(*, channel: str, today: date) -> Form:
     """A blank log form; its visit id makes a second submission of it a refusal, not a
     second visit."""
     return {
@@ -545,13 +617,13 @@ def new_visit_form(*, actor: str | None, channel: str, today: date) -> Form:
         "occurred_on": today.isoformat(),
         "channel": channel,
         "duration_minutes": "30",
-        "actor": actor or "",
     }
 
 
 async def render_log_form(
     request: Request,
     app: Engagement,
+    who: Caller,
     *,
     account: dict[str, Any],
     item: dict[str, Any] | None,
@@ -560,7 +632,7 @@ async def render_log_form(
     error: RapportError | None = None,
 ) -> HTMLResponse:
     if item is not None:
-        await with_contacts(app, [item], user=item["owner"], purpose="logging a care touch")
+        await with_contacts(app, [item], user=who.actor, purpose="logging a care touch")
     action = (
         f"/engagement/items/{item['item_id']}/log"
         if item
@@ -577,9 +649,9 @@ async def render_log_form(
     return page(request, "log_visit.html", context, status=status_of(error) if error else 200)
 
 
-async def logged_item(app: Engagement, item_id: str) -> dict[str, Any]:
+async def logged_item(app: Engagement, item_id: str, managers: Managers) -> dict[str, Any]:
     async with app.uow() as uow:
-        row = await uow.queries.item(item_id)
+        row = await uow.queries.item(item_id, managers=managers)
     if row is None:
         raise NotFound(_("no plan item %(id)r") % {"id": item_id})
     return with_tier(row)
@@ -597,34 +669,37 @@ def back_to(back: str | None, item: dict[str, Any]) -> str:
 
 @router.get("/items/{item_id}/log", response_class=HTMLResponse)
 async def log_item_form(
-    request: Request, app: EngagementApp, today: Today, item_id: str
+    request: Request, app: EngagementApp, who: PageWorker, today: Today, item_id: str
 ) -> HTMLResponse:
     try:
-        item = await logged_item(app, item_id)
+        item = await logged_item(app, item_id, who.managers)
     except RapportError as error:
         return refused(request, error)
-    form = new_visit_form(
-        actor=item["owner"], channel="on_site" if item["kind"] == "visit" else "phone", today=today
-    )
+    form = new_visit_form(channel="on_site" if item["kind"] == "visit" else "phone", today=today)
     form["back"] = back_to(request.query_params.get("back"), item)
     account = {"account_id": item["account_id"], "name": item["account_name"]}
-    return await render_log_form(request, app, account=account, item=item, form=form, today=today)
+    return await render_log_form(
+        request, app, who, account=account, item=item, form=form, today=today
+    )
 
 
 @router.post("/items/{item_id}/log")
-async def log_item(request: Request, app: EngagementApp, today: Today, item_id: str) -> Response:
+async def log_item(
+    request: Request, app: EngagementApp, who: PageWorker, today: Today, item_id: str
+) -> Response:
     """Log the contact of a planned item: the item is done, its next step planned."""
     try:
-        item = await logged_item(app, item_id)
+        item = await logged_item(app, item_id, who.managers)
     except RapportError as error:
         return refused(request, error)
     account = {"account_id": item["account_id"], "name": item["account_name"]}
-    return await submit_log_form(request, app, account=account, item=item, today=today)
+    return await submit_log_form(request, app, who, account=account, item=item, today=today)
 
 
 async def submit_log_form(
     request: Request,
     app: Engagement,
+    who: Caller,
     *,
     account: dict[str, Any],
     item: dict[str, Any] | None,
@@ -638,20 +713,20 @@ async def submit_log_form(
             form, account_id=account["account_id"], item_id=item["item_id"] if item else None
         )
         await actions.log_visit(
-            uow=app.uow(), command=log_visit_command(body), clock=app.clock, settings=app.plan
+            uow=app.uow(), command=log_visit_command(body, who), clock=app.clock, settings=app.plan
         )
     except RapportError as error:
         return await render_log_form(
-            request, app, account=account, item=item, form=form, today=today, error=error
+            request, app, who, account=account, item=item, form=form, today=today, error=error
         )
     if item is None:
         return RedirectResponse(f"/engagement/accounts/{account['account_id']}", status_code=303)
     return RedirectResponse(back_to(form.get("back"), item), status_code=303)
 
 
-async def known_account(app: Engagement, account_id: str) -> dict[str, Any]:
+async def known_account(app: Engagement, account_id: str, managers: Managers) -> dict[str, Any]:
     async with app.uow() as uow:
-        found = await uow.queries.account(account_id)
+        found = await uow.queries.account(account_id, managers=managers)
     if found is None or not found["registered"]:
         raise NotFound(_("no account %(id)r") % {"id": account_id})
     return found
@@ -659,23 +734,25 @@ async def known_account(app: Engagement, account_id: str) -> dict[str, Any]:
 
 @router.get("/accounts/{account_id}/log", response_class=HTMLResponse)
 async def log_contact_form(
-    request: Request, app: EngagementApp, today: Today, account_id: str
+    request: Request, app: EngagementApp, who: PageWorker, today: Today, account_id: str
 ) -> HTMLResponse:
     """Log a contact that was not on the plan."""
     try:
-        found = await known_account(app, account_id)
+        found = await known_account(app, account_id, who.managers)
     except RapportError as error:
         return refused(request, error)
-    form = new_visit_form(actor=found["manager"], channel="phone", today=today)
-    return await render_log_form(request, app, account=found, item=None, form=form, today=today)
+    form = new_visit_form(channel="phone", today=today)
+    return await render_log_form(
+        request, app, who, account=found, item=None, form=form, today=today
+    )
 
 
 @router.post("/accounts/{account_id}/log")
 async def log_contact(
-    request: Request, app: EngagementApp, today: Today, account_id: str
+    request: Request, app: EngagementApp, who: PageWorker, today: Today, account_id: str
 ) -> Response:
     try:
-        found = await known_account(app, account_id)
+        found = await known_account(app, account_id, who.managers)
     except RapportError as error:
         return refused(request, error)
-    return await submit_log_form(request, app, account=found, item=None, today=today)
+    return await submit_log_form(request, app, who, account=found, item=None, today=today)

@@ -32,6 +32,7 @@ from chassis.auth import (
     scope_of,
 )
 from chassis.errors import NotFound
+from chassis.messages import _
 from reporting.bootstrap import Reporting
 from reporting.domain.scope import Scope, parse_scope
 from reporting.service_layer.unit_of_work import ReportingUnitOfWork
@@ -112,7 +113,7 @@ class Caller:
         """Whether `scope` (`company`, `manager:<id>`, `team:<id>`) is within theirs."""
         if self.managers is None:
             return True
-        kind, _, ident = scope.partition(":")
+        kind, _separator, ident = scope.partition(":")
         if kind == "manager":
             return ident in self.managers
         return kind == "team" and self.teams is not None and ident in self.teams
@@ -122,7 +123,7 @@ class Caller:
         or not (the same answer for a manager of another team and for nobody)."""
         chosen = text or self.own_scope
         if not self.may_read(chosen):
-            raise NotFound(f"no figures of {chosen!r}", code="scope_not_found")
+            raise NotFound(_("no figures of %(scope)r") % {"scope": chosen}, code="scope_not_found")
         return parse_scope(chosen, teams)
 
 

@@ -11,6 +11,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Literal
 
 from chassis.errors import InvalidInput, Problem
+from chassis.messages import _
 
 PeriodKind = Literal["day", "week", "month", "quarter", "half", "year"]
 
@@ -62,16 +63,17 @@ def parse_period(text: str) -> Period:
         try:
             return _build(kind, text, numbers)
         except ValueError as error:
-            break_reason = str(error)
+            # Python's reason (`month must be in 1..12`) is English only: the field says it.
             raise InvalidInput(
-                f"period {text!r} does not exist: {break_reason}",
+                _("period %(period)r does not exist") % {"period": text},
                 code="invalid_period",
-                details=[Problem("period", break_reason)],
+                details=[Problem("period", str(error))],
             ) from error
     raise InvalidInput(
-        f"period {text!r} is not YYYY-MM-DD, YYYY-Www, YYYY-MM, YYYY-Qn, YYYY-Hn or YYYY",
+        _("period %(period)r is not YYYY-MM-DD, YYYY-Www, YYYY-MM, YYYY-Qn, YYYY-Hn or YYYY")
+        % {"period": text},
         code="invalid_period",
-        details=[Problem("period", "unknown period format")],
+        details=[Problem("period", _("unknown period format"))],
     )
 
 
@@ -131,15 +133,15 @@ def parse_as_of(text: str | None, today: date) -> date:
         as_of = date.fromisoformat(text)
     except ValueError as error:
         raise InvalidInput(
-            f"as_of {text!r} is not a date (YYYY-MM-DD)",
+            _("as_of %(as_of)r is not a date (YYYY-MM-DD)") % {"as_of": text},
             code="invalid_date",
-            details=[Problem("as_of", "not a date")],
+            details=[Problem("as_of", _("not a date"))],
         ) from error
     if as_of > today:
         raise InvalidInput(
-            f"as_of {text} is in the future",
+            _("as_of %(as_of)s is in the future") % {"as_of": text},
             code="invalid_date",
-            details=[Problem("as_of", "in the future")],
+            details=[Problem("as_of", _("in the future"))],
         )
     return as_of
 

@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from chassis.errors import InvalidInput, NotFound, Problem
+from chassis.messages import _
 
 ScopeKind = Literal["company", "team", "manager"]
 
@@ -32,15 +33,15 @@ def parse_scope(text: str, teams: Mapping[str, Collection[str]]) -> Scope:
     """`company`, `manager:<staff id>` or `team:<team id>` (teams are configuration)."""
     if text == "company":
         return Scope("company")
-    kind, _, ident = text.partition(":")
+    kind, _separator, ident = text.partition(":")
     if kind == "manager" and ident and len(ident) <= 64:
         return Scope("manager", ident)
     if kind == "team" and ident:
         if ident not in teams:
-            raise NotFound(f"no team {ident!r}", code="team_not_found")
+            raise NotFound(_("no team %(team)r") % {"team": ident}, code="team_not_found")
         return Scope("team", ident, tuple(sorted(teams[ident])))
     raise InvalidInput(
-        f"scope {text!r} is not company, manager:<id> or team:<id>",
+        _("scope %(scope)r is not company, manager:<id> or team:<id>") % {"scope": text},
         code="invalid_scope",
-        details=[Problem("scope", "unknown scope")],
+        details=[Problem("scope", _("unknown scope"))],
     )

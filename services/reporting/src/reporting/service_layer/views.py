@@ -13,6 +13,7 @@ from functools import cached_property
 from typing import Any, TypeVar
 
 from chassis.errors import NotFound
+from chassis.messages import _
 from reporting.adapters.queries import AttributeValue, EventRow, OrderRow, Registration
 from reporting.config import ReportingSettings
 from reporting.domain import kpis
@@ -541,7 +542,7 @@ async def figure(ctx: Context, name: str) -> Figure:
         return await revenue_share(ctx, dimension)
     if name == "vip_performance":
         return await vip_performance(ctx)
-    raise NotFound(f"no figure {name!r}", code="figure_not_found")
+    raise NotFound(_("no figure %(figure)r") % {"figure": name}, code="figure_not_found")
 
 
 async def revenue_share(ctx: Context, dimension: str) -> Figure:
@@ -679,5 +680,7 @@ async def drill_down(
     if key is None:
         return await uow.queries.events(found.event_ids)
     if key not in found.breakdown:
-        raise NotFound(f"{name} has no row {key!r}", code="row_not_found")
+        raise NotFound(
+            _("%(figure)s has no row %(key)r") % {"figure": name, "key": key}, code="row_not_found"
+        )
     return await uow.queries.events(found.breakdown[key])

@@ -8,6 +8,7 @@ theirs is not found, its figures, events and exports alike; the scope picker lis
 import csv
 import io
 from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal
 from pathlib import Path
 from typing import Annotated, Any
@@ -15,9 +16,11 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, Response
 
+from chassis import i18n
 from chassis.auth import csrf_protected
 from chassis.errors import NotFound, RapportError
 from chassis.http import status_of
+from chassis.i18n import N_, _
 from chassis.web import templates as shared_templates
 from reporting.api.dependencies import Caller, PageReader, ReadUow, ReportingApp, today
 from reporting.api.routes import query_of
@@ -33,6 +36,7 @@ from reporting.service_layer.views import (
     sales_by_day,
 )
 from reporting.ui.charts import bar_chart, column_chart
+from reporting.ui.labels import FIGURES, figure_label, label
 
 STATIC_PREFIX = "/reporting/static"
 templates = shared_templates(Path(__file__).parent / "templates", static_prefix=STATIC_PREFIX)
@@ -41,32 +45,32 @@ router = APIRouter(
     prefix="/reporting", include_in_schema=False, dependencies=[Depends(csrf_protected)]
 )
 
-# Each dashboard card: the figure, its label, the value shown and its unit.
-CARDS: tuple[tuple[str, str, str, str], ...] = (
-    ("sales_vs_target", "Sales vs target", "share", "%"),
-    ("visits", "Visits a month per manager", "per_manager_month", ""),
-    ("plan_completion", "Visit plan completion", "rate", "%"),
-    ("follow_ups_on_time", "Follow-ups on time", "rate", "%"),
-    ("csat", "CSAT (share 4-5)", "satisfied_share", "%"),
-    ("nps", "NPS", "score", ""),
-    ("retention", "Retention", "rate", "%"),
-    ("churn", "Churn", "rate", "%"),
-    ("new_accounts", "New-account growth", "growth_rate", "%"),
-    ("repeat_purchase", "Repeat purchase", "rate", "%"),
-    ("clv", "Customer lifetime value", "value", ""),
-    ("referral", "Referral rate", "rate", "%"),
-    ("complaint_rate", "Complaints per 100 accounts", "per_100_accounts", ""),
-    ("sla_compliance", "SLA compliance", "rate", "%"),
+# Each dashboard card: the figure, the value shown and its unit (its label: labels.FIGURES).
+CARDS: tuple[tuple[str, str, str], ...] = (
+    ("sales_vs_target", "share", "%"),
+    ("visits", "per_manager_month", ""),
+    ("plan_completion", "rate", "%"),
+    ("follow_ups_on_time", "rate", "%"),
+    ("csat", "satisfied_share", "%"),
+    ("nps", "score", ""),
+    ("retention", "rate", "%"),
+    ("churn", "rate", "%"),
+    ("new_accounts", "growth_rate", "%"),
+    ("repeat_purchase", "rate", "%"),
+    ("clv", "value", "¥"),
+    ("referral", "rate", "%"),
+    ("complaint_rate", "per_100_accounts", ""),
+    ("sla_compliance", "rate", "%"),
 )
-COMPOSITION_LABELS = {
-    "revenue_by_value_class": "Revenue by value class",
-    "revenue_by_grade": "Revenue by grade",
-    "revenue_by_abc_class": "Revenue by ABC class",
-    "revenue_by_region": "Revenue by region",
-    "revenue_by_segment": "Revenue by segment",
-    "revenue_by_vip": "Revenue, VIP or not",
-    "revenue_by_category": "Revenue by product category",
-}
+COMPOSITION_TABLES = (
+    "revenue_by_value_class",
+    "revenue_by_grade",
+    "revenue_by_abc_class",
+    "revenue_by_region",
+    "revenue_by_segment",
+    "revenue_by_vip",
+    "revenue_by_category",
+)
 
 
 @dataclass
@@ -74,11 +78,13 @@ class Table:
     """A table of a page, the same rows as its CSV export."""
 
     name: str
-    title: str
-    header: list[str]
+    title: str  # English, translated where shown
+    header: list[str]  # English (the CSV's), translated where shown
     rows: list[list[Any]]
     # Per row: the drill-down link of the row (or None).
     links: list[str | None]
+    # Per column, how the page shows a cell (`shown`): key, money, number or text.
+    kinds: tuple[str, ...] = ()
 
 
 def page_question(
@@ -123,70 +129,76 @@ async def _tables(uow: Any, asked: Question, app: Any) -> tuple[dict[str, Figure
     tables = [
         Table(
             "kpis",
-            "Figures",
-            ["figure", "measure", "value"],
+            N_("Figures"),
+            [N_("figure"), N_("measure"), N_("value")],
             [[name, key, item] for name in DASHBOARD for key, item in _scalars(found[name].value)],
             [drill_href(asked, name) for name in DASHBOARD for _ in _scalars(found[name].value)],
+            ("figure", "text", "text"),
         )
     ]
     sales = await sales_by_day(ctx)
     tables.append(
         Table(
             "sales_by_day",
-            "Net sales by day",
-            ["day", "net revenue"],
+            N_("Net sales by day"),
+            [N_("day"), N_("net revenue")],
             [[day.isoformat(), str(amount)] for day, amount in sales],
             [drill_href(asked, "sales_vs_target") for _ in sales],
+            ("day", "money"),
         )
     )
     visits = found["visits"]
     tables.append(
         Table(
             "visits_by_manager",
-            "Visits by manager",
-            ["manager", "visits", "a month", "% of norm", "below norm"],
+            N_("Visits by manager"),
+            [N_("manager"), N_("visits"), N_("a month"), N_("norm %"), N_("below norm")],
             [
                 [row["manager"], row["visits"], row["per_month"], row["of_norm"], row["below_norm"]]
                 for row in visits.value["by_manager"]
             ],
             [drill_href(asked, "visits", row["manager"]) for row in visits.value["by_manager"]],
+            ("text", "number", "number", "number", "yes_no"),
         )
     )
     sla = found["sla_compliance"]
     tables.append(
         Table(
             "sla_by_clock",
-            "SLA compliance by clock",
-            ["clock", "met", "breached", "% met"],
+            N_("SLA compliance by clock"),
+            [N_("clock"), N_("met"), N_("breached"), N_("% met")],
             [
                 [row["clock"], row["met"], row["breached"], row["rate"]]
                 for row in sla.value["clocks"]
             ],
             [drill_href(asked, "sla_compliance", row["clock"]) for row in sla.value["clocks"]],
+            ("key", "number", "number", "number"),
         )
     )
-    for name, title in COMPOSITION_LABELS.items():
+    for name in COMPOSITION_TABLES:
         rows = found[name].value["rows"]
         tables.append(
             Table(
                 name,
-                title,
-                ["key", "net revenue", "share %"],
+                FIGURES[name],
+                [N_("key"), N_("net revenue"), N_("share %")],
                 [[row["key"], row["revenue"], row["share"]] for row in rows],
                 [drill_href(asked, name, row["key"]) for row in rows],
+                ("key", "money", "number"),
             )
         )
     vip = found["vip_performance"].value["rows"]
     tables.append(
         Table(
             "vip_performance",
-            "VIP against non-VIP",
-            ["group", "customers", "net revenue", "revenue per customer"],
+            FIGURES["vip_performance"],
+            [N_("group"), N_("customers"), N_("net revenue"), N_("revenue per customer")],
             [
                 [row["group"], row["customers"], row["revenue"], row["revenue_per_customer"]]
                 for row in vip
             ],
             [drill_href(asked, "vip_performance", row["group"]) for row in vip],
+            ("key", "number", "money", "money"),
         )
     )
     return found, tables
@@ -196,19 +208,58 @@ def _decimal(value: Any) -> Decimal:
     return Decimal(value) if value not in (None, "") else Decimal(0)
 
 
+def decimal_text(value: Any) -> str:
+    """A figure with the decimals it was computed with, grouped by the locale: 1,250.50."""
+    amount = Decimal(str(value))
+    places = max(-amount.as_tuple().exponent, 0) if amount.is_finite() else 0  # type: ignore[operator]
+    return i18n.number(amount, "#,##0" + ("." + "0" * places if places else ""))
+
+
+def shown(value: Any, kind: str = "text") -> str:
+    """A cell or a figure as a page shows it: `key` a breakdown's key by its label, `money` in
+    yuan, `number` grouped, `%` a share, `day` a date in the locale, `figure` by its label,
+    `message` an English message translated (a column's name: `_` of a template would take its
+    `%` for a placeholder)."""
+    if value is None or value == "":
+        return "—"
+    if kind == "key":
+        return label(value)
+    if kind == "figure":
+        return figure_label(str(value))
+    if kind == "money" or kind == "¥":
+        return i18n.money(Decimal(str(value)))
+    if kind == "number":
+        return decimal_text(value)
+    if kind == "%":
+        return f"{decimal_text(value)}%"
+    if kind == "day":
+        return i18n.day(date.fromisoformat(str(value)))
+    if kind == "message":
+        return _(str(value))
+    if kind == "yes_no":
+        return _("yes") if value else _("no")
+    return str(value)
+
+
+templates.env.globals["shown"] = shown
+
+
 async def _scope_options(uow: Any, asked: Question, app: Any, who: Caller) -> list[tuple[str, str]]:
     """The scopes the caller may read: the admin every one, anyone else their teams' and
     their managers'."""
     if who.managers is None:
-        options = [("company", "Whole company")]
+        options = [("company", _("Whole company"))]
         teams = sorted(app.teams)
         managers = await uow.queries.managers(known=asked.window.known)
     else:
         options = []
         teams = sorted(who.teams or ())
         managers = sorted(who.managers)
-    options += [(f"team:{team}", f"Team {team}") for team in teams]
-    options += [(f"manager:{manager}", f"Manager {manager}") for manager in managers]
+    options += [(f"team:{team}", _("Team %(team)s") % {"team": team}) for team in teams]
+    options += [
+        (f"manager:{manager}", _("Manager %(manager)s") % {"manager": manager})
+        for manager in managers
+    ]
     if asked.scope.label not in {value for value, _ in options}:
         options.append((asked.scope.label, asked.scope.label))
     return options
@@ -231,28 +282,30 @@ async def dashboard(
     norm = Decimal(app.settings.visit_norm_per_month)
     charts = {
         "sales": column_chart(
-            "Net sales by day",
-            [(row[0][5:], _decimal(row[1])) for row in by_name["sales_by_day"].rows],
+            _("Net sales by day"),
+            [
+                (i18n.short_day(date.fromisoformat(row[0])), _decimal(row[1]))
+                for row in by_name["sales_by_day"].rows
+            ],
         ),
         "visits": bar_chart(
-            "Visits a month per manager",
+            _("Visits a month per manager"),
             [(row[0], _decimal(row[2])) for row in by_name["visits_by_manager"].rows],
             norm=norm,
         ),
         "value_class": bar_chart(
-            "Revenue share by value class",
-            [(row[0], _decimal(row[2])) for row in by_name["revenue_by_value_class"].rows],
-            unit=" %",
+            _("Revenue share by value class"),
+            [(label(row[0]), _decimal(row[2])) for row in by_name["revenue_by_value_class"].rows],
+            unit="%",
         ),
     }
     cards = []
-    for name, label, key, unit in CARDS:
-        value = found[name].value.get(key)
+    for name, key, unit in CARDS:
         cards.append(
             {
                 "name": name,
-                "label": label,
-                "value": "—" if value is None else f"{value}{unit}",
+                "label": figure_label(name),
+                "value": shown(found[name].value.get(key), unit or "number"),
                 "events": len(found[name].event_ids),
                 "href": drill_href(asked, name),
             }
@@ -319,7 +372,7 @@ async def export(
     try:
         if table == "events":
             if figure is None:
-                raise NotFound("the events export needs a figure", code="figure_not_found")
+                raise NotFound(_("the events export needs a figure"), code="figure_not_found")
             events = await drill_down(uow, asked, app.settings, figure, key)
             header = ["event_id", "type", "account_id", "occurred_at", "arrived_at"]
             rows = [
@@ -333,10 +386,10 @@ async def export(
                 for e in events
             ]
         else:
-            _, tables = await _tables(uow, asked, app)
+            tables = (await _tables(uow, asked, app))[1]
             chosen = next((one for one in tables if one.name == table), None)
             if chosen is None:
-                raise NotFound(f"no table {table!r}", code="table_not_found")
+                raise NotFound(_("no table %(table)r") % {"table": table}, code="table_not_found")
             header, rows = chosen.header, chosen.rows
     except RapportError as error:
         return _error(request, error)
@@ -366,8 +419,12 @@ async def period_report(
         {
             "asked": asked,
             "cards": [
-                (label, found[name].value.get(key), unit, drill_href(asked, name))
-                for name, label, key, unit in CARDS
+                (
+                    figure_label(name),
+                    shown(found[name].value.get(key), unit or "number"),
+                    drill_href(asked, name),
+                )
+                for name, key, unit in CARDS
             ],
             "tables": [table for table in tables if table.name != "kpis"],
             "norm": app.settings.visit_norm_per_month,

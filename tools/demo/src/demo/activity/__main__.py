@@ -62,7 +62,9 @@ def main(argv: list[str] | None = None) -> int:
         # Accounts know who acts from the token too: the admin reads the whole book; the VIP is
         # nominated by its manager and approved by the team's supervisor.
         accounts=Service("accounts", args.accounts_url, tokens=tokens, user=ADMIN),
-        engagement=Service("engagement", args.engagement_url),
+        # Engagement too: the admin reads every plan and sets the teams; targets are set by the
+        # team's supervisor, and items, visits and scores by the account's manager.
+        engagement=Service("engagement", args.engagement_url, tokens=tokens, user=ADMIN),
         # Complaints know who acts from the token: the customer-service handler files tickets.
         complaints=Service("complaints", args.complaints_url, tokens=tokens, user=HANDLER),
     )

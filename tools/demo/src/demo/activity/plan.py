@@ -39,32 +39,32 @@ GRADE_OF_VALUE_CLASS = {"high": "A", "medium": "B", "low": "C"}
 
 NOTES: dict[str, tuple[str, ...]] = {
     "order_placed": (
-        "Took the replenishment order for next month; asked for the new price list.",
-        "Ordered the spring promotion assortment for all stores.",
-        "Reordered the fast movers; wants delivery before the weekend.",
+        "接了下月的补货订单。客户要新价目表。",
+        "为所有门店订了春季促销组合。",
+        "畅销品补单。希望周末前到货。",
     ),
     "opportunity": (
-        "Interested in adding the household range to two more stores.",
-        "Asked for a quote on private-label tissues.",
-        "Opening a new branch next quarter; wants a listing proposal.",
+        "有意在另外两家门店引进家居用品系列。",
+        "询问自有品牌纸巾的报价。",
+        "下季度开新分店。需要一份进场方案。",
     ),
     "information": (
-        "Went through the delivery schedule for the holiday weeks.",
-        "Introduced the new skincare line; left samples.",
-        "Explained the new payment terms; no objections.",
+        "过了一遍节假日期间的送货计划。",
+        "介绍了新的护肤系列。留下了样品。",
+        "说明了新的付款条件。客户无异议。",
     ),
     "issue_raised": (
-        "Last delivery had a short shelf life; passed to quality.",
-        "Deliveries on Fridays keep arriving after closing time.",
+        "上批货保质期太短。已转质量部。",
+        "周五的送货总是在打烊后才到。",
     ),
-    "no_interest": ("Not interested in the promotion this quarter.",),
-    "not_reached": ("Buyer not reachable; left a message with the assistant.",),
+    "no_interest": ("本季度对促销没有兴趣。",),
+    "not_reached": ("联系不上采购。已给助理留言。",),
 }
 NEXT_STEPS: tuple[tuple[str, str], ...] = (
-    ("call", "Confirm the order quantities"),
-    ("visit", "Bring samples of the new range"),
-    ("call", "Send the quote and follow up"),
-    ("visit", "Review shelf placement with the store manager"),
+    ("call", "确认订货数量"),
+    ("visit", "带新品系列样品拜访"),
+    ("call", "发送报价并跟进"),
+    ("visit", "与店长一起检查货架陈列"),
 )
 # Channel -> (shortest, longest) minutes; calls kept short (the handbook's three minutes).
 DURATIONS = {"on_site": (30, 90), "phone": (3, 12), "email": (5, 15), "video": (15, 45)}
@@ -249,7 +249,7 @@ def plan_organisation(accounts: Sequence[DemoAccount]) -> Organisation:
             account_id=biggest.account_id,
             manager=str(biggest.manager),
             supervisor=first.supervisor,
-            reason="Largest account of the region, long stable cooperation, high satisfaction",
+            reason="本区域最大客户，长期稳定合作，满意度高",  # noqa: RUF001
         )
     return Organisation(teams, key_account)
 
@@ -392,9 +392,8 @@ def _ticket_templates(rng: random.Random) -> list[tuple[str, dict[str, Any]]]:
                 "channel": "hotline",
                 "category": "delivery",
                 "severity": 2,
-                "contact": "Ms Chen, store manager, 139 0000 0101",
-                "description": "Two of the eight pallets of this week's order did not arrive; the "
-                "shelves for the weekend promotion are empty.",
+                "contact": "陈女士 店长 139 0000 0101",
+                "description": "本周订单的八托货有两托没有到。周末促销的货架空着。",
             },
         ),
         (
@@ -403,8 +402,8 @@ def _ticket_templates(rng: random.Random) -> list[tuple[str, dict[str, Any]]]:
                 "channel": "email",
                 "category": "price",
                 "severity": 3,
-                "contact": "Mr Zhao, purchasing, zhao@example.cn",
-                "description": "The promotion price agreed last month is not on the new price list.",
+                "contact": "赵先生 采购部 zhao@example.cn",
+                "description": "上月谈定的促销价没有出现在新价目表上。",
             },
         ),
         (
@@ -413,9 +412,8 @@ def _ticket_templates(rng: random.Random) -> list[tuple[str, dict[str, Any]]]:
                 "channel": "visit",
                 "category": "product_quality",
                 "severity": 2,
-                "contact": "Ms Liu, category buyer, 138 0000 0202",
-                "description": "Pump dispensers of the hand soap batch leak; 40 bottles returned "
-                "by shoppers.",
+                "contact": "刘女士 品类采购 138 0000 0202",
+                "description": "这批洗手液的按压泵漏液。顾客已退回 40 瓶。",
                 "steps": (
                     TicketStep("acknowledge"),
                     TicketStep("investigate", {"department": "quality"}),
@@ -429,15 +427,14 @@ def _ticket_templates(rng: random.Random) -> list[tuple[str, dict[str, Any]]]:
                 "channel": "online",
                 "category": "delivery",
                 "severity": 2,
-                "contact": "Mr Sun, warehouse, 137 0000 0303",
-                "description": "Cartons of the last delivery arrived crushed; part of the tissue "
-                "stock is unsellable.",
+                "contact": "孙先生 仓库 137 0000 0303",
+                "description": "上批货的纸箱到货时被压坏。部分纸巾无法销售。",
                 "steps": (
                     TicketStep("acknowledge"),
                     TicketStep("investigate", {"department": "logistics"}),
                     TicketStep(
                         "clocks/resolve/pause",
-                        {"reason": "Waiting for the customer's photos of the damaged cartons"},
+                        {"reason": "等待客户提供破损纸箱的照片"},
                     ),
                 ),
             },
@@ -448,8 +445,8 @@ def _ticket_templates(rng: random.Random) -> list[tuple[str, dict[str, Any]]]:
                 "channel": "email",
                 "category": "billing",
                 "severity": 3,
-                "contact": "Ms Huang, accounts payable, huang@example.cn",
-                "description": "Invoice charged the list price instead of the contract price.",
+                "contact": "黄女士 应付账款 huang@example.cn",
+                "description": "发票按目录价而不是合同价开具。",
                 "steps": (
                     TicketStep("acknowledge"),
                     TicketStep("investigate", {"department": "finance"}),
@@ -457,12 +454,12 @@ def _ticket_templates(rng: random.Random) -> list[tuple[str, dict[str, Any]]]:
                         "propose-solution",
                         {
                             "remedy": "compensation",
-                            "solution": "Credit note for the price difference on the next invoice",
+                            "solution": "在下一张发票中以红字发票冲抵差价",
                         },
                     ),
                     TicketStep(
                         "resolve",
-                        {"root_cause": "The invoice used last year's price list"},
+                        {"root_cause": "发票使用了去年的价目表"},
                     ),
                 ),
             },
@@ -473,9 +470,8 @@ def _ticket_templates(rng: random.Random) -> list[tuple[str, dict[str, Any]]]:
                 "channel": "hotline",
                 "category": "product_quality",
                 "severity": 1,
-                "contact": "Mr Wu, store manager, 136 0000 0404",
-                "description": "Two shoppers report skin rashes after using the new hand cream "
-                f"batch {rng.randint(2400, 2499)}; the product is off the shelves.",
+                "contact": "吴先生 店长 136 0000 0404",
+                "description": f"两位顾客反映使用第 {rng.randint(2400, 2499)} 批新护手霜后皮肤起疹。该产品已下架。",
                 "steps": (TicketStep("acknowledge"),),
             },
         ),

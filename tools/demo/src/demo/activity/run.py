@@ -33,8 +33,6 @@ PAGE_SIZE = 500
 POLL_SECONDS = 1.0
 # A front door or a service still starting answers these; waiting goes on.
 NOT_YET = (502, 503, 504)
-# Who sets the targets of managers outside a team.
-HEAD_OF_SALES = "HEAD-01"
 
 
 class WaitTimeout(Exception):
@@ -226,13 +224,11 @@ def apply_engagement(services: Services, activity: Activity, organisation: Organ
     supervisor_of = {m: team.supervisor for team in organisation.teams for m in team.managers}
     engagement = services.engagement
     for target in activity.targets:
+        # A manager outside a team sets their own target.
         engagement.put(
             f"{ENGAGEMENT}/targets/{target.manager}/{target.month:%Y-%m}",
-            {
-                "actor": supervisor_of.get(target.manager, HEAD_OF_SALES),
-                "amount": str(target.amount),
-                "currency": "CNY",
-            },
+            {"amount": str(target.amount), "currency": "CNY"},
+            as_user=supervisor_of.get(target.manager, target.manager),
         )
     next_steps: dict[str, str] = {}
     for visit in activity.visits:
@@ -241,15 +237,14 @@ def apply_engagement(services: Services, activity: Activity, organisation: Organ
             item_id = engagement.post(
                 f"{ENGAGEMENT}/items",
                 {
-                    "actor": visit.manager,
                     "account_id": visit.account_id,
                     "kind": "visit",
                     "due_on": visit.plan_on.isoformat(),
-                    "note": "Planned by the manager",
+                    "note": "客户经理自行安排",
                 },
+                as_user=visit.manager,
             )["item_id"]
         body: dict[str, Any] = {
-            "actor": visit.manager,
             "account_id": visit.account_id,
             "item_id": item_id,
             "visit_id": visit.visit_id,
@@ -267,38 +262,35 @@ def apply_engagement(services: Services, activity: Activity, organisation: Organ
                 "due_on": visit.next_step.due_on.isoformat(),
                 "note": visit.next_step.note,
             }
-        logged = engagement.post(f"{ENGAGEMENT}/visits", body)
+        logged = engagement.post(f"{ENGAGEMENT}/visits", body, as_user=visit.manager)
         if logged["next_step_item_id"]:
             next_steps[visit.visit_id] = logged["next_step_item_id"]
     for survey in activity.surveys:
         engagement.post(
             f"{ENGAGEMENT}/feedback",
             {
-                "actor": survey.manager,
                 "account_id": survey.account_id,
                 "context": "survey",
                 "csat": survey.csat,
                 "nps": survey.nps,
             },
+            as_user=survey.manager,
         )
     for moved in activity.reschedules:
         engagement.post(
             f"{ENGAGEMENT}/items/{next_steps[moved.visit_id]}/reschedule",
             {
-                "actor": moved.manager,
                 "due_on": moved.due_on.isoformat(),
                 "requested_by": "customer",
                 "reason": moved.reason,
             },
+            as_user=moved.manager,
         )
     for cancelled in activity.cancellations:
         engagement.post(
             f"{ENGAGEMENT}/items/{next_steps[cancelled.visit_id]}/cancel",
-            {
-                "actor": cancelled.manager,
-                "cancelled_by": "customer",
-                "reason": "customer_cancelled",
-            },
+            {"cancelled_by": "customer", "reason": "customer_cancelled"},
+            as_user=cancelled.manager,
         )
 
 
