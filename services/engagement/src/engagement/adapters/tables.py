@@ -68,6 +68,17 @@ key_dates = Table(
     Column("day", SmallInteger, nullable=False),
 )
 
+# Each card contact's consent to marketing contact in force (accounts' consent events, by
+# reference): care touches only while it is not withdrawn.
+contact_consents = Table(
+    "contact_consents",
+    metadata,
+    Column("account_id", String(64), primary_key=True),
+    Column("contact_reference", String(64), primary_key=True),
+    Column("state", String(10), nullable=False),
+    Column("changed_at", DateTime(timezone=True), nullable=False),
+)
+
 plan_items = Table(
     "plan_items",
     metadata,

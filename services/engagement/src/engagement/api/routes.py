@@ -38,6 +38,7 @@ from engagement.api.schemas import (
     ProgressOut,
     Request,
     RescheduleIn,
+    SkippedOut,
     TargetIn,
     TargetOut,
     TargetProgressOut,
@@ -242,6 +243,7 @@ async def get_account_plan(
         items=items_out(plan.items),
         visits=plan.visits,
         feedback=plan.feedback,
+        skipped=[SkippedOut.model_validate(row) for row in plan.skipped],
     )
 
 

@@ -10,7 +10,7 @@ from chassis.kafka import ReceivedEvent
 from chassis.scheduler import DueTimer
 from contracts import accounts_v1, complaints_v1, erp_v1
 from engagement.adapters.published import reassigned_contract
-from engagement.domain.accounts import Account, KeyDate
+from engagement.domain.accounts import Account, ConsentChange, KeyDate
 from engagement.domain.follow_ups import (
     complaint_follow_up,
     first_order_calls,
@@ -58,8 +58,8 @@ async def apply_account_events(
     now: datetime,
     settings: PlanSettings,
 ) -> None:
-    """Keep the accounts' read model; re-plan accounts whose tier, VIP status or card dates
-    changed, reassign their items when the manager changes, and plan the retention visit or
+    """Keep the accounts' read model and its contacts' consents; re-plan accounts whose tier,
+    VIP status, card dates or consents changed, reassign their items when the manager changes, and plan the retention visit or
     win-back call of an account going at risk or dormant."""
     async with uow:
         fresh = await uow.inbox.new_events(consumer=consumer, events=events)
@@ -68,6 +68,7 @@ async def apply_account_events(
         merged: dict[str, dict[str, Any]] = {}
         key_dates: dict[str, list[KeyDate]] = {}
         lifecycle_moves: list[tuple[str, str, datetime]] = []
+        consents: list[ConsentChange] = []
         # One account's events come from one partition, in order: fold them in that order.
         for event in fresh:
             data = event.data
@@ -81,7 +82,12 @@ async def apply_account_events(
                 ]
             if isinstance(data, accounts_v1.AccountLifecycleChanged):
                 lifecycle_moves.append((account_id, data.stage, data.changed_at))
+            if isinstance(data, accounts_v1.AccountContactConsentChanged):
+                consents.append(
+                    ConsentChange(account_id, data.contact_reference, data.state, data.changed_at)
+                )
         await uow.accounts.upsert(list(merged.values()))
+        await uow.accounts.record_consents(_last_per_contact(consents))
         for account_id, dates in key_dates.items():
             await uow.accounts.replace_key_dates(account_id, dates)
         current = await uow.accounts.lock(account_ids)
@@ -92,6 +98,16 @@ async def apply_account_events(
         )
         await upkeep_plans(uow=uow, account_ids=account_ids, now=now, settings=settings)
         await uow.commit()
+
+
+def _last_per_contact(changes: list[ConsentChange]) -> list[ConsentChange]:
+    """The latest change per contact (one upsert statement may not touch a row twice)."""
+    latest: dict[tuple[str, str], ConsentChange] = {}
+    for change in changes:
+        key = (change.account_id, change.contact_reference)
+        if key not in latest or latest[key].changed_at <= change.changed_at:
+            latest[key] = change
+    return list(latest.values())
 
 
 async def _reassign(

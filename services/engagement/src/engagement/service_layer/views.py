@@ -9,6 +9,7 @@ from chassis.auth import Managers
 from chassis.errors import InvalidInput
 from chassis.messages import _
 from engagement.domain.accounts import Account
+from engagement.domain.care import care_trigger, next_occurrence
 from engagement.domain.targets import DayWeights, Progress, progress, split_month
 from engagement.service_layer.unit_of_work import EngagementUnitOfWork
 
@@ -83,6 +84,8 @@ class AccountPlan:
     visits: list[dict[str, Any]]
     feedback: list[dict[str, Any]]
     next_contact: dict[str, Any] | None = field(default=None)
+    # Care touches not planned because the contact withdrew consent (the board says why).
+    skipped: list[dict[str, Any]] = field(default_factory=list)
 
 
 def monday_of(day: date) -> date:
@@ -287,4 +290,30 @@ async def account_plan(
         visits=await uow.queries.visits(account_id=account_id, limit=20),
         feedback=await uow.queries.feedback(account_id=account_id, limit=20),
         next_contact=min(upcoming, key=lambda row: row["due_on"]) if upcoming else None,
+        skipped=await skipped_for_consent(uow, account_id, today),
     )
+
+
+async def skipped_for_consent(
+    uow: EngagementUnitOfWork, account_id: str, today: date
+) -> list[dict[str, Any]]:
+    """The yearly dates of contacts whose consent is withdrawn, each with its next day: no care
+    touch is planned for them until the consent is given again."""
+    withdrawn = (await uow.accounts.withdrawn_consents([account_id]))[account_id]
+    dates = (await uow.accounts.key_dates([account_id]))[account_id]
+    skipped = []
+    for key_date in dates:
+        if key_date.reference in withdrawn:
+            occurs_on = next_occurrence(key_date.month, key_date.day, today)
+            skipped.append(
+                {
+                    "account_id": account_id,
+                    "origin": key_date.kind,
+                    "contact_reference": key_date.reference,
+                    "trigger": care_trigger(key_date.kind, key_date.reference, occurs_on),
+                    "occurs_on": occurs_on,
+                    "reason": "consent_withdrawn",
+                    "withdrawn_at": withdrawn[key_date.reference],
+                }
+            )
+    return sorted(skipped, key=lambda row: row["occurs_on"])

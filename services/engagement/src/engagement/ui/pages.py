@@ -542,7 +542,12 @@ async def render_account(
         plan = await account_plan(uow, account_id=account_id, managers=who.managers, today=today)
     if plan is None:
         return refused(request, NotFound(_("no account %(id)r") % {"id": account_id}))
-    await with_contacts(app, plan.items, user=who.actor, purpose="care touches on the account plan")
+    await with_contacts(
+        app,
+        [*plan.items, *plan.skipped],
+        user=who.actor,
+        purpose="care touches on the account plan",
+    )
     context = {
         "plan": plan,
         "today": today,
