@@ -21,6 +21,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.dialects.postgresql import JSONB
 
+from chassis.audit import access_log_table
 from chassis.inbox import inbox_table
 from chassis.outbox import outbox_table
 from chassis.scheduler import timer_table
@@ -30,6 +31,8 @@ metadata = MetaData(schema=SCHEMA)
 
 outbox = outbox_table(metadata)
 inbox = inbox_table(metadata)
+# Every read and change of personal data: visit logs, care touches' contact names (decision 0020).
+access_log = access_log_table(metadata)
 # One "upkeep" timer per account: when its plan next needs attention (an item's window ends,
 # the horizon rolls forward).
 timers = timer_table(metadata)
