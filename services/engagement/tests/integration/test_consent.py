@@ -1,6 +1,6 @@
 """Consent honoured: accounts' consent events decide which contacts get care touches. A
 withdrawn contact's open touch is cancelled (by the customer) and no new one is planned; the
-account's plan (API and page) says which dates are skipped and why; given again, the touches
+account's plan (API and page) and the manager's weekly board say which dates are skipped and why; given again, the touches
 come back. Engagement runs in-process at T0 (Wednesday 2 December 2026 in Shanghai) on the real
 PostgreSQL."""
 
@@ -97,9 +97,12 @@ async def test_a_withdrawn_contact_gets_no_care_touch_and_the_plan_says_why(
 
     async with signed_in(engagement, keycloak) as site:
         page = await site.get(f"/engagement/accounts/{account_id}")
-    assert page.status_code == 200
-    (row,) = re.findall(r'<tr data-reference="CT-A".*?</tr>', page.text, re.S)
-    assert "consent to marketing contact withdrawn" in row
+        board = await site.get(f"/engagement/boards/weekly/{plan['manager']}")
+    # The plan and the manager's weekly board (the day falls this week) say why.
+    for html in (page.text, board.text):
+        (row,) = re.findall(r'<tr data-reference="CT-A".*?</tr>', html, re.S)
+        assert "consent to marketing contact withdrawn" in row
+    assert 'data-reference="CT-B"' not in board.text
 
     # A redelivered or older withdrawal plans nothing more; the other contact is untouched.
     await feed_accounts(engagement, [consent(account_id, "CT-A", "withdrawn", minutes=1)])

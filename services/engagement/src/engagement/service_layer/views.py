@@ -45,6 +45,8 @@ class WeeklyBoard:
     sections: dict[str, list[dict[str, Any]]]
     completion: Completion
     target: TargetProgress | None
+    # This week's care touches not planned: the contact withdrew consent.
+    skipped: list[dict[str, Any]] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -181,6 +183,9 @@ async def weekly_board(
         sections=_sections(rows, today),
         completion=Completion(planned, done),
         target=await target_progress(uow, manager=manager, today=today, weights=weights),
+        skipped=skipped_touches(
+            await uow.queries.withdrawn_dates(owners=[manager]), today=today, until=week_end
+        ),
     )
 
 
@@ -290,30 +295,23 @@ async def account_plan(
         visits=await uow.queries.visits(account_id=account_id, limit=20),
         feedback=await uow.queries.feedback(account_id=account_id, limit=20),
         next_contact=min(upcoming, key=lambda row: row["due_on"]) if upcoming else None,
-        skipped=await skipped_for_consent(uow, account_id, today),
+        skipped=skipped_touches(
+            await uow.queries.withdrawn_dates(account_id=account_id), today=today
+        ),
     )
 
 
-async def skipped_for_consent(
-    uow: EngagementUnitOfWork, account_id: str, today: date
+def skipped_touches(
+    rows: list[dict[str, Any]], *, today: date, until: date | None = None
 ) -> list[dict[str, Any]]:
-    """The yearly dates of contacts whose consent is withdrawn, each with its next day: no care
-    touch is planned for them until the consent is given again."""
-    withdrawn = (await uow.accounts.withdrawn_consents([account_id]))[account_id]
-    dates = (await uow.accounts.key_dates([account_id]))[account_id]
+    """Each withdrawn contact's date (`withdrawn_dates`) with its next day, up to `until`: no
+    care touch is planned for it until the consent is given again."""
     skipped = []
-    for key_date in dates:
-        if key_date.reference in withdrawn:
-            occurs_on = next_occurrence(key_date.month, key_date.day, today)
+    for row in rows:
+        occurs_on = next_occurrence(row["month"], row["day"], today)
+        if until is None or occurs_on <= until:
+            trigger = care_trigger(row["origin"], row["contact_reference"], occurs_on)
             skipped.append(
-                {
-                    "account_id": account_id,
-                    "origin": key_date.kind,
-                    "contact_reference": key_date.reference,
-                    "trigger": care_trigger(key_date.kind, key_date.reference, occurs_on),
-                    "occurs_on": occurs_on,
-                    "reason": "consent_withdrawn",
-                    "withdrawn_at": withdrawn[key_date.reference],
-                }
+                {**row, "occurs_on": occurs_on, "trigger": trigger, "reason": "consent_withdrawn"}
             )
-    return sorted(skipped, key=lambda row: row["occurs_on"])
+    return sorted(skipped, key=lambda row: (row["occurs_on"], row["account_id"]))

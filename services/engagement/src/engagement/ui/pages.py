@@ -270,7 +270,7 @@ async def render_weekly(
         board = await weekly_board(uow, manager=manager, today=on or today, weights=app.weights)
     await with_contacts(
         app,
-        (row for rows in board.sections.values() for row in rows),
+        [*(row for rows in board.sections.values() for row in rows), *board.skipped],
         user=who.actor,
         purpose="care touches on the weekly board",
     )
