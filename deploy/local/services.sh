@@ -54,18 +54,24 @@ PROCESSES=(
 log() { echo "[services] $*" >&2; }
 die() { echo "[services] ERROR: $*" >&2; exit 1; }
 
+# The stack's addresses and SCRAM passwords; each service signs in to Kafka as its own
+# principal (decision 0019), the demo data as the ERP's (RAPPORT_KAFKA_ERP_PASSWORD).
 load_infra_env() {
   eval "$("$SCRIPT_DIR/stack.sh" env)"
   ADMIN_URL="$DATABASE_URL"
   local server="${ADMIN_URL#*@}"
   export ACCOUNTS_DATABASE_URL="postgresql://accounts:${ACCOUNTS_DB_PASSWORD:-accounts}@${server}"
   export ACCOUNTS_KAFKA_BOOTSTRAP_SERVERS="$KAFKA_BOOTSTRAP_SERVERS"
+  export ACCOUNTS_KAFKA_USERNAME=accounts ACCOUNTS_KAFKA_PASSWORD="$RAPPORT_KAFKA_ACCOUNTS_PASSWORD"
   export COMPLAINTS_DATABASE_URL="postgresql://complaints:${COMPLAINTS_DB_PASSWORD:-complaints}@${server}"
   export COMPLAINTS_KAFKA_BOOTSTRAP_SERVERS="$KAFKA_BOOTSTRAP_SERVERS"
+  export COMPLAINTS_KAFKA_USERNAME=complaints COMPLAINTS_KAFKA_PASSWORD="$RAPPORT_KAFKA_COMPLAINTS_PASSWORD"
   export ENGAGEMENT_DATABASE_URL="postgresql://engagement:${ENGAGEMENT_DB_PASSWORD:-engagement}@${server}"
   export ENGAGEMENT_KAFKA_BOOTSTRAP_SERVERS="$KAFKA_BOOTSTRAP_SERVERS"
+  export ENGAGEMENT_KAFKA_USERNAME=engagement ENGAGEMENT_KAFKA_PASSWORD="$RAPPORT_KAFKA_ENGAGEMENT_PASSWORD"
   export REPORTING_DATABASE_URL="postgresql://reporting:${REPORTING_DB_PASSWORD:-reporting}@${server}"
   export REPORTING_KAFKA_BOOTSTRAP_SERVERS="$KAFKA_BOOTSTRAP_SERVERS"
+  export REPORTING_KAFKA_USERNAME=reporting REPORTING_KAFKA_PASSWORD="$RAPPORT_KAFKA_REPORTING_PASSWORD"
   # Engagement's pages ask accounts' API for the contact names of care touches.
   export ENGAGEMENT_ACCOUNTS_API_URL="http://127.0.0.1:$ACCOUNTS_API_PORT"
 }

@@ -43,6 +43,7 @@ from sqlalchemy import make_url, text
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
 from chassis.db import asyncpg_url
+from chassis.kafka import KafkaConnection
 from chassis.testing import (
     Infrastructure,
     Keycloak,
@@ -102,9 +103,9 @@ def plain_url(database_url: str) -> str:
     return make_url(database_url).set(drivername="postgresql").render_as_string(hide_password=False)
 
 
-async def publish(bootstrap: str, events: Sequence[EventData]) -> None:
+async def publish(kafka: KafkaConnection, events: Sequence[EventData]) -> None:
     """Publish accounts events keyed by account, and wait for every acknowledgement."""
-    producer = AIOKafkaProducer(bootstrap_servers=bootstrap, acks="all", linger_ms=20)
+    producer = AIOKafkaProducer(**kafka.client_kwargs(), acks="all", linger_ms=20)
     await producer.start()
     try:
         pending: list[Any] = []
@@ -122,9 +123,9 @@ async def publish(bootstrap: str, events: Sequence[EventData]) -> None:
         await producer.stop()
 
 
-async def end_offsets(bootstrap: str) -> dict[TopicPartition, int]:
-    partitions = await topic_partitions(bootstrap, ACCOUNTS_TOPIC)
-    consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap)
+async def end_offsets(kafka: KafkaConnection) -> dict[TopicPartition, int]:
+    partitions = await topic_partitions(kafka, ACCOUNTS_TOPIC)
+    consumer = AIOKafkaConsumer(**kafka.client_kwargs())
     await consumer.start()
     try:
         return dict(await consumer.end_offsets(partitions))
@@ -133,10 +134,10 @@ async def end_offsets(bootstrap: str) -> dict[TopicPartition, int]:
 
 
 async def raw_consume_seconds(
-    bootstrap: str, start: dict[TopicPartition, int], count: int
+    kafka: KafkaConnection, start: dict[TopicPartition, int], count: int
 ) -> float:
     """Baseline: read `count` records from `start` with a bare consumer, decoding nothing."""
-    consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap, enable_auto_commit=False)
+    consumer = AIOKafkaConsumer(**kafka.client_kwargs(), enable_auto_commit=False)
     await consumer.start()
     try:
         consumer.assign(list(start))
@@ -329,10 +330,10 @@ async def planned(infrastructure: Infrastructure) -> AsyncIterator[PlannedAccoun
 async def test_replanning_tier_changes_per_second(
     infrastructure: Infrastructure, planned: PlannedAccounts
 ) -> None:
-    bootstrap = infrastructure.kafka_bootstrap_servers
+    kafka = infrastructure.kafka
     engine, prefix = planned.engine, planned.prefix
-    start = await end_offsets(bootstrap)
-    await publish(bootstrap, [classified(a, grade="A") for a in planned.account_ids])
+    start = await end_offsets(kafka)
+    await publish(kafka, [classified(a, grade="A") for a in planned.account_ids])
     since = await scalar(engine, "SELECT now()")
 
     async with planned.service.running("worker"):
@@ -345,7 +346,7 @@ async def test_replanning_tier_changes_per_second(
     )
     assert replanned == ACCOUNTS
 
-    raw = await raw_consume_seconds(bootstrap, start, ACCOUNTS)
+    raw = await raw_consume_seconds(kafka, start, ACCOUNTS)
     e2e_rate, raw_rate = ACCOUNTS / end_to_end, ACCOUNTS / raw
     print(
         f"\nEngagement re-planning, {ACCOUNTS} tier changes (B -> A):"
@@ -440,7 +441,7 @@ async def test_weekly_board_latency_of_a_manager_with_300_accounts(
     assigned = planned.account_ids[:BOARD_ACCOUNTS]
     async with planned.service.running("worker"):
         await publish(
-            infrastructure.kafka_bootstrap_servers,
+            infrastructure.kafka,
             [registered(a, manager=manager) for a in assigned],
         )
 

@@ -33,7 +33,7 @@ from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
 from aiokafka.structs import OffsetAndMetadata
 
 from accounts_fixtures import Erp, prepare_accounts
-from chassis.kafka import ensure_topics
+from chassis.kafka import KafkaConnection, ensure_topics
 from chassis.testing import (
     Infrastructure,
     ServiceUnderTest,
@@ -57,9 +57,9 @@ Offsets = dict[TopicPartition, int]
 SETTINGS = {"ACCOUNTS_ABC_REFRESH_DELAY_SECONDS": "3600"}
 
 
-async def end_offsets(bootstrap: str) -> Offsets:
-    partitions = [p for topic in TOPICS for p in await topic_partitions(bootstrap, topic)]
-    consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap)
+async def end_offsets(kafka: KafkaConnection) -> Offsets:
+    partitions = [p for topic in TOPICS for p in await topic_partitions(kafka, topic)]
+    consumer = AIOKafkaConsumer(**kafka.client_kwargs())
     await consumer.start()
     try:
         return dict(await consumer.end_offsets(partitions))
@@ -67,7 +67,7 @@ async def end_offsets(bootstrap: str) -> Offsets:
         await consumer.stop()
 
 
-async def publish_orders(bootstrap: str, customers: list[str], prefix: str) -> None:
+async def publish_orders(kafka: KafkaConnection, customers: list[str], prefix: str) -> None:
     """The master data of the customers, then ORDERS orders spread over them and 300 days."""
     records = [
         (erp_v1.CUSTOMERS_TOPIC, customer, Erp.envelope(Erp.customer(customer)))
@@ -77,7 +77,7 @@ async def publish_orders(bootstrap: str, customers: list[str], prefix: str) -> N
         customer = customers[n % len(customers)]
         order = Erp.order(customer, f"{prefix}-SO{n}", "1000.00", days_ago=n % 300)
         records.append((erp_v1.ORDERS_TOPIC, customer, Erp.envelope(order)))
-    producer = AIOKafkaProducer(bootstrap_servers=bootstrap, acks="all", linger_ms=20)
+    producer = AIOKafkaProducer(**kafka.client_kwargs(), acks="all", linger_ms=20)
     await producer.start()
     try:
         pending = [
@@ -144,12 +144,14 @@ CREATE TABLE baseline.accounts (
 """
 
 
-async def baseline_seconds(admin_url: str, bootstrap: str, start: Offsets, end: Offsets) -> float:
+async def baseline_seconds(
+    admin_url: str, kafka: KafkaConnection, start: Offsets, end: Offsets
+) -> float:
     """The hand-written pipeline over the records between `start` and `end`."""
     connection = await asyncpg.connect(plain_url(admin_url))
     await connection.execute(BASELINE_SCHEMA)
     consumer = AIOKafkaConsumer(
-        bootstrap_servers=bootstrap, group_id=unique("bench-baseline"), enable_auto_commit=False
+        **kafka.client_kwargs(), group_id=unique("bench-baseline"), enable_auto_commit=False
     )
     await consumer.start()
     try:
@@ -318,16 +320,16 @@ async def history_database(infrastructure: Infrastructure) -> AsyncIterator[str]
 async def test_erp_orders_per_second(
     infrastructure: Infrastructure, bench_database: str, history_database: str
 ) -> None:
-    bootstrap = infrastructure.kafka_bootstrap_servers
-    await ensure_topics(bootstrap, TOPICS)
+    kafka = infrastructure.kafka
+    await ensure_topics(kafka, TOPICS)
 
     # 1. The service on an empty database.
     accounts = await prepare_accounts(infrastructure, database=bench_database, env=SETTINGS)
-    start = await end_offsets(bootstrap)
+    start = await end_offsets(kafka)
     prefix = unique("B")
     customers = [f"{prefix}-{n}" for n in range(CUSTOMERS)]
-    await publish_orders(bootstrap, customers, prefix)
-    end = await end_offsets(bootstrap)
+    await publish_orders(kafka, customers, prefix)
+    end = await end_offsets(kafka)
     service = await service_seconds(accounts, customers, ORDERS)
     connection = await asyncpg.connect(plain_url(accounts.database_url))
     stored = await connection.fetchval(
@@ -338,14 +340,14 @@ async def test_erp_orders_per_second(
 
     # 2. The baseline on the same records.
     admin_url = infrastructure.admin_url_for(bench_database)
-    baseline = await baseline_seconds(admin_url, bootstrap, start, end)
+    baseline = await baseline_seconds(admin_url, kafka, start, end)
 
     # 3. The service with the history already stored.
     history = await prepare_accounts(infrastructure, database=history_database, env=SETTINGS)
     prefix = unique("H")
     history_customers = [f"{prefix}-{n}" for n in range(CUSTOMERS)]
     in_window = await store_history(history.database_url, history_customers)
-    await publish_orders(bootstrap, history_customers, prefix)
+    await publish_orders(kafka, history_customers, prefix)
     with_history = await service_seconds(history, history_customers, in_window + ORDERS)
 
     rate, baseline_rate, history_rate = (

@@ -43,6 +43,7 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import create_async_engine
 
 from chassis.db import asyncpg_url
+from chassis.kafka import KafkaConnection
 from chassis.testing import (
     Infrastructure,
     Keycloak,
@@ -194,10 +195,10 @@ async def stack(
     infrastructure: Infrastructure, keycloak: Keycloak
 ) -> AsyncIterator[dict[str, Any]]:
     async with scratch_database(infrastructure, "reporting_bench") as database:
-        prefix = f"{unique('rbench')}."
+        prefix = f"reporting.{unique('rbench')}."
         service = await prepare_reporting(infrastructure, database=database, topic_prefix=prefix)
         producer = AIOKafkaProducer(
-            bootstrap_servers=infrastructure.kafka_bootstrap_servers,
+            **infrastructure.kafka.client_kwargs(),
             acks="all",
             linger_ms=5,
             max_batch_size=512 * 1024,
@@ -308,12 +309,12 @@ async def count_rows(url: str) -> int:
         await engine.dispose()
 
 
-async def bare_consume(bootstrap: str, prefix: str, expected: int) -> float:
+async def bare_consume(kafka: KafkaConnection, prefix: str, expected: int) -> float:
     """Baseline: the same topics from offset 0 with a bare consumer, decoding nothing."""
     partitions: list[TopicPartition] = []
     for topic in source_topics(prefix):
-        partitions += await topic_partitions(bootstrap, topic)
-    consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap, enable_auto_commit=False)
+        partitions += await topic_partitions(kafka, topic)
+    consumer = AIOKafkaConsumer(**kafka.client_kwargs(), enable_auto_commit=False)
     await consumer.start()
     try:
         consumer.assign(partitions)

@@ -28,7 +28,7 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
 from chassis.db import asyncpg_url
-from chassis.kafka import ensure_topics
+from chassis.kafka import KafkaConnection, ensure_topics
 from chassis.testing import (
     Infrastructure,
     create_database,
@@ -133,14 +133,14 @@ Breach = tuple[str, datetime, datetime, int]
 
 
 async def collect_breaches(
-    bootstrap: str, prefix: str, expected: int, *, until: datetime, started: asyncio.Event
+    kafka: KafkaConnection, prefix: str, expected: int, *, until: datetime, started: asyncio.Event
 ) -> list[Breach]:
     """(ticket id, deadline, breached at, Kafka timestamp in ms) of every breach of our tickets."""
-    consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap, enable_auto_commit=False)
+    consumer = AIOKafkaConsumer(**kafka.client_kwargs(), enable_auto_commit=False)
     await consumer.start()
     found: list[Breach] = []
     try:
-        partitions = await topic_partitions(bootstrap, TICKETS_TOPIC)
+        partitions = await topic_partitions(kafka, TICKETS_TOPIC)
         consumer.assign(partitions)
         await consumer.seek_to_end(*partitions)
         for partition in partitions:
@@ -215,8 +215,8 @@ async def test_5000_deadlines_in_one_second_among_100000_open_tickets(
 
 async def one_run(infrastructure: Infrastructure) -> tuple[dict[str, Any], tuple[int, ...]]:
     """One run on a database of its own: its figures, and (early, missed, duplicate, strangers)."""
-    bootstrap = infrastructure.kafka_bootstrap_servers
-    await ensure_topics(bootstrap, [TICKETS_TOPIC])
+    kafka = infrastructure.kafka
+    await ensure_topics(kafka, [TICKETS_TOPIC])
     database = unique("rapport_bench").replace("-", "_")
     await create_database(infrastructure, database)
     complaints = await prepare_complaints(
@@ -252,7 +252,7 @@ async def one_run(infrastructure: Infrastructure) -> tuple[dict[str, Any], tuple
         listening = asyncio.Event()
         collector = asyncio.create_task(
             collect_breaches(
-                bootstrap,
+                kafka,
                 prefix,
                 DEADLINES,
                 until=deadline0 + timedelta(seconds=60),
@@ -281,7 +281,7 @@ async def one_run(infrastructure: Infrastructure) -> tuple[dict[str, Any], tuple
         await engine.dispose()
         await drop_database(infrastructure, database)
 
-    baseline_ms = await bare_producer_lateness(bootstrap, DEADLINES)
+    baseline_ms = await bare_producer_lateness(kafka, DEADLINES)
     hot = {f"{prefix}{n}" for n in range(DEADLINES)}
     per_ticket: dict[str, int] = {}
     published_ms: list[float] = []
@@ -358,12 +358,12 @@ async def all_breaches_recorded(engine: AsyncEngine, prefix: str) -> datetime:
     return await eventually(recorded, within=60)
 
 
-async def bare_producer_lateness(bootstrap: str, count: int) -> list[float]:
+async def bare_producer_lateness(kafka: KafkaConnection, count: int) -> list[float]:
     """The floor on this machine, in this run: a bare aiokafka producer that sleeps until each of
     `count` moments spread over one second and sends one record of an event's size; ms from each
     moment to its record's Kafka timestamp (whole milliseconds, truncated: down to -1 ms)."""
-    await ensure_topics(bootstrap, [BASELINE_TOPIC])
-    producer = AIOKafkaProducer(bootstrap_servers=bootstrap, acks="all", enable_idempotence=True)
+    await ensure_topics(kafka, [BASELINE_TOPIC])
+    producer = AIOKafkaProducer(**kafka.client_kwargs(), acks="all", enable_idempotence=True)
     await producer.start()
     try:
         first = time.time() + 0.5

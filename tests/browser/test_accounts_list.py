@@ -30,7 +30,7 @@ async def test_accounts_page_shows_demo_accounts_with_classes(
 ) -> None:
     prefix = unique("D") + "-"
     demo = generate(customers=40, as_of=datetime.now(UTC), seed=11, id_prefix=prefix)
-    await publish(demo, infrastructure.kafka_bootstrap_servers, progress=False)
+    await publish(demo, infrastructure.kafka_as("erp").client_kwargs(), progress=False)
     demo_ids = {customer.customer_id for customer in demo.customers}
     expected = demo.expected_trailing()
     page = await browser.new_page()

@@ -1,6 +1,7 @@
 """Complaint pages in headless Chromium, through the nginx front door (one origin): a handler
 opens, acknowledges, pauses and resolves a ticket; the ops board shows a breach live; the
-language switch turns the queue into Chinese, dates in the Chinese format."""
+language switch turns the queue into Chinese, dates in the Chinese format; an admin names a
+holiday in both languages and each language shows its own."""
 
 import json
 import re
@@ -257,3 +258,33 @@ async def test_the_language_switch_translates_the_queue_with_dates_in_the_locale
     # The choice is kept: the next page comes in Chinese without the switch.
     await page.goto(f"{complaints_site['url']}/complaints/board")
     await expect(page.locator("h1")).to_have_text("运营 SLA 看板")
+
+
+async def test_an_admin_enters_a_holiday_s_two_names_and_each_language_shows_its_own(
+    browser: BrowserContext, complaints_site: dict[str, str]
+) -> None:
+    name = unique("plant").lower()
+    page = await browser.new_page()
+    await sign_in(page, f"{complaints_site['url']}/complaints/admin/calendars?lang=en", "adm-01")
+    form = page.locator("#calendar-new")
+    await form.locator('input[name="name"]').fill(name)
+    await form.locator('input[name="monday"]').fill("09:00-18:00")
+    await form.locator('textarea[name="holidays"]').fill(
+        "2026-10-01 | National Day | 国庆节\n2026-10-02 | | 国庆节"
+    )
+    await form.locator('button[type="submit"]').click()
+    holidays = page.locator(f"#calendar-{name} ul.holidays li")
+    await expect(holidays).to_have_text(
+        ["Thursday, October 1, 2026 — National Day", "Friday, October 2, 2026 — 国庆节"]
+    )
+
+    await page.click('nav.languages a[hreflang="zh-CN"]')
+    await expect(page.locator("html")).to_have_attribute("lang", "zh-CN")
+    holidays = page.locator(f"#calendar-{name} ul.holidays li")
+    await expect(holidays).to_have_text(
+        ["2026年10月1日星期四 — 国庆节", "2026年10月2日星期五 — 国庆节"]
+    )
+    # The form keeps both names to edit, in either language.
+    await expect(page.locator(f"#calendar-{name} textarea")).to_have_value(
+        "2026-10-01 | National Day | 国庆节\n2026-10-02 |  | 国庆节"
+    )

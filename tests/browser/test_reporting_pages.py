@@ -20,6 +20,7 @@ import pytest
 from aiokafka import AIOKafkaProducer
 from playwright.async_api import BrowserContext, expect
 
+from chassis.kafka import KafkaConnection
 from chassis.testing import (
     FrontDoor,
     Infrastructure,
@@ -43,7 +44,7 @@ OWN, FOREIGN = "AM-01", "AM-04"
 
 @pytest.fixture(scope="module")
 async def reporting_site(infrastructure: Infrastructure) -> AsyncIterator[dict[str, Any]]:
-    prefix = f"{unique('rb')}."
+    prefix = f"reporting.{unique('rb')}."
     door_port = free_port()
     async with scratch_database(infrastructure, "reporting_browser") as database:
         reporting = await prepare_reporting(
@@ -61,8 +62,8 @@ async def reporting_site(infrastructure: Infrastructure) -> AsyncIterator[dict[s
                 door.stop()
 
 
-async def publish(bootstrap: str, prefix: str, events: list[EventData]) -> None:
-    producer = AIOKafkaProducer(bootstrap_servers=bootstrap, acks="all")
+async def publish(kafka: KafkaConnection, prefix: str, events: list[EventData]) -> None:
+    producer = AIOKafkaProducer(**kafka.client_kwargs(), acks="all")
     await producer.start()
     try:
         for data in events:
@@ -155,7 +156,7 @@ async def demo_manager(
             }
         ),
     ]
-    await publish(infrastructure.kafka_bootstrap_servers, reporting_site["prefix"], events)
+    await publish(infrastructure.kafka, reporting_site["prefix"], events)
     async with httpx.AsyncClient(
         base_url=reporting_site["url"], timeout=10, headers=keycloak.bearer(MANAGER)
     ) as client:

@@ -157,7 +157,7 @@ async def test_the_demo_activity_fills_the_boards_and_the_queue_once(
     await warn_early(site)
     prefix = unique("DEMO") + "-"
     erp = generate(CUSTOMERS, datetime.now(UTC), seed=7, id_prefix=prefix)
-    await publish(erp, infrastructure.kafka_bootstrap_servers, progress=False)
+    await publish(erp, infrastructure.kafka_as("erp").client_kwargs(), progress=False)
 
     printed = await run_activity(site, prefix)
     assert "tickets filed" in printed

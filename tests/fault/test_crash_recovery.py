@@ -118,7 +118,7 @@ async def test_relay_killed_between_publish_and_mark_sent(
         ours = await eventually(lambda: sent_events(accounts_db, customer))
         # What the killed relay had published comes again, under the same CloudEvent id.
         published = await read_topic(
-            infrastructure.kafka_bootstrap_servers,
+            infrastructure.kafka,
             ACCOUNTS_TOPIC,
             keep=lambda record: json.loads(record.value)["id"] in ours,
             until=lambda kept: event_ids(kept) == ours.keys() and len(kept) > len(ours),
@@ -186,7 +186,7 @@ async def downstream_tally(
                     )
                 )
 
-    broker = KafkaBroker(infrastructure.kafka_bootstrap_servers)
+    broker = KafkaBroker(infrastructure.bootstrap_servers, security=infrastructure.kafka.security())
     BatchConsumer(
         broker=broker,
         name=unique("downstream"),

@@ -43,7 +43,7 @@ async def test_two_relays_publish_each_row_exactly_once(
         OutboxRelay(
             engine=admin_engine,
             table=table,
-            bootstrap_servers=infrastructure.kafka_bootstrap_servers,
+            kafka=infrastructure.kafka,
             batch_size=100,
         )
         for _ in range(2)
@@ -68,7 +68,7 @@ async def test_two_relays_publish_each_row_exactly_once(
     assert unsent == 0
 
     records = await read_topic(
-        infrastructure.kafka_bootstrap_servers,
+        infrastructure.kafka,
         ACCOUNTS_TOPIC,
         keep=lambda record: record.key == account.encode(),
         until=lambda kept: len(kept) >= 1200,
@@ -132,7 +132,7 @@ async def test_a_staged_event_leaves_at_its_moment_unless_withdrawn_and_ids_are_
     relay = OutboxRelay(
         engine=admin_engine,
         table=table,
-        bootstrap_servers=infrastructure.kafka_bootstrap_servers,
+        kafka=infrastructure.kafka,
         clock=clock,
     )
     await relay.start()
@@ -162,7 +162,7 @@ async def test_a_staged_event_leaves_at_its_moment_unless_withdrawn_and_ids_are_
     assert len(rows) == 2 and all(sent_at is not None for _, sent_at in rows)
     assert "kept" in {event_id for event_id, _ in rows}
     records = await read_topic(
-        infrastructure.kafka_bootstrap_servers,
+        infrastructure.kafka,
         ACCOUNTS_TOPIC,
         keep=lambda record: record.key == account.encode(),
         until=lambda kept: len(kept) >= 2,
@@ -182,7 +182,7 @@ async def test_the_relay_keeps_running_through_a_database_fault(
     relay = OutboxRelay(
         engine=admin_engine,
         table=table,
-        bootstrap_servers=infrastructure.kafka_bootstrap_servers,
+        kafka=infrastructure.kafka,
         poll_seconds=0.1,
     )
     task = asyncio.create_task(relay.run())
@@ -212,7 +212,7 @@ async def test_the_relay_keeps_running_through_a_database_fault(
             )
             await outbox.flush()
         records = await read_topic(
-            infrastructure.kafka_bootstrap_servers,
+            infrastructure.kafka,
             ACCOUNTS_TOPIC,
             keep=lambda record: record.key == account.encode(),
             until=lambda kept: len(kept) >= 1,

@@ -5,6 +5,7 @@ and sent rows are purged after their retention."""
 
 import asyncio
 import contextlib
+import dataclasses
 import json
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -101,9 +102,7 @@ async def test_a_row_too_big_for_any_broker_is_set_aside_and_the_rest_are_publis
     await write_raw_rows(admin_engine, table, [raw_row(ACCOUNTS_TOPIC, account, "big", too_big)])
     await write_events(admin_engine, table, account, ["after"])
     before = set_aside_count(ACCOUNTS_TOPIC)
-    relay = OutboxRelay(
-        engine=admin_engine, table=table, bootstrap_servers=infrastructure.kafka_bootstrap_servers
-    )
+    relay = OutboxRelay(engine=admin_engine, table=table, kafka=infrastructure.kafka)
     await relay.start()
     try:
         assert await relay.relay_once() == 3
@@ -111,7 +110,7 @@ async def test_a_row_too_big_for_any_broker_is_set_aside_and_the_rest_are_publis
     finally:
         await relay.stop()
     records = await read_topic(
-        infrastructure.kafka_bootstrap_servers,
+        infrastructure.kafka,
         ACCOUNTS_TOPIC,
         keep=lambda record: record.key == account.encode(),
         until=lambda kept: len(kept) >= 2,
@@ -139,7 +138,7 @@ async def test_a_row_the_broker_refuses_is_set_aside_and_its_batch_neighbours_pu
     """The topic takes records of at most 20 kB: the broker itself refuses the big row, inside
     a batch with good rows of the same partition."""
     topic = unique("relay-small-records")
-    admin = AIOKafkaAdminClient(bootstrap_servers=infrastructure.kafka_bootstrap_servers)
+    admin = AIOKafkaAdminClient(**infrastructure.kafka.client_kwargs())
     await admin.start()
     try:
         await admin.create_topics(
@@ -151,9 +150,7 @@ async def test_a_row_the_broker_refuses_is_set_aside_and_its_batch_neighbours_pu
     rows = [raw_row(topic, key, "good", {"reason": f"good-{n}"}) for n in range(5)]
     rows.insert(2, raw_row(topic, key, "bad", {"reason": "bad", "pad": "z" * 50_000}))
     await write_raw_rows(admin_engine, table, rows)
-    relay = OutboxRelay(
-        engine=admin_engine, table=table, bootstrap_servers=infrastructure.kafka_bootstrap_servers
-    )
+    relay = OutboxRelay(engine=admin_engine, table=table, kafka=infrastructure.kafka)
     await relay.start()
     try:
 
@@ -168,9 +165,7 @@ async def test_a_row_the_broker_refuses_is_set_aside_and_its_batch_neighbours_pu
         await eventually(all_settled, within=30)
     finally:
         await relay.stop()
-    records = await read_topic(
-        infrastructure.kafka_bootstrap_servers, topic, until=lambda kept: len(kept) >= 5
-    )
+    records = await read_topic(infrastructure.kafka, topic, until=lambda kept: len(kept) >= 5)
     # Good rows before the bad one may have left twice (their first batch was refused whole,
     # so never); each reaches the topic, in order.
     reasons = list(dict.fromkeys(reasons_of_raw(records)))
@@ -194,7 +189,7 @@ async def test_two_racing_relays_keep_one_accounts_events_in_outbox_order(
         OutboxRelay(
             engine=admin_engine,
             table=table,
-            bootstrap_servers=infrastructure.kafka_bootstrap_servers,
+            kafka=infrastructure.kafka,
             batch_size=20,
             poll_seconds=0.05,
         )
@@ -217,7 +212,7 @@ async def test_two_racing_relays_keep_one_accounts_events_in_outbox_order(
             # The next round lands while both relays are still draining this one.
             await eventually(publishing_this_round, interval=0.01)
         records = await read_topic(
-            infrastructure.kafka_bootstrap_servers,
+            infrastructure.kafka,
             ACCOUNTS_TOPIC,
             keep=lambda record: record.key == account.encode(),
             until=lambda kept: len(set(reasons_of(kept))) >= total,
@@ -304,11 +299,11 @@ async def test_a_relay_started_while_the_broker_is_down_retries_and_never_blocks
     infrastructure: Infrastructure, admin_engine: AsyncEngine, table: Table
 ) -> None:
     account = unique("C")
-    proxy = KafkaProxy(infrastructure.kafka_bootstrap_servers)
+    proxy = KafkaProxy(infrastructure.bootstrap_servers)
     relay = OutboxRelay(
         engine=admin_engine,
         table=table,
-        bootstrap_servers=proxy.address,
+        kafka=dataclasses.replace(infrastructure.kafka, bootstrap_servers=proxy.address),
         poll_seconds=0.1,
         send_timeout=1.0,
         max_backoff_seconds=0.5,
@@ -340,7 +335,7 @@ async def test_a_relay_started_while_the_broker_is_down_retries_and_never_blocks
         await withdraw_under_lock_timeout("T-1")
         await proxy.open()
         records = await read_topic(
-            infrastructure.kafka_bootstrap_servers,
+            infrastructure.kafka,
             ACCOUNTS_TOPIC,
             keep=lambda record: record.key == account.encode(),
             until=lambda kept: len(kept) >= 1,
@@ -372,7 +367,7 @@ async def test_a_relay_started_while_the_broker_is_down_retries_and_never_blocks
         assert "does not answer" in relay.last_error or "did not acknowledge" in relay.last_error
         proxy.resume()
         records = await read_topic(
-            infrastructure.kafka_bootstrap_servers,
+            infrastructure.kafka,
             ACCOUNTS_TOPIC,
             keep=lambda record: record.key == account.encode(),
             until=lambda kept: "during the outage" in reasons_of(kept),

@@ -18,7 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 from chassis.clock import SystemClock
 from chassis.db import asyncpg_url, create_session_factory
 from chassis.http import create_app
-from chassis.kafka import make_broker
+from chassis.kafka import KafkaConnection, make_broker
 from chassis.outbox import OutboxRelay, outbox_table
 from chassis.scheduler import (
     DueTimer,
@@ -121,7 +121,7 @@ async def test_consumers_that_cannot_reach_the_broker_are_retried(
     supervisor: Supervisor,
 ) -> None:
     task = unique("kafka-consumers")
-    unreachable = f"127.0.0.1:{free_port()}"
+    unreachable = KafkaConnection(f"127.0.0.1:{free_port()}", "nobody", "unused")
     broker = make_broker(unreachable, client_id="supervision-test")
     supervisor.add(task, lambda: consume(broker, unreachable, [unique("topic")]))
     before = restarts(task)
@@ -134,7 +134,7 @@ async def test_consumers_count_as_started_once_the_broker_has_subscribed(
     infrastructure: Infrastructure, supervisor: Supervisor
 ) -> None:
     topic = unique("supervised")
-    broker = make_broker(infrastructure.kafka_bootstrap_servers, client_id="supervision-test")
+    broker = make_broker(infrastructure.kafka, client_id="supervision-test")
     received: list[bytes] = []
 
     @broker.subscriber(topic, group_id=unique("group"), auto_offset_reset="earliest")
@@ -143,7 +143,7 @@ async def test_consumers_count_as_started_once_the_broker_has_subscribed(
 
     supervisor.add(
         "kafka-consumers",
-        lambda: consume(broker, infrastructure.kafka_bootstrap_servers, [topic]),
+        lambda: consume(broker, infrastructure.kafka, [topic]),
         started=lambda: broker.running,
     )
     assert supervisor.down() == ["kafka-consumers"]
@@ -193,7 +193,7 @@ async def test_relay_and_scheduler_started_without_their_database_recover_when_i
     relay = OutboxRelay(
         engine=engine,
         table=outbox,
-        bootstrap_servers=infrastructure.kafka_bootstrap_servers,
+        kafka=infrastructure.kafka,
         poll_seconds=0.2,
     )
     scheduler = TimerScheduler(

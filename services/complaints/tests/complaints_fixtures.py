@@ -57,6 +57,8 @@ def settings_from(env: dict[str, str], **overrides: Any) -> ComplaintsSettings:
     return ComplaintsSettings(
         database_url=env["COMPLAINTS_DATABASE_URL"],
         kafka_bootstrap_servers=env["COMPLAINTS_KAFKA_BOOTSTRAP_SERVERS"],
+        kafka_username=env["COMPLAINTS_KAFKA_USERNAME"],
+        kafka_password=env["COMPLAINTS_KAFKA_PASSWORD"],
         **overrides,
     )
 

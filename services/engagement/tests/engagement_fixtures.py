@@ -87,6 +87,8 @@ def engagement_settings(env: dict[str, str], **overrides: Any) -> EngagementSett
     return EngagementSettings(
         database_url=env["ENGAGEMENT_DATABASE_URL"],
         kafka_bootstrap_servers=env["ENGAGEMENT_KAFKA_BOOTSTRAP_SERVERS"],
+        kafka_username=env["ENGAGEMENT_KAFKA_USERNAME"],
+        kafka_password=env["ENGAGEMENT_KAFKA_PASSWORD"],
         **overrides,
     )
 

@@ -62,6 +62,8 @@ def reporting_settings(env: dict[str, str]) -> ReportingSettings:
     return ReportingSettings(
         database_url=env["REPORTING_DATABASE_URL"],
         kafka_bootstrap_servers=env["REPORTING_KAFKA_BOOTSTRAP_SERVERS"],
+        kafka_username=env["REPORTING_KAFKA_USERNAME"],
+        kafka_password=env["REPORTING_KAFKA_PASSWORD"],
         consumer_group_prefix=env["REPORTING_CONSUMER_GROUP_PREFIX"],
         topic_prefix=env["REPORTING_TOPIC_PREFIX"],
     )

@@ -78,8 +78,14 @@ async def test_the_service_migrates_and_its_processes_start(
     source = str(generated / "src")
     monkeypatch.setenv("PYTHONPATH", source)  # the migration runs in a subprocess of this env
     async with scratch_database(infrastructure, "rapport_scaffold") as database:
+        # A new service has no Kafka principal until it is added to the stack's (decision 0019).
         widgets = await ServiceUnderTest.prepare(
-            infrastructure, "widgets", consumes={}, database=database, env={"PYTHONPATH": source}
+            infrastructure,
+            "widgets",
+            consumes={},
+            database=database,
+            env={"PYTHONPATH": source},
+            kafka=infrastructure.kafka,
         )
         async with widgets.running("api", "worker") as processes:
             async with httpx.AsyncClient(base_url=processes["api"].base_url) as client:

@@ -50,7 +50,7 @@ async def events(
     infrastructure: Infrastructure, account_id: str, kind: str, count: int = 1
 ) -> list[dict[str, Any]]:
     records = await read_topic(
-        infrastructure.kafka_bootstrap_servers,
+        infrastructure.kafka,
         ACCOUNTS_TOPIC,
         keep=lambda r: (
             r.key == account_id.encode()

@@ -26,6 +26,7 @@ from accounts.entrypoints import worker
 from accounts.entrypoints.api import create
 from accounts_fixtures import ADMIN, MANAGER, SUPERVISOR, Erp, SignedInByRoute, prepare_accounts
 from chassis.clock import FixedClock
+from chassis.kafka import KafkaConnection
 from chassis.scheduler import timer_channel
 from chassis.testing import (
     Infrastructure,
@@ -52,7 +53,7 @@ class ClockedStack:
     app: Accounts
     clock: FixedClock
     api_url: str
-    bootstrap_servers: str
+    kafka: KafkaConnection
     keycloak: Keycloak
 
     async def advance(self, delta: timedelta) -> None:
@@ -98,7 +99,9 @@ async def stack(infrastructure: Infrastructure, keycloak: Keycloak) -> AsyncIter
     env = (await prepare_accounts(infrastructure, database=DATABASE)).env
     settings = AccountsSettings(
         database_url=env["ACCOUNTS_DATABASE_URL"],
-        kafka_bootstrap_servers=infrastructure.kafka_bootstrap_servers,
+        kafka_bootstrap_servers=env["ACCOUNTS_KAFKA_BOOTSTRAP_SERVERS"],
+        kafka_username=env["ACCOUNTS_KAFKA_USERNAME"],
+        kafka_password=env["ACCOUNTS_KAFKA_PASSWORD"],
         consumer_group_prefix=env["ACCOUNTS_CONSUMER_GROUP_PREFIX"],
         api_port=int(env["ACCOUNTS_API_PORT"]),
         worker_port=int(env["ACCOUNTS_WORKER_PORT"]),
@@ -114,7 +117,7 @@ async def stack(infrastructure: Infrastructure, keycloak: Keycloak) -> AsyncIter
     api_url = f"http://127.0.0.1:{settings.api_port}"
     await wait_ready(f"http://127.0.0.1:{settings.worker_port}")
     await wait_ready(api_url)
-    yield ClockedStack(app, clock, api_url, settings.kafka_bootstrap_servers, keycloak)
+    yield ClockedStack(app, clock, api_url, infrastructure.kafka, keycloak)
     api.should_exit = True
     await api_task
     worker_task.cancel()
@@ -133,11 +136,11 @@ def order(customer: str, order_id: str, total: str, placed_at: datetime) -> erp_
 
 
 async def events_of(
-    bootstrap_servers: str, account_id: str, kind: str, until: Any
+    kafka: KafkaConnection, account_id: str, kind: str, until: Any
 ) -> list[dict[str, Any]]:
     """The data of the account's events of one kind, read until `until(data)` holds."""
     records = await read_topic(
-        bootstrap_servers,
+        kafka,
         ACCOUNTS_TOPIC,
         keep=lambda record: (
             record.key == account_id.encode()
@@ -180,7 +183,7 @@ async def test_usual_gap_30_days_and_last_order_61_days_ago_is_at_risk_then_reac
     await stack.advance(timedelta(days=30))
     await account_with(stack, customer, lifecycle_stage="at_risk")
     changes = await events_of(
-        stack.bootstrap_servers,
+        stack.kafka,
         customer,
         "lifecycle_changed",
         lambda kept: any(e["stage"] == "at_risk" for e in kept),
@@ -195,7 +198,7 @@ async def test_usual_gap_30_days_and_last_order_61_days_ago_is_at_risk_then_reac
     await erp.publish(order(customer, f"{customer}-new", "1000.00", stack.clock.now()))
     await account_with(stack, customer, lifecycle_stage="active")
     changes = await events_of(
-        stack.bootstrap_servers,
+        stack.kafka,
         customer,
         "lifecycle_changed",
         lambda kept: any(e["reactivated"] for e in kept),
@@ -233,7 +236,7 @@ async def test_an_order_ageing_out_changes_the_classes_on_that_day_with_no_event
     aged = await account_with(stack, customer, order_count_12m=4)
     assert (aged["value_class"], aged["frequency_class"]) == ("medium", "medium")
     tiers = await events_of(
-        stack.bootstrap_servers,
+        stack.kafka,
         customer,
         "classified",
         lambda kept: any(aged_out(e) for e in kept),
@@ -369,7 +372,7 @@ async def test_a_policy_change_retiers_the_expected_accounts_and_publishes_exact
 
     assert (await stack.get(f"/api/v1/accounts/{middle}"))["grade"] == "A"
     published = await read_topic(
-        stack.bootstrap_servers,
+        stack.kafka,
         ACCOUNTS_TOPIC,
         keep=lambda record: (
             json.loads(record.value)["type"] == "accounts.account.classified.v1"

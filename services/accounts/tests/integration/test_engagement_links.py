@@ -62,7 +62,7 @@ async def key_date_events(
     infrastructure: Infrastructure, account: str, *, until_version: int
 ) -> list[dict[str, Any]]:
     records = await read_topic(
-        infrastructure.kafka_bootstrap_servers,
+        infrastructure.kafka,
         ACCOUNTS_TOPIC,
         keep=lambda r: r.key == account.encode() and json.loads(r.value)["type"] == KEY_DATES,
         until=lambda kept: any(

@@ -54,7 +54,7 @@ async def test_customer_and_orders_give_figures_classes_and_a_tier_event(
     assert (found["value_class"], found["frequency_class"]) == ("high", "high")
 
     records = await read_topic(
-        infrastructure.kafka_bootstrap_servers,
+        infrastructure.kafka,
         ACCOUNTS_TOPIC,
         keep=lambda record: (
             record.key == customer.encode()
@@ -140,7 +140,7 @@ async def test_poison_messages_go_to_the_dead_letter_topic_and_the_partition_mov
 
     consumer = f"{accounts_env['ACCOUNTS_CONSUMER_GROUP_PREFIX']}.erp"
     dead = await read_topic(
-        infrastructure.kafka_bootstrap_servers,
+        infrastructure.kafka,
         dead_letter_topic(consumer),
         keep=lambda record: record.key == customer.encode(),
         until=lambda kept: len(kept) >= 3,
@@ -169,7 +169,7 @@ async def test_an_order_in_a_foreign_currency_is_dead_lettered(
     assert found["net_revenue_12m"] == "7.00"
     consumer = f"{accounts_env['ACCOUNTS_CONSUMER_GROUP_PREFIX']}.erp"
     dead = await read_topic(
-        infrastructure.kafka_bootstrap_servers,
+        infrastructure.kafka,
         dead_letter_topic(consumer),
         keep=lambda record: record.key == customer.encode(),
         until=lambda kept: len(kept) >= 1,

@@ -28,6 +28,8 @@ async def app(accounts_env: dict[str, str]) -> AsyncIterator[Accounts]:
         AccountsSettings(
             database_url=accounts_env["ACCOUNTS_DATABASE_URL"],
             kafka_bootstrap_servers=accounts_env["ACCOUNTS_KAFKA_BOOTSTRAP_SERVERS"],
+            kafka_username=accounts_env["ACCOUNTS_KAFKA_USERNAME"],
+            kafka_password=accounts_env["ACCOUNTS_KAFKA_PASSWORD"],
         )
     )
     yield accounts

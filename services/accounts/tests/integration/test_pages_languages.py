@@ -143,7 +143,7 @@ async def paths(
 ) -> AsyncIterator[dict[str, str]]:
     """An ERP account with orders (so the report has a line), a card, a pending VIP nomination,
     a draft policy and a report of a quarter that has ended: the pages with most of their parts."""
-    producer = AIOKafkaProducer(bootstrap_servers=infrastructure.kafka_bootstrap_servers)
+    producer = AIOKafkaProducer(**infrastructure.kafka.client_kwargs())
     await producer.start()
     try:
         erp = Erp(producer)

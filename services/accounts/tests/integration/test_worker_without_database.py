@@ -36,16 +36,15 @@ async def test_a_worker_started_without_its_database_recovers_when_it_appears(
         "accounts",
         {
             "ACCOUNTS_DATABASE_URL": url,
-            "ACCOUNTS_KAFKA_BOOTSTRAP_SERVERS": infrastructure.kafka_bootstrap_servers,
+            "ACCOUNTS_KAFKA_BOOTSTRAP_SERVERS": infrastructure.bootstrap_servers,
+            "ACCOUNTS_KAFKA_PASSWORD": infrastructure.kafka_as("accounts").password,
             "ACCOUNTS_CONSUMER_GROUP_PREFIX": prefix,
             "ACCOUNTS_API_PORT": str(free_port()),
             "ACCOUNTS_WORKER_PORT": str(free_port()),
         },
     )
     for group, topics in ACCOUNTS_CONSUMES.items():
-        await start_group_at_end(
-            infrastructure.kafka_bootstrap_servers, f"{prefix}.{group}", topics
-        )
+        await start_group_at_end(infrastructure.kafka, f"{prefix}.{group}", topics)
     worker = service.process("worker").start()
     try:
 

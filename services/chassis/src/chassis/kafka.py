@@ -1,4 +1,8 @@
-"""Kafka: broker factory and batch subscribers that commit offsets only after the database.
+"""Kafka: how to connect, the broker factory, and batch subscribers that commit offsets only
+after the database.
+
+Every client signs in with SASL/SCRAM-SHA-512 as its own principal, allowed only what the ACL
+table says (decision 0019): `KafkaConnection` holds the settings every client is made with.
 
 Every record of a batch ends in exactly one of three ways (decision 0008):
 
@@ -30,10 +34,12 @@ from aiokafka.errors import KafkaError, TopicAlreadyExistsError
 from faststream import AckPolicy
 from faststream.kafka import KafkaBroker
 from faststream.kafka.annotations import KafkaMessage
+from faststream.security import SASLScram512
 from prometheus_client import Counter, Histogram
 from pydantic import Field, TypeAdapter, ValidationError
 
 from chassis.db import is_transient
+from chassis.settings import ServiceSettings
 from contracts.envelope import (
     CLOUDEVENTS_CONTENT_TYPE,
     NUL_FREE,
@@ -94,19 +100,51 @@ DECODE_SLICE = 50
 MAX_DETAIL_LENGTH = 2000
 
 
+@dataclass(frozen=True)
+class KafkaConnection:
+    """Where the broker is and which principal signs in to it."""
+
+    bootstrap_servers: str
+    username: str
+    password: str = dataclasses.field(repr=False)
+
+    def client_kwargs(self) -> dict[str, Any]:
+        """The keyword arguments of every aiokafka producer, consumer and admin client."""
+        return {
+            "bootstrap_servers": self.bootstrap_servers,
+            "security_protocol": "SASL_PLAINTEXT",
+            "sasl_mechanism": "SCRAM-SHA-512",
+            "sasl_plain_username": self.username,
+            "sasl_plain_password": self.password,
+        }
+
+    def security(self) -> SASLScram512:
+        """The same sign-in, as faststream's `KafkaBroker(security=...)` takes it."""
+        return SASLScram512(self.username, self.password)
+
+
+def kafka_connection(settings: ServiceSettings) -> KafkaConnection:
+    """The service's own connection: its principal, by default named after it."""
+    username = settings.kafka_username or settings.service_name
+    return KafkaConnection(
+        settings.kafka_bootstrap_servers, username, settings.kafka_password or f"{username}-secret"
+    )
+
+
 def is_transient_fault(error: BaseException) -> bool:
     """The database or the broker is unreachable or busy: retry as it is, set nothing aside."""
     return is_transient(error) or (isinstance(error, KafkaError) and error.retriable)
 
 
 async def ensure_topics(
-    bootstrap_servers: str, topics: Sequence[str], *, partitions: int = 3
+    kafka: KafkaConnection, topics: Sequence[str], *, partitions: int = 3
 ) -> None:
     """Create missing topics with the partition count that spreads accounts over workers.
 
-    Events are kept forever (`retention.ms=-1`) so read models can be rebuilt by replay.
+    Events are kept forever (`retention.ms=-1`) so read models can be rebuilt by replay. The
+    principal sees, and may create, only the topics the ACLs give it.
     """
-    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap_servers)
+    admin = AIOKafkaAdminClient(**kafka.client_kwargs())
     await admin.start()
     try:
         existing = set(await admin.list_topics())
@@ -127,9 +165,10 @@ async def ensure_topics(
         await admin.close()
 
 
-def make_broker(bootstrap_servers: str, *, client_id: str) -> KafkaBroker:
+def make_broker(kafka: KafkaConnection, *, client_id: str) -> KafkaBroker:
     return KafkaBroker(
-        bootstrap_servers,
+        kafka.bootstrap_servers,
+        security=kafka.security(),
         client_id=client_id,
         enable_idempotence=True,
         acks="all",
@@ -300,6 +339,7 @@ class BatchConsumer:
         """`fetch_bytes_per_partition` bounds what one fetch brings of a partition: a batch
         larger than it holds of records waits for the next fetch and stays small."""
         self.name = name
+        self.topics = tuple(topics)
         self.dead_letter_topic = dead_letter_topic(name)
         self._broker = broker
         self._accepts = EventTypes(accepts)

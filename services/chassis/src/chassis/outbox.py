@@ -71,6 +71,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession, a
 from chassis.clock import Clock, SystemClock
 from chassis.db import is_any_of
 from chassis.errors import TooLarge
+from chassis.kafka import KafkaConnection
 from contracts.envelope import CLOUDEVENTS_CONTENT_TYPE, CloudEvent, EventData
 from contracts.registry import EVENT_TYPES
 
@@ -320,7 +321,7 @@ class OutboxRelay:
         *,
         engine: AsyncEngine,
         table: Table,
-        bootstrap_servers: str,
+        kafka: KafkaConnection,
         batch_size: int = 500,
         poll_seconds: float = 1.0,
         send_timeout: float = 5.0,
@@ -331,7 +332,7 @@ class OutboxRelay:
         self._clock = clock or SystemClock()
         self._sessions = async_sessionmaker(engine, expire_on_commit=False)
         self._table = table
-        self._bootstrap_servers = bootstrap_servers
+        self._kafka = kafka
         self._batch_size = batch_size
         self._poll_seconds = poll_seconds
         # Bounds how long a pass holds its row locks; well under the producer's request timeout.
@@ -351,7 +352,7 @@ class OutboxRelay:
         if self._producer is not None:
             return
         producer = AIOKafkaProducer(
-            bootstrap_servers=self._bootstrap_servers,
+            **self._kafka.client_kwargs(),
             enable_idempotence=True,
             acks="all",
             max_batch_size=MAX_BATCH_BYTES,
@@ -481,7 +482,7 @@ class OutboxRelay:
         except TimeoutError:
             updated = False
         if not updated:
-            raise KafkaConnectionError(f"broker {self._bootstrap_servers} does not answer")
+            raise KafkaConnectionError(f"broker {self._kafka.bootstrap_servers} does not answer")
         self._broker_answered_at = time.monotonic()
 
     async def _pass(self) -> tuple[int, int]:

@@ -16,6 +16,13 @@ class ServiceSettings(BaseSettings):
     )
     db_pool_size: int = 10
     kafka_bootstrap_servers: str = "127.0.0.1:19092"
+    kafka_username: str | None = Field(
+        default=None, description="The service's Kafka principal (SCRAM); default its name."
+    )
+    kafka_password: str | None = Field(
+        default=None,
+        description="The principal's SCRAM password; default the local stack's `<name>-secret`.",
+    )
     consumer_batch_size: int = 2000
     outbox_batch_size: int = 500
     outbox_poll_seconds: float = 1.0

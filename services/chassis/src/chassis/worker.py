@@ -26,7 +26,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 from chassis.clock import Clock, SystemClock
 from chassis.http import ReadinessCheck, create_app
 from chassis.inbox import purge_inbox
-from chassis.kafka import ensure_topics
+from chassis.kafka import KafkaConnection, ensure_topics, kafka_connection
 from chassis.outbox import OutboxRelay, purge_sent
 from chassis.scheduler import purge_fired_timers
 from chassis.settings import ServiceSettings
@@ -226,11 +226,11 @@ async def run_retention(
         await asyncio.sleep(interval_seconds)
 
 
-async def consume(broker: KafkaBroker, bootstrap_servers: str, topics: Sequence[str]) -> None:
+async def consume(broker: KafkaBroker, kafka: KafkaConnection, topics: Sequence[str]) -> None:
     """Create the topics (the dead-letter ones too: a broker may refuse to create topics on
     first use), start the broker (its subscribers), and hold it until cancelled."""
     try:
-        await ensure_topics(bootstrap_servers, topics)
+        await ensure_topics(kafka, topics)
         await broker.start()
         await asyncio.Event().wait()
     finally:
@@ -271,7 +271,7 @@ async def run_worker(
     relay = OutboxRelay(
         engine=engine,
         table=outbox,
-        bootstrap_servers=settings.kafka_bootstrap_servers,
+        kafka=kafka_connection(settings),
         batch_size=settings.outbox_batch_size,
         poll_seconds=settings.outbox_poll_seconds,
         send_timeout=settings.outbox_send_timeout_seconds,
@@ -284,7 +284,7 @@ async def run_worker(
     )
     supervisor.add(
         "kafka-consumers",
-        lambda: consume(broker, settings.kafka_bootstrap_servers, topics),
+        lambda: consume(broker, kafka_connection(settings), topics),
         started=lambda: broker.running,
     )
     # The relay retries its own faults; it counts as down until a pass succeeds again.

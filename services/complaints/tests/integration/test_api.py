@@ -1,23 +1,26 @@
 """The JSON API on the real PostgreSQL: the flow, clocks, queue order, administration, the
 regulator report, and bad input answered with a clear 4xx that leaves the ticket unchanged."""
 
+import asyncio
 from collections.abc import AsyncIterator
-from datetime import timedelta
+from datetime import date, timedelta
 from typing import Any
 
 import httpx
 import pytest
-from sqlalchemy import select
+from alembic import command
+from sqlalchemy import insert, select
 from sqlalchemy.ext.asyncio import create_async_engine
 
 from chassis.clock import FixedClock
-from chassis.db import asyncpg_url
+from chassis.db import alembic_config, asyncpg_url
 from chassis.testing import Infrastructure, Keycloak, migrate_service, scratch_database
-from complaints.adapters.documents import policy_from_document
-from complaints.adapters.tables import sla_policies
+from complaints.adapters.documents import calendar_from_document, policy_from_document
+from complaints.adapters.tables import calendars, sla_policies
 from complaints.bootstrap import Complaints
 from complaints.domain.policy import ClockTarget, TicketProfile
 from complaints.entrypoints.api import create
+from complaints.entrypoints.migrate import SERVICE_ROOT
 from complaints_fixtures import ActingByRoute, new_ticket
 
 pytestmark = pytest.mark.integration
@@ -291,3 +294,66 @@ async def test_the_migrated_policy_gives_product_safety_issues_the_regulator_clo
     assert current.targets_for(safety)["regulator"] == ClockTarget(24, "hours")
     # Everything else is as it was.
     assert current.rules[:-1] == seeded.rules
+
+
+async def test_the_migrated_default_calendar_names_china_s_holidays_and_old_dates_get_names(
+    infrastructure: Infrastructure,
+) -> None:
+    """Revision 0007: the untouched default calendar gets China's 2026 and 2027 public holidays,
+    each named in both languages; a calendar's bare dates become holidays without a name; and
+    the downgrade gives the bare dates back."""
+    async with scratch_database(infrastructure, "rapport_holidays") as database:
+        url = migrate_service(infrastructure, "complaints", database=database)
+        config = alembic_config(SERVICE_ROOT, url)
+        engine = create_async_engine(asyncpg_url(url))
+        try:
+            async with engine.connect() as connection:
+                default = (
+                    await connection.execute(select(calendars).where(calendars.c.name == "default"))
+                ).one()
+            await asyncio.to_thread(command.downgrade, config, "0006")
+            async with engine.begin() as connection:
+                downgraded = await connection.scalar(
+                    select(calendars.c.holidays).where(calendars.c.name == "default")
+                )
+                await connection.execute(
+                    insert(calendars).values(
+                        name="plant",
+                        version=1,
+                        time_zone="Asia/Shanghai",
+                        week={"monday": ["09:00-18:00"]},
+                        holidays=["2026-10-01", "2026-10-02"],
+                        updated_by="adm-01",
+                    )
+                )
+            await asyncio.to_thread(command.upgrade, config, "head")
+            async with engine.connect() as connection:
+                rows = await connection.execute(select(calendars.c.name, calendars.c.holidays))
+                upgraded = {name: holidays for name, holidays in rows}
+        finally:
+            await engine.dispose()
+    assert default.version == 2
+    assert {
+        "date": "2026-10-01",
+        "name": {"en": "National Day", "zh": "国庆节"},
+    } in default.holidays
+    assert {
+        "date": "2027-02-06",
+        "name": {"en": "Spring Festival", "zh": "春节"},
+    } in default.holidays
+    assert len(default.holidays) == 33 + 13
+    seeded = calendar_from_document(
+        name="default",
+        version=default.version,
+        time_zone=default.time_zone,
+        week=default.week,
+        holidays=default.holidays,
+    )
+    assert seeded.open_periods(date(2026, 10, 1)) == []  # a Thursday
+    assert seeded.open_periods(date(2026, 10, 8)) != []
+    assert downgraded == []
+    assert upgraded["default"] == default.holidays
+    assert upgraded["plant"] == [
+        {"date": "2026-10-01", "name": {"en": "", "zh": ""}},
+        {"date": "2026-10-02", "name": {"en": "", "zh": ""}},
+    ]

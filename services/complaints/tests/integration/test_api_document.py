@@ -8,7 +8,7 @@ from typing import Any
 import httpx
 import pytest
 
-from chassis.testing import Keycloak
+from chassis.testing import Keycloak, unique
 from complaints.bootstrap import Complaints
 from complaints.entrypoints.api import create
 from complaints_fixtures import ActingByRoute, new_ticket
@@ -113,8 +113,13 @@ async def test_a_severity_as_a_string_is_422(api: httpx.AsyncClient, new_account
     [
         ({"week": {"mon": ["09:00-12:00"]}}, "body.week.mon.[key]"),
         ({"week": {"monday": ["9:00-12:00"]}}, "body.week.monday.0"),
-        ({"holidays": ["20261001"]}, "body.holidays.0"),
-        ({"holidays": ["2026-02-30"]}, "body.holidays.0"),
+        ({"holidays": ["20261001"]}, "body.holidays.0.date"),
+        ({"holidays": ["2026-02-30"]}, "body.holidays.0.date"),
+        ({"holidays": [{"date": "2026-10-01", "name": {"fr": "Fête"}}]}, "body.holidays.0.name.fr"),
+        (
+            {"holidays": [{"date": "2026-10-01", "name": {"en": "N" * 101}}]},
+            "body.holidays.0.name.en",
+        ),
     ],
 )
 async def test_a_calendar_the_document_refuses_is_422_naming_the_field(
@@ -130,4 +135,39 @@ async def test_a_calendar_as_documented_is_taken(api: httpx.AsyncClient) -> None
     response = await api.put(f"{PREFIX}/calendars/shanghai", json=CALENDAR)
     assert response.status_code == 200, response.text
     assert response.json()["week"]["friday"] == ["09:00-24:00"]
-    assert response.json()["holidays"] == ["2026-10-01"]
+    # A bare date, the first shape, is still taken: a holiday without a name.
+    assert response.json()["holidays"] == [{"date": "2026-10-01", "name": {"en": "", "zh": ""}}]
+
+
+async def test_a_calendar_s_named_holidays_come_back_as_sent(api: httpx.AsyncClient) -> None:
+    national_day = {"date": "2026-10-01", "name": {"en": "National Day", "zh": "国庆节"}}
+    holidays = [{"date": "2026-10-02", "name": {"zh": "国庆节"}}, national_day, "2026-10-03"]
+    response = await api.put(f"{PREFIX}/calendars/shanghai", json=CALENDAR | {"holidays": holidays})
+    assert response.status_code == 200, response.text
+    expected = [
+        national_day,
+        {"date": "2026-10-02", "name": {"en": "", "zh": "国庆节"}},
+        {"date": "2026-10-03", "name": {"en": "", "zh": ""}},
+    ]
+    assert response.json()["holidays"] == expected
+    assert (await api.get(f"{PREFIX}/calendars/shanghai")).json()["holidays"] == expected
+
+
+async def test_a_day_twice_among_the_holidays_is_422(api: httpx.AsyncClient) -> None:
+    holidays = ["2026-10-01", {"date": "2026-10-01", "name": {"en": "National Day"}}]
+    path = f"{PREFIX}/calendars/{unique('twice').lower()}"
+    response = await api.put(path, json=CALENDAR | {"holidays": holidays})
+    assert response.status_code == 422, response.text
+    assert (await api.get(path)).status_code == 404
+
+
+async def test_the_document_shows_a_holiday_s_names_and_its_bare_date(
+    document: dict[str, Any],
+) -> None:
+    schemas = document["components"]["schemas"]
+    shapes = schemas["CalendarIn"]["properties"]["holidays"]["items"]["anyOf"]
+    assert {"type": "string", "format": "date"} in shapes
+    assert {"$ref": "#/components/schemas/HolidayIn"} in shapes
+    assert set(schemas["HolidayNameIn"]["properties"]) == {"en", "zh"}
+    holiday_out = schemas["CalendarOut"]["properties"]["holidays"]["items"]
+    assert holiday_out == {"$ref": "#/components/schemas/HolidayOut"}

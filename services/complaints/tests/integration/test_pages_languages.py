@@ -64,7 +64,7 @@ PAGES: dict[str, tuple[list[str], list[str]]] = {
     ),
     "calendars": (
         ["Business calendars", "Time zone", "Holidays", "Save", "Monday", "Sunday", "October"],
-        ["工作日历", "时区", "星期一", "星期日", "2026年10月1日星期四", "保存"],
+        ["工作日历", "时区", "星期一", "星期日", "2026年10月1日星期四 — 国庆节", "保存"],
     ),
     "policies": (
         ["Active: version", "Rule", "Matches", "Targets", "Versions", "Publish and activate"],
@@ -110,7 +110,7 @@ async def paths(site: httpx.AsyncClient, new_account: Any) -> dict[str, str]:
     calendar = {
         "name": unique("lang").lower(),
         "time_zone": "Asia/Shanghai",
-        "holidays": "2026-10-01",
+        "holidays": "2026-10-01 | National Day | 国庆节",
     }
     week = {day: "09:00-18:00" for day in ("monday", "tuesday", "wednesday", "thursday")}
     saved = await site.post("/complaints/admin/calendars", data={**calendar, **week})
@@ -153,6 +153,46 @@ async def test_every_page_renders_in_english(
     text = visible_text(response.text)
     missing = [phrase for phrase in [*EVERY_PAGE, *english] if not has_phrase(text, phrase)]
     assert missing == [], f"not on the English {name} page: {missing}"
+
+
+async def test_a_calendar_s_holidays_show_their_names_and_dates_in_the_page_s_language(
+    site: httpx.AsyncClient,
+) -> None:
+    name = unique("holidays").lower()
+    lines = "2026-10-01 | National Day | 国庆节\n2026-10-02 | | 国庆节\n2026-10-03\n"
+    form = {"name": name, "time_zone": "Asia/Shanghai", "monday": "09:00-18:00", "holidays": lines}
+    saved = await site.post("/complaints/admin/calendars", data=form)
+    assert saved.status_code == 303, saved.text
+
+    def holidays_shown(html: str) -> list[str]:
+        card = html.split(f'id="calendar-{name}"', 1)[1].split("</form>", 1)[0]
+        return [visible_text(item).strip() for item in re.findall(r"<li>(.*?)</li>", card)]
+
+    chinese = await site.get("/complaints/admin/calendars?lang=zh_CN")
+    assert holidays_shown(chinese.text) == [
+        "2026年10月1日星期四 — 国庆节",
+        "2026年10月2日星期五 — 国庆节",
+        "2026年10月3日星期六",
+    ]
+    english = await site.get("/complaints/admin/calendars?lang=en")
+    assert holidays_shown(english.text) == [
+        "Thursday, October 1, 2026 — National Day",
+        "Friday, October 2, 2026 — 国庆节",  # no English name given: the Chinese one
+        "Saturday, October 3, 2026",
+    ]
+    refused = await site.post(
+        "/complaints/admin/calendars?lang=zh_CN",
+        data={**form, "holidays": "10/01/2026 | National Day | 国庆节"},
+    )
+    assert refused.status_code == 422
+    assert "节假日 &#39;10/01/2026&#39; 不是形如 2026-10-01 的日期" in refused.text
+    # The form gives both names back to edit, whatever the page's language.
+    assert "2026-10-01 | National Day | 国庆节\n2026-10-02 |  | 国庆节\n2026-10-03" in english.text
+    stored = await site.get(f"/api/v1/complaints/calendars/{name}")
+    assert stored.json()["holidays"][:2] == [
+        {"date": "2026-10-01", "name": {"en": "National Day", "zh": "国庆节"}},
+        {"date": "2026-10-02", "name": {"en": "", "zh": "国庆节"}},
+    ]
 
 
 async def test_the_board_s_live_part_and_the_countdowns_follow_the_language(

@@ -8,12 +8,14 @@ from typing import Any
 
 import httpx
 import pytest
+from fastapi import FastAPI
 
-from chassis.testing import Keycloak
+from chassis.testing import Keycloak, api_routes
 from complaints.bootstrap import Complaints
 from complaints.entrypoints.api import create
 from complaints.service_layer import commands as c
 from complaints.service_layer.handlers import file_complaint, run_ticket_command
+from complaints.ui.pages import ACTIONS
 from complaints_fixtures import new_ticket
 
 pytestmark = pytest.mark.integration
@@ -167,3 +169,60 @@ async def test_a_manager_files_complaints_about_their_own_accounts_only(
         f"{API}/tickets", json=new_ticket(tickets["south_account"]), headers=handler
     )
     assert taken.status_code == 201, taken.text
+
+
+# A body each ticket step takes, by its schema's name: a route without one fails the test below,
+# so a new step is in the matrix as soon as it exists.
+STEP_BODIES: dict[str, dict[str, Any]] = {
+    "InvestigateIn": {"department": "logistics"},
+    "AssignIn": {"department": "logistics"},
+    "ProposeSolutionIn": {"remedy": "explanation", "solution": "a call back"},
+    "ReasonIn": {"reason": "waiting for photos"},
+    "ResolveIn": {"root_cause": "carrier"},
+    "FollowUpIn": {"note": "called"},
+    "CloseIn": {"satisfaction": 5},
+    "ReviewReturnIn": {"remedy": "refund"},
+    "RegulatorReportIn": {"reference": "R-1"},
+}
+
+
+def ticket_routes(app: FastAPI) -> list[tuple[str, str, dict[str, Any] | None]]:
+    """Every API route and page about one ticket: method, path, a valid body (None: none)."""
+    found: list[tuple[str, str, dict[str, Any] | None]] = []
+    for route in api_routes(app):
+        if "{ticket_id}" not in route.path:
+            continue
+        params = route.dependant.body_params
+        body = None
+        if params:
+            name = params[0].field_info.annotation.__name__
+            assert name in STEP_BODIES, f"give {route.path} a body in STEP_BODIES ({name})"
+            body = STEP_BODIES[name]
+        for method in route.methods:
+            if "{action}" in route.path:
+                found += [(method, route.path.replace("{action}", a), None) for a in ACTIONS]
+            else:
+                found.append((method, route.path.replace("{clock}", "resolve"), body))
+    return found
+
+
+async def test_every_ticket_route_on_another_managers_ticket_is_a_404_that_changes_nothing(
+    complaints: Complaints,
+    client: httpx.AsyncClient,
+    keycloak: Keycloak,
+    tickets: dict[str, str],
+) -> None:
+    manager = keycloak.bearer("am-01")
+    foreign = tickets["south"]
+    before = (
+        await client.get(f"{API}/tickets/{foreign}", headers=keycloak.bearer("ops-01"))
+    ).json()
+    routes = ticket_routes(create(complaints))
+    assert len(routes) > 20
+    for method, path, body in routes:
+        response = await client.request(
+            method, path.replace("{ticket_id}", foreign), json=body, headers=manager
+        )
+        assert response.status_code == 404, (method, path, response.text)
+    after = (await client.get(f"{API}/tickets/{foreign}", headers=keycloak.bearer("ops-01"))).json()
+    assert after == before

@@ -12,7 +12,7 @@ import pytest
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, ConsumerRecord
 from sqlalchemy import select
 
-from chassis.kafka import ensure_topics
+from chassis.kafka import KafkaConnection, ensure_topics
 from chassis.scheduler import ceil_to_millisecond
 from chassis.testing import (
     Infrastructure,
@@ -38,13 +38,13 @@ class TopicTail:
     """Reads the tickets topic from where it ended when the test began (the topic keeps every
     event of every earlier run, so reading it from the start would only get slower)."""
 
-    def __init__(self, bootstrap: str) -> None:
-        self._consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap, enable_auto_commit=False)
-        self._bootstrap = bootstrap
+    def __init__(self, kafka: KafkaConnection) -> None:
+        self._consumer = AIOKafkaConsumer(**kafka.client_kwargs(), enable_auto_commit=False)
+        self._kafka = kafka
 
     async def start(self) -> "TopicTail":
         await self._consumer.start()
-        partitions = await topic_partitions(self._bootstrap, TICKETS_TOPIC)
+        partitions = await topic_partitions(self._kafka, TICKETS_TOPIC)
         self._consumer.assign(partitions)
         await self._consumer.seek_to_end(*partitions)
         for partition in partitions:
@@ -73,8 +73,8 @@ class TopicTail:
 
 @pytest.fixture
 async def tickets_topic(infrastructure: Infrastructure) -> AsyncIterator[TopicTail]:
-    await ensure_topics(infrastructure.kafka_bootstrap_servers, [TICKETS_TOPIC])
-    tail = await TopicTail(infrastructure.kafka_bootstrap_servers).start()
+    await ensure_topics(infrastructure.kafka, [TICKETS_TOPIC])
+    tail = await TopicTail(infrastructure.kafka).start()
     yield tail
     await tail.stop()
 

@@ -11,6 +11,7 @@ from sqlalchemy import func, select, text, update
 from chassis.clock import FixedClock
 from chassis.scheduler import TimerScheduler
 from chassis.testing import eventually
+from complaints.adapters.documents import plain_holiday
 from complaints.adapters.tables import outbox, ticket_history, timers
 from complaints.bootstrap import Complaints
 from complaints.domain.errors import ClockRefused, InvalidTransition
@@ -285,7 +286,7 @@ async def test_editing_a_calendar_recomputes_open_deadlines_and_timers(
     clock_of(complaints).advance(timedelta(hours=1))
     edited = await update_calendar(
         uow=complaints.uow(),
-        command=c.UpdateCalendar(name, "UTC", weekdays, ["2026-11-24"], "admin"),
+        command=c.UpdateCalendar(name, "UTC", weekdays, [plain_holiday("2026-11-24")], "admin"),
         clock=complaints.clock,
         settings=complaints.sla,
     )

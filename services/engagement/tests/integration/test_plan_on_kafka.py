@@ -98,7 +98,7 @@ async def plan_events(
 ) -> list[dict[str, Any]]:
     """The account's events on the plan topic (CloudEvents as dicts), once `until` holds."""
     records = await read_topic(
-        infrastructure.kafka_bootstrap_servers,
+        infrastructure.kafka,
         engagement_v1.PLAN_TOPIC,
         keep=lambda record: record.key == account_id.encode(),
         until=lambda kept: until([json.loads(record.value) for record in kept]),

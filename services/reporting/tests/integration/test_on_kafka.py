@@ -56,11 +56,9 @@ async def stack(
     infrastructure: Infrastructure, keycloak: Keycloak
 ) -> AsyncIterator[dict[str, Any]]:
     async with scratch_database(infrastructure, "reporting_kafka") as database:
-        prefix = f"{unique('rt')}."
+        prefix = f"reporting.{unique('rt')}."
         service = await prepare_reporting(infrastructure, database=database, topic_prefix=prefix)
-        producer = AIOKafkaProducer(
-            bootstrap_servers=infrastructure.kafka_bootstrap_servers, acks="all"
-        )
+        producer = AIOKafkaProducer(**infrastructure.kafka.client_kwargs(), acks="all")
         await producer.start()
         try:
             async with service.running("api", "worker") as processes:
@@ -239,7 +237,7 @@ async def test_a_bad_record_is_dead_lettered_with_its_reason_and_the_partition_m
     assert await eventually(counted, within=30)
     prefix = stack["service"].setting("CONSUMER_GROUP_PREFIX")
     (letter,) = await read_topic(
-        infrastructure.kafka_bootstrap_servers,
+        infrastructure.kafka,
         f"dlq.{prefix}.orders",
         until=lambda kept: len(kept) >= 1,
     )

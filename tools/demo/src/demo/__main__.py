@@ -8,7 +8,7 @@ import time
 from datetime import UTC, datetime
 
 from demo.generator import generate
-from demo.publish import publish
+from demo.publish import erp_connection, publish
 from demo.summary import summarize
 
 DEFAULT_BOOTSTRAP = "127.0.0.1:19092"
@@ -43,6 +43,14 @@ def _parser() -> argparse.ArgumentParser:
         help="Kafka bootstrap servers (env KAFKA_BOOTSTRAP_SERVERS, else %(default)s)",
     )
     parser.add_argument(
+        "--kafka-username", default="erp", help="the ERP's Kafka principal (%(default)s)"
+    )
+    parser.add_argument(
+        "--kafka-password",
+        default=os.environ.get("RAPPORT_KAFKA_ERP_PASSWORD", "erp-secret"),
+        help="its SCRAM password (env RAPPORT_KAFKA_ERP_PASSWORD, else the local stack's)",
+    )
+    parser.add_argument(
         "--dry-run", action="store_true", help="print the summary only, publish nothing"
     )
     return parser
@@ -60,7 +68,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.dry_run:
         return 0
     started = time.monotonic()
-    count = asyncio.run(publish(data, args.bootstrap_servers))
+    kafka = erp_connection(args.bootstrap_servers, args.kafka_username, args.kafka_password)
+    count = asyncio.run(publish(data, kafka))
     elapsed = time.monotonic() - started
     print(f"Published {count} events to {args.bootstrap_servers} in {elapsed:.1f} s")
     return 0

@@ -2,6 +2,8 @@
 
 import asyncio
 import sys
+from collections.abc import Mapping
+from typing import Any
 
 from aiokafka import AIOKafkaProducer
 from tqdm import tqdm
@@ -14,11 +16,24 @@ HEADERS = [("content-type", CLOUDEVENTS_CONTENT_TYPE.encode())]
 CHECKPOINT = 1000
 
 
-async def publish(data: DemoData, bootstrap_servers: str, *, progress: bool = True) -> int:
-    """Send customers first, then order events in time order. Returns the number published."""
+def erp_connection(bootstrap_servers: str, username: str, password: str) -> dict[str, Any]:
+    """The ERP's aiokafka settings: SASL/SCRAM-SHA-512 as its own principal, which may write
+    only `erp.*` (decision 0019). The ERP is not a Rapport service, so not `chassis.kafka`'s."""
+    return {
+        "bootstrap_servers": bootstrap_servers,
+        "security_protocol": "SASL_PLAINTEXT",
+        "sasl_mechanism": "SCRAM-SHA-512",
+        "sasl_plain_username": username,
+        "sasl_plain_password": password,
+    }
+
+
+async def publish(data: DemoData, kafka: Mapping[str, Any], *, progress: bool = True) -> int:
+    """Send customers first, then order events in time order, with the aiokafka settings
+    `kafka` (`erp_connection`). Returns the number published."""
     events = data.events()
     producer = AIOKafkaProducer(
-        bootstrap_servers=bootstrap_servers,
+        **kafka,
         enable_idempotence=True,
         acks="all",
         linger_ms=20,

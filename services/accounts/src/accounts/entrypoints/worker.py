@@ -17,12 +17,12 @@ from accounts.messaging.signals_subscriber import register_signals_consumer
 from accounts.service_layer.cards import republish_key_dates
 from accounts.service_layer.privacy import schedule_dormant_sweep
 from accounts.service_layer.timers import handle_due_timers
-from chassis.kafka import make_broker
+from chassis.kafka import kafka_connection, make_broker
 from chassis.logging import configure_logging
 from chassis.scheduler import DueTimer, TimerScheduler
 from chassis.unit_of_work import SqlUnitOfWork
 from chassis.worker import retention_jobs, run_worker
-from contracts.registry import TOPICS
+from contracts.accounts_v1 import ACCOUNTS_TOPIC
 
 # Cards whose key dates are republished per transaction.
 KEY_DATES_REPUBLISH_BATCH = 500
@@ -62,7 +62,7 @@ async def start_dormant_sweep(app: Accounts) -> None:
 
 
 async def run(app: Accounts) -> None:
-    broker = make_broker(app.settings.kafka_bootstrap_servers, client_id="accounts-worker")
+    broker = make_broker(kafka_connection(app.settings), client_id="accounts-worker")
     consumers = [
         register_erp_consumer(broker, app),
         register_signals_consumer(broker, app),
@@ -75,8 +75,10 @@ async def run(app: Accounts) -> None:
             broker=broker,
             engine=app.engine,
             outbox=outbox,
+            # Its own topic and those it reads: the ACLs let it see (and create) no others.
             topics=[
-                *(topic.name for topic in TOPICS),
+                ACCOUNTS_TOPIC,
+                *(topic for consumer in consumers for topic in consumer.topics),
                 *(consumer.dead_letter_topic for consumer in consumers),
             ],
             loops={

@@ -9,7 +9,7 @@ import pytest
 
 from chassis.testing.browser import CHROMIUM_ARGS, browser, browser_executable, page, sign_in
 from chassis.testing.front_door import FrontDoor
-from chassis.testing.guards import unguarded_routes
+from chassis.testing.guards import api_routes, unguarded_routes
 from chassis.testing.identity import DEMO_PASSWORD, Keycloak, SignedInAs, keycloak
 from chassis.testing.infrastructure import (
     Infrastructure,
@@ -34,6 +34,7 @@ __all__ = [
     "ServiceProcess",
     "ServiceUnderTest",
     "SignedInAs",
+    "api_routes",
     "browser",
     "browser_executable",
     "create_database",

@@ -91,9 +91,10 @@ class ErpSink:
         self._sessions = async_sessionmaker(self.engine, expire_on_commit=False)
         self.failures = _Failures()
         self.consumer: BatchConsumer | None = None
-        self._broker = KafkaBroker(infrastructure.kafka_bootstrap_servers)
+        kafka = infrastructure.kafka
+        self._broker = KafkaBroker(kafka.bootstrap_servers, security=kafka.security())
         self._producer = AIOKafkaProducer(
-            bootstrap_servers=infrastructure.kafka_bootstrap_servers,
+            **kafka.client_kwargs(),
             acks="all",
             enable_idempotence=True,
             max_request_size=2_000_000,
@@ -106,7 +107,7 @@ class ErpSink:
         # The dead-letter topic exists before the first dead letter, so reading it back never
         # races the broker's creation of it.
         await ensure_topics(
-            self.infrastructure.kafka_bootstrap_servers,
+            self.infrastructure.kafka,
             [self.topic, dead_letter_topic(self.name)],
             partitions=1,
         )
@@ -188,9 +189,9 @@ class ErpSink:
         """Every record on the consumer's dead-letter topic, read to its end."""
         assert self.consumer is not None
         topic = self.consumer.dead_letter_topic
-        partitions = await topic_partitions(self.infrastructure.kafka_bootstrap_servers, topic)
+        partitions = await topic_partitions(self.infrastructure.kafka, topic)
         reader = AIOKafkaConsumer(
-            bootstrap_servers=self.infrastructure.kafka_bootstrap_servers,
+            **self.infrastructure.kafka.client_kwargs(),
             group_id=None,
             enable_auto_commit=False,
         )

@@ -4,15 +4,21 @@ Where they come from, in order: `KAFKA_BOOTSTRAP_SERVERS` and `DATABASE_URL` whe
 testcontainers when a Docker engine answers; otherwise the project's own
 `deploy/local/stack.sh infra-up` (the same script `make up` uses). Each test session gets a
 fresh database of its own on that server (dropped at the end), so sessions never collide.
+
+Tests reach Kafka as the super user `admin` (`Infrastructure.kafka`: they create topics and
+play any producer); each service they start signs in as its own principal (`kafka_as`), with
+the SCRAM passwords `RAPPORT_KAFKA_<NAME>_PASSWORD` (the stack's `env`, else `<name>-secret`).
 """
 
 import asyncio
+import dataclasses
 import os
+import re
 import shutil
 import subprocess
 import sys
 import uuid
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Iterator, Mapping
 from contextlib import ExitStack, asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,15 +30,36 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import create_async_engine
 
 from chassis.db import asyncpg_url
+from chassis.kafka import KafkaConnection
 from chassis.migrations import schema_drift
 
 REPO_ROOT = Path(__file__).resolve().parents[5]
+PASSWORD_VARIABLE = re.compile(r"RAPPORT_KAFKA_([A-Z0-9_]+)_PASSWORD")
+
+
+def kafka_passwords(values: Mapping[str, str]) -> dict[str, str]:
+    """The principals' passwords in `values`, from `RAPPORT_KAFKA_<NAME>_PASSWORD`."""
+    return {
+        match.group(1).lower(): value.strip("'\"")
+        for key, value in values.items()
+        if (match := PASSWORD_VARIABLE.fullmatch(key))
+    }
 
 
 @dataclass(frozen=True)
 class Infrastructure:
-    kafka_bootstrap_servers: str
+    bootstrap_servers: str
     admin_database_url: str
+    passwords: Mapping[str, str]
+
+    @property
+    def kafka(self) -> KafkaConnection:
+        """The super user: creates topics, publishes and reads anything."""
+        return self.kafka_as("admin")
+
+    def kafka_as(self, principal: str) -> KafkaConnection:
+        password = self.passwords.get(principal, f"{principal}-secret")
+        return KafkaConnection(self.bootstrap_servers, principal, password)
 
     @property
     def database(self) -> str:
@@ -66,7 +93,9 @@ def _from_local_stack() -> Infrastructure:
         # the front door, trust the realm the tests take their tokens from.
         os.environ.setdefault("RAPPORT_OIDC_ISSUER", values["RAPPORT_OIDC_ISSUER"].strip("'\""))
     return Infrastructure(
-        values["KAFKA_BOOTSTRAP_SERVERS"].strip("'\""), values["DATABASE_URL"].strip("'\"")
+        values["KAFKA_BOOTSTRAP_SERVERS"].strip("'\""),
+        values["DATABASE_URL"].strip("'\""),
+        kafka_passwords(values),
     )
 
 
@@ -76,7 +105,9 @@ def _from_containers(stack: ExitStack) -> Infrastructure:
 
     kafka = stack.enter_context(KafkaContainer("apache/kafka:4.1.1").with_kraft())
     postgres = stack.enter_context(PostgresContainer("postgres:16", driver=None))
-    return Infrastructure(kafka.get_bootstrap_server(), postgres.get_connection_url())
+    return Infrastructure(
+        kafka.get_bootstrap_server(), postgres.get_connection_url(), kafka_passwords({})
+    )
 
 
 async def _recreate_database(infra: Infrastructure, database: str, *, create: bool = True) -> None:
@@ -93,7 +124,9 @@ def infrastructure() -> Iterator[Infrastructure]:
     with ExitStack() as stack:
         if os.environ.get("KAFKA_BOOTSTRAP_SERVERS") and os.environ.get("DATABASE_URL"):
             infra = Infrastructure(
-                os.environ["KAFKA_BOOTSTRAP_SERVERS"], os.environ["DATABASE_URL"]
+                os.environ["KAFKA_BOOTSTRAP_SERVERS"],
+                os.environ["DATABASE_URL"],
+                kafka_passwords(os.environ),
             )
         elif _docker_available():
             infra = _from_containers(stack)
@@ -101,7 +134,7 @@ def infrastructure() -> Iterator[Infrastructure]:
             infra = _from_local_stack()
         database = f"rapport_test_{uuid.uuid4().hex[:8]}"
         asyncio.run(_recreate_database(infra, database))
-        yield Infrastructure(infra.kafka_bootstrap_servers, infra.admin_url_for(database))
+        yield dataclasses.replace(infra, admin_database_url=infra.admin_url_for(database))
         asyncio.run(_recreate_database(infra, database, create=False))
 
 

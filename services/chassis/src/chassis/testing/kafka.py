@@ -8,14 +8,16 @@ import pytest
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, ConsumerRecord, TopicPartition
 from aiokafka.admin import AIOKafkaAdminClient
 
+from chassis.kafka import KafkaConnection
 from chassis.testing.infrastructure import Infrastructure
 
 
 @pytest.fixture
 async def kafka_producer(infrastructure: Infrastructure) -> AsyncIterator[AIOKafkaProducer]:
-    """A plain Kafka producer, as any ERP integrator would use."""
+    """A plain Kafka producer, as any ERP integrator would use; the super user's, so it also
+    plays the services that own the other topics."""
     producer = AIOKafkaProducer(
-        bootstrap_servers=infrastructure.kafka_bootstrap_servers,
+        **infrastructure.kafka.client_kwargs(),
         acks="all",
         enable_idempotence=True,
     )
@@ -25,7 +27,7 @@ async def kafka_producer(infrastructure: Infrastructure) -> AsyncIterator[AIOKaf
 
 
 async def read_topic(
-    bootstrap_servers: str,
+    kafka: KafkaConnection,
     topic: str,
     *,
     until: Callable[[list[ConsumerRecord[Any, Any]]], bool],
@@ -35,7 +37,7 @@ async def read_topic(
     """Read a topic from the beginning, keeping matching records, until `until(kept)` holds."""
     consumer = AIOKafkaConsumer(
         topic,
-        bootstrap_servers=bootstrap_servers,
+        **kafka.client_kwargs(),
         group_id=None,
         auto_offset_reset="earliest",
         enable_auto_commit=False,
@@ -54,17 +56,13 @@ async def read_topic(
     return kept
 
 
-async def start_group_at_end(bootstrap_servers: str, group: str, topics: list[str]) -> None:
+async def start_group_at_end(kafka: KafkaConnection, group: str, topics: list[str]) -> None:
     """Commit a consumer group's offsets at the end of the topics, so it reads only what comes next."""
-    consumer = AIOKafkaConsumer(
-        bootstrap_servers=bootstrap_servers, group_id=group, enable_auto_commit=False
-    )
+    consumer = AIOKafkaConsumer(**kafka.client_kwargs(), group_id=group, enable_auto_commit=False)
     await consumer.start()
     try:
         partitions = [
-            partition
-            for topic in topics
-            for partition in await topic_partitions(bootstrap_servers, topic)
+            partition for topic in topics for partition in await topic_partitions(kafka, topic)
         ]
         consumer.assign(partitions)
         await consumer.seek_to_end(*partitions)
@@ -73,9 +71,9 @@ async def start_group_at_end(bootstrap_servers: str, group: str, topics: list[st
         await consumer.stop()
 
 
-async def topic_partitions(bootstrap_servers: str, topic: str) -> list[TopicPartition]:
+async def topic_partitions(kafka: KafkaConnection, topic: str) -> list[TopicPartition]:
     """The partitions of a topic, as the broker describes them."""
-    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap_servers)
+    admin = AIOKafkaAdminClient(**kafka.client_kwargs())
     await admin.start()
     try:
         (description,) = await admin.describe_topics([topic])

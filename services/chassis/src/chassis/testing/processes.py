@@ -19,7 +19,7 @@ from pathlib import Path
 
 import httpx
 
-from chassis.kafka import ensure_topics
+from chassis.kafka import KafkaConnection, ensure_topics
 from chassis.testing.infrastructure import REPO_ROOT, Infrastructure, migrate_service, unique
 from chassis.testing.kafka import start_group_at_end
 from chassis.testing.waiting import eventually
@@ -106,21 +106,26 @@ class ServiceUnderTest:
         consumes: Mapping[str, Sequence[str]],
         database: str | None = None,
         env: Mapping[str, str] | None = None,
+        kafka: KafkaConnection | None = None,
     ) -> "ServiceUnderTest":
         """Migrate the service's schema (in `database`, else the session's), start each of its
         consumer groups (`consumes`: group suffix -> topics) at the end, pick free ports.
-        `env` adds or overrides settings (`<NAME>_...`)."""
-        bootstrap = infrastructure.kafka_bootstrap_servers
+        `env` adds or overrides settings (`<NAME>_...`). The service signs in to Kafka as
+        `kafka`, by default its own principal, held to the ACLs as in production."""
+        admin = infrastructure.kafka
+        own = kafka or infrastructure.kafka_as(name)
         prefix = unique(f"{name}-test")
         database_url = migrate_service(infrastructure, name, database=database)
         # Last, so that what others publish in the meantime (the broker is shared) stays out.
         for group, topics in consumes.items():
-            await ensure_topics(bootstrap, list(topics))
-            await start_group_at_end(bootstrap, f"{prefix}.{group}", list(topics))
+            await ensure_topics(admin, list(topics))
+            await start_group_at_end(admin, f"{prefix}.{group}", list(topics))
         variable = name.upper()
         values = {
             f"{variable}_DATABASE_URL": database_url,
-            f"{variable}_KAFKA_BOOTSTRAP_SERVERS": bootstrap,
+            f"{variable}_KAFKA_BOOTSTRAP_SERVERS": own.bootstrap_servers,
+            f"{variable}_KAFKA_USERNAME": own.username,
+            f"{variable}_KAFKA_PASSWORD": own.password,
             f"{variable}_CONSUMER_GROUP_PREFIX": prefix,
             f"{variable}_API_PORT": str(free_port()),
             f"{variable}_WORKER_PORT": str(free_port()),

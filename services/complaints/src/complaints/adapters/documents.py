@@ -4,7 +4,8 @@ from collections.abc import Mapping, Sequence
 from datetime import date
 from typing import Any
 
-from complaints.domain.calendar import WEEKDAYS, BusinessCalendar, WorkingPeriod
+from chassis.messages import _
+from complaints.domain.calendar import WEEKDAYS, BusinessCalendar, HolidayName, WorkingPeriod
 from complaints.domain.errors import InvalidInput
 from complaints.domain.policy import ClockTarget, PolicyRule, SlaPolicy
 
@@ -17,15 +18,26 @@ def calendar_from_document(
     version: int,
     time_zone: str,
     week: Mapping[str, Sequence[str]],
-    holidays: Sequence[str],
+    holidays: Sequence[Mapping[str, Any]],
 ) -> BusinessCalendar:
+    """`holidays` as stored: `{"date": "2026-10-01", "name": {"en": "National Day", "zh": ...}}`."""
     unknown = set(week) - set(WEEKDAYS)
     if unknown:
         raise InvalidInput(f"unknown weekdays {sorted(unknown)}; use {', '.join(WEEKDAYS)}")
-    try:
-        days = frozenset(date.fromisoformat(day) for day in holidays)
-    except ValueError as exc:
-        raise InvalidInput(f"holidays must be dates like 2026-10-01: {exc}") from exc
+    names: dict[date, HolidayName] = {}
+    for holiday in holidays:
+        try:
+            day = date.fromisoformat(holiday["date"])
+        except (KeyError, TypeError, ValueError) as exc:
+            raise InvalidInput(
+                _("holiday %(day)r is not a date like 2026-10-01") % {"day": holiday.get("date")}
+            ) from exc
+        if day in names:
+            raise InvalidInput(
+                _("%(day)s is listed twice among the holidays") % {"day": day.isoformat()}
+            )
+        named = holiday.get("name") or {}
+        names[day] = HolidayName(en=named.get("en", ""), zh=named.get("zh", ""))
     return BusinessCalendar(
         name=name,
         time_zone=time_zone,
@@ -33,8 +45,9 @@ def calendar_from_document(
             tuple(WorkingPeriod.parse(period) for period in week.get(weekday, ()))
             for weekday in WEEKDAYS
         ),
-        holidays=days,
+        holidays=frozenset(names),
         version=version,
+        holiday_names=names,
     )
 
 
@@ -45,8 +58,19 @@ def calendar_week(calendar: BusinessCalendar) -> dict[str, list[str]]:
     }
 
 
-def calendar_holidays(calendar: BusinessCalendar) -> list[str]:
-    return sorted(day.isoformat() for day in calendar.holidays)
+def calendar_holidays(calendar: BusinessCalendar) -> list[Document]:
+    names = calendar.holiday_names
+    return [
+        {"date": day.isoformat(), "name": {"en": names[day].en, "zh": names[day].zh}}
+        if day in names
+        else plain_holiday(day.isoformat())
+        for day in sorted(calendar.holidays)
+    ]
+
+
+def plain_holiday(day: str) -> Document:
+    """A holiday given as a bare date (the API's first shape): a day off without a name."""
+    return {"date": day, "name": {"en": "", "zh": ""}}
 
 
 def target_from_document(document: Mapping[str, Any]) -> ClockTarget:

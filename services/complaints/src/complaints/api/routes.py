@@ -394,7 +394,7 @@ async def put_calendar(
             name=name,
             time_zone=body.time_zone,
             week={day: periods for day, periods in body.week.items()},
-            holidays=body.holidays,
+            holidays=[holiday.model_dump() for holiday in body.holidays],
             actor=who.user_id,
         ),
         clock=app.clock,

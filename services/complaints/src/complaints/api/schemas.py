@@ -9,11 +9,15 @@ from pydantic import (
     BeforeValidator,
     ConfigDict,
     Field,
+    GetJsonSchemaHandler,
     WithJsonSchema,
     model_validator,
 )
+from pydantic.json_schema import JsonSchemaValue
+from pydantic_core import CoreSchema
 
 from chassis.i18n import _
+from complaints.domain.calendar import MAX_HOLIDAY_NAME
 from complaints.domain.policy import Category, ClockName, Tier, Unit
 from complaints.domain.tickets import Channel, Department, Remedy, Status
 
@@ -210,6 +214,39 @@ class QueueQuery(BaseModel):
     page_size: int = Field(default=50, ge=1, le=500)
 
 
+class HolidayNameIn(BaseModel):
+    """A holiday's name in each language; one left out is empty (the page shows the other)."""
+
+    model_config = BODY
+
+    en: str = Field(default="", max_length=MAX_HOLIDAY_NAME, examples=["National Day"])
+    zh: str = Field(default="", max_length=MAX_HOLIDAY_NAME, examples=["国庆节"])
+
+
+class HolidayIn(BaseModel):
+    model_config = BODY
+
+    date: HolidayDate
+    name: HolidayNameIn = Field(default_factory=HolidayNameIn)
+
+
+class _BareDateToo:
+    """A holiday may come as a bare date (the API's first shape), documented as such."""
+
+    def __get_pydantic_json_schema__(
+        self, schema: CoreSchema, handler: GetJsonSchemaHandler
+    ) -> JsonSchemaValue:
+        return {"anyOf": [handler(schema), {"type": "string", "format": "date"}]}
+
+
+def _named(value: Any) -> Any:
+    return {"date": value} if isinstance(value, str) else value
+
+
+# A bare date's refusal then names the field as an object's would: `body.holidays.0.date`.
+Holiday = Annotated[HolidayIn, BeforeValidator(_named), _BareDateToo()]
+
+
 class CalendarIn(BaseModel):
     model_config = BODY
 
@@ -218,9 +255,22 @@ class CalendarIn(BaseModel):
         description='working periods per weekday, e.g. {"monday": ["09:00-12:00", "13:00-18:00"]};'
         " a weekday left out is closed"
     )
-    holidays: list[HolidayDate] = Field(
-        default_factory=list, max_length=1000, description="dates, e.g. 2026-10-01"
+    holidays: list[Holiday] = Field(
+        default_factory=list,
+        max_length=1000,
+        description='each {"date": "2026-10-01", "name": {"en": "National Day", "zh": "国庆节"}},'
+        ' or a bare date ("2026-10-01": a holiday without a name); a date at most once',
     )
+
+
+class HolidayNameOut(BaseModel):
+    en: str
+    zh: str
+
+
+class HolidayOut(BaseModel):
+    date: str = Field(examples=["2026-10-01"])
+    name: HolidayNameOut
 
 
 class CalendarOut(BaseModel):
@@ -228,7 +278,7 @@ class CalendarOut(BaseModel):
     version: int
     time_zone: str
     week: dict[str, list[str]]
-    holidays: list[str]
+    holidays: list[HolidayOut]
     updated_at: datetime
     updated_by: str
 

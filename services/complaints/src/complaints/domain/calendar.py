@@ -1,11 +1,12 @@
 """Business calendars and exact business-time arithmetic.
 
-A calendar has a time zone, working periods per weekday (local wall-clock minutes) and holidays.
+A calendar has a time zone, working periods per weekday (local wall-clock minutes) and holidays
+(each named in English and Chinese, for the pages; the names do not count).
 Business time is the real time that passes while the calendar is open: on a daylight-saving day
 a period of 00:00-24:00 lasts 23 or 25 hours. All instants in and out are aware UTC datetimes.
 """
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from itertools import pairwise
@@ -83,6 +84,23 @@ def format_minutes(value: int) -> str:
     return f"{value // 60:02d}:{value % 60:02d}"
 
 
+MAX_HOLIDAY_NAME = 100
+
+
+@dataclass(frozen=True)
+class HolidayName:
+    """A holiday's name in English and in Chinese; either may be empty."""
+
+    en: str = ""
+    zh: str = ""
+
+    def __post_init__(self) -> None:
+        if len(self.en) > MAX_HOLIDAY_NAME or len(self.zh) > MAX_HOLIDAY_NAME:
+            raise InvalidInput(
+                _("a holiday's name has at most %(limit)s characters") % {"limit": MAX_HOLIDAY_NAME}
+            )
+
+
 @dataclass(frozen=True)
 class BusinessCalendar:
     """Working periods per weekday (0 = Monday) in a time zone, minus holidays."""
@@ -92,6 +110,8 @@ class BusinessCalendar:
     week: tuple[tuple[WorkingPeriod, ...], ...]
     holidays: frozenset[date] = field(default_factory=frozenset)
     version: int = 1
+    # Only shown: a holiday left out here has no name.
+    holiday_names: Mapping[date, HolidayName] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         try:

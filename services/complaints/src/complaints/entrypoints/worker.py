@@ -6,7 +6,7 @@ import gc
 import logging
 from datetime import datetime
 
-from chassis.kafka import make_broker
+from chassis.kafka import kafka_connection, make_broker
 from chassis.logging import configure_logging
 from chassis.scheduler import DueTimer, TimerScheduler
 from chassis.unit_of_work import SqlUnitOfWork
@@ -73,7 +73,7 @@ async def refresh_gauges(app: Complaints) -> None:
 
 
 async def run(app: Complaints) -> None:
-    broker = make_broker(app.settings.kafka_bootstrap_servers, client_id="complaints-worker")
+    broker = make_broker(kafka_connection(app.settings), client_id="complaints-worker")
     consumer = register_accounts_consumer(broker, app)
     try:
         await run_worker(

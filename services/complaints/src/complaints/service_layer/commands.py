@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 from complaints.domain.scope import Visibility
 from complaints.domain.tickets import SlaContext, Ticket
@@ -172,7 +173,8 @@ class UpdateCalendar:
     name: str
     time_zone: str
     week: dict[str, list[str]]
-    holidays: list[str]
+    # As stored: {"date": "2026-10-01", "name": {"en": "National Day", "zh": "国庆节"}}.
+    holidays: list[dict[str, Any]]
     actor: str
 
 

@@ -4,9 +4,10 @@ reader's language: English here, marked with `N_`, translated where shown by `la
 A value with no entry shows as itself (a clock or category a newer policy added).
 """
 
+from collections.abc import Mapping
 from datetime import date, timedelta
 
-from chassis.i18n import N_, _, weekday
+from chassis.i18n import CHINESE, N_, _, current, weekday
 from complaints.domain.calendar import WEEKDAYS
 
 LABELS: dict[str, dict[str, str]] = {
@@ -171,3 +172,10 @@ def rule_value(key: str, value: object) -> str:
 def weekday_name(name: str) -> str:
     """A calendar's weekday key (`monday`) as the locale names it: `Monday` / `星期一`."""
     return weekday(WEEKDAY_DATES[name])
+
+
+def holiday_name(name: Mapping[str, str]) -> str:
+    """A holiday's name (`{"en": ..., "zh": ...}`) in the reader's language, else in the other
+    (a name given in one language only), else empty."""
+    mine, other = ("zh", "en") if current() == CHINESE else ("en", "zh")
+    return name.get(mine) or name.get(other) or ""

@@ -47,7 +47,7 @@ from complaints.service_layer.handlers import (
     update_calendar,
 )
 from complaints.service_layer.views import ticket_detail
-from complaints.ui.labels import detail_value, label, rule_value, weekday_name
+from complaints.ui.labels import detail_value, holiday_name, label, rule_value, weekday_name
 
 STATIC_PREFIX = "/complaints/static"
 templates = shared_templates(Path(__file__).parent / "templates", static_prefix=STATIC_PREFIX)
@@ -351,7 +351,7 @@ async def save_calendar(request: Request, app: ComplaintsApp, who: SignedIn) -> 
                     day: [p.strip() for p in form.get(day, "").split(",") if p.strip()]
                     for day in WEEKDAYS
                 },
-                holidays=form.get("holidays", "").split(),
+                holidays=holidays_of(form.get("holidays", "")),
                 actor=who.user_id,
             ),
             clock=app.clock,
@@ -469,12 +469,36 @@ def target_text(document: dict[str, Any]) -> str:
     return target_from_document(document).describe()
 
 
-def holiday_dates(holidays: list[str]) -> list[date]:
-    """A calendar's holidays (ISO dates as stored) as dates, for the locale's names of them."""
-    return [date.fromisoformat(holiday) for holiday in holidays]
+def holidays_of(text: str) -> list[dict[str, Any]]:
+    """The form's holidays, one a line: `2026-10-01 | National Day | 国庆节`, the names optional."""
+    holidays = []
+    for line in text.splitlines():
+        if line.strip():
+            day, en, zh = ([part.strip() for part in line.split("|", 2)] + ["", ""])[:3]
+            holidays.append({"date": day, "name": {"en": en, "zh": zh}})
+    return holidays
+
+
+def holiday_lines(holidays: list[dict[str, Any]]) -> str:
+    """A calendar's holidays (as stored) as the form's lines, both names kept."""
+    lines = []
+    for holiday in holidays:
+        parts = [holiday["date"], holiday["name"]["en"], holiday["name"]["zh"]]
+        while not parts[-1]:
+            parts.pop()
+        lines.append(" | ".join(parts))
+    return "\n".join(lines)
+
+
+def holiday_rows(holidays: list[dict[str, Any]]) -> list[tuple[date, str]]:
+    """A calendar's holidays (as stored) as dates with their names in the reader's language."""
+    return [(date.fromisoformat(h["date"]), holiday_name(h["name"])) for h in holidays]
 
 
 templates.env.filters["duration"] = countdown_filter
 templates.env.globals.update(
-    duration_patterns=duration_patterns, holiday_dates=holiday_dates, target_text=target_text
+    duration_patterns=duration_patterns,
+    holiday_lines=holiday_lines,
+    holiday_rows=holiday_rows,
+    target_text=target_text,
 )

@@ -7,7 +7,7 @@ import logging
 from datetime import datetime
 from typing import cast
 
-from chassis.kafka import make_broker
+from chassis.kafka import kafka_connection, make_broker
 from chassis.logging import configure_logging
 from chassis.scheduler import DueTimer, TimerScheduler
 from chassis.unit_of_work import SqlUnitOfWork
@@ -79,7 +79,7 @@ async def refresh_gauges(app: Engagement) -> None:
 
 
 async def run(app: Engagement) -> None:
-    broker = make_broker(app.settings.kafka_bootstrap_servers, client_id="engagement-worker")
+    broker = make_broker(kafka_connection(app.settings), client_id="engagement-worker")
     consumers = register_consumers(broker, app)
     try:
         await run_worker(

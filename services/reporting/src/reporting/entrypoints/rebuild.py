@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 
 from aiokafka import TopicPartition
 
+from chassis.kafka import kafka_connection
 from chassis.logging import configure_logging
 from reporting.adapters.read_model_store import (
     PREVIOUS_SCHEMA,
@@ -72,7 +73,7 @@ async def rebuild(
     await store.prepare(REBUILD_SCHEMA)
     sessions = store.sessions_for(REBUILD_SCHEMA)
     replay = Replay(
-        app.settings.kafka_bootstrap_servers,
+        kafka_connection(app.settings),
         batch_size=app.settings.rebuild_batch_size,
         topic_prefix=app.settings.topic_prefix,
     )

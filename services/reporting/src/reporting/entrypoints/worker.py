@@ -4,7 +4,7 @@
 import asyncio
 from datetime import timedelta
 
-from chassis.kafka import make_broker
+from chassis.kafka import kafka_connection, make_broker
 from chassis.logging import configure_logging
 from chassis.worker import RetentionJob, inbox_purge, run_worker
 from reporting.adapters.tables import inbox, outbox
@@ -14,7 +14,7 @@ from reporting.messaging.subscribers import register_consumers, source_topics
 
 
 async def run(app: Reporting) -> None:
-    broker = make_broker(app.settings.kafka_bootstrap_servers, client_id="reporting-worker")
+    broker = make_broker(kafka_connection(app.settings), client_id="reporting-worker")
     consumers = register_consumers(broker, app)
     try:
         await run_worker(

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from aiokafka import AIOKafkaConsumer, TopicPartition
 from aiokafka.admin import AIOKafkaAdminClient
 
-from chassis.kafka import ReceivedEvent, Rejected, decode_record
+from chassis.kafka import KafkaConnection, ReceivedEvent, Rejected, decode_record
 from reporting.messaging.subscribers import SOURCES, Source, accepted, source_topics
 
 
@@ -21,15 +21,15 @@ class ReplayBatch:
 
 
 class Replay:
-    def __init__(self, bootstrap_servers: str, *, batch_size: int, topic_prefix: str) -> None:
+    def __init__(self, kafka: KafkaConnection, *, batch_size: int, topic_prefix: str) -> None:
         self._consumer = AIOKafkaConsumer(
-            bootstrap_servers=bootstrap_servers,
+            **kafka.client_kwargs(),
             enable_auto_commit=False,
             auto_offset_reset="earliest",
             max_partition_fetch_bytes=8 * 1024 * 1024,
             fetch_max_bytes=64 * 1024 * 1024,
         )
-        self._bootstrap_servers = bootstrap_servers
+        self._kafka = kafka
         self._batch_size = batch_size
         self._prefix = topic_prefix
         self._accepts = accepted(SOURCES, topic_prefix)
@@ -41,7 +41,7 @@ class Replay:
     async def start(self) -> int:
         """Assign every partition of the source topics at offset 0; returns how many records
         they hold now."""
-        admin = AIOKafkaAdminClient(bootstrap_servers=self._bootstrap_servers)
+        admin = AIOKafkaAdminClient(**self._kafka.client_kwargs())
         await admin.start()
         try:
             topics = source_topics(self._prefix)
