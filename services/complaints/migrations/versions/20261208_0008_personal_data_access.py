@@ -1,7 +1,7 @@
 """The personal-data access log (chassis.audit): every read and change of personal data.
 
-Revision ID: 0007
-Revises: 0006
+Revision ID: 0008
+Revises: 0007
 Create Date: 2026-12-08 00:40:00.000000
 """
 
@@ -11,8 +11,8 @@ from alembic import op
 
 from chassis.migrations import create_access_log
 
-revision: str = "0007"
-down_revision: str | None = "0006"
+revision: str = "0008"
+down_revision: str | None = "0007"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
