@@ -19,6 +19,7 @@ MANAGER_RULES = {
         "the referrer, if given, is another account that exists; the id is not a reserved word "
         "(a page's name such as `new`); the name is not only spaces"
     ),
+    f"PUT {PREFIX}/{{account_id}}/referral": "the referrer is another account that exists",
 }
 ADMIN_RULES = {
     f"POST {PREFIX}/tier-policies": (

@@ -60,7 +60,7 @@ async def events(
     infrastructure: Infrastructure, account_id: str, event_type: str, count: int = 1
 ) -> list[dict[str, Any]]:
     records = await read_topic(
-        infrastructure.kafka_bootstrap_servers,
+        infrastructure.kafka,
         ACCOUNTS_TOPIC,
         keep=lambda r: r.key == account_id.encode() and json.loads(r.value)["type"] == event_type,
         until=lambda kept: len(kept) >= count,

@@ -18,7 +18,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.openapi.utils import get_openapi
 from fastapi.responses import JSONResponse, PlainTextResponse, Response
 from prometheus_client import CONTENT_TYPE_LATEST, Counter, generate_latest
-from pydantic import BaseModel
+from pydantic import BaseModel, BeforeValidator
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.routing import Match
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -206,6 +206,21 @@ def install_error_handlers(app: FastAPI) -> None:
         detail = str(exc.detail)
         message = _(_HTTP_MESSAGES[detail]) if detail in _HTTP_MESSAGES else detail
         return JSONResponse(error_body(code, message), status_code=exc.status_code, headers=headers)
+
+
+def _json_integer(value: object) -> object:
+    """A JSON integer only: no `true`, no `"2"`; `2.0` is one, as JSON Schema says."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise ValueError("an integer")
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
+
+
+# An integer field of a request as JSON Schema's `integer`, in every service's API. Bounds go on
+# the field or inside (`Annotated[int, Field(ge=1), JSON_INTEGER]`): after it they would reach
+# the document as unknown keywords.
+JSON_INTEGER = BeforeValidator(_json_integer)
 
 
 _METHODS = ("DELETE", "GET", "HEAD", "OPTIONS", "PATCH", "POST", "PUT")

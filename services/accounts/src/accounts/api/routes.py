@@ -32,6 +32,7 @@ from accounts.api.schemas import (
     DateLabelOut,
     LifecycleChangeOut,
     ProspectIn,
+    QueryDateTime,
     ReferralIn,
     ReviewIn,
     TierDecisionOut,
@@ -245,7 +246,7 @@ async def get_card(
     who: Reader,
     reason: Purpose,
     account_id: str,
-    as_of: datetime | None = None,
+    as_of: QueryDateTime | None = None,
 ) -> CardOut:
     if as_of is not None and as_of.tzinfo is None:
         raise InvalidInput("as_of needs a time zone, e.g. 2026-11-01T00:00:00Z")

@@ -6,10 +6,17 @@ from datetime import date, datetime, time
 from decimal import Decimal
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, GetCoreSchemaHandler, GetJsonSchemaHandler
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    GetCoreSchemaHandler,
+    GetJsonSchemaHandler,
+)
 from pydantic_core import core_schema
 
-from chassis.http import INT4_MAX
+from chassis.http import INT4_MAX, JSON_INTEGER
 from contracts.types import DecimalString
 
 Level = Literal["high", "medium", "low"]
@@ -72,6 +79,22 @@ ComplaintRate = Annotated[
     Decimal, DecimalText(r"^(1000(\.0{1,6})?|(0|[1-9][0-9]{0,2})(\.[0-9]{1,6})?)$", "0.5")
 ]
 Label = Annotated[str, Field(max_length=100)]
+
+
+# The card's texts the domain refuses when they are only spaces: the document says so (and, as
+# every free text, that they hold no NUL).
+NOT_BLANK = r"^[^\u0000]*\S[^\u0000]*$"
+
+
+def _rfc3339_text(value: Any) -> Any:
+    """A time in a query is RFC 3339 text (`2026-11-01T00:00:00Z`), never a number of seconds,
+    which pydantic would otherwise read as a Unix time."""
+    if isinstance(value, str) and not re.match(r"^\d{4}-\d{2}-\d{2}", value):
+        raise ValueError("an RFC 3339 date-time, e.g. 2026-11-01T00:00:00Z")
+    return value
+
+
+QueryDateTime = Annotated[datetime, BeforeValidator(_rfc3339_text)]
 
 
 class Strict(BaseModel):
@@ -219,7 +242,7 @@ class ContactIn(Strict):
         "`reference` from then on (key-date events, other services' pages): send it back "
         "unchanged, or the contact becomes a new one",
     )
-    name: str = Field(max_length=100)
+    name: str = Field(max_length=100, pattern=NOT_BLANK)
     position: str = Field(default="", max_length=100)
     work_unit: str = Field(default="", max_length=200)
     phone: str = Field(default="", max_length=40)
@@ -243,15 +266,17 @@ class ImportantDateIn(Strict):
     date_id: str = Field(
         default="", max_length=32, description="empty for a new date; then its `reference`"
     )
-    label: str = Field(max_length=100)
+    label: str = Field(max_length=100, pattern=NOT_BLANK)
     on: date
     recurring: bool = True
 
 
 class NoteIn(Strict):
     note_id: str = Field(default="", max_length=32)
-    text: str = Field(max_length=2000)
-    purpose: str = Field(max_length=200, description="why this note is kept (privacy)")
+    text: str = Field(max_length=2000, pattern=NOT_BLANK)
+    purpose: str = Field(
+        max_length=200, pattern=NOT_BLANK, description="why this note is kept (privacy)"
+    )
     # Read back from GET and sent again unchanged: ignored, a note keeps its author and time.
     written_by: str | None = Field(default=None, max_length=64)
     written_at: datetime | None = None
@@ -264,11 +289,8 @@ class CardIn(Strict):
     preferences: PreferencesIn = Field(default_factory=PreferencesIn)
     important_dates: list[ImportantDateIn] = Field(default_factory=list, max_length=100)
     notes: list[NoteIn] = Field(default_factory=list, max_length=200)
-    expected_version: int | None = Field(
-        default=None,
-        ge=0,
-        le=INT4_MAX,
-        description="the version edited; a newer one on the server is a 409",
+    expected_version: Annotated[int, Field(ge=0, le=INT4_MAX), JSON_INTEGER] | None = Field(
+        default=None, description="the version edited; a newer one on the server is a 409"
     )
 
 

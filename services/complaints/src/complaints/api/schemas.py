@@ -16,6 +16,7 @@ from pydantic import (
 from pydantic.json_schema import JsonSchemaValue
 from pydantic_core import CoreSchema
 
+from chassis.http import JSON_INTEGER
 from chassis.i18n import _
 from complaints.domain.calendar import MAX_HOLIDAY_NAME
 from complaints.domain.policy import Category, ClockName, Tier, Unit
@@ -57,16 +58,6 @@ def _full_date(text: str) -> str:
     return text
 
 
-def _json_integer(value: Any) -> Any:
-    """`5.0` is a JSON Schema integer; strict mode alone refuses it (and rightly `"5"`)."""
-    if isinstance(value, float) and value.is_integer():
-        return int(value)
-    return value
-
-
-# Bounds go on the field itself or inside (`Annotated[int, Field(ge=1), JSON_INTEGER]`): on an
-# alias of this they would reach the document as unknown keywords.
-JSON_INTEGER = BeforeValidator(_json_integer)
 JsonInt = Annotated[int, JSON_INTEGER]
 HolidayDate = Annotated[
     str, AfterValidator(_full_date), WithJsonSchema({"type": "string", "format": "date"})

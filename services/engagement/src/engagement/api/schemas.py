@@ -14,6 +14,7 @@ from pydantic import (
     model_validator,
 )
 
+from chassis.http import JSON_INTEGER
 from engagement.domain.plan import (
     CancelReason,
     ItemKind,
@@ -74,15 +75,6 @@ BoardDay = Annotated[
 ]
 
 
-def _json_integer(value: object) -> object:
-    """A JSON integer only: no `true`, no `"2"`; `2.0` is one, as JSON Schema says."""
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        raise ValueError("an integer")
-    if isinstance(value, float) and value.is_integer():
-        return int(value)
-    return value
-
-
 def _not_a_boolean(value: object) -> object:
     """No `true` for 1. Digit strings stay: the pages' forms (`engagement.ui`) are text."""
     if isinstance(value, bool):
@@ -90,9 +82,6 @@ def _not_a_boolean(value: object) -> object:
     return value
 
 
-# Bounds go on the field or before the validator (`Annotated[int, Field(ge=1), JSON_INTEGER]`):
-# after it they reach the document as unknown keywords.
-JSON_INTEGER = BeforeValidator(_json_integer)
 FORM_INTEGER = BeforeValidator(_not_a_boolean)
 
 
