@@ -4,7 +4,9 @@ refreshes by itself; a signed-in manager sees only their own board (another's is
 a visit logged from the board marks its item done and plans the next step; a moved item shows
 its count; a customer's satisfaction score lands on the account's plan, recorded by the
 signed-in user; a form posted without its CSRF token is refused; the language switch turns the
-board into Chinese, its sales target in yuan and its days in the Chinese format.
+board into Chinese, its sales target in yuan and its days in the Chinese format; a contact's
+withdrawn consent shows as a skipped care touch on the board, and the admin's audit has the
+board's read of the names.
 
 The service runs as its api and worker processes on the real clock, on a database of its own
 (each test works the board of another demo manager); accounts arrive on the accounts topic as
@@ -365,3 +367,60 @@ async def test_the_language_switch_translates_the_board_with_money_and_dates_in_
     weekday = "一二三四五六日"[day.weekday()]
     await expect(due).to_have_text(f"{day.year}年{day.month}月{day.day}日 周{weekday}")
     await expect(month).to_have_text("¥0.00 / 目标 ¥1,250,000.00")
+
+
+async def test_a_withdrawn_consent_shows_on_the_board_and_its_reads_are_audited(
+    browser: BrowserContext,
+    site: httpx.AsyncClient,
+    engagement_site: str,
+    kafka_producer: AIOKafkaProducer,
+) -> None:
+    manager = "AM-03"
+    account_id = await known_account(kafka_producer, site, manager)
+    day = board_day()
+    contact = unique("CT")
+    now = datetime.now(UTC)
+    events: list[EventData] = [
+        accounts_v1.AccountKeyDatesChanged(
+            account_id=account_id,
+            card_version=1,
+            key_dates=[
+                accounts_v1.KeyDate(
+                    reference=contact, kind="birthday", month=day.month, day=day.day
+                )
+            ],
+            changed_at=now,
+        ),
+        accounts_v1.AccountContactConsentChanged(
+            account_id=account_id,
+            contact_reference=contact,
+            state="withdrawn",
+            recorded_by=manager,
+            changed_at=now,
+        ),
+    ]
+    for event in events:
+        envelope = CloudEvent.wrap(event, source="accounts")
+        await kafka_producer.send_and_wait(
+            accounts_v1.ACCOUNTS_TOPIC, envelope.to_json_bytes(), key=account_id.encode()
+        )
+
+    async def skipped() -> bool:
+        plan = (await site.get(f"/api/v1/engagement/accounts/{account_id}/plan")).json()
+        return [s["contact_reference"] for s in plan["skipped"]] == [contact]
+
+    await eventually(skipped, within=60)
+    page = await browser.new_page()
+    await open_board(page, engagement_site, manager, day)
+
+    row = page.locator(f'#skipped tr[data-reference="{contact}"]')
+    await expect(row).to_contain_text("consent to marketing contact withdrawn")
+    await expect(row.locator(f'a[href="/accounts/{account_id}"]')).to_be_visible()
+    # The manager does not read the audit; the admin finds the board's read of the names.
+    answer = await page.goto(f"{engagement_site}/engagement/audit")
+    assert answer is not None and answer.status == 403
+    audit = await site.get("/api/v1/engagement/audit", params={"account_id": account_id})
+    assert audit.status_code == 200, audit.text
+    assert {
+        (entry["actor"], entry["what"], entry["purpose"]) for entry in audit.json()["items"]
+    } == {(manager, "care touches' contact names", "care touches on the weekly board")}

@@ -12,6 +12,7 @@ from sqlalchemy import MetaData
 from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import create_async_engine
 
+from chassis.audit import access_log_table
 from chassis.db import asyncpg_url
 from chassis.inbox import inbox_table
 from chassis.outbox import outbox_table
@@ -57,6 +58,10 @@ def create_outbox(op: Operations, schema: str) -> None:
 
 def create_inbox(op: Operations, schema: str) -> None:
     inbox_table(MetaData(schema=schema)).create(op.get_bind())
+
+
+def create_access_log(op: Operations, schema: str) -> None:
+    access_log_table(MetaData(schema=schema)).create(op.get_bind())
 
 
 def create_timers(op: Operations, schema: str, name: str = "timers") -> None:

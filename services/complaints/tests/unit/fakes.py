@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Self
 
+from chassis.audit import Access
 from chassis.scheduler import DueTimer, ceil_to_millisecond
 from complaints.adapters.published import event_id, timed_event_id, to_contract
 from complaints.domain.calendar import BusinessCalendar
@@ -226,6 +227,16 @@ class FakeStandardAnswerRepository:
         return len(self.answers)
 
 
+class FakeAccessLog:
+    """The personal-data access log: the entries recorded, in order."""
+
+    def __init__(self) -> None:
+        self.entries: list[Access] = []
+
+    async def record(self, entries: Sequence[Access]) -> None:
+        self.entries.extend(entries)
+
+
 class FakeUnitOfWork(ComplaintsUnitOfWork):
     """The repositories above, kept across units of work like a database; `commits` counts
     the commits."""
@@ -245,6 +256,7 @@ class FakeUnitOfWork(ComplaintsUnitOfWork):
         self.calendars = FakeCalendarRepository(calendars)  # type: ignore[assignment]
         self.policies = FakePolicyRepository(policy)  # type: ignore[assignment]
         self.standard_answers = FakeStandardAnswerRepository()  # type: ignore[assignment]
+        self.access_log = FakeAccessLog()  # type: ignore[assignment]
         self.commits = 0
 
     async def __aenter__(self) -> Self:

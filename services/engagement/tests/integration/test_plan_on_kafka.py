@@ -270,6 +270,49 @@ async def test_an_account_going_at_risk_gets_a_retention_visit_within_seven_days
     )
 
 
+async def test_a_withdrawn_consent_on_the_topic_cancels_the_contacts_care_touch(
+    worker: ServiceProcess, kafka_producer: AIOKafkaProducer, database: AsyncEngine
+) -> None:
+    account_id = unique("C")
+    birthday = shanghai_day(datetime.now(UTC)) + timedelta(days=5)
+    await publish(kafka_producer, registered(account_id, manager="AM-03"))
+    await publish(
+        kafka_producer,
+        accounts_v1.AccountKeyDatesChanged(
+            account_id=account_id,
+            card_version=1,
+            key_dates=[
+                accounts_v1.KeyDate(
+                    reference=reference, kind="birthday", month=birthday.month, day=birthday.day
+                )
+                for reference in ("CT-1", "CT-2")
+            ],
+            changed_at=datetime.now(UTC),
+        ),
+    )
+
+    async def touches(wanted: dict[str, str]) -> dict[str, str] | None:
+        found = {
+            item["trigger"].split(":")[1]: item["state"]
+            for item in await items_of(database, account_id)
+            if item["origin"] == "birthday"
+        }
+        return found if found == wanted else None
+
+    await eventually(lambda: touches({"CT-1": "planned", "CT-2": "planned"}))
+    await publish(
+        kafka_producer,
+        accounts_v1.AccountContactConsentChanged(
+            account_id=account_id,
+            contact_reference="CT-1",
+            state="withdrawn",
+            recorded_by="AM-03",
+            changed_at=datetime.now(UTC),
+        ),
+    )
+    await eventually(lambda: touches({"CT-1": "cancelled", "CT-2": "planned"}))
+
+
 async def test_a_resolved_complaint_gets_a_follow_up_call(
     worker: ServiceProcess, kafka_producer: AIOKafkaProducer, database: AsyncEngine
 ) -> None:

@@ -350,9 +350,15 @@ def card_from_form(form: dict[str, Any]) -> CardIn:
             },
             "important_dates": _rows(form, "dates", ("date_id", "label", "on"), ("recurring",)),
             "notes": _rows(form, "notes", ("note_id", "text", "purpose"), ()),
-            "expected_version": form.get("expected_version") or None,
+            "expected_version": _form_integer(form.get("expected_version", "")),
         }
     )
+
+
+def _form_integer(value: str) -> int | str | None:
+    """A form's digits as the JSON integer the API's schema takes; anything else stays text,
+    which the schema refuses with its message; empty is none."""
+    return int(value) if value.isdigit() else (value or None)
 
 
 def _time(value: time | None) -> str:

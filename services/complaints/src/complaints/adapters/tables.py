@@ -21,6 +21,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.dialects.postgresql import JSONB
 
+from chassis.audit import access_log_table
 from chassis.inbox import inbox_table
 from chassis.outbox import outbox_table
 from chassis.scheduler import timer_table
@@ -164,3 +165,5 @@ standard_answers = Table(
 timers = timer_table(metadata)
 inbox = inbox_table(metadata)
 outbox = outbox_table(metadata)
+# Every read and change of a ticket's personal data (decision 0020).
+access_log = access_log_table(metadata)

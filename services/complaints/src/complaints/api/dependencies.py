@@ -4,8 +4,9 @@ from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from typing import Annotated
 
-from fastapi import Depends, Request
+from fastapi import Depends, Header, Request
 
+from chassis.audit import PURPOSE_HEADER
 from chassis.auth import CurrentPrincipal, Principal, Role, SignedIn, require_role, scope_of
 from complaints.bootstrap import Complaints
 from complaints.domain.scope import TicketScope, Visibility
@@ -80,3 +81,13 @@ TicketReader = Annotated[Caller, Depends(caller(*TICKET_READERS))]
 TicketWorker = Annotated[Caller, Depends(caller(*TICKET_WORKERS))]
 OnDuty = Annotated[Principal, Depends(require_role("ops"))]
 Admin = Annotated[Principal, Depends(require_role("admin"))]
+
+
+def purpose(
+    value: Annotated[str, Header(alias=PURPOSE_HEADER, max_length=200)] = "complaint handling",
+) -> str:
+    """Why the caller reads a ticket's personal data (the access log's `why`)."""
+    return value
+
+
+Purpose = Annotated[str, Depends(purpose)]

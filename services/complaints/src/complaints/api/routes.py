@@ -4,6 +4,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Path, Query
 
+from chassis.audit import AuditPage, AuditQuery, audit_page
 from chassis.errors import NotFound
 from chassis.http import IntId, refusals
 from chassis.i18n import _
@@ -11,6 +12,7 @@ from complaints.api.dependencies import (
     Admin,
     ComplaintsApp,
     OnDuty,
+    Purpose,
     ReadUow,
     TicketReader,
     TicketWorker,
@@ -43,6 +45,7 @@ from complaints.bootstrap import Complaints
 from complaints.domain.policy import Category, ClockName
 from complaints.domain.scope import Visibility
 from complaints.service_layer import commands as c
+from complaints.service_layer.audit import HANDLING, record_reads, ticket_read
 from complaints.service_layer.handlers import (
     activate_policy,
     add_standard_answer,
@@ -61,7 +64,10 @@ TICKET_STEP_REFUSALS = refusals(404, 409, 422)
 CalendarName = Annotated[str, Path(pattern=r"^[a-z0-9][a-z0-9_-]{0,63}$")]
 
 
-async def ticket_out(app: Complaints, ticket_id: str, visible_to: Visibility) -> TicketOut:
+async def ticket_out(
+    app: Complaints, ticket_id: str, visible_to: Visibility, *, actor: str, purpose: str
+) -> TicketOut:
+    """The ticket as `actor` sees it; the read of its contact and texts is logged."""
     async with app.uow() as uow:
         detail = await ticket_detail(
             uow=uow,
@@ -72,12 +78,18 @@ async def ticket_out(app: Complaints, ticket_id: str, visible_to: Visibility) ->
         )
     if detail is None:
         raise NotFound(_("no ticket %(ticket)r") % {"ticket": ticket_id})
+    read = ticket_read(
+        detail["account_id"], ticket_id, actor=actor, purpose=purpose, at=app.clock.now()
+    )
+    await record_reads(app.uow(), [read])
     return TicketOut.model_validate(detail)
 
 
 async def run(app: Complaints, command: c.TicketCommand) -> TicketOut:
     await run_ticket_command(uow=app.uow(), command=command, clock=app.clock, settings=app.sla)
-    return await ticket_out(app, command.ticket_id, command.visible_to)
+    return await ticket_out(
+        app, command.ticket_id, command.visible_to, actor=command.actor, purpose=HANDLING
+    )
 
 
 @router.post(
@@ -104,14 +116,18 @@ async def open_ticket(app: ComplaintsApp, who: TicketWorker, body: FileTicketIn)
         clock=app.clock,
         settings=app.sla,
     )
-    return await ticket_out(app, ticket.id, who.visible_to)
+    return await ticket_out(app, ticket.id, who.visible_to, actor=who.user_id, purpose=HANDLING)
 
 
 @router.get(
     "/tickets", response_model=TicketPage, summary="The queue: open tickets by time to breach"
 )
 async def queue(
-    uow: ReadUow, who: TicketReader, query: Annotated[QueueQuery, Query()]
+    app: ComplaintsApp,
+    uow: ReadUow,
+    who: TicketReader,
+    reason: Purpose,
+    query: Annotated[QueueQuery, Query()],
 ) -> TicketPage:
     rows, total = await uow.queries.queue(
         status=query.status,
@@ -121,6 +137,15 @@ async def queue(
         limit=query.page_size,
         offset=(query.page - 1) * query.page_size,
         visible_to=who.visible_to,
+    )
+    # The queue shows each ticket's contact and description: one read per ticket listed.
+    now = app.clock.now()
+    await record_reads(
+        app.uow(),
+        [
+            ticket_read(row["account_id"], row["id"], actor=who.user_id, purpose=reason, at=now)
+            for row in rows
+        ],
     )
     return TicketPage(
         items=[TicketSummaryOut.model_validate(row) for row in rows],
@@ -136,8 +161,10 @@ async def queue(
     responses=refusals(404),
     summary="A ticket with every clock",
 )
-async def get_ticket(app: ComplaintsApp, who: TicketReader, ticket_id: str) -> TicketOut:
-    return await ticket_out(app, ticket_id, who.visible_to)
+async def get_ticket(
+    app: ComplaintsApp, who: TicketReader, reason: Purpose, ticket_id: str
+) -> TicketOut:
+    return await ticket_out(app, ticket_id, who.visible_to, actor=who.user_id, purpose=reason)
 
 
 @router.post(
@@ -440,3 +467,14 @@ async def post_standard_answer(
         command=c.AddStandardAnswer(category=body.category, title=body.title, body=body.body),
     )
     return StandardAnswerOut(id=answer_id, category=body.category, title=body.title, body=body.body)
+
+
+@router.get(
+    "/audit",
+    response_model=AuditPage,
+    responses=refusals(422),
+    summary="Every read and change of tickets' personal data (who, when, what, why), newest "
+    "first; filter by account, staff id and days (the admin's)",
+)
+async def get_audit(uow: ReadUow, who: Admin, query: Annotated[AuditQuery, Query()]) -> AuditPage:
+    return await audit_page(uow.access_log, query)

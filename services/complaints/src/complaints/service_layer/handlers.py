@@ -31,11 +31,17 @@ from complaints.domain.events import ClockBreached, ClockWarning, DomainEvent, T
 from complaints.domain.policy import CATEGORIES, SlaPolicy
 from complaints.domain.tickets import SlaContext, Ticket
 from complaints.metrics import ESCALATIONS, SLA_BREACHES, SLA_WARNINGS
+from complaints.service_layer.audit import ticket_changed
 from complaints.service_layer.commands import (
     ActivatePolicy,
     AddStandardAnswer,
     FileComplaint,
+    FollowUp,
+    PauseClock,
+    ProposeSolution,
     PublishPolicy,
+    RejectSolution,
+    Reopen,
     Resolve,
     TicketCommand,
     UpdateCalendar,
@@ -73,6 +79,9 @@ class SlaSettings:
 
 # Batch loops over tickets give the event loop a turn this often (about 5 ms of CPU).
 YIELD_EVERY = 50
+# The steps that write free text (which may name people) into the ticket's history: each is
+# a change of personal data in the access log.
+TEXT_STEPS = (ProposeSolution, RejectSolution, Resolve, FollowUp, Reopen, PauseClock)
 
 
 def new_ticket_id() -> str:
@@ -121,6 +130,17 @@ async def file_complaint(
             ),
         )
         await save_changes(uow=uow, changed=[ticket], ctx=ctx, now=now, settings=settings)
+        await uow.access_log.record(
+            [
+                ticket_changed(
+                    account.account_id,
+                    ticket.id,
+                    "contact and description (filed)",
+                    actor=command.actor,
+                    at=now,
+                )
+            ]
+        )
         await uow.commit()
         return ticket
 
@@ -143,6 +163,11 @@ async def run_ticket_command(
         ctx = await sla_context(uow, settings)
         command.apply(ticket, at=now, ctx=ctx)
         await save_changes(uow=uow, changed=[ticket], ctx=ctx, now=now, settings=settings)
+        if isinstance(command, TEXT_STEPS):
+            what = f"history text ({type(command).__name__})"
+            await uow.access_log.record(
+                [ticket_changed(ticket.account_id, ticket.id, what, actor=command.actor, at=now)]
+            )
         await uow.commit()
         return ticket
 

@@ -2,6 +2,7 @@
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from chassis.audit import AccessLog
 from chassis.unit_of_work import SqlUnitOfWork
 from complaints.adapters.accounts_repository import AccountRepository
 from complaints.adapters.calendars_repository import CalendarRepository
@@ -10,7 +11,7 @@ from complaints.adapters.outbox_repository import OutboxRepository
 from complaints.adapters.policies_repository import PolicyRepository
 from complaints.adapters.queries import ComplaintQueries
 from complaints.adapters.standard_answers_repository import StandardAnswerRepository
-from complaints.adapters.tables import outbox
+from complaints.adapters.tables import access_log, outbox
 from complaints.adapters.tickets_repository import TicketRepository
 from complaints.adapters.timers_repository import TimerRepository
 from contracts.complaints_v1 import SOURCE
@@ -25,6 +26,7 @@ class ComplaintsUnitOfWork(SqlUnitOfWork):
     calendars: CalendarRepository
     policies: PolicyRepository
     standard_answers: StandardAnswerRepository
+    access_log: AccessLog
     queries: ComplaintQueries
 
     def __init__(self, session_factory: async_sessionmaker[AsyncSession]) -> None:
@@ -39,4 +41,5 @@ class ComplaintsUnitOfWork(SqlUnitOfWork):
         self.calendars = CalendarRepository(self.session)
         self.policies = PolicyRepository(self.session)
         self.standard_answers = StandardAnswerRepository(self.session)
+        self.access_log = AccessLog(self.session, access_log)
         self.queries = ComplaintQueries(self.session)

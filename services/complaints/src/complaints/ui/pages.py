@@ -15,6 +15,7 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import ValidationError
 
+from chassis.audit import AuditQuery, audit_page
 from chassis.auth import SignedIn, csrf_protected
 from chassis.errors import Problem, RapportError
 from chassis.http import IntId, parse_form, status_of
@@ -37,6 +38,7 @@ from complaints.domain.policy import CATEGORIES
 from complaints.domain.scope import Visibility
 from complaints.domain.tickets import CHANNELS, DEPARTMENTS, REMEDIES, STATUSES
 from complaints.service_layer import commands as c
+from complaints.service_layer.audit import record_reads, ticket_read
 from complaints.service_layer.handlers import (
     activate_policy,
     file_complaint,
@@ -200,6 +202,14 @@ async def render_ticket(
         if detail is None:
             return not_found(request, _("No ticket %(ticket)s.") % {"ticket": ticket_id})
         answers = await uow.queries.standard_answers(detail["category"])
+    read = ticket_read(
+        detail["account_id"],
+        ticket_id,
+        actor=who.user_id,
+        purpose="ticket page",
+        at=app.clock.now(),
+    )
+    await record_reads(app.uow(), [read])
     return page(
         request,
         "ticket.html",
@@ -301,6 +311,22 @@ async def board_live(
     """The board's live part, fetched by htmx every few seconds."""
     who.require("ops")
     return page(request, "board_live.html", await board_context(app, uow))
+
+
+@router.get("/audit", response_class=HTMLResponse)
+async def audit(request: Request, uow: ReadUow, who: SignedIn) -> HTMLResponse:
+    """The admin's audit of every read and change of tickets' personal data."""
+    who.require("admin")
+    params = {k: v for k, v in request.query_params.items() if v != "" and k != "lang"}
+    context: dict[str, Any] = {"params": params, "action": "/complaints/audit"}
+    try:
+        query = AuditQuery.model_validate(params)
+    except ValidationError as exc:
+        message = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors())
+        context.update(entries=None, error=message)
+        return page(request, "personal_data_audit.html", context, status=422)
+    context.update(entries=await audit_page(uow.access_log, query), error=None)
+    return page(request, "personal_data_audit.html", context)
 
 
 @router.get("/admin/calendars", response_class=HTMLResponse)

@@ -1,7 +1,7 @@
 """The local read model of accounts, kept from the accounts and ERP events."""
 
 from collections.abc import Iterable, Sequence
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import Date, Row, String, column, func, select, update, values
@@ -10,8 +10,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from chassis.auth import Managers
 from chassis.db import is_any_of, managed_by, upsert_statement
-from engagement.adapters.tables import accounts, key_dates
-from engagement.domain.accounts import Account, KeyDate
+from engagement.adapters.tables import accounts, contact_consents, key_dates
+from engagement.domain.accounts import Account, ConsentChange, KeyDate
 
 
 def _account(row: Row[Any]) -> Account:
@@ -189,3 +189,46 @@ class AccountRepository:
                     for key_date in dates
                 ],
             )
+
+    async def record_consents(self, changes: Sequence[ConsentChange]) -> None:
+        """Keep each contact's consent in force: a change older than the one kept (seen late)
+        changes nothing."""
+        if not changes:
+            return
+        statement = insert(contact_consents)
+        await self._session.execute(
+            statement.on_conflict_do_update(
+                index_elements=["account_id", "contact_reference"],
+                set_={
+                    "state": statement.excluded.state,
+                    "changed_at": statement.excluded.changed_at,
+                },
+                where=contact_consents.c.changed_at < statement.excluded.changed_at,
+            ),
+            [
+                {
+                    "account_id": change.account_id,
+                    "contact_reference": change.contact_reference,
+                    "state": change.state,
+                    "changed_at": change.changed_at,
+                }
+                for change in changes
+            ],
+        )
+
+    async def withdrawn_consents(
+        self, account_ids: Iterable[str]
+    ) -> dict[str, dict[str, datetime]]:
+        """Per account, its contacts whose consent is withdrawn and since when."""
+        wanted = list(set(account_ids))
+        found: dict[str, dict[str, datetime]] = {account_id: {} for account_id in wanted}
+        if wanted:
+            rows = await self._session.execute(
+                select(contact_consents).where(
+                    is_any_of(contact_consents.c.account_id, wanted),
+                    contact_consents.c.state == "withdrawn",
+                )
+            )
+            for row in rows:
+                found[row.account_id][row.contact_reference] = row.changed_at
+        return found

@@ -12,7 +12,9 @@ from chassis.auth import Managers
 from chassis.db import is_any_of, managed_by
 from engagement.adapters.tables import (
     accounts,
+    contact_consents,
     feedback,
+    key_dates,
     orders,
     plan_items,
     reschedules,
@@ -67,6 +69,38 @@ class EngagementQueries:
             .join(accounts, accounts.c.account_id == plan_items.c.account_id)
             .where(is_any_of(plan_items.c.owner, list(owners)), or_(due_in_range, overdue))
             .order_by(plan_items.c.due_on, accounts.c.name, plan_items.c.item_id)
+        )
+        return [dict(row._mapping) for row in rows]
+
+    async def withdrawn_dates(
+        self, *, owners: Sequence[str] | None = None, account_id: str | None = None
+    ) -> list[dict[str, Any]]:
+        """The yearly dates of card contacts whose consent is withdrawn, of the owners'
+        registered accounts or of one account, with the account's name and since when."""
+        conditions = [contact_consents.c.state == "withdrawn", accounts.c.registered]
+        if owners is not None:
+            conditions.append(is_any_of(accounts.c.manager, list(owners)))
+        if account_id is not None:
+            conditions.append(accounts.c.account_id == account_id)
+        rows = await self._session.execute(
+            select(
+                key_dates.c.account_id,
+                accounts.c.name.label("account_name"),
+                key_dates.c.reference.label("contact_reference"),
+                key_dates.c.kind.label("origin"),
+                key_dates.c.month,
+                key_dates.c.day,
+                contact_consents.c.changed_at.label("withdrawn_at"),
+            )
+            .join(
+                contact_consents,
+                and_(
+                    contact_consents.c.account_id == key_dates.c.account_id,
+                    contact_consents.c.contact_reference == key_dates.c.reference,
+                ),
+            )
+            .join(accounts, accounts.c.account_id == key_dates.c.account_id)
+            .where(*conditions)
         )
         return [dict(row._mapping) for row in rows]
 

@@ -21,6 +21,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.dialects.postgresql import JSONB
 
+from chassis.audit import access_log_table
 from chassis.inbox import inbox_table
 from chassis.outbox import outbox_table
 from chassis.scheduler import timer_table
@@ -30,6 +31,8 @@ metadata = MetaData(schema=SCHEMA)
 
 outbox = outbox_table(metadata)
 inbox = inbox_table(metadata)
+# Every read and change of personal data: visit logs, care touches' contact names (decision 0020).
+access_log = access_log_table(metadata)
 # One "upkeep" timer per account: when its plan next needs attention (an item's window ends,
 # the horizon rolls forward).
 timers = timer_table(metadata)
@@ -66,6 +69,17 @@ key_dates = Table(
     Column("kind", String(20), primary_key=True),
     Column("month", SmallInteger, nullable=False),
     Column("day", SmallInteger, nullable=False),
+)
+
+# Each card contact's consent to marketing contact in force (accounts' consent events, by
+# reference): care touches only while it is not withdrawn.
+contact_consents = Table(
+    "contact_consents",
+    metadata,
+    Column("account_id", String(64), primary_key=True),
+    Column("contact_reference", String(64), primary_key=True),
+    Column("state", String(10), nullable=False),
+    Column("changed_at", DateTime(timezone=True), nullable=False),
 )
 
 plan_items = Table(

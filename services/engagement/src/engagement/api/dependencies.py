@@ -12,9 +12,10 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Annotated
 
-from fastapi import Depends, Request
+from fastapi import Depends, Header, Request
 
 from chassis import auth
+from chassis.audit import PURPOSE_HEADER
 from chassis.auth import Role
 from chassis.errors import NotFound
 from chassis.messages import _
@@ -88,3 +89,14 @@ Administrator = Annotated[Caller, Depends(caller("admin"))]
 PageReader = Annotated[Caller, Depends(page_caller("manager", "supervisor", "admin"))]
 PageWorker = Annotated[Caller, Depends(page_caller("manager", "supervisor"))]
 PageTeamReader = Annotated[Caller, Depends(page_caller("supervisor", "admin"))]
+PageAdministrator = Annotated[Caller, Depends(page_caller("admin"))]
+
+
+def purpose(
+    value: Annotated[str, Header(alias=PURPOSE_HEADER, max_length=200)] = "contact planning",
+) -> str:
+    """Why the caller reads personal data (the access log's `why`)."""
+    return value
+
+
+Purpose = Annotated[str, Depends(purpose)]

@@ -6,6 +6,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Query
 
+from chassis.audit import AuditPage, AuditQuery, audit_page
 from chassis.auth import Managers
 from chassis.errors import NotFound
 from chassis.http import IntId, refusals
@@ -13,6 +14,7 @@ from engagement.api.dependencies import (
     Administrator,
     Caller,
     EngagementApp,
+    Purpose,
     Reader,
     ReadUow,
     TeamReader,
@@ -38,6 +40,7 @@ from engagement.api.schemas import (
     ProgressOut,
     Request,
     RescheduleIn,
+    SkippedOut,
     TargetIn,
     TargetOut,
     TargetProgressOut,
@@ -54,6 +57,7 @@ from engagement.domain.targets import Progress
 from engagement.domain.visits import NextStep
 from engagement.service_layer import actions
 from engagement.service_layer import commands as c
+from engagement.service_layer.audit import VISIT_LOG, reads, record_reads
 from engagement.service_layer.views import (
     Completion,
     TargetProgress,
@@ -225,11 +229,21 @@ async def get_monthly_board(
 
 @router.get("/accounts/{account_id}/plan", response_model=AccountPlanOut, responses=READ_REFUSALS)
 async def get_account_plan(
-    uow: ReadUow, who: Reader, account_id: ItemPath, today: Today
+    app: EngagementApp,
+    uow: ReadUow,
+    who: Reader,
+    reason: Purpose,
+    account_id: ItemPath,
+    today: Today,
 ) -> AccountPlanOut:
     plan = await account_plan(uow, account_id=account_id, managers=who.managers, today=today)
     if plan is None:
         raise NotFound(f"no account {account_id!r}")
+    if plan.visits:
+        await record_reads(
+            app.uow(),
+            reads([account_id], VISIT_LOG, actor=who.actor, purpose=reason, at=app.clock.now()),
+        )
     account = plan.account
     return AccountPlanOut(
         account_id=account["account_id"],
@@ -242,6 +256,7 @@ async def get_account_plan(
         items=items_out(plan.items),
         visits=plan.visits,
         feedback=plan.feedback,
+        skipped=[SkippedOut.model_validate(row) for row in plan.skipped],
     )
 
 
@@ -505,3 +520,17 @@ async def set_calendar(app: EngagementApp, who: Administrator, body: CalendarIn)
 @router.get("/managers", summary="Every manager in scope with accounts")
 async def list_managers(uow: ReadUow, who: Reader) -> list[str]:
     return await uow.queries.managers(managers=who.managers)
+
+
+@router.get(
+    "/audit",
+    response_model=AuditPage,
+    responses=refusals(422),
+    summary="Every read and change of personal data in engagement (visit logs, care touches' "
+    "contact names): who, when, what, why; newest first; filter by account, staff id and days "
+    "(the admin's)",
+)
+async def get_audit(
+    uow: ReadUow, who: Administrator, query: Annotated[AuditQuery, Query()]
+) -> AuditPage:
+    return await audit_page(uow.access_log, query)

@@ -3,7 +3,7 @@
 import re
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from pydantic import (
     BaseModel,
@@ -279,6 +279,17 @@ class MonthlyBoardOut(BaseModel):
     target: TargetProgressOut | None
 
 
+class SkippedOut(BaseModel):
+    """A contact's yearly date with no care touch: the contact withdrew consent to marketing
+    contact (until it is given again)."""
+
+    origin: str
+    contact_reference: str
+    occurs_on: date
+    reason: Literal["consent_withdrawn"]
+    withdrawn_at: datetime
+
+
 class AccountPlanOut(BaseModel):
     account_id: str
     name: str
@@ -290,6 +301,9 @@ class AccountPlanOut(BaseModel):
     items: list[ItemOut]
     visits: list[dict[str, Any]]
     feedback: list[dict[str, Any]]
+    skipped: list[SkippedOut] = Field(
+        default_factory=list, description="care touches not planned: the contact's consent"
+    )
 
 
 class IntervalIn(BaseModel):

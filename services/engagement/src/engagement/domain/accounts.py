@@ -1,7 +1,7 @@
 """What engagement knows of an account, kept from the accounts service's events."""
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from typing import Literal
 
 Tier = Literal["vip", "A", "B", "C", "D"]
@@ -23,6 +23,19 @@ class KeyDate:
     kind: KeyDateKind
     month: int
     day: int
+
+
+ConsentState = Literal["given", "withdrawn"]
+
+
+@dataclass(frozen=True)
+class ConsentChange:
+    """A card contact gave or withdrew consent to marketing contact (care touches)."""
+
+    account_id: str
+    contact_reference: str
+    state: ConsentState
+    changed_at: datetime
 
 
 @dataclass(frozen=True)

@@ -14,6 +14,7 @@ from engagement.domain.plan import PlanItem
 from engagement.domain.visits import Feedback, FeedbackContext, Target, Visit
 from engagement.metrics import VISITS_LOGGED
 from engagement.service_layer import commands as c
+from engagement.service_layer.audit import visit_logged
 from engagement.service_layer.planning import (
     PlanSettings,
     local_day,
@@ -202,6 +203,9 @@ async def log_visit(
             )
         await uow.visits.add_visit(visit)
         uow.published.add(visit_contract(visit))
+        await uow.access_log.record(
+            [visit_logged(command.account_id, visit_id, actor=command.actor, at=now)]
+        )
         if item is not None:
             item.complete(visit_id=visit_id, on=command.occurred_on, at=now)
             await uow.items.save([item], now=now)

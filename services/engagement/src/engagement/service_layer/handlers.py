@@ -12,7 +12,7 @@ from chassis.scheduler import DueTimer
 from contracts import accounts_v1, complaints_v1, erp_v1
 from contracts.engagement_v1 import SOURCE
 from engagement.adapters.published import reassigned_contract
-from engagement.domain.accounts import Account, KeyDate
+from engagement.domain.accounts import Account, ConsentChange, KeyDate
 from engagement.domain.follow_ups import (
     complaint_follow_up,
     first_order_calls,
@@ -60,9 +60,10 @@ async def apply_account_events(
     now: datetime,
     settings: PlanSettings,
 ) -> None:
-    """Keep the accounts' read model; re-plan accounts whose tier, VIP status or card dates
-    changed, reassign their items when the manager changes, plan the retention visit or
-    win-back call of an account going at risk or dormant, and carry out erasures."""
+    """Keep the accounts' read model and its contacts' consents; re-plan accounts whose tier,
+    VIP status, card dates or consents changed, reassign their items when the manager changes,
+    plan the retention visit or win-back call of an account going at risk or dormant, and carry
+    out erasures."""
     async with uow:
         fresh = await uow.inbox.new_events(consumer=consumer, events=events)
         account_ids = {event.data.subject() for event in fresh}
@@ -71,6 +72,7 @@ async def apply_account_events(
         key_dates: dict[str, list[KeyDate]] = {}
         lifecycle_moves: list[tuple[str, str, datetime]] = []
         erasures: list[accounts_v1.AccountContactsErased] = []
+        consents: list[ConsentChange] = []
         # One account's events come from one partition, in order: fold them in that order.
         for event in fresh:
             data = event.data
@@ -86,7 +88,12 @@ async def apply_account_events(
                 ]
             if isinstance(data, accounts_v1.AccountLifecycleChanged):
                 lifecycle_moves.append((account_id, data.stage, data.changed_at))
+            if isinstance(data, accounts_v1.AccountContactConsentChanged):
+                consents.append(
+                    ConsentChange(account_id, data.contact_reference, data.state, data.changed_at)
+                )
         await uow.accounts.upsert(list(merged.values()))
+        await uow.accounts.record_consents(_last_per_contact(consents))
         for account_id, dates in key_dates.items():
             await uow.accounts.replace_key_dates(account_id, dates)
         # After the batch's card dates, so an erased contact's birthday is gone whatever came
@@ -118,6 +125,16 @@ async def _erase(
     )
     await uow.accounts.drop_key_dates(account_id, contacts)
     uow.published.add(erasure_completed(erasure, service=SOURCE, at=now))
+
+
+def _last_per_contact(changes: list[ConsentChange]) -> list[ConsentChange]:
+    """The latest change per contact (one upsert statement may not touch a row twice)."""
+    latest: dict[tuple[str, str], ConsentChange] = {}
+    for change in changes:
+        key = (change.account_id, change.contact_reference)
+        if key not in latest or latest[key].changed_at <= change.changed_at:
+            latest[key] = change
+    return list(latest.values())
 
 
 async def _reassign(

@@ -122,6 +122,7 @@ async def upkeep_plans(
         accounts, since=today - timedelta(days=policy.longest_interval_days())
     )
     key_dates = await uow.accounts.key_dates(accounts)
+    withdrawn = await uow.accounts.withdrawn_consents(accounts)
     horizon_end = policy.horizon_end(today)
     # The same for every account: worked out once per batch.
     holiday_firsts = {first.on for first in holiday_blocks(holidays)}
@@ -140,12 +141,12 @@ async def upkeep_plans(
         cancelled, planned, next_entry = _plan_cadence(
             account, items, declined[account_id], policy, today, now
         )
-        cancelled += _drop_removed_care(items, key_dates[account_id], holiday_firsts, now)
+        consented = [d for d in key_dates[account_id] if d.reference not in withdrawn[account_id]]
+        cancelled += _drop_without_consent(items, withdrawn[account_id], now)
+        cancelled += _drop_removed_care(items, consented, holiday_firsts, now)
         changed += cancelled
         new += planned
-        new += _care_touches(
-            account, key_dates[account_id], greetings, today, horizon_end, now, settings
-        )
+        new += _care_touches(account, consented, greetings, today, horizon_end, now, settings)
         upkeep[account_id] = start_of_day(
             min(
                 [item.window_end + timedelta(days=1) for item in items if item.is_open]
@@ -209,6 +210,21 @@ def _plan_cadence(
         for visit in decision.add
     ]
     return cancelled, planned, decision.next_entry
+
+
+def _drop_without_consent(
+    items: list[PlanItem], withdrawn: Mapping[str, datetime], now: datetime
+) -> list[PlanItem]:
+    """Cancel the open care touches of contacts whose consent is withdrawn: the customer took
+    it back, so the touch is theirs to cancel. Touches of later occurrences are planned again
+    once the consent is given again."""
+    dropped = []
+    for item in items:
+        care = item.origin in CARE_ORIGINS and item.is_open and item.trigger
+        if care and parse_care_trigger(item.trigger or "")[1] in withdrawn:
+            item.cancel(by="customer", reason="customer_cancelled", actor=None, at=now)
+            dropped.append(item)
+    return dropped
 
 
 def _drop_removed_care(

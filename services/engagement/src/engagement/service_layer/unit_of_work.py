@@ -2,6 +2,7 @@
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from chassis.audit import AccessLog
 from chassis.unit_of_work import SqlUnitOfWork
 from contracts.engagement_v1 import SOURCE
 from engagement.adapters.accounts_repository import AccountRepository
@@ -11,7 +12,7 @@ from engagement.adapters.orders_repository import OrderRepository
 from engagement.adapters.outbox_repository import OutboxRepository
 from engagement.adapters.policies_repository import PolicyRepository
 from engagement.adapters.queries import EngagementQueries
-from engagement.adapters.tables import outbox
+from engagement.adapters.tables import access_log, outbox
 from engagement.adapters.teams_repository import TeamRepository
 from engagement.adapters.timers_repository import TimerRepository
 from engagement.adapters.visits_repository import VisitRepository
@@ -27,6 +28,7 @@ class EngagementUnitOfWork(SqlUnitOfWork):
     timers: TimerRepository
     inbox: InboxRepository
     published: OutboxRepository
+    access_log: AccessLog
     queries: EngagementQueries
 
     def __init__(self, session_factory: async_sessionmaker[AsyncSession]) -> None:
@@ -42,4 +44,5 @@ class EngagementUnitOfWork(SqlUnitOfWork):
         self.timers = TimerRepository(self.session)
         self.inbox = InboxRepository(self.session)
         self.published = OutboxRepository(self.outbox)
+        self.access_log = AccessLog(self.session, access_log)
         self.queries = EngagementQueries(self.session)

@@ -9,6 +9,7 @@ from chassis.auth import Managers
 from chassis.errors import InvalidInput
 from chassis.messages import _
 from engagement.domain.accounts import Account
+from engagement.domain.care import care_trigger, next_occurrence
 from engagement.domain.targets import DayWeights, Progress, progress, split_month
 from engagement.service_layer.unit_of_work import EngagementUnitOfWork
 
@@ -44,6 +45,8 @@ class WeeklyBoard:
     sections: dict[str, list[dict[str, Any]]]
     completion: Completion
     target: TargetProgress | None
+    # This week's care touches not planned: the contact withdrew consent.
+    skipped: list[dict[str, Any]] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -83,6 +86,8 @@ class AccountPlan:
     visits: list[dict[str, Any]]
     feedback: list[dict[str, Any]]
     next_contact: dict[str, Any] | None = field(default=None)
+    # Care touches not planned because the contact withdrew consent (the board says why).
+    skipped: list[dict[str, Any]] = field(default_factory=list)
 
 
 def monday_of(day: date) -> date:
@@ -178,6 +183,9 @@ async def weekly_board(
         sections=_sections(rows, today),
         completion=Completion(planned, done),
         target=await target_progress(uow, manager=manager, today=today, weights=weights),
+        skipped=skipped_touches(
+            await uow.queries.withdrawn_dates(owners=[manager]), today=today, until=week_end
+        ),
     )
 
 
@@ -287,4 +295,23 @@ async def account_plan(
         visits=await uow.queries.visits(account_id=account_id, limit=20),
         feedback=await uow.queries.feedback(account_id=account_id, limit=20),
         next_contact=min(upcoming, key=lambda row: row["due_on"]) if upcoming else None,
+        skipped=skipped_touches(
+            await uow.queries.withdrawn_dates(account_id=account_id), today=today
+        ),
     )
+
+
+def skipped_touches(
+    rows: list[dict[str, Any]], *, today: date, until: date | None = None
+) -> list[dict[str, Any]]:
+    """Each withdrawn contact's date (`withdrawn_dates`) with its next day, up to `until`: no
+    care touch is planned for it until the consent is given again."""
+    skipped = []
+    for row in rows:
+        occurs_on = next_occurrence(row["month"], row["day"], today)
+        if until is None or occurs_on <= until:
+            trigger = care_trigger(row["origin"], row["contact_reference"], occurs_on)
+            skipped.append(
+                {**row, "occurs_on": occurs_on, "trigger": trigger, "reason": "consent_withdrawn"}
+            )
+    return sorted(skipped, key=lambda row: (row["occurs_on"], row["account_id"]))

@@ -25,6 +25,7 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import BaseModel, ValidationError
 
+from chassis.audit import AuditQuery, audit_page
 from chassis.auth import Managers, Role, csrf_protected
 from chassis.errors import InvalidInput, NotFound, Problem, RapportError
 from chassis.http import parse_form, status_of
@@ -33,6 +34,7 @@ from chassis.web import templates as shared_templates
 from engagement.api.dependencies import (
     Caller,
     EngagementApp,
+    PageAdministrator,
     PageReader,
     PageTeamReader,
     PageWorker,
@@ -47,6 +49,7 @@ from engagement.domain.plan import OPEN_STATES, CancelReason, RescheduleReason
 from engagement.domain.visits import CHANNELS, OUTCOMES, FeedbackContext
 from engagement.service_layer import actions
 from engagement.service_layer import commands as c
+from engagement.service_layer.audit import CONTACT_NAMES, VISIT_LOG, reads, record_reads
 from engagement.service_layer.planning import CARE_ORIGINS
 from engagement.service_layer.views import (
     account_plan,
@@ -148,7 +151,11 @@ async def with_contacts(
     care = [row for row in rows if row["origin"] in CARE_ORIGINS and row["trigger"]]
     if not care:
         return
-    cards = await app.cards.names({row["account_id"] for row in care}, user=user, purpose=purpose)
+    shown = {row["account_id"] for row in care}
+    cards = await app.cards.names(shown, user=user, purpose=purpose)
+    await record_reads(
+        app.uow(), reads(shown, CONTACT_NAMES, actor=user, purpose=purpose, at=app.clock.now())
+    )
     for row in care:
         reference = parse_care_trigger(row["trigger"])[1]
         card = cards[row["account_id"]]
@@ -263,7 +270,7 @@ async def render_weekly(
         board = await weekly_board(uow, manager=manager, today=on or today, weights=app.weights)
     await with_contacts(
         app,
-        (row for rows in board.sections.values() for row in rows),
+        [*(row for rows in board.sections.values() for row in rows), *board.skipped],
         user=who.actor,
         purpose="care touches on the weekly board",
     )
@@ -542,7 +549,23 @@ async def render_account(
         plan = await account_plan(uow, account_id=account_id, managers=who.managers, today=today)
     if plan is None:
         return refused(request, NotFound(_("no account %(id)r") % {"id": account_id}))
-    await with_contacts(app, plan.items, user=who.actor, purpose="care touches on the account plan")
+    await with_contacts(
+        app,
+        [*plan.items, *plan.skipped],
+        user=who.actor,
+        purpose="care touches on the account plan",
+    )
+    if plan.visits:
+        await record_reads(
+            app.uow(),
+            reads(
+                [account_id],
+                VISIT_LOG,
+                actor=who.actor,
+                purpose="the account's plan page",
+                at=app.clock.now(),
+            ),
+        )
     context = {
         "plan": plan,
         "today": today,
@@ -550,6 +573,21 @@ async def render_account(
         "error": error.message if error else None,
     }
     return page(request, "account.html", context, status=status_of(error) if error else 200)
+
+
+@router.get("/audit", response_class=HTMLResponse)
+async def audit(request: Request, uow: ReadUow, who: PageAdministrator) -> HTMLResponse:
+    """The admin's audit of every read and change of personal data in engagement."""
+    params = {k: v for k, v in request.query_params.items() if v != "" and k != "lang"}
+    context: dict[str, Any] = {"params": params, "action": "/engagement/audit"}
+    try:
+        query = AuditQuery.model_validate(params)
+    except ValidationError as exc:
+        message = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors())
+        context.update(entries=None, error=message)
+        return page(request, "personal_data_audit.html", context, status=422)
+    context.update(entries=await audit_page(uow.access_log, query), error=None)
+    return page(request, "personal_data_audit.html", context)
 
 
 @router.get("/accounts/{account_id}", response_class=HTMLResponse)
