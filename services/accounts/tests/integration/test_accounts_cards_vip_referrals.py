@@ -354,3 +354,56 @@ async def test_an_evaluation_report_is_stored_listed_and_reviewed_by_a_superviso
     assert (await client.get(path)).json()["reviewed_by"] == "SUP-01"
     page = await client.get(f"/accounts/reports/{report['id']}")
     assert page.status_code == 200 and '<style media="print">' in page.text
+
+
+# A body each operation on one account takes, by its schema's name: an operation without one
+# fails the test below, so a new route is in the matrix as soon as it is in the document.
+BODIES: dict[str, dict[str, Any]] = {
+    "CardIn": {"contacts": [], "expected_version": 0},
+    "ReviewIn": {},
+    "ReferralIn": {"referred_by": None},
+    "NominationIn": {"reason": "not mine"},
+    "RevocationIn": {"reason": "not mine"},
+    "ConsentIn": {"state": "given", "channel": "form"},
+    "ErasureIn": {"why": "not mine"},
+}
+
+
+def account_operations(document: dict[str, Any]) -> list[tuple[str, str, dict[str, Any] | None]]:
+    """Every operation of the API document on one account: method, path, a valid body."""
+    found = []
+    for path, operations in document["paths"].items():
+        if "{account_id}" not in path:
+            continue
+        for method, operation in operations.items():
+            body = None
+            if "requestBody" in operation:
+                schema = operation["requestBody"]["content"]["application/json"]["schema"]
+                name = schema["$ref"].rsplit("/", 1)[-1]
+                assert name in BODIES, f"give {method} {path} a body in BODIES ({name})"
+                body = BODIES[name]
+            found.append((method.upper(), path.replace("{contact_id}", "C-1"), body))
+    return found
+
+
+async def test_every_operation_on_another_manager_s_account_is_refused_and_changes_nothing(
+    client: httpx.AsyncClient, keycloak: Keycloak
+) -> None:
+    """Generated from the API document: for a manager and a supervisor of another team, each
+    operation is a 404 (not in scope) or a 403 (not their role), never an answer; the card
+    has no version and its access log no outsider."""
+    account = (await prospect(client, name=unique("Mine Co")))["account_id"]
+    document = (await client.get("/api/openapi.json")).json()
+    operations = account_operations(document)
+    assert len(operations) >= 15
+    for outsider in (OTHER_MANAGER, OTHER_SUPERVISOR):
+        headers = keycloak.bearer(outsider)
+        for method, path, body in operations:
+            url = path.replace("{account_id}", account)
+            response = await client.request(method, url, json=body, headers=headers)
+            assert response.status_code in (403, 404), (outsider, method, path, response.text)
+            code = response.json()["error"]["code"]
+            assert code in ("forbidden", "account_not_found"), (outsider, method, path, code)
+    log = (await client.get(f"/api/v1/accounts/{account}/card/access-log")).json()
+    assert {entry["actor"] for entry in log} <= {"AM-01"}
+    assert (await client.get(f"/api/v1/accounts/{account}/card/history")).json()["versions"] == []
