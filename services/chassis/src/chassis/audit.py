@@ -7,7 +7,7 @@ from dataclasses import asdict, dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from sqlalchemy import (
     BigInteger,
     Column,
@@ -135,3 +135,21 @@ async def audit_page(log: AccessLog, query: AuditQuery) -> AuditPage:
         page_size=query.page_size,
         pages=max(1, -(-total // query.page_size)),
     )
+
+
+async def audit_page_context(
+    params: dict[str, str], log: AccessLog, action: str
+) -> tuple[dict[str, Any], int]:
+    """The context of the shared `personal_data_audit.html` page for a page's query parameters
+    (empty ones and the language left out), and its status: 422 with the reasons when the
+    filters do not hold."""
+    filters = {key: value for key, value in params.items() if value != "" and key != "lang"}
+    context: dict[str, Any] = {"params": filters, "action": action}
+    try:
+        query = AuditQuery.model_validate(filters)
+    except ValidationError as exc:
+        message = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors())
+        context.update(entries=None, error=message)
+        return context, 422
+    context.update(entries=await audit_page(log, query), error=None)
+    return context, 200

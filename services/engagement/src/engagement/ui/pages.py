@@ -25,7 +25,7 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import BaseModel, ValidationError
 
-from chassis.audit import AuditQuery, audit_page
+from chassis.audit import audit_page_context
 from chassis.auth import Managers, Role, csrf_protected
 from chassis.errors import InvalidInput, NotFound, Problem, RapportError
 from chassis.http import parse_form, status_of
@@ -578,16 +578,10 @@ async def render_account(
 @router.get("/audit", response_class=HTMLResponse)
 async def audit(request: Request, uow: ReadUow, who: PageAdministrator) -> HTMLResponse:
     """The admin's audit of every read and change of personal data in engagement."""
-    params = {k: v for k, v in request.query_params.items() if v != "" and k != "lang"}
-    context: dict[str, Any] = {"params": params, "action": "/engagement/audit"}
-    try:
-        query = AuditQuery.model_validate(params)
-    except ValidationError as exc:
-        message = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors())
-        context.update(entries=None, error=message)
-        return page(request, "personal_data_audit.html", context, status=422)
-    context.update(entries=await audit_page(uow.access_log, query), error=None)
-    return page(request, "personal_data_audit.html", context)
+    context, status = await audit_page_context(
+        dict(request.query_params), uow.access_log, "/engagement/audit"
+    )
+    return page(request, "personal_data_audit.html", context, status=status)
 
 
 @router.get("/accounts/{account_id}", response_class=HTMLResponse)
